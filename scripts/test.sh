@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test of Otklik on SQLite and on PostgreSQL, on a fresh Debian machine of the project's kind.
+# Installs what the tests need, starts a throwaway PostgreSQL on a free port, stops it at the end,
+# and ends with one line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+# 1. Debian packages (PostgreSQL server). apt is skipped when everything is already there.
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. A throwaway PostgreSQL cluster on a free port (fsync off: these are tests, not durability checks).
+PGBIN=/usr/lib/postgresql/15/bin
+PGPORT=${OTKLIK_TEST_PGPORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')}
+PGDATA=$(mktemp -d /tmp/otklik-pg.XXXXXX)
+chown postgres:postgres "$PGDATA"
+stop_pg() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PGDATA"
+}
+trap stop_pg EXIT
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+  -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" start >/dev/null
+export OTKLIK_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Pooling=true"
+echo "== PostgreSQL on port $PGPORT"
+
+# 3. Build, check that neither engine's migrations lag behind the model, run the tests.
+dotnet tool restore >/dev/null
+dotnet build Otklik.slnx -c Release -nologo -v q
+for ctx in SqliteAppDbContext PostgresAppDbContext; do
+  if ! dotnet ef migrations has-pending-model-changes -p src/Otklik --context "$ctx" --no-build --configuration Release >/dev/null 2>&1; then
+    echo "FAIL: the model has changes without a migration for $ctx (scripts/add-migration.sh NAME)"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
+
+results=$(mktemp -d /tmp/otklik-results.XXXXXX)
+set +e
+dotnet test Otklik.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+counts=$(for f in "$results"/*.trx; do
+  sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0-9]*\)" failed="\([0-9]*\)".*/\2 \3/p' "$f"
+done | awk '{p+=$1; f+=$2} END {print p+0" "f+0}')
+passed=${counts% *}; failed=${counts#* }
+rm -rf "$results"
+echo "== $(( $(date +%s) - started )) s"
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "FAIL: no test ran"; fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+using Otklik.Features.Intake;
+using Otklik.Infrastructure;
+
+namespace Otklik.Data;
+
+/// <summary>The one context. Each provider has a subclass only so that each keeps its own migration set.</summary>
+public abstract class AppDbContext(DbContextOptions options) : IdentityUserContext<Person, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Territory> Territories => Set<Territory>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Topic> Topics => Set<Topic>();
+    public DbSet<TopicRoute> TopicRoutes => Set<TopicRoute>();
+    public DbSet<Appeal> Appeals => Set<Appeal>();
+    public DbSet<AppealEvent> AppealEvents => Set<AppealEvent>();
+    public DbSet<AppealPart> AppealParts => Set<AppealPart>();
+    public DbSet<AppealCounter> AppealCounters => Set<AppealCounter>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public abstract bool IsPostgres { get; }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly, t => t.Namespace?.StartsWith("Otklik", StringComparison.Ordinal) == true);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        // Enums are stored by name: readable in the database and safe when members are added.
+        c.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+        c.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        c.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    /// <summary>History is append-only: an update or delete of an event is a bug, refused before it reaches the database.</summary>
+    void GuardAppendOnly()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<AppealEvent>())
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+                throw new InvalidOperationException("Appeal history is append-only.");
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> o) : AppDbContext(o)
+{
+    public override bool IsPostgres => false;
+}
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> o) : AppDbContext(o)
+{
+    public override bool IsPostgres => true;
+}
+
+/// <summary>Every instant is UTC; values read back are marked so, whatever the provider returns.</summary>
+sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+/// <summary>The last appeal number issued in a year.</summary>
+public sealed class AppealCounter
+{
+    public int Year { get; set; }
+    public int Last { get; set; }
+}

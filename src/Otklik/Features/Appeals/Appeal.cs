@@ -1,0 +1,472 @@
+using System.Text.Json;
+using Otklik.Features.Deadlines;
+using Otklik.Infrastructure;
+using Dl = Otklik.Features.Deadlines.Deadlines;
+
+namespace Otklik.Features.Appeals;
+
+/// <summary>
+/// An appeal and its whole life. Every change is a method named after what happens; a method checks its rule,
+/// changes the state, appends one history event and bumps <see cref="Version"/>. A broken rule throws <see cref="RuleException"/>.
+/// </summary>
+public sealed class Appeal
+{
+    Appeal() { }
+
+    public Guid Id { get; private set; }
+    /// <summary>Readable number, "2026-000123": sequential per year, never reused.</summary>
+    public string Number { get; private set; } = "";
+    public int Year { get; private set; }
+    public int Sequence { get; private set; }
+
+    public AppealType Type { get; private set; }
+    public AppealKind Kind { get; private set; }
+    public LegalRegime Regime { get; private set; }
+    public Channel Channel { get; private set; }
+    public string? ChannelMessageId { get; private set; }
+    public string? IdempotencyKey { get; private set; }
+    /// <summary>SHA-256 of the submitted body: the same key with another body is refused.</summary>
+    public string? RequestHash { get; private set; }
+
+    public ApplicantInfo Applicant { get; private set; } = new();
+    /// <summary>The account that submitted the appeal (an applicant) or registered it (an operator).</summary>
+    public Guid? ApplicantUserId { get; private set; }
+    public Guid? RegisteredById { get; private set; }
+
+    public Guid CategoryId { get; private set; }
+    public Guid? TopicId { get; private set; }
+    public Guid? TerritoryId { get; private set; }
+    public string? Address { get; private set; }
+    public double? Latitude { get; private set; }
+    public double? Longitude { get; private set; }
+    public string Text { get; private set; } = "";
+    public bool IsPublic { get; private set; }
+    public bool PublicationConsent { get; private set; }
+
+    /// <summary>The centre that moderates the appeal and keeps it in sight to the end.</summary>
+    public Guid OwnerOrganisationId { get; private set; }
+    public Guid? ExecutorOrganisationId { get; private set; }
+    public Guid? AssigneeId { get; private set; }
+
+    public AppealStatus Status { get; private set; }
+    public DateTime ReceivedAtUtc { get; private set; }
+    public DateTime? RegisteredAtUtc { get; private set; }
+    public DateTime ModerationDueAtUtc { get; private set; }
+    public DateTime? ClarificationDueAtUtc { get; private set; }
+    public string? ClarificationQuestion { get; private set; }
+    /// <summary>The deadline of the current stage: moderation, clarification, then the answer.</summary>
+    public DateTime DueAtUtc { get; private set; }
+    public int ExtensionCount { get; private set; }
+    public int ReconsiderationCount { get; private set; }
+
+    public string? AnswerText { get; private set; }
+    public FederalResult? AnswerResult { get; private set; }
+    public DateTime? AnsweredAtUtc { get; private set; }
+    public int? Rating { get; private set; }
+    public string? RatingComment { get; private set; }
+    public DateTime? ClosedAtUtc { get; private set; }
+    public Ground? OutcomeGround { get; private set; }
+    public Guid? MergedIntoId { get; private set; }
+
+    /// <summary>Lower-cased number, text and address for the simple text filter of lists.</summary>
+    public string SearchText { get; private set; } = "";
+    public int Version { get; private set; }
+
+    public List<AppealEvent> History { get; private set; } = [];
+    public List<AppealPart> Parts { get; private set; } = [];
+
+    public static readonly AppealStatus[] Terminal =
+    [
+        AppealStatus.Closed, AppealStatus.Rejected, AppealStatus.LeftWithoutAnswer, AppealStatus.Returned,
+        AppealStatus.CorrespondenceStopped, AppealStatus.Redirected, AppealStatus.Merged,
+    ];
+
+    static readonly AppealStatus[] Working = [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview];
+
+    public bool IsTerminal => Terminal.Contains(Status);
+    public bool IsOverdue(DateTime nowUtc) => !IsTerminal && Status != AppealStatus.AnswerSent && nowUtc > DueAtUtc;
+
+    public sealed record Draft(
+        AppealType Type, AppealKind Kind, LegalRegime Regime, Channel Channel, string? ChannelMessageId,
+        ApplicantInfo Applicant, Guid? ApplicantUserId, Guid? RegisteredById,
+        Guid CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address, double? Latitude, double? Longitude,
+        string Text, bool IsPublic, bool PublicationConsent, Guid OwnerOrganisationId,
+        string? IdempotencyKey, string? RequestHash);
+
+    /// <summary>A new appeal: received now, waiting for moderation. Its number comes from the yearly counter.</summary>
+    public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc)
+    {
+        if (d.IsPublic && !d.PublicationConsent)
+            throw new InputException("publicationConsent", "appeal.consent_required", "Для публикации обращения нужно согласие заявителя.");
+        var appeal = new Appeal
+        {
+            Id = Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)),
+            Year = year, Sequence = sequence, Number = FormatNumber(year, sequence),
+            Type = d.Type, Kind = d.Kind, Regime = d.Regime, Channel = d.Channel, ChannelMessageId = d.ChannelMessageId,
+            Applicant = d.Applicant, ApplicantUserId = d.ApplicantUserId, RegisteredById = d.RegisteredById,
+            CategoryId = d.CategoryId, TopicId = d.TopicId, TerritoryId = d.TerritoryId, Address = d.Address,
+            Latitude = d.Latitude, Longitude = d.Longitude, Text = d.Text, IsPublic = d.IsPublic,
+            PublicationConsent = d.PublicationConsent, OwnerOrganisationId = d.OwnerOrganisationId,
+            IdempotencyKey = d.IdempotencyKey, RequestHash = d.RequestHash,
+            Status = AppealStatus.Moderation, ReceivedAtUtc = nowUtc, ModerationDueAtUtc = nowUtc + Dl.Moderation, DueAtUtc = nowUtc + Dl.Moderation,
+            Version = 0,
+        };
+        appeal.RefreshSearchText();
+        appeal.Append(EventKind.Received, nowUtc, d.RegisteredById ?? d.ApplicantUserId, null, null, new { channel = d.Channel });
+        return appeal;
+    }
+
+    public static string FormatNumber(int year, int sequence) => $"{year}-{sequence:D6}";
+
+    // ---- Moderation ----
+
+    public void AskClarification(string question, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("clarification.request", "Уточнение можно запросить только у обращения на модерации.", AppealStatus.Moderation);
+        if (Regime == LegalRegime.SocialIncident || Applicant.Kind == ApplicantKind.Anonymous)
+            throw new RuleException("clarification.no_contact", "У анонимного обращения нельзя запросить уточнение.");
+        RequireText(question, "question");
+        ClarificationQuestion = question.Trim();
+        ClarificationDueAtUtc = nowUtc.AddDays(Dl.ClarificationDays);
+        DueAtUtc = ClarificationDueAtUtc.Value;
+        Move(AppealStatus.Clarification, EventKind.ClarificationRequested, nowUtc, moderatorId, question.Trim(), null);
+    }
+
+    public void GiveClarification(string text, Guid? actorId, DateTime nowUtc)
+    {
+        Require("clarification.answer", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        RequireText(text, "text");
+        Text = $"{Text}\n\nУточнение заявителя: {text.Trim()}";
+        ClarificationDueAtUtc = null;
+        ModerationDueAtUtc = nowUtc + Dl.Moderation;
+        DueAtUtc = ModerationDueAtUtc;
+        RefreshSearchText();
+        Move(AppealStatus.Moderation, EventKind.ClarificationGiven, nowUtc, actorId, text.Trim(), null);
+    }
+
+    /// <summary>The automatic rejection when the applicant has not answered a clarification request in time.</summary>
+    public void ExpireClarification(DateTime nowUtc)
+    {
+        Require("clarification.expire", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        if (ClarificationDueAtUtc is not { } due || nowUtc < due)
+            throw new RuleException("clarification.not_expired", "Срок уточнения ещё не истёк.");
+        OutcomeGround = Ground.ClarificationNotReceived;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Rejected, EventKind.Rejected, nowUtc, null, Grounds.All[Ground.ClarificationNotReceived].Title,
+            new { ground = Ground.ClarificationNotReceived, automatic = true });
+    }
+
+    public void Reject(Ground ground, string? comment, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("moderation.reject", "Отклонить можно только обращение на модерации или на уточнении.", AppealStatus.Moderation, AppealStatus.Clarification);
+        RequireGround(ground, AppealOutcome.Reject);
+        OutcomeGround = ground;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Rejected, EventKind.Rejected, nowUtc, moderatorId, comment ?? Grounds.All[ground].Title, new { ground });
+    }
+
+    public sealed record Classification(AppealType Type, AppealKind Kind, LegalRegime Regime, Guid CategoryId, Guid? TopicId,
+        Guid? TerritoryId, string? Address, double? Latitude, double? Longitude, bool IsPublic);
+
+    public Classification CurrentClassification => new(Type, Kind, Regime, CategoryId, TopicId, TerritoryId, Address, Latitude, Longitude, IsPublic);
+
+    /// <summary>The moderator corrects type, category, topic, address and point before registration.</summary>
+    public void Reclassify(Classification c, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("moderation.reclassify", "Исправить классификацию можно только до регистрации.", AppealStatus.Moderation, AppealStatus.Clarification);
+        if (c.IsPublic && !PublicationConsent)
+            throw new RuleException("appeal.consent_required", "Заявитель не дал согласия на публикацию.");
+        var before = CurrentClassification;
+        (Type, Kind, Regime, CategoryId, TopicId, TerritoryId, Address, Latitude, Longitude, IsPublic) =
+            (c.Type, c.Kind, c.Regime, c.CategoryId, c.TopicId, c.TerritoryId, c.Address, c.Latitude, c.Longitude, c.IsPublic);
+        RefreshSearchText();
+        Record(EventKind.Reclassified, nowUtc, moderatorId, null, new { before, after = c });
+    }
+
+    /// <summary>Sets or changes the executor organisation before work starts (auto-routing or the moderator).</summary>
+    public void Route(Guid organisationId, string? why, Guid? actorId, DateTime nowUtc)
+    {
+        Require("routing.route", "Исполнителя можно сменить только до назначения специалиста.", AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered);
+        if (ExecutorOrganisationId == organisationId) return;
+        var from = ExecutorOrganisationId;
+        ExecutorOrganisationId = organisationId;
+        Record(EventKind.Routed, nowUtc, actorId, why, new { from, to = organisationId });
+    }
+
+    public void Register(TimeZoneInfo executorZone, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("moderation.register", "Зарегистрировать можно только обращение на модерации.", AppealStatus.Moderation);
+        if (ExecutorOrganisationId is null)
+            throw new RuleException("moderation.no_executor", "Не выбрана организация-исполнитель: укажите её перед регистрацией.");
+        RegisteredAtUtc = nowUtc;
+        DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, executorZone);
+        Move(AppealStatus.Registered, EventKind.Registered, nowUtc, moderatorId, null, new { dueAtUtc = DueAtUtc });
+    }
+
+    /// <summary>This appeal duplicates <paramref name="target"/>: it ends here and the target records the merge.</summary>
+    public void MergeInto(Appeal target, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("moderation.merge", "Объединить можно только обращение на модерации или на уточнении.", AppealStatus.Moderation, AppealStatus.Clarification);
+        if (target.Id == Id) throw new RuleException("moderation.merge_self", "Нельзя объединить обращение с самим собой.");
+        if (target.Status is AppealStatus.Merged or AppealStatus.Rejected)
+            throw new RuleException("moderation.merge_target", $"Обращение {target.Number} закрыто без рассмотрения; объединить с ним нельзя.");
+        MergedIntoId = target.Id;
+        OutcomeGround = Ground.Duplicate;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Merged, EventKind.Merged, nowUtc, moderatorId, $"Дубликат обращения {target.Number}", new { into = target.Id, number = target.Number });
+        target.Record(EventKind.DuplicateMerged, nowUtc, moderatorId, $"Присоединено обращение {Number}", new { duplicate = Id, number = Number });
+    }
+
+    // ---- Execution ----
+
+    public void Assign(Guid personId, Guid dispatcherId, DateTime nowUtc)
+    {
+        Require("execution.assign", "Назначить исполнителя можно только зарегистрированному обращению или обращению в работе.",
+            AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork);
+        if (AssigneeId == personId) throw new RuleException("execution.same_assignee", "Обращение уже назначено этому специалисту.");
+        var from = AssigneeId;
+        AssigneeId = personId;
+        Move(Status == AppealStatus.InWork ? AppealStatus.InWork : AppealStatus.Assigned, EventKind.Assigned, nowUtc, dispatcherId, null, new { from, to = personId });
+    }
+
+    public void StartWork(Guid executorId, DateTime nowUtc)
+    {
+        Require("execution.start", "Взять в работу можно только назначенное обращение.", AppealStatus.Assigned);
+        Move(AppealStatus.InWork, EventKind.WorkStarted, nowUtc, executorId, null, null);
+    }
+
+    public void RecordStep(string note, Guid executorId, DateTime nowUtc)
+    {
+        Require("execution.step", "Шаг можно записать только по обращению в работе.", AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft);
+        RequireText(note, "note");
+        Record(EventKind.StepRecorded, nowUtc, executorId, note.Trim(), null);
+    }
+
+    /// <summary>
+    /// Redirect to the competent body. Inside the platform the appeal moves there and waits for its dispatcher;
+    /// to a body outside it the appeal leaves Otklik. Either way the applicant is told (outbox).
+    /// </summary>
+    public void Redirect(Guid organisationId, bool organisationIsConnected, string reason, Guid actorId, DateTime nowUtc)
+    {
+        Require("execution.redirect", "Переадресовать можно только обращение, которое ещё не отвечено.", Working);
+        RequireText(reason, "reason");
+        if (organisationId == ExecutorOrganisationId)
+            throw new RuleException("execution.redirect_same", "Обращение уже находится в этой организации.");
+        var from = ExecutorOrganisationId;
+        ExecutorOrganisationId = organisationId;
+        AssigneeId = null;
+        if (organisationIsConnected)
+            Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId });
+        else
+        {
+            ClosedAtUtc = nowUtc;
+            Move(AppealStatus.Redirected, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId, leftPlatform = true });
+        }
+    }
+
+    /// <summary>Extends the answer deadline. An обращение under 59-ФЗ: once, by at most 30 days, before the deadline passes.</summary>
+    public void Extend(int days, string reason, Guid controllerId, DateTime nowUtc)
+    {
+        Require("execution.extend", "Продлить можно только срок обращения в работе.", Working);
+        RequireText(reason, "reason");
+        if (days is < 1 or > Dl.MaxExtensionDays)
+            throw new InputException("days", "extension.days", $"Срок продлевается на 1–{Dl.MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
+        if (Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
+            throw new RuleException("extension.once", "Срок рассмотрения обращения по 59-ФЗ продлевается только один раз.");
+        if (nowUtc > DueAtUtc)
+            throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
+        var old = DueAtUtc;
+        DueAtUtc = DueAtUtc.AddDays(days);
+        ExtensionCount++;
+        Record(EventKind.Extended, nowUtc, controllerId, reason.Trim(), new { from = old, to = DueAtUtc, days });
+    }
+
+    public AppealPart AddCoExecutor(Guid organisationId, string task, Guid actorId, DateTime nowUtc)
+    {
+        Require("execution.co_executor", "Часть можно передать соисполнителю только по обращению в работе.", Working);
+        RequireText(task, "task");
+        if (organisationId == ExecutorOrganisationId)
+            throw new RuleException("execution.co_executor_self", "Соисполнитель должен отличаться от основного исполнителя.");
+        if (Parts.Any(p => p.OrganisationId == organisationId && p.Status == PartStatus.Open))
+            throw new RuleException("execution.co_executor_twice", "Этой организации уже передана часть обращения.");
+        var part = AppealPart.Create(Id, organisationId, task.Trim(), nowUtc, DueAtUtc);
+        Parts.Add(part);
+        Record(EventKind.CoExecutorAdded, nowUtc, actorId, task.Trim(), new { part = part.Id, organisation = organisationId });
+        return part;
+    }
+
+    public void CompletePart(Guid partId, string result, Guid actorId, DateTime nowUtc)
+    {
+        var part = Parts.SingleOrDefault(p => p.Id == partId)
+            ?? throw new RuleException("execution.part_missing", "У обращения нет такой части.");
+        if (part.Status != PartStatus.Open) throw new RuleException("execution.part_done", "Эта часть уже выполнена.");
+        if (IsTerminal) throw new RuleException("execution.part_closed", "Обращение уже закрыто.");
+        RequireText(result, "result");
+        part.Complete(result.Trim(), nowUtc);
+        Record(EventKind.CoExecutorPartCompleted, nowUtc, actorId, result.Trim(), new { part = partId, organisation = part.OrganisationId });
+    }
+
+    // ---- Answer ----
+
+    public void DraftAnswer(string text, FederalResult result, Guid executorId, DateTime nowUtc)
+    {
+        Require("answer.draft", "Ответ готовится по назначенному обращению в работе.", AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft);
+        RequireText(text, "text");
+        if (result is not (FederalResult.Explained or FederalResult.Supported or FederalResult.SupportedMeasuresTaken or FederalResult.NotSupported or FederalResult.AnswerGiven))
+            throw new InputException("result", "answer.result", "Результат ответа: разъяснено, поддержано, меры приняты, не поддержано или дан ответ.", StatusCodes.Status422UnprocessableEntity);
+        AnswerText = text.Trim();
+        AnswerResult = result;
+        Move(AppealStatus.AnswerDraft, EventKind.AnswerDrafted, nowUtc, executorId, null, new { result });
+    }
+
+    /// <summary>Sends the draft on: to the controller, or straight to the applicant when the organisation needs no approval.</summary>
+    public void SubmitAnswer(bool needsApproval, Guid executorId, DateTime nowUtc)
+    {
+        Require("answer.submit", "Отправить можно только подготовленный ответ.", AppealStatus.AnswerDraft);
+        if (Parts.Any(p => p.Status == PartStatus.Open))
+            throw new RuleException("answer.parts_open", "Не все соисполнители прислали свои части ответа.");
+        if (needsApproval) Move(AppealStatus.AnswerReview, EventKind.AnswerSubmitted, nowUtc, executorId, null, null);
+        else SendAnswer(executorId, nowUtc);
+    }
+
+    public void ApproveAnswer(Guid controllerId, DateTime nowUtc)
+    {
+        Require("answer.approve", "Утвердить можно только ответ на проверке.", AppealStatus.AnswerReview);
+        Record(EventKind.AnswerApproved, nowUtc, controllerId, null, null);
+        SendAnswer(controllerId, nowUtc);
+    }
+
+    void SendAnswer(Guid actorId, DateTime nowUtc)
+    {
+        AnsweredAtUtc = nowUtc;
+        Move(AppealStatus.AnswerSent, EventKind.AnswerSent, nowUtc, actorId, null, new { result = AnswerResult });
+    }
+
+    public void ReturnForRework(IReadOnlyCollection<ReworkReason> reasons, string? comment, Guid controllerId, DateTime nowUtc)
+    {
+        Require("answer.return", "Вернуть на доработку можно только ответ на проверке.", AppealStatus.AnswerReview);
+        if (reasons.Count == 0)
+            throw new InputException("reasons", "answer.rework_reasons", "Укажите хотя бы одну причину возврата на доработку.", StatusCodes.Status422UnprocessableEntity);
+        var note = string.Join("; ", reasons.Select(Labels.Of)) + (string.IsNullOrWhiteSpace(comment) ? "" : $". {comment.Trim()}");
+        Move(AppealStatus.InWork, EventKind.AnswerReturned, nowUtc, controllerId, note, new { reasons });
+    }
+
+    // ---- After the answer ----
+
+    public const int LowRating = 2;
+
+    /// <summary>The applicant rates the answer; 1–2 reopens the appeal for repeat consideration, 3–5 closes it.</summary>
+    public void Rate(int score, string? comment, Guid? applicantId, TimeZoneInfo executorZone, DateTime nowUtc)
+    {
+        Require("rating.rate", "Оценить можно только направленный ответ.", AppealStatus.AnswerSent);
+        if (score is < 1 or > 5)
+            throw new InputException("score", "rating.score", "Оценка — от 1 до 5.", StatusCodes.Status422UnprocessableEntity);
+        Rating = score;
+        RatingComment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        Record(EventKind.Rated, nowUtc, applicantId, RatingComment, new { score });
+        if (score <= LowRating)
+        {
+            ReconsiderationCount++;
+            AnsweredAtUtc = null;
+            DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, executorZone);
+            Move(AssigneeId is null ? AppealStatus.Registered : AppealStatus.InWork, EventKind.Reopened, nowUtc, applicantId,
+                "Повторное рассмотрение после низкой оценки", new { score, dueAtUtc = DueAtUtc });
+        }
+        else
+        {
+            ClosedAtUtc = nowUtc;
+            Move(AppealStatus.Closed, EventKind.Closed, nowUtc, applicantId, null, new { score });
+        }
+    }
+
+    /// <summary>Closes an answered appeal that the applicant has not rated.</summary>
+    public void Close(Guid? actorId, string? why, DateTime nowUtc)
+    {
+        Require("closing.close", "Закрыть можно только обращение с направленным ответом.", AppealStatus.AnswerSent);
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Closed, EventKind.Closed, nowUtc, actorId, why, null);
+    }
+
+    // ---- Outcomes without an answer on the merits ----
+
+    public void LeaveWithoutAnswer(Ground ground, string? comment, Guid actorId, DateTime nowUtc)
+    {
+        Require("outcome.leave", "Оставить без ответа можно только обращение, которое рассматривается.", Working);
+        RequireGround(ground, AppealOutcome.LeaveWithoutAnswer);
+        OutcomeGround = ground;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.LeftWithoutAnswer, EventKind.LeftWithoutAnswer, nowUtc, actorId, comment ?? Grounds.All[ground].Title, new { ground });
+    }
+
+    public void ReturnToApplicant(string comment, Guid actorId, DateTime nowUtc)
+    {
+        Require("outcome.return", "Вернуть можно только обращение, которое рассматривается.", Working);
+        RequireText(comment, "comment");
+        OutcomeGround = Ground.CourtDecision;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Returned, EventKind.Returned, nowUtc, actorId, comment.Trim(), new { ground = Ground.CourtDecision });
+    }
+
+    public void StopCorrespondence(string decision, Guid controllerId, DateTime nowUtc)
+    {
+        Require("outcome.stop", "Прекратить переписку можно только по обращению, которое рассматривается.", Working);
+        RequireText(decision, "decision");
+        OutcomeGround = Ground.RepeatedQuestion;
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.CorrespondenceStopped, EventKind.CorrespondenceStopped, nowUtc, controllerId, decision.Trim(), new { ground = Ground.RepeatedQuestion });
+    }
+
+    /// <summary>The value reported to ССТУ.РФ for this appeal now.</summary>
+    public FederalResult FederalResult => Status switch
+    {
+        AppealStatus.Moderation or AppealStatus.Clarification => FederalResult.NotRegistered,
+        AppealStatus.Rejected or AppealStatus.Merged => FederalResult.NotRegistered,
+        AppealStatus.Redirected => FederalResult.RedirectedByCompetence,
+        AppealStatus.LeftWithoutAnswer => FederalResult.LeftWithoutAnswer,
+        AppealStatus.Returned or AppealStatus.CorrespondenceStopped => FederalResult.AnswerGiven,
+        AppealStatus.AnswerSent or AppealStatus.Closed => AnswerResult ?? FederalResult.AnswerGiven,
+        _ when ExtensionCount > 0 => FederalResult.ExtensionInProgress,
+        _ => FederalResult.UnderConsideration,
+    };
+
+    // ---- Plumbing ----
+
+    void Require(string code, string message, params AppealStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+            throw new RuleException($"transition.{code}", $"{message} Сейчас: «{Labels.Of(Status)}».");
+    }
+
+    static void RequireGround(Ground ground, AppealOutcome outcome)
+    {
+        if (!Enum.IsDefined(ground) || !ground.Allows(outcome))
+            throw new InputException("ground", "outcome.ground", $"Основание «{(Enum.IsDefined(ground) ? Grounds.All[ground].Title : ground.ToString())}» не подходит для этого решения.",
+                StatusCodes.Status422UnprocessableEntity);
+    }
+
+    static void RequireText(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new InputException(field, "field.required", "Поле обязательно для заполнения.", StatusCodes.Status422UnprocessableEntity);
+    }
+
+    void Move(AppealStatus to, EventKind kind, DateTime nowUtc, Guid? actorId, string? note, object? data)
+    {
+        var from = Status;
+        Status = to;
+        Append(kind, nowUtc, actorId, from, note, data);
+    }
+
+    void Record(EventKind kind, DateTime nowUtc, Guid? actorId, string? note, object? data) => Append(kind, nowUtc, actorId, Status, note, data);
+
+    void Append(EventKind kind, DateTime nowUtc, Guid? actorId, AppealStatus? from, string? note, object? data)
+    {
+        Version++;
+        History.Add(AppealEvent.Create(Id, Version, kind, nowUtc, actorId, kind == EventKind.Received ? null : from, Status, note,
+            data is null ? null : JsonSerializer.Serialize(data, Json.Options)));
+    }
+
+    void RefreshSearchText() =>
+        SearchText = string.Join('\n', Number, Text, Address ?? "", Applicant.DisplayName).ToLowerInvariant();
+
+}

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Directory;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Appeals;
+
+/// <summary>Who may see an appeal, and which duty a person holds towards it. Used by every appeal endpoint.</summary>
+public static class AppealAccess
+{
+    /// <summary>Staff roles that see an appeal when their scope reaches one of its organisations.</summary>
+    public static readonly Role[] Viewers =
+        [Role.Operator, Role.Moderator, Role.Dispatcher, Role.Executor, Role.Controller, Role.HqMember, Role.Analyst, Role.Administrator];
+
+    /// <summary>The visible appeals: the applicant's own, plus those whose owner, executor or co-executor is in scope.</summary>
+    public static async Task<IQueryable<Appeal>> VisibleAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        if (user.Id is not { } userId) return db.Appeals.Where(_ => false);
+        var scope = await user.ScopeAsync(ct, Viewers);
+        if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId);
+        var ids = scope.ToList();
+        return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId
+            || ids.Contains(a.OwnerOrganisationId)
+            || (a.ExecutorOrganisationId != null && ids.Contains(a.ExecutorOrganisationId.Value))
+            || a.Parts.Any(p => ids.Contains(p.OrganisationId)));
+    }
+
+    public static async Task<bool> CanSeeAsync(AppDbContext db, CurrentUser user, Guid appealId, CancellationToken ct) =>
+        await (await VisibleAsync(db, user, ct)).AnyAsync(a => a.Id == appealId, ct);
+
+    public static async Task<bool> CanSeeAsync(CurrentUser user, Appeal appeal, CancellationToken ct)
+    {
+        if (user.Id is not { } id) return false;
+        if (appeal.ApplicantUserId == id || appeal.RegisteredById == id) return true;
+        if (await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Viewers)) return true;
+        if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
+        foreach (var part in appeal.Parts)
+            if (await user.ReachesAsync(part.OrganisationId, ct, Viewers)) return true;
+        return false;
+    }
+}
+
+/// <summary>The duty an action needs: a role, and the organisation of the appeal that role must reach.</summary>
+public enum Duty
+{
+    /// <summary>Moderator of the owning centre.</summary>
+    Moderate,
+    /// <summary>Dispatcher of the executor organisation.</summary>
+    Dispatch,
+    /// <summary>Executor or dispatcher of the executor organisation.</summary>
+    Execute,
+    /// <summary>Controller of the executor organisation.</summary>
+    Control,
+    /// <summary>The applicant who submitted the appeal, or the operator who registered it for them.</summary>
+    Applicant,
+    /// <summary>Moderator of the owning centre, or an operator there.</summary>
+    CloseAnswered,
+}
+
+public static class Duties
+{
+    public static async Task<bool> HoldsAsync(this CurrentUser user, Duty duty, Appeal appeal, CancellationToken ct) => duty switch
+    {
+        Duty.Moderate => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator),
+        Duty.Dispatch => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Dispatcher),
+        Duty.Execute => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
+        Duty.Control => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Controller),
+        Duty.Applicant => user.Id is { } id && (appeal.ApplicantUserId == id || appeal.RegisteredById == id),
+        Duty.CloseAnswered => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Operator),
+        _ => false,
+    };
+}

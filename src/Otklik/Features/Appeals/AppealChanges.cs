@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Appeals;
+
+/// <summary>
+/// The one path every change of an appeal takes: load, check that the caller sees it (else 404) and holds the duty
+/// (else 403), check the version the caller saw (else 409), apply the entity's method, save in one transaction.
+/// </summary>
+public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock)
+{
+    public AppDbContext Db => db;
+    public CurrentUser User => user;
+    public DateTime NowUtc => clock.GetUtcNow().UtcDateTime;
+
+    public Task<IResult> RunAsync(Guid id, int? version, Duty duty, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        RunAsync(id, version, [duty], change, ct);
+
+    public Task<IResult> RunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        RunAsync(id, version, async appeal =>
+        {
+            foreach (var duty in duties)
+                if (await user.HoldsAsync(duty, appeal, ct)) return true;
+            return false;
+        }, change, ct);
+
+    public async Task<IResult> RunAsync(Guid id, int? version, Func<Appeal, Task<bool>> may, Func<Appeal, DateTime, Task> change, CancellationToken ct)
+    {
+        if (version is null)
+            throw new InputException("version", "field.required", "Укажите версию обращения, которую вы видели (поле version).", StatusCodes.Status422UnprocessableEntity);
+        var appeal = await db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
+        if (!await may(appeal)) return Forbidden();
+        if (appeal.Version != version)
+            throw new RuleException("concurrency.stale_version",
+                $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
+        var now = NowUtc;
+        await change(appeal, now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
+    }
+
+    public static IResult NotFound() => TypedResults.Problem(title: "Не найдено", detail: "Обращение не найдено.",
+        statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["code"] = "appeal.not_found" });
+
+    public static IResult Forbidden() => TypedResults.Problem(title: "Недостаточно прав", detail: "У вас нет полномочий на это действие с обращением.",
+        statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
+}

@@ -1,0 +1,207 @@
+namespace Otklik.Features.Appeals;
+
+public enum AppealType { Problem, Proposal, Gratitude, Question }
+
+public enum AppealKind { SimpleConsultation, ComplexConsultation, Task, Complaint }
+
+/// <summary>The law an appeal is handled under; each regime has its own clocks.</summary>
+public enum LegalRegime
+{
+    /// <summary>Обращение under 59-ФЗ: registered in 3 days, answered in 30, extendable once.</summary>
+    Obrashchenie59,
+    /// <summary>Сообщение of the federal feedback platform (ПОС): 10 calendar days.</summary>
+    PlatformMessage,
+    /// <summary>A business consultation (seed 001): clocks by appeal kind.</summary>
+    BusinessConsultation,
+    /// <summary>A social-network incident (ЦУР): hours, may be anonymous; 59-ФЗ does not apply.</summary>
+    SocialIncident,
+}
+
+public enum Channel { Portal, Mobile, Hotline, Meeting, Email, Telegram, SocialNetwork, FederalPlatform, Open311, InvestPortal, GovernorMail, Paper, RedmineImport }
+
+public enum ApplicantKind { Person, Organisation, Anonymous }
+
+public enum AppealStatus
+{
+    Moderation,
+    Clarification,
+    Registered,
+    Assigned,
+    InWork,
+    AnswerDraft,
+    AnswerReview,
+    AnswerSent,
+    Closed,
+    // Terminal outcomes other than Closed:
+    Rejected,
+    LeftWithoutAnswer,
+    Returned,
+    CorrespondenceStopped,
+    Redirected,
+    Merged,
+}
+
+/// <summary>The result values of federal reporting (ССТУ.РФ, Указ № 171).</summary>
+public enum FederalResult
+{
+    NotRegistered,
+    UnderConsideration,
+    ExtensionInProgress,
+    Explained,
+    Supported,
+    SupportedMeasuresTaken,
+    NotSupported,
+    RedirectedByCompetence,
+    AnswerGiven,
+    LeftWithoutAnswer,
+}
+
+/// <summary>Coded grounds for ending an appeal without an answer on the merits (rules-ru.md item 5).</summary>
+public enum Ground
+{
+    NoNameOrAddress,
+    ObsceneOrThreats,
+    Unreadable,
+    NoEssence,
+    CourtDecision,
+    RepeatedQuestion,
+    AnswerPublished,
+    StateSecret,
+    HatePropaganda,
+    ThirdPartyPersonalData,
+    SpamOrAds,
+    NoLocation,
+    OffTopic,
+    Duplicate,
+    NoVerifiableFacts,
+    ClarificationNotReceived,
+}
+
+/// <summary>Criteria for returning an answer to the executor for rework (rules-ru.md 5.2).</summary>
+public enum ReworkReason
+{
+    FormalAnswer,
+    NoDeadline,
+    NoEvidence,
+    ExcessiveLegalReferences,
+    Contradictions,
+    NotAllQuestionsAnswered,
+    WrongAddressee,
+}
+
+public enum AppealOutcome { Reject, LeaveWithoutAnswer, Return, StopCorrespondence }
+
+public sealed record GroundInfo(Ground Ground, string Title, AppealOutcome[] Outcomes, int? NoticeWithinDays, string Notice);
+
+public static class Grounds
+{
+    static readonly AppealOutcome[] RejectOrLeave = [AppealOutcome.Reject, AppealOutcome.LeaveWithoutAnswer];
+    static readonly AppealOutcome[] RejectOnly = [AppealOutcome.Reject];
+
+    public static readonly IReadOnlyDictionary<Ground, GroundInfo> All = new GroundInfo[]
+    {
+        new(Ground.NoNameOrAddress, "Не указаны фамилия или адрес для ответа", RejectOrLeave, null,
+            "Ответ не даётся; сведения о преступлении направляются в правоохранительный орган."),
+        new(Ground.ObsceneOrThreats, "Нецензурные или оскорбительные выражения, угрозы", RejectOrLeave, null,
+            "Заявителю сообщается о недопустимости злоупотребления правом."),
+        new(Ground.Unreadable, "Текст не поддаётся прочтению", RejectOrLeave, 7,
+            "Заявителю сообщается в течение 7 дней, если его фамилия и адрес читаемы."),
+        new(Ground.NoEssence, "Из текста невозможно понять суть", RejectOrLeave, 7,
+            "Заявителю сообщается в течение 7 дней."),
+        new(Ground.CourtDecision, "Обжалуется судебное решение", [AppealOutcome.Return, AppealOutcome.Reject], 7,
+            "Обращение возвращается в течение 7 дней с разъяснением порядка обжалования."),
+        new(Ground.RepeatedQuestion, "Повторный вопрос, на который неоднократно даны ответы", [AppealOutcome.StopCorrespondence], null,
+            "Руководитель принимает решение о прекращении переписки; заявитель уведомляется."),
+        new(Ground.AnswerPublished, "Ответ уже размещён на официальном сайте", [AppealOutcome.LeaveWithoutAnswer], 7,
+            "Заявителю в течение 7 дней сообщается адрес страницы с ответом."),
+        new(Ground.StateSecret, "Ответ раскрыл бы охраняемую законом тайну", [AppealOutcome.LeaveWithoutAnswer], null,
+            "Заявителю сообщается о невозможности дать ответ."),
+        new(Ground.HatePropaganda, "Пропаганда или агитация, возбуждающая ненависть", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.ThirdPartyPersonalData, "Персональные данные третьих лиц без правовых оснований", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.SpamOrAds, "Реклама, спам или сведения, не относящиеся к делу", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.NoLocation, "Не указано место проблемы", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.OffTopic, "Не относится к тематике платформы", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.Duplicate, "Дубликат обращения, которое уже рассматривается или рассмотрено", RejectOnly, null, "Заявителю сообщается номер исходного обращения."),
+        new(Ground.NoVerifiableFacts, "Нет конкретных фактов, позволяющих провести проверку", RejectOnly, null, "Заявителю сообщается причина отказа."),
+        new(Ground.ClarificationNotReceived, "Заявитель не дал уточнение в течение 3 дней", RejectOnly, null, "Заявителю сообщается об отклонении."),
+    }.ToDictionary(g => g.Ground);
+
+    public static bool Allows(this Ground ground, AppealOutcome outcome) => All[ground].Outcomes.Contains(outcome);
+}
+
+public static class Labels
+{
+    public static string Of(AppealStatus s) => s switch
+    {
+        AppealStatus.Moderation => "На модерации",
+        AppealStatus.Clarification => "Уточнение у заявителя",
+        AppealStatus.Registered => "Зарегистрировано",
+        AppealStatus.Assigned => "Назначено исполнителю",
+        AppealStatus.InWork => "В работе",
+        AppealStatus.AnswerDraft => "Ответ подготовлен",
+        AppealStatus.AnswerReview => "Ответ на проверке",
+        AppealStatus.AnswerSent => "Ответ направлен",
+        AppealStatus.Closed => "Закрыто",
+        AppealStatus.Rejected => "Отклонено модератором",
+        AppealStatus.LeftWithoutAnswer => "Оставлено без ответа",
+        AppealStatus.Returned => "Возвращено",
+        AppealStatus.CorrespondenceStopped => "Переписка прекращена",
+        AppealStatus.Redirected => "Направлено по компетенции",
+        AppealStatus.Merged => "Объединено с другим обращением",
+        _ => s.ToString(),
+    };
+
+    public static string Of(FederalResult r) => r switch
+    {
+        FederalResult.NotRegistered => "Не зарегистрировано",
+        FederalResult.UnderConsideration => "Находится на рассмотрении",
+        FederalResult.ExtensionInProgress => "Рассмотрение продлено",
+        FederalResult.Explained => "Рассмотрено. Разъяснено",
+        FederalResult.Supported => "Рассмотрено. Поддержано",
+        FederalResult.SupportedMeasuresTaken => "Рассмотрено. Поддержано. Меры приняты",
+        FederalResult.NotSupported => "Рассмотрено. Не поддержано",
+        FederalResult.RedirectedByCompetence => "Направлено по компетенции",
+        FederalResult.AnswerGiven => "Дан ответ автору",
+        FederalResult.LeftWithoutAnswer => "Оставлено без ответа автору",
+        _ => r.ToString(),
+    };
+
+    public static string Of(ReworkReason r) => r switch
+    {
+        ReworkReason.FormalAnswer => "Формальный ответ, не по существу",
+        ReworkReason.NoDeadline => "Не указаны сроки устранения",
+        ReworkReason.NoEvidence => "Нет подтверждения (фото, акты)",
+        ReworkReason.ExcessiveLegalReferences => "Ссылки на нормы без разъяснения",
+        ReworkReason.Contradictions => "Противоречивые сведения",
+        ReworkReason.NotAllQuestionsAnswered => "Даны ответы не на все вопросы",
+        ReworkReason.WrongAddressee => "Ответ адресован не заявителю",
+        _ => r.ToString(),
+    };
+
+    public static string Of(LegalRegime r) => r switch
+    {
+        LegalRegime.Obrashchenie59 => "Обращение (59-ФЗ)",
+        LegalRegime.PlatformMessage => "Сообщение ПОС",
+        LegalRegime.BusinessConsultation => "Консультация бизнеса",
+        LegalRegime.SocialIncident => "Инцидент в соцсетях",
+        _ => r.ToString(),
+    };
+
+    public static string Of(AppealKind k) => k switch
+    {
+        AppealKind.SimpleConsultation => "Простая консультация",
+        AppealKind.ComplexConsultation => "Сложная консультация",
+        AppealKind.Task => "Задача",
+        AppealKind.Complaint => "Проблема/жалоба",
+        _ => k.ToString(),
+    };
+
+    public static string Of(AppealType t) => t switch
+    {
+        AppealType.Problem => "Проблема",
+        AppealType.Proposal => "Предложение",
+        AppealType.Gratitude => "Благодарность",
+        AppealType.Question => "Вопрос",
+        _ => t.ToString(),
+    };
+}

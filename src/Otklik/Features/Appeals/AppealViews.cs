@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Intake;
+
+namespace Otklik.Features.Appeals;
+
+public sealed record AppealView(
+    Guid Id, string Number, int Version, AppealStatus Status, string StatusTitle, FederalResult FederalResult, string FederalResultTitle,
+    AppealType Type, AppealKind Kind, LegalRegime Regime, Channel Channel, string? ChannelMessageId,
+    ApplicantInfo? Applicant, Guid CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address, double? Latitude, double? Longitude,
+    string Text, bool IsPublic, bool PublicationConsent,
+    Guid OwnerOrganisationId, Guid? ExecutorOrganisationId, Guid? AssigneeId,
+    DateTime ReceivedAtUtc, DateTime? RegisteredAtUtc, DateTime ModerationDueAtUtc, string? ClarificationQuestion, DateTime? ClarificationDueAtUtc,
+    DateTime DueAtUtc, bool IsOverdue, int ExtensionCount, int ReconsiderationCount,
+    string? AnswerText, FederalResult? AnswerResult, DateTime? AnsweredAtUtc, int? Rating, string? RatingComment,
+    DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
+    IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments);
+
+public sealed record PartView(Guid Id, Guid OrganisationId, string Task, PartStatus Status, string? Result, DateTime? DueAtUtc, DateTime? CompletedAtUtc);
+
+public sealed record EventView(Guid Id, int Sequence, EventKind Kind, DateTime AtUtc, Guid? ActorId, string? ActorName, AppealStatus? FromStatus,
+    AppealStatus ToStatus, string? Note, string? Data);
+
+public sealed record AppealListItem(Guid Id, string Number, int Version, AppealStatus Status, AppealType Type, AppealKind Kind, LegalRegime Regime,
+    Channel Channel, Guid CategoryId, Guid? TopicId, Guid? TerritoryId, Guid OwnerOrganisationId, Guid? ExecutorOrganisationId, Guid? AssigneeId,
+    string Excerpt, DateTime ReceivedAtUtc, DateTime DueAtUtc, bool IsOverdue);
+
+public static class AppealViews
+{
+    public static async Task<AppealView> LoadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
+    {
+        var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
+        var attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == id).OrderBy(a => a.UploadedAtUtc)
+            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size)).ToListAsync(ct);
+        return Of(appeal, attachments, nowUtc);
+    }
+
+    public static AppealView Of(Appeal a, IReadOnlyList<IntakeApi.AttachmentView> attachments, DateTime nowUtc) => new(
+        a.Id, a.Number, a.Version, a.Status, Labels.Of(a.Status), a.FederalResult, Labels.Of(a.FederalResult),
+        a.Type, a.Kind, a.Regime, a.Channel, a.ChannelMessageId,
+        a.Applicant, a.CategoryId, a.TopicId, a.TerritoryId, a.Address, a.Latitude, a.Longitude,
+        a.Text, a.IsPublic, a.PublicationConsent, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId,
+        a.ReceivedAtUtc, a.RegisteredAtUtc, a.ModerationDueAtUtc, a.ClarificationQuestion, a.ClarificationDueAtUtc,
+        a.DueAtUtc, a.IsOverdue(nowUtc), a.ExtensionCount, a.ReconsiderationCount,
+        a.AnswerText, a.AnswerResult, a.AnsweredAtUtc, a.Rating, a.RatingComment, a.ClosedAtUtc, a.OutcomeGround, a.MergedIntoId,
+        [.. a.Parts.OrderBy(p => p.CreatedAtUtc).Select(p => new PartView(p.Id, p.OrganisationId, p.Task, p.Status, p.Result, p.DueAtUtc, p.CompletedAtUtc))],
+        attachments);
+}

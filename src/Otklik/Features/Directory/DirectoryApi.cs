@@ -1,0 +1,401 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Identity;
+using Otklik.Features.Intake;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Directory;
+
+public static class DirectoryApi
+{
+    public static void MapDirectoryApi(this IEndpointRouteBuilder routes)
+    {
+        var orgs = routes.MapGroup("/organisations").WithTags("Directory");
+        orgs.MapGet("", ListOrganisations).AllowAnonymous();
+        orgs.MapGet("/{id:guid}", GetOrganisation).AllowAnonymous();
+        orgs.MapPost("", CreateOrganisation).RequireRole(Role.Administrator);
+        orgs.MapPut("/{id:guid}", UpdateOrganisation).RequireRole(Role.Administrator);
+
+        var people = routes.MapGroup("/people").WithTags("Directory");
+        people.MapGet("", ListPeople).RequireRole(Role.Administrator, Role.Dispatcher, Role.Controller, Role.Moderator);
+        people.MapPost("", CreatePerson).RequireRole(Role.Administrator);
+        people.MapPut("/{id:guid}/roles", SetRoles).RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/api-keys", CreateApiKey).RequireRole(Role.Administrator);
+
+        var territories = routes.MapGroup("/territories").WithTags("Directory");
+        territories.MapGet("", ListTerritories).AllowAnonymous();
+        territories.MapGet("/locate", Locate).AllowAnonymous();
+        territories.MapGet("/{id:guid}", GetTerritory).AllowAnonymous();
+        territories.MapPost("/import", ImportTerritories).RequireRole(Role.Administrator);
+
+        var catalogue = routes.MapGroup("").WithTags("Catalogue");
+        catalogue.MapGet("/categories", ListCategories).AllowAnonymous();
+        catalogue.MapPost("/categories", CreateCategory).RequireRole(Role.Administrator);
+        catalogue.MapPost("/topics", CreateTopic).RequireRole(Role.Administrator);
+        catalogue.MapPut("/topics/{id:guid}", UpdateTopic).RequireRole(Role.Administrator);
+        catalogue.MapPut("/topics/{id:guid}/routes", SetTopicRoutes).RequireRole(Role.Administrator);
+        catalogue.MapGet("/catalogue/grounds", () => TypedResults.Ok(Grounds.All.Values.Select(g => new { g.Ground, g.Title, g.Outcomes, g.NoticeWithinDays, g.Notice }))).AllowAnonymous();
+        catalogue.MapGet("/catalogue/rework-reasons", () => TypedResults.Ok(Enum.GetValues<ReworkReason>().Select(r => new { reason = r, title = Labels.Of(r) }))).AllowAnonymous();
+        catalogue.MapGet("/catalogue/statuses", () => TypedResults.Ok(Enum.GetValues<AppealStatus>().Select(s => new { status = s, title = Labels.Of(s), terminal = Appeal.Terminal.Contains(s) }))).AllowAnonymous();
+    }
+
+    // ---- Organisations ----
+
+    public sealed record OrganisationView(Guid Id, string Name, string ShortName, OrganisationKind Kind, Guid? ParentId, string TimeZone,
+        TimeOnly WorkdayStart, TimeOnly WorkdayEnd, TimeOnly? BreakStart, TimeOnly? BreakEnd, bool IsConnected, bool AnswersNeedApproval,
+        bool SitsOnBusinessProtectionHq, int Version);
+
+    static OrganisationView View(Organisation o) => new(o.Id, o.Name, o.ShortName, o.Kind, o.ParentId, o.TimeZone, o.WorkdayStart, o.WorkdayEnd,
+        o.BreakStart, o.BreakEnd, o.IsConnected, o.AnswersNeedApproval, o.SitsOnBusinessProtectionHq, o.Version);
+
+    static async Task<IResult> ListOrganisations(AppDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.Organisations.AsNoTracking().OrderBy(o => o.Path).ToListAsync(ct)).Select(View));
+
+    static async Task<IResult> GetOrganisation(Guid id, AppDbContext db, CancellationToken ct) =>
+        await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct) is { } o ? TypedResults.Ok(View(o)) : NotFound("Организация не найдена.");
+
+    public sealed record OrganisationRequest(int? Version, string? Name, string? ShortName, OrganisationKind? Kind, Guid? ParentId, string? TimeZone,
+        TimeOnly? WorkdayStart, TimeOnly? WorkdayEnd, TimeOnly? BreakStart, TimeOnly? BreakEnd, bool? IsConnected, bool? AnswersNeedApproval,
+        bool? SitsOnBusinessProtectionHq);
+
+    static async Task<IResult> CreateOrganisation(OrganisationRequest r, AppDbContext db, CurrentUser user, OrganisationTree tree, CancellationToken ct)
+    {
+        CheckOrganisation(r);
+        Organisation? parent = null;
+        if (r.ParentId is { } parentId)
+        {
+            parent = await db.Organisations.SingleOrDefaultAsync(o => o.Id == parentId, ct)
+                ?? throw new InputException("parentId", "directory.unknown_organisation", "Вышестоящей организации нет в справочнике.", 422);
+            if (!await user.ReachesAsync(parentId, ct, Role.Administrator)) return Forbidden();
+        }
+        else if (!(await user.RolesAsync(ct)).Any(x => x.Role == Role.Administrator && x.OrganisationId is { } o && db.Organisations.Any(y => y.Id == o && y.ParentId == null)))
+            return Forbidden();
+        var org = Organisation.Create(Guid.CreateVersion7(), r.Name!, r.ShortName ?? "", r.Kind!.Value, parent, r.TimeZone ?? parent?.TimeZone ?? "Europe/Moscow",
+            r.IsConnected ?? true, r.SitsOnBusinessProtectionHq ?? false);
+        Apply(org, r);
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(ct);
+        tree.Invalidate();
+        return TypedResults.Created($"/api/v1/organisations/{org.Id}", View(org));
+    }
+
+    static async Task<IResult> UpdateOrganisation(Guid id, OrganisationRequest r, AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var org = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, ct);
+        if (org is null) return NotFound("Организация не найдена.");
+        if (!await user.ReachesAsync(id, ct, Role.Administrator)) return Forbidden();
+        CheckOrganisation(r);
+        if (r.Version != org.Version) throw new RuleException("concurrency.stale_version", "Организацию уже изменили. Обновите данные и повторите.");
+        if (r.ParentId != org.ParentId) throw new RuleException("directory.move", "Перенос организации в другое подчинение пока не поддерживается.");
+        db.Entry(org).Property(o => o.Version).OriginalValue = org.Version;
+        org.Update(r.Name!, r.ShortName ?? "", r.Kind!.Value, r.TimeZone ?? org.TimeZone, r.IsConnected ?? org.IsConnected,
+            r.SitsOnBusinessProtectionHq ?? org.SitsOnBusinessProtectionHq);
+        Apply(org, r);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(View(org));
+    }
+
+    static void CheckOrganisation(OrganisationRequest r)
+    {
+        var e = new InputErrors();
+        if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Укажите название.");
+        SubmitRules.CheckOptional(e, "name", r.Name, 300);
+        SubmitRules.CheckOptional(e, "shortName", r.ShortName, 100);
+        if (r.Kind is null) e.Add("kind", "field.required", "Укажите вид организации.");
+        if (r.TimeZone is { } tz && !TimeZones.IsValid(tz)) e.Add("timeZone", "organisation.time_zone", $"Неизвестный часовой пояс «{tz}».");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    static void Apply(Organisation org, OrganisationRequest r)
+    {
+        if (r.WorkdayStart is not null || r.WorkdayEnd is not null)
+            org.SetWorkingHours(r.WorkdayStart ?? org.WorkdayStart, r.WorkdayEnd ?? org.WorkdayEnd, r.BreakStart, r.BreakEnd);
+        if (r.AnswersNeedApproval is { } approval) org.SetAnswersNeedApproval(approval);
+    }
+
+    // ---- People ----
+
+    public sealed record RoleRequest(Role? Role, Guid? OrganisationId);
+    public sealed record PersonRequest(string? Email, string? LastName, string? FirstName, string? MiddleName, string? Position, string? Password, RoleRequest[]? Roles);
+    public sealed record PersonView(Guid Id, string FullName, string? Email, string? Position, IReadOnlyList<RoleRequest> Roles);
+
+    static async Task<IResult> ListPeople(AppDbContext db, CurrentUser user, Guid? organisationId, Role? role, CancellationToken ct)
+    {
+        var scope = await user.ScopeAsync(ct, Role.Administrator, Role.Dispatcher, Role.Controller, Role.Moderator);
+        var ids = scope.ToList();
+        var query = db.RoleAssignments.AsNoTracking().Where(r => r.OrganisationId != null && ids.Contains(r.OrganisationId.Value));
+        if (organisationId is { } org) query = query.Where(r => r.OrganisationId == org);
+        if (role is { } rl) query = query.Where(r => r.Role == rl);
+        var personIds = await query.Select(r => r.PersonId).Distinct().ToListAsync(ct);
+        var people = await db.Users.AsNoTracking().Where(p => personIds.Contains(p.Id)).Include(p => p.Roles).OrderBy(p => p.LastName).ToListAsync(ct);
+        return TypedResults.Ok(people.Select(p => new PersonView(p.Id, p.FullName, p.Email, p.Position,
+            [.. p.Roles.Select(r => new RoleRequest(r.Role, r.OrganisationId))])));
+    }
+
+    static async Task<IResult> CreatePerson(PersonRequest r, AppDbContext db, CurrentUser user, UserManager<Person> users, TimeProvider clock, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (string.IsNullOrWhiteSpace(r.Email)) e.Add("email", "field.required", "Укажите адрес электронной почты.");
+        if (string.IsNullOrWhiteSpace(r.LastName)) e.Add("lastName", "field.required", "Укажите фамилию.");
+        if (string.IsNullOrWhiteSpace(r.FirstName)) e.Add("firstName", "field.required", "Укажите имя.");
+        foreach (var (f, v) in new[] { ("lastName", r.LastName), ("firstName", r.FirstName), ("middleName", r.MiddleName), ("position", r.Position) })
+            SubmitRules.CheckOptional(e, f, v, 200);
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        var roles = await CheckRolesAsync(r.Roles ?? [], db, user, ct);
+        if (roles is null) return Forbidden();
+        var person = new Person
+        {
+            Id = Guid.CreateVersion7(), UserName = r.Email!.Trim(), Email = r.Email.Trim(), EmailConfirmed = true, LastName = r.LastName!.Trim(),
+            FirstName = r.FirstName!.Trim(), MiddleName = r.MiddleName?.Trim(), Position = r.Position?.Trim(), CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+            Roles = roles,
+        };
+        var result = string.IsNullOrEmpty(r.Password) ? await users.CreateAsync(person) : await users.CreateAsync(person, r.Password);
+        if (!result.Succeeded)
+            throw new InputException(new Dictionary<string, string[]>
+            {
+                [result.Errors.Any(x => x.Code.Contains("Password", StringComparison.Ordinal)) ? "password" : "email"] = [.. result.Errors.Select(x => IdentityMessage(x))],
+            }, "directory.person_invalid", IdentityMessage(result.Errors.First()), 422);
+        return TypedResults.Created($"/api/v1/people/{person.Id}", new PersonView(person.Id, person.FullName, person.Email, person.Position,
+            [.. roles.Select(x => new RoleRequest(x.Role, x.OrganisationId))]));
+    }
+
+    static string IdentityMessage(IdentityError e) => e.Code switch
+    {
+        "DuplicateUserName" or "DuplicateEmail" => "Пользователь с таким адресом уже есть.",
+        "InvalidEmail" or "InvalidUserName" => "Неверный адрес электронной почты.",
+        var c when c.StartsWith("Password", StringComparison.Ordinal) => "Пароль слишком простой: не меньше 8 символов, с цифрой, строчной и заглавной буквой.",
+        _ => e.Description,
+    };
+
+    static async Task<IResult> SetRoles(Guid id, RoleRequest[] roles, AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null) return NotFound("Сотрудник не найден.");
+        foreach (var old in person.Roles)
+            if (old.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
+        var checkedRoles = await CheckRolesAsync(roles, db, user, ct);
+        if (checkedRoles is null) return Forbidden();
+        db.RoleAssignments.RemoveRange(person.Roles);
+        foreach (var r in checkedRoles) r.PersonId = id;
+        db.RoleAssignments.AddRange(checkedRoles);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new PersonView(person.Id, person.FullName, person.Email, person.Position,
+            [.. checkedRoles.Select(x => new RoleRequest(x.Role, x.OrganisationId))]));
+    }
+
+    /// <summary>Validates requested roles; null when the administrator's own scope does not reach one of them.</summary>
+    static async Task<List<RoleAssignment>?> CheckRolesAsync(RoleRequest[] requested, AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        var result = new List<RoleAssignment>();
+        for (var i = 0; i < requested.Length; i++)
+        {
+            var (role, org) = (requested[i].Role, requested[i].OrganisationId);
+            if (role is null) { e.Add($"roles[{i}].role", "field.required", "Укажите роль."); continue; }
+            if (role == Role.Applicant) { if (org is not null) e.Add($"roles[{i}].organisationId", "directory.applicant_org", "Роль заявителя не привязана к организации."); }
+            else if (org is null) e.Add($"roles[{i}].organisationId", "field.required", "Роль сотрудника привязывается к организации.");
+            else if (!await db.Organisations.AnyAsync(o => o.Id == org, ct)) e.Add($"roles[{i}].organisationId", "directory.unknown_organisation", "Такой организации нет.");
+            if (result.Any(x => x.Role == role && x.OrganisationId == org)) continue;
+            result.Add(new RoleAssignment { Id = Guid.CreateVersion7(), Role = role.Value, OrganisationId = org });
+        }
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        foreach (var r in result)
+            if (r.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return null;
+        return result;
+    }
+
+    public sealed record ApiKeyRequest(string? Name);
+    public sealed record ApiKeyView(Guid Id, string Name, string Prefix, string Secret);
+
+    static async Task<IResult> CreateApiKey(Guid id, ApiKeyRequest r, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null) return NotFound("Сотрудник не найден.");
+        foreach (var role in person.Roles)
+            if (role.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
+        var e = new InputErrors();
+        if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Назовите ключ: для какой интеграции он выдан.");
+        SubmitRules.CheckOptional(e, "name", r.Name, 200);
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        var (key, secret) = ApiKeys.Create(id, r.Name!.Trim(), clock.GetUtcNow().UtcDateTime);
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/people/{id}/api-keys/{key.Id}", new ApiKeyView(key.Id, key.Name, key.Prefix, secret));
+    }
+
+    // ---- Territories ----
+
+    public sealed record TerritoryView(Guid Id, string Name, string Code, Guid? OrganisationId, Guid? ModeratorOrganisationId);
+    public sealed record TerritoryDetail(Guid Id, string Name, string Code, Guid? OrganisationId, Guid? ModeratorOrganisationId, JsonElement Boundary);
+
+    static async Task<IResult> ListTerritories(AppDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Territories.AsNoTracking().OrderBy(t => t.Name)
+            .Select(t => new TerritoryView(t.Id, t.Name, t.Code, t.OrganisationId, t.ModeratorOrganisationId)).ToListAsync(ct));
+
+    static async Task<IResult> GetTerritory(Guid id, AppDbContext db, CancellationToken ct) =>
+        await db.Territories.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct) is { } t
+            ? TypedResults.Ok(new TerritoryDetail(t.Id, t.Name, t.Code, t.OrganisationId, t.ModeratorOrganisationId, JsonDocument.Parse(t.BoundaryGeoJson).RootElement))
+            : NotFound("Территория не найдена.");
+
+    static async Task<IResult> Locate(double? latitude, double? longitude, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (latitude is null) e.Add("latitude", "field.required", "Укажите широту.");
+        if (longitude is null) e.Add("longitude", "field.required", "Укажите долготу.");
+        SubmitRules.CheckLocation(e, latitude, longitude);
+        e.ThrowIfAny();
+        var id = await locator.LocateAsync(latitude!.Value, longitude!.Value, ct);
+        if (id is null) return NotFound("Точка не попадает ни в одну территорию.");
+        return TypedResults.Ok(await db.Territories.AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new TerritoryView(t.Id, t.Name, t.Code, t.OrganisationId, t.ModeratorOrganisationId)).SingleAsync(ct));
+    }
+
+    /// <summary>
+    /// Imports a GeoJSON FeatureCollection; each feature's properties give <c>code</c> (required), <c>name</c> and optionally
+    /// <c>organisationId</c> and <c>moderatorOrganisationId</c>. Territories are matched by code. All features or none.
+    /// </summary>
+    static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (collection.ValueKind != JsonValueKind.Object || !collection.TryGetProperty("type", out var type) || type.GetString() != "FeatureCollection"
+            || !collection.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+            throw new InputException("type", "territory.geojson", "Ожидается GeoJSON FeatureCollection.", 422);
+        var orgIds = await db.Organisations.Select(o => o.Id).ToListAsync(ct);
+        var parsed = new List<(string Code, string Name, string Boundary, Guid? Org, Guid? Moderator)>();
+        var i = 0;
+        foreach (var f in features.EnumerateArray())
+        {
+            var at = $"features[{i++}]";
+            if (!f.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object)
+            { e.Add($"{at}.properties", "field.required", "У объекта нет свойств."); continue; }
+            var code = props.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!.Trim() : "";
+            var name = props.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
+            if (code.Length is 0 or > 50) e.Add($"{at}.properties.code", "field.required", "Укажите код территории (до 50 символов).");
+            if (name.Length is 0 or > 300) e.Add($"{at}.properties.name", "field.required", "Укажите название территории (до 300 символов).");
+            Guid? Org(string prop)
+            {
+                if (!props.TryGetProperty(prop, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+                if (v.ValueKind == JsonValueKind.String && Guid.TryParse(v.GetString(), out var g) && orgIds.Contains(g)) return g;
+                e.Add($"{at}.properties.{prop}", "directory.unknown_organisation", "Такой организации нет в справочнике.");
+                return null;
+            }
+            var org = Org("organisationId");
+            var moderator = Org("moderatorOrganisationId");
+            if (!f.TryGetProperty("geometry", out var geometry)) { e.Add($"{at}.geometry", "field.required", "Нет геометрии."); continue; }
+            try
+            {
+                var shape = TerritoryLocator.ParseBoundary(geometry.GetRawText(), $"{at}.geometry");
+                parsed.Add((code, name, TerritoryLocator.Write(shape), org, moderator));
+            }
+            catch (InputException x) { e.Add($"{at}.geometry", x.Code, x.Message); }
+        }
+        if (parsed.Select(p => p.Code).Distinct().Count() != parsed.Count) e.Add("features", "territory.duplicate_code", "Коды территорий повторяются.");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+
+        var existing = await db.Territories.ToDictionaryAsync(t => t.Code, ct);
+        foreach (var p in parsed)
+        {
+            if (!existing.TryGetValue(p.Code, out var t))
+                db.Territories.Add(t = new Territory { Id = Guid.CreateVersion7(), Code = p.Code });
+            (t.Name, t.BoundaryGeoJson, t.OrganisationId, t.ModeratorOrganisationId) = (p.Name, p.Boundary, p.Org ?? t.OrganisationId, p.Moderator ?? t.ModeratorOrganisationId);
+            t.Version++;
+        }
+        await db.SaveChangesAsync(ct);
+        locator.Invalidate();
+        return TypedResults.Ok(new { imported = parsed.Count });
+    }
+
+    // ---- Categories and topics ----
+
+    public sealed record TopicView(Guid Id, Guid CategoryId, string Name, AppealKind DefaultKind, LegalRegime DefaultRegime, bool IsActive, IReadOnlyList<RouteView> Routes);
+    public sealed record RouteView(Guid? TerritoryId, Guid OrganisationId);
+    public sealed record CategoryView(Guid Id, string Name, ApplicantAudience Audience, bool IsActive, IReadOnlyList<TopicView> Topics);
+
+    static async Task<IResult> ListCategories(AppDbContext db, ApplicantAudience? audience, CancellationToken ct)
+    {
+        var query = db.Categories.AsNoTracking().Include(c => c.Topics).ThenInclude(t => t.Routes).AsSplitQuery();
+        if (audience is { } a) query = query.Where(c => c.Audience == a);
+        var categories = await query.OrderBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);
+        return TypedResults.Ok(categories.Select(c => new CategoryView(c.Id, c.Name, c.Audience, c.IsActive,
+            [.. c.Topics.OrderBy(t => t.Name).Select(TopicViewOf)])));
+    }
+
+    static TopicView TopicViewOf(Topic t) => new(t.Id, t.CategoryId, t.Name, t.DefaultKind, t.DefaultRegime, t.IsActive,
+        [.. t.Routes.Select(r => new RouteView(r.TerritoryId, r.OrganisationId))]);
+
+    public sealed record CategoryRequest(string? Name, ApplicantAudience? Audience, int? SortOrder);
+
+    static async Task<IResult> CreateCategory(CategoryRequest r, AppDbContext db, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Укажите название категории.");
+        SubmitRules.CheckOptional(e, "name", r.Name, 200);
+        if (r.Audience is null) e.Add("audience", "field.required", "Укажите, для кого категория: граждане или бизнес.");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        var c = new Category { Id = Guid.CreateVersion7(), Name = r.Name!.Trim(), Audience = r.Audience!.Value, SortOrder = r.SortOrder ?? 0 };
+        db.Categories.Add(c);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/categories/{c.Id}", new CategoryView(c.Id, c.Name, c.Audience, c.IsActive, []));
+    }
+
+    public sealed record TopicRequest(Guid? CategoryId, string? Name, AppealKind? DefaultKind, LegalRegime? DefaultRegime, bool? IsActive);
+
+    static async Task<IResult> CreateTopic(TopicRequest r, AppDbContext db, CancellationToken ct)
+    {
+        await CheckTopicAsync(r, db, ct);
+        var t = new Topic { Id = Guid.CreateVersion7(), CategoryId = r.CategoryId!.Value, Name = r.Name!.Trim(), DefaultKind = r.DefaultKind!.Value, DefaultRegime = r.DefaultRegime!.Value, IsActive = r.IsActive ?? true };
+        db.Topics.Add(t);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/topics/{t.Id}", TopicViewOf(t));
+    }
+
+    static async Task<IResult> UpdateTopic(Guid id, TopicRequest r, AppDbContext db, CancellationToken ct)
+    {
+        var t = await db.Topics.Include(x => x.Routes).SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (t is null) return NotFound("Тема не найдена.");
+        await CheckTopicAsync(r, db, ct);
+        (t.CategoryId, t.Name, t.DefaultKind, t.DefaultRegime, t.IsActive) = (r.CategoryId!.Value, r.Name!.Trim(), r.DefaultKind!.Value, r.DefaultRegime!.Value, r.IsActive ?? t.IsActive);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(TopicViewOf(t));
+    }
+
+    static async Task CheckTopicAsync(TopicRequest r, AppDbContext db, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Укажите название темы.");
+        SubmitRules.CheckOptional(e, "name", r.Name, 300);
+        if (r.DefaultKind is null) e.Add("defaultKind", "field.required", "Укажите вид обращения по умолчанию.");
+        if (r.DefaultRegime is null) e.Add("defaultRegime", "field.required", "Укажите правовой режим по умолчанию.");
+        if (r.CategoryId is not { } cat || !await db.Categories.AnyAsync(c => c.Id == cat, ct)) e.Add("categoryId", "catalogue.unknown_category", "Такой категории нет.");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    static async Task<IResult> SetTopicRoutes(Guid id, RouteView[] routes, AppDbContext db, CancellationToken ct)
+    {
+        var t = await db.Topics.Include(x => x.Routes).SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (t is null) return NotFound("Тема не найдена.");
+        var e = new InputErrors();
+        for (var i = 0; i < routes.Length; i++)
+        {
+            var (territory, org) = (routes[i].TerritoryId, routes[i].OrganisationId);
+            if (!await db.Organisations.AnyAsync(o => o.Id == org && o.IsConnected, ct)) e.Add($"[{i}].organisationId", "directory.unknown_organisation", "Такой организации нет в системе.");
+            if (territory is { } tid && !await db.Territories.AnyAsync(x => x.Id == tid, ct)) e.Add($"[{i}].territoryId", "catalogue.unknown_territory", "Такой территории нет.");
+        }
+        if (routes.GroupBy(r => r.TerritoryId).Any(g => g.Count() > 1)) e.Add("routes", "catalogue.duplicate_route", "Для одной территории может быть только один маршрут.");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        db.TopicRoutes.RemoveRange(t.Routes);
+        await db.SaveChangesAsync(ct);
+        db.TopicRoutes.AddRange(routes.Select(r => new TopicRoute { Id = Guid.CreateVersion7(), TopicId = id, TerritoryId = r.TerritoryId, OrganisationId = r.OrganisationId }));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(routes);
+    }
+
+    static IResult NotFound(string detail) => TypedResults.Problem(title: "Не найдено", detail: detail, statusCode: 404,
+        extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
+
+    static IResult Forbidden() => TypedResults.Problem(title: "Недостаточно прав", detail: "Ваши полномочия не распространяются на эту организацию.",
+        statusCode: 403, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Otklik.Features.Directory;
+
+public enum Role { Applicant, Operator, Moderator, Dispatcher, Executor, Controller, HqMember, ContentEditor, Analyst, Administrator }
+
+/// <summary>Anyone who signs in: an applicant on the portal or a member of staff. Staff roles are scoped to organisations.</summary>
+public sealed class Person : IdentityUser<Guid>
+{
+    public string LastName { get; set; } = "";
+    public string FirstName { get; set; } = "";
+    public string? MiddleName { get; set; }
+    public string? Position { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public List<RoleAssignment> Roles { get; set; } = [];
+
+    public string FullName => string.Join(' ', new[] { LastName, FirstName, MiddleName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+}
+
+/// <summary>A role held at an organisation; it reaches that organisation and everything under it.</summary>
+public sealed class RoleAssignment
+{
+    public Guid Id { get; set; }
+    public Guid PersonId { get; set; }
+    public Role Role { get; set; }
+    /// <summary>Null only for the applicant role, which belongs to no organisation.</summary>
+    public Guid? OrganisationId { get; set; }
+}
+
+/// <summary>A bearer key for an integration or a member of staff; only its SHA-256 is stored.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+    public Guid PersonId { get; set; }
+    public string Name { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public string Hash { get; set; } = "";
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? RevokedAtUtc { get; set; }
+}

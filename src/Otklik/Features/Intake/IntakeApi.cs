@@ -1,0 +1,254 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Intake;
+
+public static class IntakeApi
+{
+    public static RouteGroupBuilder MapIntakeApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").WithTags("Intake");
+        group.MapPost("/appeals", Submit).AllowAnonymous().WithName("SubmitAppeal")
+            .WithSummary("Submit an appeal; the same Idempotency-Key and body return the same appeal.");
+        group.MapPost("/attachments", Upload).AllowAnonymous().DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ContentSniffer.MaxDocumentBytes + 64 * 1024))
+            .WithSummary("Upload a photo or document; bind it to an appeal by listing its id when submitting.");
+        group.MapGet("/attachments/{id:guid}", Download).AllowAnonymous();
+        return group;
+    }
+
+    public sealed record SubmitRequest(
+        AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Channel? Channel, string? ChannelMessageId,
+        ApplicantInfo? Applicant, Guid? CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address,
+        double? Latitude, double? Longitude, string? Text, bool IsPublic, bool PublicationConsent, Guid[]? AttachmentIds);
+
+    static readonly Channel[] OpenChannels = [Channel.Portal, Channel.Mobile, Channel.InvestPortal];
+
+    static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user,
+        TerritoryLocator locator, TimeProvider clock, CancellationToken ct)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 100 || key.Any(char.IsControl))
+            throw new InputException("Idempotency-Key", "idempotency.key_format", "Ключ идемпотентности — до 100 печатных символов.");
+        var idempotencyKey = key.Length == 0 ? null : key;
+        var hash = RequestHash(request, user.Id);
+
+        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } replay) return replay;
+
+        var draft = await ValidateAsync(request, db, user, locator, ct);
+        var draftWithKey = draft with { IdempotencyKey = idempotencyKey, RequestHash = hash };
+        if (draft.ChannelMessageId is not null
+            && await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
+                .Select(a => a.Id).FirstOrDefaultAsync(ct) is var existing && existing != Guid.Empty)
+            return TypedResults.Ok(await AppealViews.LoadAsync(db, existing, clock.GetUtcNow().UtcDateTime, ct));
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var zone = TimeZones.Find(await db.Organisations.Where(o => o.Id == draft.OwnerOrganisationId).Select(o => o.TimeZone).SingleAsync(ct));
+        var year = TimeZoneInfo.ConvertTimeFromUtc(now, zone).Year;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var sequence = await NextSequenceAsync(db, year, ct);
+            var appeal = Appeal.Submit(draftWithKey, year, sequence, now);
+            db.Appeals.Add(appeal);
+            if (request.AttachmentIds is { Length: > 0 } ids)
+                await db.Attachments.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
+            db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return TypedResults.Created($"/api/v1/appeals/{appeal.Id}", await AppealViews.LoadAsync(db, appeal.Id, now, ct));
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null || draft.ChannelMessageId is not null)
+        {
+            // A concurrent request with the same key (or channel message) won the race: answer with its appeal.
+            db.ChangeTracker.Clear();
+            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } again) return again;
+            var winner = await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
+                .Select(a => a.Id).FirstOrDefaultAsync(ct);
+            if (winner != Guid.Empty) return TypedResults.Ok(await AppealViews.LoadAsync(db, winner, now, ct));
+            throw;
+        }
+    }
+
+    static async Task<IResult?> ReplayAsync(AppDbContext db, string key, string hash, TimeProvider clock, CancellationToken ct)
+    {
+        var found = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct);
+        if (found is null) return null;
+        if (found.RequestHash != hash)
+            throw new InputException("Idempotency-Key", "idempotency.key_reused",
+                "Этот ключ идемпотентности уже использован для другого обращения.", StatusCodes.Status422UnprocessableEntity);
+        return TypedResults.Ok(await AppealViews.LoadAsync(db, found.Id, clock.GetUtcNow().UtcDateTime, ct));
+    }
+
+    /// <summary>
+    /// Takes the next number of the year inside the caller's transaction: the row lock (PostgreSQL) or the write lock
+    /// (SQLite) serialises concurrent submissions, and a rolled-back submission gives its number back unused.
+    /// </summary>
+    internal static async Task<int> NextSequenceAsync(AppDbContext db, int year, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """
+            INSERT INTO "AppealCounters" ("Year", "Last") VALUES (@year, 1)
+            ON CONFLICT ("Year") DO UPDATE SET "Last" = "AppealCounters"."Last" + 1
+            RETURNING "Last"
+            """;
+        var p = command.CreateParameter();
+        p.ParameterName = "@year";
+        p.Value = year;
+        command.Parameters.Add(p);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    static async Task<Appeal.Draft> ValidateAsync(SubmitRequest r, AppDbContext db, CurrentUser user, TerritoryLocator locator, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        var channel = r.Channel ?? Channel.Portal;
+        var roles = await user.RolesAsync(ct);
+        var isIntakeStaff = roles.Any(x => x.Role is Role.Operator or Role.Administrator);
+        if (!OpenChannels.Contains(channel) && !isIntakeStaff)
+            throw new RuleException("intake.channel_forbidden", $"Обращения по каналу «{channel}» регистрирует оператор или интеграция.");
+
+        if (r.Type is null) e.Add("type", "field.required", "Выберите тип обращения.");
+        if (r.CategoryId is null) e.Add("categoryId", "field.required", "Выберите категорию.");
+        SubmitRules.CheckText(e, "text", r.Text);
+        SubmitRules.CheckOptional(e, "address", r.Address, 500);
+        SubmitRules.CheckOptional(e, "channelMessageId", r.ChannelMessageId, 200);
+        SubmitRules.CheckLocation(e, r.Latitude, r.Longitude);
+        if (r.IsPublic && !r.PublicationConsent)
+            e.Add("publicationConsent", "appeal.consent_required", "Для публикации обращения нужно согласие заявителя.");
+
+        Topic? topic = null;
+        if (r.CategoryId is { } categoryId)
+        {
+            if (!await db.Categories.AnyAsync(c => c.Id == categoryId && c.IsActive, ct))
+                e.Add("categoryId", "catalogue.unknown_category", "Такой категории нет.");
+            else if (r.TopicId is { } topicId)
+            {
+                topic = await db.Topics.AsNoTracking().SingleOrDefaultAsync(t => t.Id == topicId && t.IsActive, ct);
+                if (topic is null || topic.CategoryId != categoryId) e.Add("topicId", "catalogue.unknown_topic", "В выбранной категории нет такой темы.");
+            }
+        }
+        var kind = r.Kind ?? topic?.DefaultKind;
+        var regime = r.Regime ?? topic?.DefaultRegime;
+        if (kind is null) e.Add("kind", "field.required", "Укажите вид обращения или выберите тему.");
+        if (regime is null) e.Add("regime", "field.required", "Укажите правовой режим или выберите тему.");
+        if (regime is { } rg) SubmitRules.CheckApplicant(e, r.Applicant, rg);
+
+        if (regime is LegalRegime.Obrashchenie59 or LegalRegime.PlatformMessage && OpenChannels.Contains(channel) && !user.IsAuthenticated)
+            e.Add("applicant", "intake.identification_required",
+                "Электронное обращение по 59-ФЗ или сообщение ПОС принимается только от заявителя, прошедшего идентификацию: войдите в личный кабинет.");
+
+        Guid? territoryId = r.TerritoryId;
+        if (r.Latitude is { } lat && r.Longitude is { } lon && !e.Any)
+        {
+            territoryId = await locator.LocateAsync(lat, lon, ct);
+            if (territoryId is null)
+                e.Add("latitude", "location.outside_territories", "Точка на карте не попадает ни в одну территорию региона.");
+        }
+        else if (territoryId is { } tid && !await db.Territories.AnyAsync(t => t.Id == tid, ct))
+            e.Add("territoryId", "catalogue.unknown_territory", "Такой территории нет.");
+
+        if (r.AttachmentIds is { Length: > 0 } ids)
+        {
+            if (ids.Length > ContentSniffer.MaxPerAppeal)
+                e.Add("attachmentIds", "attachments.too_many", $"Не больше {ContentSniffer.MaxPerAppeal} файлов.");
+            var distinct = ids.Distinct().ToArray();
+            var usable = await db.Attachments.CountAsync(a => distinct.Contains(a.Id) && a.AppealId == null && a.UploadedById == user.Id, ct);
+            if (usable != distinct.Length || distinct.Length != ids.Length)
+                e.Add("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.");
+        }
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+
+        var owner = await OwnerOrganisationAsync(db, territoryId, ct);
+        var isOperatorEntry = !OpenChannels.Contains(channel);
+        var applicant = r.Applicant ?? new ApplicantInfo { Kind = ApplicantKind.Anonymous };
+        Trim(applicant);
+        return new Appeal.Draft(r.Type!.Value, kind!.Value, regime!.Value, channel, r.ChannelMessageId?.Trim(), applicant,
+            isOperatorEntry ? null : user.Id, isOperatorEntry ? user.Id : null,
+            r.CategoryId!.Value, r.TopicId, territoryId, r.Address?.Trim(), r.Latitude, r.Longitude, r.Text!.Trim(),
+            r.IsPublic, r.PublicationConsent, owner, null, null);
+    }
+
+    static void Trim(ApplicantInfo a)
+    {
+        a.LastName = a.LastName?.Trim(); a.FirstName = a.FirstName?.Trim(); a.MiddleName = a.MiddleName?.Trim();
+        a.Email = a.Email?.Trim(); a.Phone = a.Phone?.Trim(); a.PostalAddress = a.PostalAddress?.Trim();
+        a.OrganisationName = a.OrganisationName?.Trim(); a.RepresentativeName = a.RepresentativeName?.Trim();
+    }
+
+    /// <summary>The territory's own centre moderates, or else the region's centre of management.</summary>
+    static async Task<Guid> OwnerOrganisationAsync(AppDbContext db, Guid? territoryId, CancellationToken ct)
+    {
+        if (territoryId is not null
+            && await db.Territories.Where(t => t.Id == territoryId).Select(t => t.ModeratorOrganisationId).SingleOrDefaultAsync(ct) is { } local)
+            return local;
+        return await db.Organisations.Where(o => o.Kind == OrganisationKind.CentreOfManagement && o.ParentId != null)
+                   .OrderBy(o => o.Path).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
+               ?? throw new RuleException("intake.no_centre", "В справочнике нет центра управления региона: обращение некому модерировать.");
+    }
+
+    static string RequestHash(SubmitRequest request, Guid? userId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId + "|" + JsonSerializer.Serialize(request, Json.Options))));
+
+    // ---- Attachments ----
+
+    public sealed record AttachmentView(Guid Id, string FileName, string ContentType, AttachmentKind Kind, long Size);
+
+    static async Task<IResult> Upload(IFormFile? file, AppDbContext db, CurrentUser user, IFileStore files, TimeProvider clock, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+            throw new InputException("file", "attachment.missing", "Выберите файл.");
+        var name = Path.GetFileName(file.FileName);
+        if (name.Length is 0 or > 255 || SubmitRules.ContainsMarkup(name))
+            throw new InputException("file", "attachment.name", "Недопустимое имя файла.");
+
+        await using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        var detected = ContentSniffer.Detect(bytes.AsSpan(0, Math.Min(bytes.Length, 64)), name)
+            ?? throw new InputException("file", "attachment.type",
+                "Допустимы фотографии (JPEG, PNG, WebP, HEIC) и документы (PDF, DOCX, XLSX, ODT); содержимое файла не соответствует ни одному из них.",
+                StatusCodes.Status415UnsupportedMediaType);
+        var limit = detected.Kind == AttachmentKind.Photo ? ContentSniffer.MaxPhotoBytes : ContentSniffer.MaxDocumentBytes;
+        if (bytes.Length > limit)
+            throw new InputException("file", "attachment.too_large", $"Файл больше {limit / 1024 / 1024} МБ.", StatusCodes.Status413PayloadTooLarge);
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var id = Guid.CreateVersion7();
+        var storageKey = id.ToString("N");
+        buffer.Position = 0;
+        await files.SaveAsync(storageKey, buffer, ct);
+        var attachment = new Attachment
+        {
+            Id = id, FileName = name, ContentType = detected.ContentType, Kind = detected.Kind, Size = bytes.Length, Sha256 = sha,
+            StorageKey = storageKey, UploadedById = user.Id, UploadedAtUtc = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Attachments.Add(attachment);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/attachments/{id}", new AttachmentView(id, name, detected.ContentType, detected.Kind, bytes.Length));
+    }
+
+    static async Task<IResult> Download(Guid id, AppDbContext db, CurrentUser user, IFileStore files, CancellationToken ct)
+    {
+        var a = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (a is null) return TypedResults.NotFound();
+        var visible = a.AppealId is { } appealId
+            ? await AppealAccess.CanSeeAsync(db, user, appealId, ct)
+            : a.UploadedById is not null && a.UploadedById == user.Id;
+        if (!visible) return TypedResults.NotFound();
+        var stream = await files.OpenAsync(a.StorageKey, ct);
+        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, a.ContentType, a.FileName);
+    }
+}

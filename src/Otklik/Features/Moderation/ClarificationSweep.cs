@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Moderation;
+
+/// <summary>Rejects appeals whose applicant has not answered a clarification request within 3 calendar days.</summary>
+public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClarificationSweep> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var rejected = await RunOnceAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
+                if (rejected > 0) log.LogInformation("Clarification sweep rejected {Count} appeals", rejected);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Clarification sweep failed; it will run again");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stop));
+    }
+
+    /// <summary>One pass; each appeal is saved on its own so that a concurrent change of one does not stop the rest.</summary>
+    public static async Task<int> RunOnceAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)
+    {
+        var due = await db.Appeals.Where(a => a.Status == AppealStatus.Clarification && a.ClarificationDueAtUtc <= nowUtc)
+            .OrderBy(a => a.ClarificationDueAtUtc).Select(a => a.Id).Take(500).ToListAsync(ct);
+        var count = 0;
+        foreach (var id in due)
+        {
+            var appeal = await db.Appeals.SingleAsync(a => a.Id == id, ct);
+            if (appeal.Status != AppealStatus.Clarification) continue;
+            appeal.ExpireClarification(nowUtc);
+            db.Outbox.Add(OutboxMessage.Create("appeal.rejected", new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, nowUtc));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                count++;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The applicant answered at the same moment: their answer wins.
+            }
+            db.ChangeTracker.Clear();
+        }
+        return count;
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+using Otklik.Features.Intake;
+using Otklik.Features.Routing;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Moderation;
+
+public static class ModerationApi
+{
+    public static RouteGroupBuilder MapModerationApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/appeals").WithTags("Moderation").RequireAuthorization();
+        group.MapGet("/{id:guid}/proposed-route", ProposedRoute);
+        group.MapPost("/{id:guid}/clarification-request", AskClarification);
+        group.MapPost("/{id:guid}/clarification", GiveClarification);
+        group.MapPost("/{id:guid}/reject", Reject);
+        group.MapPost("/{id:guid}/reclassify", Reclassify);
+        group.MapPost("/{id:guid}/route", Route);
+        group.MapPost("/{id:guid}/register", Register);
+        group.MapPost("/{id:guid}/merge", Merge);
+        return group;
+    }
+
+    public sealed record QuestionRequest(int? Version, string? Question);
+    public sealed record ClarificationRequest(int? Version, string? Text);
+    public sealed record RejectRequest(int? Version, Ground? Ground, string? Comment);
+    public sealed record ReclassifyRequest(int? Version, AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Guid? CategoryId, Guid? TopicId,
+        Guid? TerritoryId, string? Address, double? Latitude, double? Longitude, bool? IsPublic);
+    public sealed record RouteRequest(int? Version, Guid? OrganisationId, string? Note);
+    public sealed record RegisterRequest(int? Version, Guid? OrganisationId);
+    public sealed record MergeRequest(int? Version, Guid? TargetAppealId);
+    public sealed record RouteProposal(Guid? OrganisationId, string? OrganisationName, string? Why);
+
+    static async Task<IResult> ProposedRoute(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return AppealChanges.NotFound();
+        if (!await user.HoldsAsync(Duty.Moderate, appeal, ct)) return AppealChanges.Forbidden();
+        var choice = await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct);
+        var name = choice is null ? null : await db.Organisations.Where(o => o.Id == choice.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        return TypedResults.Ok(new RouteProposal(choice?.OrganisationId, name, choice?.Why));
+    }
+
+    static Task<IResult> AskClarification(Guid id, QuestionRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
+        {
+            AppealsApi.CheckText("question", r.Question, 2000);
+            appeal.AskClarification(r.Question!, changes.User.RequiredId, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.clarification_requested",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, question = appeal.ClarificationQuestion, due = appeal.ClarificationDueAtUtc }, appeal.Id, now));
+            return Task.CompletedTask;
+        }, ct);
+
+    static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
+        {
+            AppealsApi.CheckText("text", r.Text, 5000);
+            appeal.GiveClarification(r.Text!, changes.User.RequiredId, now);
+            return Task.CompletedTask;
+        }, ct);
+
+    static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
+        {
+            if (r.Comment is not null) AppealsApi.CheckText("comment", r.Comment, 2000, required: false);
+            appeal.Reject(r.Ground ?? throw new InputException("ground", "field.required", "Выберите причину отказа из списка.", 422),
+                r.Comment, changes.User.RequiredId, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.rejected",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, reason = Grounds.All[appeal.OutcomeGround!.Value].Title, comment = r.Comment },
+                appeal.Id, now));
+            return Task.CompletedTask;
+        }, ct);
+
+    static Task<IResult> Reclassify(Guid id, ReclassifyRequest r, AppealChanges changes, TerritoryLocator locator, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+        {
+            var c = appeal.CurrentClassification;
+            var e = new InputErrors();
+            SubmitRules.CheckOptional(e, "address", r.Address, 500);
+            SubmitRules.CheckLocation(e, r.Latitude, r.Longitude);
+            var categoryId = r.CategoryId ?? c.CategoryId;
+            var topicId = r.CategoryId is not null && r.TopicId is null ? null : r.TopicId ?? c.TopicId;
+            if (!await changes.Db.Categories.AnyAsync(x => x.Id == categoryId, ct)) e.Add("categoryId", "catalogue.unknown_category", "Такой категории нет.");
+            if (topicId is { } t && !await changes.Db.Topics.AnyAsync(x => x.Id == t && x.CategoryId == categoryId, ct))
+                e.Add("topicId", "catalogue.unknown_topic", "В выбранной категории нет такой темы.");
+            var territoryId = r.TerritoryId ?? c.TerritoryId;
+            if (r.Latitude is { } lat && r.Longitude is { } lon && !e.Any)
+            {
+                territoryId = await locator.LocateAsync(lat, lon, ct);
+                if (territoryId is null) e.Add("latitude", "location.outside_territories", "Точка на карте не попадает ни в одну территорию региона.");
+            }
+            else if (r.TerritoryId is { } tid && !await changes.Db.Territories.AnyAsync(x => x.Id == tid, ct))
+                e.Add("territoryId", "catalogue.unknown_territory", "Такой территории нет.");
+            e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+            appeal.Reclassify(new Appeal.Classification(r.Type ?? c.Type, r.Kind ?? c.Kind, r.Regime ?? c.Regime, categoryId, topicId, territoryId,
+                r.Address ?? c.Address, r.Latitude ?? c.Latitude, r.Longitude ?? c.Longitude, r.IsPublic ?? c.IsPublic), changes.User.RequiredId, now);
+        }, ct);
+
+    static Task<IResult> Route(Guid id, RouteRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+        {
+            if (r.Note is not null) AppealsApi.CheckText("note", r.Note, 2000, required: false);
+            var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
+            if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+            appeal.Route(org.Id, r.Note ?? "Выбор модератора", changes.User.RequiredId, now);
+        }, ct);
+
+    /// <summary>Accepts the appeal: the executor is the moderator's choice, or else the automatic first route.</summary>
+    static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+        {
+            if (r.OrganisationId is not null)
+            {
+                var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
+                if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+                appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
+            }
+            else if (appeal.ExecutorOrganisationId is null
+                     && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
+                appeal.Route(choice.OrganisationId, choice.Why, null, now);
+            var zone = await AppealsApi.ZoneOfAsync(changes.Db, appeal.ExecutorOrganisationId, ct);
+            appeal.Register(zone, changes.User.RequiredId, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.registered",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
+        }, ct);
+
+    static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+        {
+            var targetId = r.TargetAppealId ?? throw new InputException("targetAppealId", "field.required", "Укажите обращение, с которым объединить.", 422);
+            var target = await changes.Db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == targetId, ct);
+            if (target is null || !await AppealAccess.CanSeeAsync(changes.User, target, ct))
+                throw new InputException("targetAppealId", "moderation.unknown_target", "Обращение для объединения не найдено.", 422);
+            appeal.MergeInto(target, changes.User.RequiredId, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.merged",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, into = target.Number }, appeal.Id, now));
+        }, ct);
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.DemoRegion;
+using Otklik.Features.Directory;
+using Otklik.Features.Identity;
+using Otklik.Features.Intake;
+using Otklik.Features.Moderation;
+using Otklik.Infrastructure;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var config = builder.Configuration;
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOtklikDatabase(config);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+
+builder.Services.AddIdentityCore<Person>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 8;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 10;
+    })
+    .AddEntityFrameworkStores<AppDbContext>()
+    .AddDefaultTokenProviders();
+builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("Otklik");
+builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
+    .AddPolicyScheme("Otklik", "Cookie or API key", o => o.ForwardDefaultSelector = http =>
+        http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(o =>
+    {
+        o.Cookie.Name = "otklik";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.SlidingExpiration = true;
+        // The API answers 401/403 as ProblemDetails instead of redirecting to a login page.
+        o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = 401; return Task.CompletedTask; };
+        o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
+    })
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization();
+
+builder.Services.AddSingleton<OrganisationTree>();
+builder.Services.AddSingleton<TerritoryLocator>();
+builder.Services.AddScoped<CurrentUser>();
+builder.Services.AddScoped<AppealChanges>();
+builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
+if (config.GetValue("Otklik:Workers", true))
+    builder.Services.AddHostedService<ClarificationSweep>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(async context =>
+{
+    var http = context.HttpContext;
+    if (http.Response.HasStarted || http.Response.ContentLength > 0 || http.Response.ContentType is not null) return;
+    var status = http.Response.StatusCode;
+    await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, status, Problems.CodeFor(status),
+        Problems.TitleFor(status), Problems.TitleFor(status) + ".", null);
+});
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapHealthChecks("/health", new() { Predicate = _ => false });
+app.MapHealthChecks("/health/ready");
+app.MapGet("/", () => Results.Redirect("/api-docs")).ExcludeFromDescription();
+
+var api = app.MapGroup("/api/v1");
+api.MapAuthApi();
+api.MapIntakeApi();
+api.MapAppealsApi();
+api.MapModerationApi();
+api.MapDirectoryApi();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+    await Database.MigrateAsync(db, CancellationToken.None);
+    if (config.GetValue("Otklik:DemoSeed", true))
+        await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
+}
+
+await app.RunAsync();

@@ -1,0 +1,57 @@
+using System.Net;
+using Otklik.Features.Appeals;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.Tests.Api;
+
+/// <summary>The whole life of an appeal through the API, on both engines.</summary>
+public sealed class AppealLifeTests(AppPool pool) : IClassFixture<AppPool>
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_pothole_goes_from_submission_to_closure(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var r = app.Region;
+
+        var a = await app.SubmitAsync();
+        Assert.Matches(@"^2026-\d{6}$", a.Number);
+        Assert.Equal(AppealStatus.Moderation, a.Status);
+        Assert.Equal(r.TerritoryA, a.TerritoryId);
+        Assert.Equal(r.Centre, a.OwnerOrganisationId);
+
+        a = await app.ActAsync(Persona.CentreModerator, a, "register");
+        Assert.Equal(AppealStatus.Registered, a.Status);
+        Assert.Equal(r.MunA, a.ExecutorOrganisationId);
+
+        a = await app.ActAsync(Persona.MunADispatcher, a, "assign", new { personId = r.IdOf(Persona.MunAExecutor) });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "start");
+        a = await app.ActAsync(Persona.MunAExecutor, a, "steps", new { note = "Выезд на место, яма сфотографирована." });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer", new { text = "Яма заделана 25 ноября, фото прилагаем.", result = "supportedMeasuresTaken" });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
+        Assert.Equal(AppealStatus.AnswerReview, a.Status);
+        a = await app.ActAsync(Persona.MunAController, a, "answer/return", new { reasons = new[] { "noEvidence" }, comment = "Приложите фото." });
+        Assert.Equal(AppealStatus.InWork, a.Status);
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer", new { text = "Яма заделана 25 ноября, фото до и после прилагаем.", result = "supportedMeasuresTaken" });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
+        a = await app.ActAsync(Persona.MunAController, a, "answer/approve");
+        Assert.Equal(AppealStatus.AnswerSent, a.Status);
+        a = await app.ActAsync(Persona.Applicant, a, "rate", new { score = 2, comment = "Яму заделали плохо" });
+        Assert.Equal(AppealStatus.InWork, a.Status);
+        Assert.Equal(1, a.ReconsiderationCount);
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer", new { text = "Покрытие переложено 2 декабря.", result = "supportedMeasuresTaken" });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
+        a = await app.ActAsync(Persona.MunAController, a, "answer/approve");
+        a = await app.ActAsync(Persona.Applicant, a, "rate", new { score = 5 });
+        Assert.Equal(AppealStatus.Closed, a.Status);
+        Assert.Equal(FederalResult.SupportedMeasuresTaken, a.FederalResult);
+
+        var history = await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/appeals/{a.Id}/history").Expect(HttpStatusCode.OK);
+        var events = await history.ReadAsync<List<EventView>>();
+        Assert.Equal(
+            [EventKind.Received, EventKind.Routed, EventKind.Registered, EventKind.Assigned, EventKind.WorkStarted, EventKind.StepRecorded,
+             EventKind.AnswerDrafted, EventKind.AnswerSubmitted, EventKind.AnswerReturned, EventKind.AnswerDrafted, EventKind.AnswerSubmitted,
+             EventKind.AnswerApproved, EventKind.AnswerSent, EventKind.Rated, EventKind.Reopened, EventKind.AnswerDrafted, EventKind.AnswerSubmitted,
+             EventKind.AnswerApproved, EventKind.AnswerSent, EventKind.Rated, EventKind.Closed],
+            events.Select(e => e.Kind));
+    }
+}

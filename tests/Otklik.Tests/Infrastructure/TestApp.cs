@@ -1,0 +1,179 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Otklik.Data;
+using Otklik.Infrastructure;
+
+namespace Otklik.Tests.Infrastructure;
+
+public enum Engine { Sqlite, Postgres }
+
+public static class Engines
+{
+    public static TheoryData<Engine> All => new(Engine.Sqlite, Engine.Postgres);
+
+    /// <summary>The throwaway server scripts/test.sh starts; PostgreSQL tests fail (never skip) without it.</summary>
+    public static string PostgresAdmin =>
+        Environment.GetEnvironmentVariable("OTKLIK_TEST_PG")
+        ?? throw new InvalidOperationException("OTKLIK_TEST_PG is not set: run the tests through scripts/test.sh, which starts PostgreSQL.");
+}
+
+/// <summary>
+/// The real application on a real socket (Kestrel on a free port) over a brand-new database of the chosen engine,
+/// migrated from scratch, with the small test region of <see cref="TestRegion"/> and a clock the test controls.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    readonly Factory _factory;
+    readonly string _files;
+    readonly string? _pgDatabase;
+    readonly string? _sqliteFile;
+
+    public Engine Engine { get; }
+    public FakeTimeProvider Clock { get; }
+    public TestRegion Region { get; private set; } = null!;
+    public Uri BaseAddress { get; }
+    public IServiceProvider Services => _factory.Services;
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero); // 10:00 in Moscow, a Monday
+
+    TestApp(Engine engine, bool demoSeed)
+    {
+        Engine = engine;
+        Clock = new FakeTimeProvider(Start);
+        var root = Path.Combine(Path.GetTempPath(), "otklik-tests");
+        Directory.CreateDirectory(root);
+        var name = $"t{Guid.NewGuid():N}";
+        _files = Path.Combine(root, name + "-files");
+        string connection;
+        if (engine == Engine.Postgres)
+        {
+            _pgDatabase = name;
+            using (var admin = new NpgsqlConnection(Engines.PostgresAdmin))
+            {
+                admin.Open();
+                using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+                create.ExecuteNonQuery();
+            }
+            connection = new NpgsqlConnectionStringBuilder(Engines.PostgresAdmin) { Database = name, MaxPoolSize = 60 }.ConnectionString;
+        }
+        else
+        {
+            _sqliteFile = Path.Combine(root, name + ".db");
+            connection = $"Data Source={_sqliteFile}";
+        }
+        _factory = new Factory(engine, connection, _files, demoSeed, Clock);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseAddress = _factory.ClientOptions.BaseAddress;
+    }
+
+    public static async Task<TestApp> StartAsync(Engine engine, bool demoSeed = false)
+    {
+        var app = await Task.Run(() => new TestApp(engine, demoSeed));
+        if (!demoSeed) app.Region = await TestRegion.CreateAsync(app);
+        return app;
+    }
+
+    public HttpClient Anonymous() => NewClient(null);
+
+    public HttpClient ClientAs(Persona persona) => NewClient(Region.KeyOf(persona));
+
+    public HttpClient ClientWithKey(string key) => NewClient(key);
+
+    HttpClient NewClient(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>A fresh scope with its own DbContext, to look at what the database really holds.</summary>
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> read)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task WithDbAsync(Func<AppDbContext, Task> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        if (_pgDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Engines.PostgresAdmin);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_pgDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        if (_sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" }) File.Delete(f);
+        }
+        if (Directory.Exists(_files)) Directory.Delete(_files, recursive: true);
+    }
+
+    sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Database:Provider", engine.ToString());
+            builder.UseSetting("ConnectionStrings:Otklik", connection);
+            builder.UseSetting("Otklik:DemoSeed", demoSeed ? "true" : "false");
+            builder.UseSetting("Otklik:Workers", "false");
+            builder.UseSetting("Otklik:Files", files);
+            builder.ConfigureServices(s =>
+            {
+                s.RemoveAll<TimeProvider>();
+                s.AddSingleton<TimeProvider>(clock);
+            });
+        }
+    }
+}
+
+public static class HttpExtensions
+{
+    public static readonly JsonSerializerOptions Options = Json.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        try { return JsonSerializer.Deserialize<T>(body, Options)!; }
+        catch (JsonException e) { throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: cannot read {typeof(T).Name} from: {body}", e); }
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body, Options);
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.PutAsJsonAsync(url, body, Options);
+
+    /// <summary>Asserts the status, showing the body when it differs, which is what one needs to see when a test fails.</summary>
+    public static async Task<HttpResponseMessage> Expect(this Task<HttpResponseMessage> call, System.Net.HttpStatusCode status)
+    {
+        var response = await call;
+        if (response.StatusCode != status)
+            Assert.Fail($"Expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.ReadAsync<JsonElement>());
+    }
+}
