@@ -386,10 +386,13 @@ public static class DirectoryApi
         }
         if (routes.GroupBy(r => r.TerritoryId).Any(g => g.Count() > 1)) e.Add("routes", "catalogue.duplicate_route", "Для одной территории может быть только один маршрут.");
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        // Old routes go before new ones land (the unique index on topic + territory), in one transaction.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.TopicRoutes.RemoveRange(t.Routes);
         await db.SaveChangesAsync(ct);
         db.TopicRoutes.AddRange(routes.Select(r => new TopicRoute { Id = Guid.CreateVersion7(), TopicId = id, TerritoryId = r.TerritoryId, OrganisationId = r.OrganisationId }));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(routes);
     }
 
