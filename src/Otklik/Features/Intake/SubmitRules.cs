@@ -11,7 +11,7 @@ public static partial class SubmitRules
     public const int MaxTextLength = 10_000;
     public const int MinTextLength = 10;
 
-    // A tag opens with "<" right before a letter, "/", "!" or "?" — as HTML parsers read it; "a < b" and "<5 м" stay plain text.
+    // A tag opens as HTML parsers read it: "<" followed at once by a letter, "/" and a letter, "!" or "?". So "a < b" and "<5 м" stay text.
     [GeneratedRegex(@"</?[a-zA-Z]|<[!?]|javascript\s*:|\bon[a-z]+\s*=", RegexOptions.IgnoreCase)]
     private static partial Regex Markup();
 
