@@ -323,8 +323,7 @@ public sealed class Appeal
     public void SubmitAnswer(bool needsApproval, Guid executorId, DateTime nowUtc)
     {
         Require("answer.submit", "Отправить можно только подготовленный ответ.", AppealStatus.AnswerDraft);
-        if (Parts.Any(p => p.Status == PartStatus.Open))
-            throw new RuleException("answer.parts_open", "Не все соисполнители прислали свои части ответа.");
+        RequirePartsDone();
         if (needsApproval) Move(AppealStatus.AnswerReview, EventKind.AnswerSubmitted, nowUtc, executorId, null, null);
         else SendAnswer(executorId, nowUtc);
     }
@@ -332,8 +331,16 @@ public sealed class Appeal
     public void ApproveAnswer(Guid controllerId, DateTime nowUtc)
     {
         Require("answer.approve", "Утвердить можно только ответ на проверке.", AppealStatus.AnswerReview);
+        // A co-executor may be asked for a part during review; the answer waits for it.
+        RequirePartsDone();
         Record(EventKind.AnswerApproved, nowUtc, controllerId, null, null);
         SendAnswer(controllerId, nowUtc);
+    }
+
+    void RequirePartsDone()
+    {
+        if (Parts.Any(p => p.Status == PartStatus.Open))
+            throw new RuleException("answer.parts_open", "Не все соисполнители прислали свои части ответа.");
     }
 
     void SendAnswer(Guid actorId, DateTime nowUtc)

@@ -11,13 +11,15 @@ public static partial class SubmitRules
     public const int MaxTextLength = 10_000;
     public const int MinTextLength = 10;
 
-    [GeneratedRegex(@"<\s*/?\s*[a-zA-Z!?]|javascript\s*:|\bon[a-z]+\s*=", RegexOptions.IgnoreCase)]
+    // A tag opens as HTML parsers read it: "<" followed at once by a letter, "/" and a letter, "!" or "?". So "a < b" and "<5 м" stay text.
+    [GeneratedRegex(@"</?[a-zA-Z]|<[!?]|javascript\s*:|\bon[a-z]+\s*=", RegexOptions.IgnoreCase)]
     private static partial Regex Markup();
 
     [GeneratedRegex(@"^\+?[0-9][0-9\s\-()]{6,20}$")]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"^\d+$")]
+    // ASCII only: \d would let other scripts' digits through to long.Parse, which throws on them.
+    [GeneratedRegex(@"^[0-9]+\z")]
     private static partial Regex Digits();
 
     public static bool ContainsMarkup(string text) => Markup().IsMatch(text);
