@@ -368,7 +368,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(InWork);
         Refused(appeal, "execution.redirect_same",
-            () => appeal.Redirect(Build.MunA, connected, "Ошибка маршрута.", Build.Dispatcher, Now));
+            () => appeal.Redirect(Build.MunA, connected, Build.Yekaterinburg, "Ошибка маршрута.", Build.Dispatcher, Now));
     }
 
     [Fact]
@@ -376,13 +376,16 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(InWork);
 
-        appeal.Redirect(Build.MunB, organisationIsConnected: true, " Территория Б. ", Build.Dispatcher, Now);
+        appeal.Redirect(Build.MunB, organisationIsConnected: true, Build.Yekaterinburg, " Территория Б. ", Build.Dispatcher, Now);
 
         Assert.Equal(Registered, appeal.Status);
         Assert.Equal(Build.MunB, appeal.ExecutorOrganisationId);
         Assert.Null(appeal.AssigneeId);
         Assert.Null(appeal.ClosedAtUtc);
         Assert.False(appeal.IsTerminal);
+        // The receiving body registers it and its own answer deadline starts (59-ФЗ ст. 8).
+        Assert.Equal(Now, appeal.RegisteredAtUtc);
+        Assert.Equal(Dl.AnswerDue(appeal.Regime, appeal.Kind, Now, Build.Yekaterinburg), appeal.DueAtUtc);
         Assert.Equal("Территория Б.", appeal.History[^1].Note);
     }
 
@@ -391,7 +394,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(AnswerDraft);
 
-        appeal.Redirect(Build.Fns, organisationIsConnected: false, "Вопрос в компетенции ФНС.", Build.Dispatcher, Now);
+        appeal.Redirect(Build.Fns, organisationIsConnected: false, Build.Yekaterinburg, "Вопрос в компетенции ФНС.", Build.Dispatcher, Now);
 
         Assert.Equal(Redirected, appeal.Status);
         Assert.True(appeal.IsTerminal);
@@ -818,7 +821,7 @@ public sealed class AppealRulesTests
         return (a, call switch
         {
             "RecordStep" => () => a.RecordStep(text, Build.Executor, Now),
-            "Redirect" => () => a.Redirect(Build.MunB, true, text, Build.Dispatcher, Now),
+            "Redirect" => () => a.Redirect(Build.MunB, true, Build.Yekaterinburg, text, Build.Dispatcher, Now),
             "Extend" => () => a.Extend(5, text, Build.Controller, Now),
             "AddCoExecutor" => () => a.AddCoExecutor(Build.MunB, text, Build.Dispatcher, Now),
             "CompletePart" => () => a.CompletePart(part.Id, text, Build.Dispatcher, Now),

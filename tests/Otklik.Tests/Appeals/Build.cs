@@ -110,7 +110,7 @@ public static class Build
             case (AppealStatus.InWork, AppealStatus.CorrespondenceStopped):
                 a.StopCorrespondence("Решение о прекращении переписки № 12 от 02.03.2026.", Controller, at); break;
             case (AppealStatus.InWork, AppealStatus.Redirected):
-                a.Redirect(Fns, organisationIsConnected: false, "Вопрос в компетенции ФНС.", Dispatcher, at); break;
+                a.Redirect(Fns, organisationIsConnected: false, Yekaterinburg, "Вопрос в компетенции ФНС.", Dispatcher, at); break;
             case (AppealStatus.InWork, _):
                 a.DraftAnswer("Контейнеры вывезены 3 марта, график вывоза восстановлен.", BuiltAnswerResult, Executor, at); break;
             case (AppealStatus.AnswerDraft, _):

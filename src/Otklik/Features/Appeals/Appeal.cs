@@ -243,10 +243,11 @@ public sealed class Appeal
     }
 
     /// <summary>
-    /// Redirect to the competent body. Inside the platform the appeal moves there and waits for its dispatcher;
-    /// to a body outside it the appeal leaves Otklik. Either way the applicant is told (outbox).
+    /// Redirect to the competent body. Inside the platform the appeal moves there, is registered by that body (its own
+    /// answer deadline starts, counted in its time zone) and waits for its dispatcher; to a body outside it the appeal
+    /// leaves Otklik. Either way the applicant is told (outbox).
     /// </summary>
-    public void Redirect(Guid organisationId, bool organisationIsConnected, string reason, Guid actorId, DateTime nowUtc)
+    public void Redirect(Guid organisationId, bool organisationIsConnected, TimeZoneInfo receiverZone, string reason, Guid actorId, DateTime nowUtc)
     {
         Require("execution.redirect", "Переадресовать можно только обращение, которое ещё не отвечено.", Working);
         RequireText(reason, "reason");
@@ -256,7 +257,11 @@ public sealed class Appeal
         ExecutorOrganisationId = organisationId;
         AssigneeId = null;
         if (organisationIsConnected)
-            Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId });
+        {
+            RegisteredAtUtc = nowUtc;
+            DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, receiverZone);
+            Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId, dueAtUtc = DueAtUtc });
+        }
         else
         {
             ClosedAtUtc = nowUtc;

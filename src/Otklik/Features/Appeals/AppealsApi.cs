@@ -184,7 +184,7 @@ public static class AppealsApi
         {
             CheckText("reason", r.Reason, 2000);
             var target = await FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            appeal.Redirect(target.Id, target.IsConnected, r.Reason!, changes.User.RequiredId, now);
+            appeal.Redirect(target.Id, target.IsConnected, TimeZones.Find(target.TimeZone), r.Reason!, changes.User.RequiredId, now);
             changes.Db.Outbox.Add(OutboxMessage.Create("appeal.redirected",
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason = r.Reason }, appeal.Id, now));
         }, ct);
