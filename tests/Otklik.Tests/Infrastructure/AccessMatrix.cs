@@ -80,8 +80,10 @@ public static class AccessMatrix
                 if (!(line.Changes && IsSuccess(line.Expect.For(caller))))
                     await CallAsync(line, caller, shared[line.Setup.Name]);
         var after = await FingerprintAsync(app);
-        foreach (var (was, now) in before.Zip(after).Where(x => x.First != x.Second))
-            failures.Add($"Reads and refusals changed the database:\n    before: {was}\n    after:  {now}");
+        foreach (var (table, was) in before)
+            if (!was.SequenceEqual(after[table]))
+                failures.Add($"Reads and refusals changed the {table}: " + string.Join(", ",
+                    was.Except(after[table]).Select(x => "-" + x).Concat(after[table].Except(was).Select(x => "+" + x))));
 
         // Successful changes, each on a target made for it.
         foreach (var line in lines)
@@ -124,23 +126,23 @@ public static class AccessMatrix
     static string Shorten(string body) => body.Length <= 400 ? body : body[..400] + "…";
 
     /// <summary>What reads and refusals must not touch: appeals and their history, files, outbox, the directory and the catalogue.</summary>
-    static Task<string[]> FingerprintAsync(TestApp app) => app.WithDbAsync(async db => new[]
+    static Task<Dictionary<string, string[]>> FingerprintAsync(TestApp app) => app.WithDbAsync(async db => new Dictionary<string, string[]>
     {
-        "appeals " + Join(await db.Appeals.OrderBy(a => a.Number)
+        ["appeals"] = Rows(await db.Appeals.OrderBy(a => a.Number)
             .Select(a => new { a.Number, a.Version, a.Status, a.ExecutorOrganisationId, a.AssigneeId }).ToListAsync()),
-        "events " + await db.AppealEvents.CountAsync(),
-        "parts " + Join(await db.AppealParts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status }).ToListAsync()),
-        "attachments " + Join(await db.Attachments.OrderBy(a => a.Id).Select(a => new { a.Id, a.AppealId }).ToListAsync()),
-        "outbox " + await db.Outbox.CountAsync(),
-        "organisations " + Join(await db.Organisations.OrderBy(o => o.Id).Select(o => new { o.Id, o.Version }).ToListAsync()),
-        "people " + await db.Users.CountAsync(),
-        "roles " + Join(await db.RoleAssignments.OrderBy(r => r.Id).Select(r => new { r.PersonId, r.Role, r.OrganisationId }).ToListAsync()),
-        "api keys " + await db.ApiKeys.CountAsync(),
-        "territories " + Join(await db.Territories.OrderBy(t => t.Id).Select(t => new { t.Id, t.Version, t.OrganisationId }).ToListAsync()),
-        "categories " + await db.Categories.CountAsync(),
-        "topics " + Join(await db.Topics.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name, t.IsActive, t.CategoryId }).ToListAsync()),
-        "routes " + Join(await db.TopicRoutes.OrderBy(r => r.Id).Select(r => new { r.TopicId, r.TerritoryId, r.OrganisationId }).ToListAsync()),
+        ["appeal events"] = [(await db.AppealEvents.CountAsync()).ToString()],
+        ["appeal parts"] = Rows(await db.AppealParts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status }).ToListAsync()),
+        ["attachments"] = Rows(await db.Attachments.OrderBy(a => a.Id).Select(a => new { a.Id, a.AppealId }).ToListAsync()),
+        ["outbox"] = [(await db.Outbox.CountAsync()).ToString()],
+        ["organisations"] = Rows(await db.Organisations.OrderBy(o => o.Id).Select(o => new { o.Id, o.Version }).ToListAsync()),
+        ["people"] = Rows(await db.Users.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync()),
+        ["roles"] = Rows(await db.RoleAssignments.OrderBy(r => r.Id).Select(r => new { r.PersonId, r.Role, r.OrganisationId }).ToListAsync()),
+        ["api keys"] = Rows(await db.ApiKeys.OrderBy(k => k.Id).Select(k => new { k.PersonId, k.Name }).ToListAsync()),
+        ["territories"] = Rows(await db.Territories.OrderBy(t => t.Id).Select(t => new { t.Id, t.Version, t.OrganisationId }).ToListAsync()),
+        ["categories"] = Rows(await db.Categories.OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).ToListAsync()),
+        ["topics"] = Rows(await db.Topics.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name, t.IsActive, t.CategoryId }).ToListAsync()),
+        ["topic routes"] = Rows(await db.TopicRoutes.OrderBy(r => r.Id).Select(r => new { r.TopicId, r.TerritoryId, r.OrganisationId }).ToListAsync()),
     });
 
-    static string Join<T>(IEnumerable<T> rows) => string.Join("; ", rows);
+    static string[] Rows<T>(IEnumerable<T> rows) => [.. rows.Select(r => r!.ToString()!)];
 }
