@@ -41,6 +41,17 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, Orga
         return false;
     }
 
+    /// <summary>
+    /// An administrator at a root organisation. Territories, the catalogue and its routes serve the whole region, so only
+    /// such an administrator changes them; one scoped to a municipality would otherwise redraw or reroute its neighbours.
+    /// </summary>
+    public async Task<bool> IsRegionAdministratorAsync(CancellationToken ct)
+    {
+        var paths = await tree.PathsAsync(ct);
+        return (await RolesAsync(ct)).Any(r => r.Role == Role.Administrator && r.OrganisationId is { } o
+            && paths.TryGetValue(o, out var path) && path.Count(c => c == '/') == 2);
+    }
+
     /// <summary>Every organisation reached by any of the person's staff roles (or the given roles).</summary>
     public async Task<HashSet<Guid>> ScopeAsync(CancellationToken ct, params Role[] roles)
     {

@@ -9,13 +9,26 @@ public static class RoleFilter
         builder.AddEndpointFilter(async (context, next) =>
         {
             var user = context.HttpContext.RequestServices.GetRequiredService<CurrentUser>();
-            if (!user.IsAuthenticated)
-                return TypedResults.Problem(title: "Требуется вход", detail: "Войдите в систему или передайте API-ключ.", statusCode: 401,
-                    extensions: new Dictionary<string, object?> { ["code"] = "auth.required" });
+            if (!user.IsAuthenticated) return SignInRequired();
             var held = await user.RolesAsync(context.HttpContext.RequestAborted);
-            if (!held.Any(r => roles.Contains(r.Role)))
-                return TypedResults.Problem(title: "Недостаточно прав", detail: "Для этого действия нужна роль: " + string.Join(", ", roles) + ".",
-                    statusCode: 403, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
+            if (!held.Any(r => roles.Contains(r.Role))) return Forbidden("Для этого действия нужна роль: " + string.Join(", ", roles) + ".");
             return await next(context);
         });
+
+    /// <summary>401 for anonymous callers, 403 for anyone but an administrator at the region root (see <see cref="CurrentUser.IsRegionAdministratorAsync"/>).</summary>
+    public static TBuilder RequireRegionAdministrator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var user = context.HttpContext.RequestServices.GetRequiredService<CurrentUser>();
+            if (!user.IsAuthenticated) return SignInRequired();
+            if (!await user.IsRegionAdministratorAsync(context.HttpContext.RequestAborted))
+                return Forbidden("Это меняет справочник всего региона: нужна роль администратора на уровне региона.");
+            return await next(context);
+        });
+
+    static IResult SignInRequired() => TypedResults.Problem(title: "Требуется вход", detail: "Войдите в систему или передайте API-ключ.", statusCode: 401,
+        extensions: new Dictionary<string, object?> { ["code"] = "auth.required" });
+
+    static IResult Forbidden(string detail) => TypedResults.Problem(title: "Недостаточно прав", detail: detail, statusCode: 403,
+        extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
 }

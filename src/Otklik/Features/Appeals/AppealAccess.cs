@@ -12,14 +12,17 @@ public static class AppealAccess
     public static readonly Role[] Viewers =
         [Role.Operator, Role.Moderator, Role.Dispatcher, Role.Executor, Role.Controller, Role.HqMember, Role.Analyst, Role.Administrator];
 
-    /// <summary>The visible appeals: the applicant's own, plus those whose owner, executor or co-executor is in scope.</summary>
+    /// <summary>
+    /// The visible appeals: the applicant's own, the assignee's (a specialist of a department sees what the ministry gave
+    /// them), plus those whose owner, executor or co-executor is in scope.
+    /// </summary>
     public static async Task<IQueryable<Appeal>> VisibleAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
         if (user.Id is not { } userId) return db.Appeals.Where(_ => false);
         var scope = await user.ScopeAsync(ct, Viewers);
-        if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId);
+        if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId || a.AssigneeId == userId);
         var ids = scope.ToList();
-        return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId
+        return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId || a.AssigneeId == userId
             || ids.Contains(a.OwnerOrganisationId)
             || (a.ExecutorOrganisationId != null && ids.Contains(a.ExecutorOrganisationId.Value))
             || a.Parts.Any(p => ids.Contains(p.OrganisationId)));
@@ -31,7 +34,7 @@ public static class AppealAccess
     public static async Task<bool> CanSeeAsync(CurrentUser user, Appeal appeal, CancellationToken ct)
     {
         if (user.Id is not { } id) return false;
-        if (appeal.ApplicantUserId == id || appeal.RegisteredById == id) return true;
+        if (appeal.ApplicantUserId == id || appeal.RegisteredById == id || appeal.AssigneeId == id) return true;
         if (await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Viewers)) return true;
         if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
         foreach (var part in appeal.Parts)
@@ -47,7 +50,7 @@ public enum Duty
     Moderate,
     /// <summary>Dispatcher of the executor organisation.</summary>
     Dispatch,
-    /// <summary>Executor or dispatcher of the executor organisation.</summary>
+    /// <summary>Executor or dispatcher of the executor organisation, or the specialist the appeal is assigned to.</summary>
     Execute,
     /// <summary>Controller of the executor organisation.</summary>
     Control,
@@ -63,7 +66,8 @@ public static class Duties
     {
         Duty.Moderate => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator),
         Duty.Dispatch => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Dispatcher),
-        Duty.Execute => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
+        Duty.Execute => (user.Id is { } me && appeal.AssigneeId == me)
+                        || await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
         Duty.Control => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Controller),
         Duty.Applicant => user.Id is { } id && (appeal.ApplicantUserId == id || appeal.RegisteredById == id),
         Duty.CloseAnswered => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Operator),

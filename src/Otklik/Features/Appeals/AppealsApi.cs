@@ -326,6 +326,7 @@ public static class AppealsApi
         var orgPath = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).SingleAsync(ct);
         var paths = await db.RoleAssignments.Where(r => r.PersonId == personId && r.Role == Role.Executor)
             .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => o.Path).ToListAsync(ct);
-        return paths.Any(p => orgPath.StartsWith(p, StringComparison.Ordinal));
+        // The organisation's specialists include those of its departments (a ministry's dispatcher assigns a department's specialist).
+        return paths.Any(p => orgPath.StartsWith(p, StringComparison.Ordinal) || p.StartsWith(orgPath, StringComparison.Ordinal));
     }
 }

@@ -29,14 +29,14 @@ public static class DirectoryApi
         territories.MapGet("", ListTerritories).AllowAnonymous();
         territories.MapGet("/locate", Locate).AllowAnonymous();
         territories.MapGet("/{id:guid}", GetTerritory).AllowAnonymous();
-        territories.MapPost("/import", ImportTerritories).RequireRole(Role.Administrator);
+        territories.MapPost("/import", ImportTerritories).RequireRegionAdministrator();
 
         var catalogue = routes.MapGroup("").WithTags("Catalogue");
         catalogue.MapGet("/categories", ListCategories).AllowAnonymous();
-        catalogue.MapPost("/categories", CreateCategory).RequireRole(Role.Administrator);
-        catalogue.MapPost("/topics", CreateTopic).RequireRole(Role.Administrator);
-        catalogue.MapPut("/topics/{id:guid}", UpdateTopic).RequireRole(Role.Administrator);
-        catalogue.MapPut("/topics/{id:guid}/routes", SetTopicRoutes).RequireRole(Role.Administrator);
+        catalogue.MapPost("/categories", CreateCategory).RequireRegionAdministrator();
+        catalogue.MapPost("/topics", CreateTopic).RequireRegionAdministrator();
+        catalogue.MapPut("/topics/{id:guid}", UpdateTopic).RequireRegionAdministrator();
+        catalogue.MapPut("/topics/{id:guid}/routes", SetTopicRoutes).RequireRegionAdministrator();
         catalogue.MapGet("/catalogue/grounds", () => TypedResults.Ok(Grounds.All.Values.Select(g => new { g.Ground, g.Title, g.Outcomes, g.NoticeWithinDays, g.Notice }))).AllowAnonymous();
         catalogue.MapGet("/catalogue/rework-reasons", () => TypedResults.Ok(Enum.GetValues<ReworkReason>().Select(r => new { reason = r, title = Labels.Of(r) }))).AllowAnonymous();
         catalogue.MapGet("/catalogue/statuses", () => TypedResults.Ok(Enum.GetValues<AppealStatus>().Select(s => new { status = s, title = Labels.Of(s), terminal = Appeal.Terminal.Contains(s) }))).AllowAnonymous();
@@ -71,7 +71,7 @@ public static class DirectoryApi
                 ?? throw new InputException("parentId", "directory.unknown_organisation", "Вышестоящей организации нет в справочнике.", 422);
             if (!await user.ReachesAsync(parentId, ct, Role.Administrator)) return Forbidden();
         }
-        else if (!(await user.RolesAsync(ct)).Any(x => x.Role == Role.Administrator && x.OrganisationId is { } o && db.Organisations.Any(y => y.Id == o && y.ParentId == null)))
+        else if (!await user.IsRegionAdministratorAsync(ct))
             return Forbidden();
         var org = Organisation.Create(Guid.CreateVersion7(), r.Name!, r.ShortName ?? "", r.Kind!.Value, parent, r.TimeZone ?? parent?.TimeZone ?? "Europe/Moscow",
             r.IsConnected ?? true, r.SitsOnBusinessProtectionHq ?? false);
@@ -174,6 +174,7 @@ public static class DirectoryApi
     {
         var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return NotFound("Сотрудник не найден.");
+        if (!IsStaff(person)) return Forbidden(CitizenAccount);
         foreach (var old in person.Roles)
             if (old.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
         var checkedRoles = await CheckRolesAsync(roles, db, user, ct);
@@ -185,6 +186,12 @@ public static class DirectoryApi
         return TypedResults.Ok(new PersonView(person.Id, person.FullName, person.Email, person.Position,
             [.. checkedRoles.Select(x => new RoleRequest(x.Role, x.OrganisationId))]));
     }
+
+    /// <summary>
+    /// Administrators manage staff: people with a role at an organisation. A citizen's account is the citizen's alone —
+    /// a staff role or an API key given to it would let an administrator act as the citizen and read their appeals.
+    /// </summary>
+    static bool IsStaff(Person person) => person.Roles.Any(r => r.OrganisationId is not null);
 
     /// <summary>Validates requested roles; null when the administrator's own scope does not reach one of them.</summary>
     static async Task<List<RoleAssignment>?> CheckRolesAsync(RoleRequest[] requested, AppDbContext db, CurrentUser user, CancellationToken ct)
@@ -214,6 +221,7 @@ public static class DirectoryApi
     {
         var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return NotFound("Сотрудник не найден.");
+        if (!IsStaff(person)) return Forbidden(CitizenAccount);
         foreach (var role in person.Roles)
             if (role.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
         var e = new InputErrors();
@@ -399,6 +407,8 @@ public static class DirectoryApi
     static IResult NotFound(string detail) => TypedResults.Problem(title: "Не найдено", detail: detail, statusCode: 404,
         extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
 
-    static IResult Forbidden() => TypedResults.Problem(title: "Недостаточно прав", detail: "Ваши полномочия не распространяются на эту организацию.",
+    const string CitizenAccount = "Это учётная запись заявителя: администратор управляет только учётными записями сотрудников.";
+
+    static IResult Forbidden(string detail = "Ваши полномочия не распространяются на эту организацию.") => TypedResults.Problem(title: "Недостаточно прав", detail: detail,
         statusCode: 403, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
 }

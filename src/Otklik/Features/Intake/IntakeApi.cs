@@ -61,10 +61,11 @@ public static class IntakeApi
             var sequence = await NextSequenceAsync(db, year, ct);
             var appeal = Appeal.Submit(draftWithKey, year, sequence, now);
             db.Appeals.Add(appeal);
-            if (request.AttachmentIds is { Length: > 0 } ids)
-                await db.Attachments.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             await db.SaveChangesAsync(ct);
+            // After the appeal's row exists: the attachments' foreign key points at it.
+            if (request.AttachmentIds is { Length: > 0 } ids)
+                await db.Attachments.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
             await tx.CommitAsync(ct);
             return TypedResults.Created($"/api/v1/appeals/{appeal.Id}", await AppealViews.LoadAsync(db, appeal.Id, now, ct));
         }

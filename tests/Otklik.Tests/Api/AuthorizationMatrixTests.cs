@@ -1,0 +1,300 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Otklik.Features.Appeals;
+using Otklik.Tests.Infrastructure;
+using static Otklik.Features.Appeals.AppealStatus;
+using static Otklik.Tests.Infrastructure.AccessMatrix;
+using static Otklik.Tests.Infrastructure.Persona;
+
+namespace Otklik.Tests.Api;
+
+/// <summary>
+/// Every endpoint of /api/v1 × every caller (anonymous and each persona of the test region) → the status the table says.
+/// The appeal is always in the state where the action is legal, so a refusal is about who calls, never about the state.
+/// The rules: anonymous → 401; whoever cannot see the appeal → 404 (its existence is not revealed); whoever sees it but
+/// lacks the duty → 403; the duty → 200. Directory changes → 403 for non-administrators and outside the administrator's scope.
+/// </summary>
+public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPool>
+{
+    const string Api = "/api/v1";
+
+    // A pothole in territory A. The centre owns (moderates) it; once registered it goes to municipality A.
+    // The analyst and the administrator hold their roles at the region root, so their scope reaches everything.
+    static readonly Persona[] CentreSees = [Applicant, CentreOperator, CentreModerator, CentreAnalyst, RegionAdmin];
+    static readonly Persona[] MunASees = [.. CentreSees, MunADispatcher, MunAExecutor, MunAController];
+    static readonly Persona[] MunAExecutes = [MunADispatcher, MunAExecutor];
+    // A subsidy question: the ministry of investment answers it; its specialist sits in a department under the ministry.
+    static readonly Persona[] MinInvestSees = [.. CentreSees, MinInvestDispatcher, MinInvestExecutor, MinInvestController];
+
+    static IReadOnlyList<Line> Matrix(TestRegion r) =>
+    [
+        // ---- Reading appeals: whoever sees the appeal gets 200, every other signed-in caller 404 ----
+        new Line("GET", $"{Api}/appeals", "searched by its number: listed exactly for those who see it", Expect.SignedIn(200),
+            AppealIn(InWork), NoBody) { Query = "?q={number}", Check = Lists(MunASees) },
+        Read("/appeals/{id:guid}", "in moderation, not routed yet", AppealIn(Moderation), CentreSees),
+        Read("/appeals/{id:guid}", "in work at МО А", AppealIn(InWork), MunASees),
+        Read("/appeals/by-number/{number}", "in work at МО А", AppealIn(InWork), MunASees),
+        Read("/appeals/{id:guid}/history", "in work at МО А", AppealIn(InWork), MunASees),
+        Read("/appeals/{id:guid}", "Мининвест, assigned to a specialist of its department", SubsidyIn(InWork), MinInvestSees),
+        new Line("GET", $"{Api}/attachments/{{id:guid}}", "photo of an appeal in work at МО А", Expect.Everyone(404).With(200, MunASees),
+            PhotoOfAppeal(r), NoBody),
+
+        // ---- Moderation: the moderator of the owning centre ----
+        new Line("GET", $"{Api}/appeals/{{id:guid}}/proposed-route", "Moderation",
+            Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
+        Act("clarification-request", Moderation, CentreSees, [CentreModerator], new { question = "Уточните номер дома." }),
+        Act("clarification", Clarification, CentreSees, [Applicant], new { text = "Дом 10, напротив второго подъезда." }),
+        Act("reject", Moderation, CentreSees, [CentreModerator], new { ground = "spamOrAds" }),
+        Act("reclassify", Moderation, CentreSees, [CentreModerator], new { address = "ул. Ленина, 12" }),
+        Act("route", Moderation, CentreSees, [CentreModerator], new { organisationId = r.MunA }),
+        Act("register", Moderation, CentreSees, [CentreModerator]),
+        Act("merge", TwoAppealsInModeration, CentreSees, [CentreModerator], t => new { targetAppealId = t.OtherId }),
+
+        // ---- Execution: the dispatcher, executors and controller of the executor organisation ----
+        Act("assign", Registered, MunASees, [MunADispatcher], new { personId = r.IdOf(MunAExecutor) }),
+        Act("start", Assigned, MunASees, MunAExecutes),
+        Act("start", SubsidyIn(Assigned), MinInvestSees, [MinInvestDispatcher, MinInvestExecutor]),
+        Act("steps", InWork, MunASees, MunAExecutes, new { note = "Выезд на место, яма сфотографирована." }),
+        Act("redirect", InWork, MunASees, [.. MunAExecutes, CentreModerator], new { organisationId = r.MinHousing, reason = "Дорога областного значения." }),
+        Act("extend", InWork, MunASees, [MunAController], new { days = 10, reason = "Нужна экспертиза покрытия." }),
+        Act("co-executors", InWork, MunASees, MunAExecutes, new { organisationId = r.MinInvest, task = "Сообщите, есть ли дорога в программе ремонта." }),
+        // The part belongs to the co-executor (Мининвест): only its dispatcher or executors complete it. The ministry's specialist
+        // sits in a department below the ministry, so the ministry-level part is out of their reach.
+        Act("co-executors/{partId:guid}/complete", PartAtMinInvest(r), [.. MunASees, MinInvestDispatcher, MinInvestController], [MinInvestDispatcher],
+            new { result = "Дорога включена в программу ремонта 2027 года." }),
+        Act("answer", InWork, MunASees, MunAExecutes, new { text = "Яма будет заделана до 1 декабря.", result = "supportedMeasuresTaken" }),
+        Act("answer/submit", AnswerDraft, MunASees, MunAExecutes),
+        Act("answer/approve", AnswerReview, MunASees, [MunAController]),
+        Act("answer/return", AnswerReview, MunASees, [MunAController], new { reasons = new[] { "noEvidence" } }),
+        Act("leave-without-answer", InWork, MunASees, [MunAController], new { ground = "obsceneOrThreats" }),
+        Act("return", InWork, MunASees, [MunAController], new { comment = "Обжалуется решение суда." }),
+        Act("stop-correspondence", InWork, MunASees, [MunAController], new { comment = "Ответ по существу дан трижды." }),
+
+        // ---- After the answer: the applicant rates it; the centre closes it if they don't ----
+        Act("rate", AnswerSent, MunASees, [Applicant], new { score = 5 }),
+        Act("close", AnswerSent, MunASees, [CentreModerator, CentreOperator]),
+
+        // ---- Intake: who may submit depends on the legal regime and the channel ----
+        Submit("business consultation: anonymous allowed", Expect.Everyone(201), Samples.Subsidy(r)),
+        Submit("59-ФЗ обращение: identification required", Expect.SignedIn(201) with { Anonymous = 422 }, Samples.Housing(r)),
+        Submit("hotline channel: operator or integration only", Expect.Everyone(409).With(201, CentreOperator, RegionAdmin, MunBAdmin),
+            Samples.Pothole(r).With("channel", "hotline")),
+        new Line("POST", $"{Api}/attachments", "a photo", Expect.Everyone(201), Setup.None, _ => Photo()),
+
+        // ---- Sign-in ----
+        new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,
+            Json(_ => new { email = "centremoderator@test.example", password = TestRegion.Password })),
+        new Line("POST", $"{Api}/auth/logout", "", Expect.Everyone(204), Setup.None, NoBody),
+        new Line("GET", $"{Api}/auth/me", "", Expect.SignedIn(200), Setup.None, NoBody),
+
+        // ---- Directory and catalogue reads: public ----
+        Public("/organisations"),
+        Public("/organisations/{id:guid}", Setup.Fixed("МО А", r.MunA)),
+        Public("/territories"),
+        Public("/territories/locate", Setup.None, "?latitude=56.85&longitude=60.25"),
+        Public("/territories/{id:guid}", Setup.Fixed("territory A", r.TerritoryA)),
+        Public("/categories"),
+        Public("/catalogue/grounds"),
+        Public("/catalogue/rework-reasons"),
+        Public("/catalogue/statuses"),
+
+        // ---- Directory changes: administrators, within their organisation's subtree ----
+        Admin("POST", "/organisations", "under МО А", Setup.None, _ => NewOrganisation(r.MunA), 201, RegionAdmin),
+        Admin("POST", "/organisations", "under МО Б", Setup.None, _ => NewOrganisation(r.MunB), 201, RegionAdmin, MunBAdmin),
+        Admin("POST", "/organisations", "a new root", Setup.None, _ => NewOrganisation(null), 201, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "the fund", Organisation(r.Fund, "the fund"),
+            t => SameOrganisation(t, "Фонд поддержки предпринимательства", "Фонд", "fund", r.Region), 200, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "МО Б itself", Organisation(r.MunB, "МО Б"),
+            t => SameOrganisation(t, "Администрация города Б", "Город Б", "municipality", r.Region), 200, RegionAdmin, MunBAdmin),
+        new Line("GET", $"{Api}/people", "listed within the caller's scope",
+            Expect.SignedIn(403).With(200, RegionAdmin, MunBAdmin, CentreModerator, MinInvestDispatcher, MinInvestController,
+                MunADispatcher, MunAController, MunBDispatcher, MunBController), Setup.None, NoBody) { Check = PeopleWithinMunB(r) },
+        Admin("POST", "/people", "an executor of МО А", Setup.None, _ => NewPerson(r.MunA), 201, RegionAdmin),
+        Admin("POST", "/people", "an executor of МО Б", Setup.None, _ => NewPerson(r.MunB), 201, RegionAdmin, MunBAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "МО Б executor given a role at МО А", ExecutorOf(r.MunB, "МО Б"),
+            _ => Roles(("executor", r.MunB), ("executor", r.MunA)), 200, RegionAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "МО Б executor given another role in МО Б", ExecutorOf(r.MunB, "МО Б"),
+            _ => Roles(("executor", r.MunB), ("dispatcher", r.MunB)), 200, RegionAdmin, MunBAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "МО А executor moved to МО Б", ExecutorOf(r.MunA, "МО А"),
+            _ => Roles(("executor", r.MunB)), 200, RegionAdmin),
+        // A citizen's account is the citizen's own: no administrator turns it into staff (and then into a key that acts as them).
+        Admin("PUT", "/people/{id:guid}/roles", "a citizen's account made staff of МО Б", Citizen, _ => Roles(("executor", r.MunB)), 200),
+        Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { name = "Интеграция" }, 201, RegionAdmin),
+        Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { name = "Интеграция" }, 201, RegionAdmin, MunBAdmin),
+        Admin("POST", "/people/{id:guid}/api-keys", "for a citizen: nobody may act as them", Citizen, _ => new { name = "Интеграция" }, 201),
+
+        // ---- Region-wide things (territories, catalogue, routing): an administrator at the region root only ----
+        Admin("POST", "/territories/import", "a new territory", Setup.None, _ => NewTerritory(), 200, RegionAdmin),
+        Admin("POST", "/categories", "", Setup.None, _ => new { name = "Экспорт", audience = "business" }, 201, RegionAdmin),
+        Admin("POST", "/topics", "", Setup.None, _ => NewTopic(r), 201, RegionAdmin),
+        Admin("PUT", "/topics/{id:guid}", "", Topic(r), _ => NewTopic(r), 200, RegionAdmin),
+        Admin("PUT", "/topics/{id:guid}/routes", "МО Б's territory to МО Б", Topic(r),
+            _ => new[] { new { territoryId = r.TerritoryB, organisationId = r.MunB } }, 200, RegionAdmin),
+    ];
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_endpoint_answers_every_caller_as_the_matrix_says(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var failures = await RunAsync(app, Matrix(app.Region));
+        Assert.True(failures.Count == 0, $"{failures.Count} cells differ from the matrix:\n" + string.Join("\n", failures));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_matrix_lists_every_api_endpoint(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var routed = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(Api + "/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .ToHashSet();
+        // A group's own route ("" under "/appeals") comes out with a trailing slash; the request matches either way.
+        var listed = Matrix(app.Region).Select(l => $"{l.Method} {l.Route.TrimEnd('/')}").ToHashSet();
+
+        Assert.True(routed.Count > 40, $"Found only {routed.Count} endpoints under {Api}: " + string.Join(", ", routed));
+        var missing = routed.Except(listed).Order().ToList();
+        Assert.True(missing.Count == 0, "Endpoints missing from the authorization matrix (add a line for each):\n" + string.Join("\n", missing));
+        var stale = listed.Except(routed).Order().ToList();
+        Assert.True(stale.Count == 0, "Matrix lines for endpoints the app no longer has:\n" + string.Join("\n", stale));
+    }
+
+    // ---- How lines are written ----
+
+    static Line Read(string route, string @case, Setup setup, Persona[] sees) =>
+        new("GET", Api + route, @case, Expect.SignedIn(404).With(200, sees), setup, NoBody);
+
+    static Line Act(string action, AppealStatus state, Persona[] sees, Persona[] may, object? fields = null) =>
+        Act(action, AppealIn(state), sees, may, _ => fields);
+
+    static Line Act(string action, Setup setup, Persona[] sees, Persona[] may, object? fields = null) =>
+        Act(action, setup, sees, may, _ => fields);
+
+    static Line Act(string action, Setup setup, Persona[] sees, Persona[] may, Func<Target, object?> fields) =>
+        new("POST", $"{Api}/appeals/{{id:guid}}/{action}", setup.Name, Expect.SignedIn(404).With(403, sees).With(200, may), setup,
+            Json(t => WithVersion(t, fields(t)))) { ActsOnAppeal = true };
+
+    static Dictionary<string, object?> WithVersion(Target t, object? fields)
+    {
+        var body = new Dictionary<string, object?> { ["version"] = t.Version };
+        foreach (var p in fields?.GetType().GetProperties() ?? []) body[p.Name] = p.GetValue(fields);
+        return body;
+    }
+
+    static Line Submit(string @case, Expect expect, Dictionary<string, object?> body) =>
+        new("POST", $"{Api}/appeals", @case, expect, Setup.None, Json(_ => body));
+
+    static Line Public(string route, Setup? setup = null, string query = "") =>
+        new("GET", Api + route, "", Expect.Everyone(200), setup ?? Setup.None, NoBody) { Query = query };
+
+    static Line Admin(string method, string route, string @case, Setup setup, Func<Target, object> body, int success, params Persona[] may) =>
+        new(method, Api + route, @case, Expect.SignedIn(403).With(success, may), setup, Json(body));
+
+    // ---- Targets ----
+
+    static Setup AppealIn(AppealStatus state) => new(state.ToString(), async app => Of(await app.AppealInAsync(state)));
+
+    static Setup SubsidyIn(AppealStatus state) =>
+        new($"Мининвест {state}", async app => Of(await app.AppealInAsync(state, Samples.Subsidy(app.Region))));
+
+    static readonly Setup TwoAppealsInModeration = new("Moderation, with a second appeal to merge into", async app =>
+    {
+        var duplicate = await app.AppealInAsync(Moderation);
+        var original = await app.AppealInAsync(Moderation);
+        return Of(duplicate) with { OtherId = original.Id };
+    });
+
+    static Setup PartAtMinInvest(TestRegion r) => new("InWork, part at Мининвест", async app =>
+    {
+        var a = await app.AppealInAsync(InWork);
+        a = await app.ActAsync(MunAExecutor, a, "co-executors", new { organisationId = r.MinInvest, task = "Есть ли дорога в программе ремонта?" });
+        return Of(a);
+    });
+
+    static Setup PhotoOfAppeal(TestRegion r) => new("photo of an appeal in work", async app =>
+    {
+        var upload = await app.ClientAs(Applicant).PostAsync($"{Api}/attachments", Photo()).Expect(HttpStatusCode.Created);
+        var photo = (await upload.ReadAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await app.AppealInAsync(InWork, Samples.Pothole(r).With("attachmentIds", new[] { photo }));
+        return new Target(photo);
+    });
+
+    static Target Of(AppealView a) => new(a.Id, a.Number, a.Version, a.Parts.FirstOrDefault()?.Id);
+
+    static Setup Organisation(Guid id, string name) => new($"organisation {name}", async app =>
+    {
+        var org = await (await app.Anonymous().GetAsync($"{Api}/organisations/{id}").Expect(HttpStatusCode.OK)).ReadAsync<JsonElement>();
+        return new Target(id, Version: org.GetProperty("version").GetInt32());
+    });
+
+    static Setup ExecutorOf(Guid organisation, string name) =>
+        new($"executor of {name}", app => CreateAsync(app, "/people", NewPerson(organisation)));
+
+    static readonly Setup Citizen = new("a citizen", app => CreateAsync(app, "/people", NewPerson(null)));
+
+    static Setup Topic(TestRegion r) => new("a topic", app => CreateAsync(app, "/topics", NewTopic(r)));
+
+    static async Task<Target> CreateAsync(TestApp app, string route, object body)
+    {
+        var created = await app.ClientAs(RegionAdmin).PostJsonAsync(Api + route, body).Expect(HttpStatusCode.Created);
+        return new Target((await created.ReadAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
+
+    // ---- Bodies ----
+
+    static object NewOrganisation(Guid? parent) => new { name = "Отдел благоустройства", shortName = "Благоустройство", kind = "department", parentId = parent };
+
+    static object SameOrganisation(Target t, string name, string shortName, string kind, Guid parent) =>
+        new { version = t.Version, name, shortName, kind, parentId = parent, timeZone = "Asia/Yekaterinburg" };
+
+    static object NewPerson(Guid? organisation) => new
+    {
+        email = $"p{Guid.NewGuid():N}@test.example", lastName = "Новиков", firstName = "Олег",
+        roles = new[] { organisation is null ? new { role = "applicant", organisationId = organisation } : new { role = "executor", organisationId = organisation } },
+    };
+
+    static object Roles(params (string Role, Guid Organisation)[] roles) =>
+        roles.Select(x => new { role = x.Role, organisationId = x.Organisation }).ToArray();
+
+    static object NewTopic(TestRegion r) =>
+        new { categoryId = r.BusinessCategory, name = "Экспортная поддержка", defaultKind = "complexConsultation", defaultRegime = "businessConsultation" };
+
+    /// <summary>A square far east of both municipalities, so importing it moves no appeal's routing.</summary>
+    static object NewTerritory() => JsonSerializer.Deserialize<JsonElement>("""
+        {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"T-M","name":"Посёлок М"},
+         "geometry":{"type":"Polygon","coordinates":[[[63.0,56.7],[63.5,56.7],[63.5,57.0],[63.0,57.0],[63.0,56.7]]]}}]}
+        """);
+
+    static HttpContent Photo()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0];
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        return new MultipartFormDataContent { { file, "file", "yama.png" } };
+    }
+
+    // ---- Checks of what a successful answer holds ----
+
+    /// <summary>The list, filtered by the appeal's number, holds it exactly for those who see it.</summary>
+    static Func<Persona?, Target, string, string?> Lists(Persona[] sees) => (caller, t, body) =>
+    {
+        var listed = JsonDocument.Parse(body).RootElement.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetGuid() == t.Id);
+        var should = caller is { } p && sees.Contains(p);
+        return listed == should ? null : should ? "the list does not hold the appeal" : "the list shows an appeal the caller must not see";
+    };
+
+    /// <summary>Staff of municipality B list only people who hold a role there.</summary>
+    static Func<Persona?, Target, string, string?> PeopleWithinMunB(TestRegion r) => (caller, _, body) =>
+    {
+        if (caller is not (MunBAdmin or MunBDispatcher or MunBController)) return null;
+        var people = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
+        if (!people.Any(p => p.GetProperty("id").GetGuid() == r.IdOf(MunBExecutor)))
+            return "the list lacks the executor of МО Б";
+        var outsiders = people.Where(p => !p.GetProperty("roles").EnumerateArray()
+                .Any(x => x.GetProperty("organisationId").ValueKind == JsonValueKind.String && x.GetProperty("organisationId").GetGuid() == r.MunB))
+            .Select(p => p.GetProperty("fullName").GetString()).ToList();
+        return outsiders.Count == 0 ? null : "lists people outside МО Б: " + string.Join(", ", outsiders);
+    };
+}
