@@ -12,14 +12,17 @@ public static class AppealAccess
     public static readonly Role[] Viewers =
         [Role.Operator, Role.Moderator, Role.Dispatcher, Role.Executor, Role.Controller, Role.HqMember, Role.Analyst, Role.Administrator];
 
-    /// <summary>The visible appeals: the applicant's own, plus those whose owner, executor or co-executor is in scope.</summary>
+    /// <summary>
+    /// The visible appeals: the applicant's own, the ones assigned to the person (a specialist of a department works on
+    /// the appeals of the ministry above it), plus those whose owner, executor or co-executor is in scope.
+    /// </summary>
     public static async Task<IQueryable<Appeal>> VisibleAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
         if (user.Id is not { } userId) return db.Appeals.Where(_ => false);
         var scope = await user.ScopeAsync(ct, Viewers);
         if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId);
         var ids = scope.ToList();
-        return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId
+        return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId || a.AssigneeId == userId
             || ids.Contains(a.OwnerOrganisationId)
             || (a.ExecutorOrganisationId != null && ids.Contains(a.ExecutorOrganisationId.Value))
             || a.Parts.Any(p => ids.Contains(p.OrganisationId)));
@@ -32,6 +35,7 @@ public static class AppealAccess
     {
         if (user.Id is not { } id) return false;
         if (appeal.ApplicantUserId == id || appeal.RegisteredById == id) return true;
+        if (appeal.AssigneeId == id) return true;
         if (await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Viewers)) return true;
         if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
         foreach (var part in appeal.Parts)
@@ -47,7 +51,7 @@ public enum Duty
     Moderate,
     /// <summary>Dispatcher of the executor organisation.</summary>
     Dispatch,
-    /// <summary>Executor or dispatcher of the executor organisation.</summary>
+    /// <summary>Executor or dispatcher of the executor organisation, or the executor the appeal is assigned to.</summary>
     Execute,
     /// <summary>Controller of the executor organisation.</summary>
     Control,
@@ -63,7 +67,8 @@ public static class Duties
     {
         Duty.Moderate => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator),
         Duty.Dispatch => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Dispatcher),
-        Duty.Execute => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
+        Duty.Execute => (user.Id is { } self && appeal.AssigneeId == self && await user.HasRoleAsync(Role.Executor, ct))
+                        || await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
         Duty.Control => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Controller),
         Duty.Applicant => user.Id is { } id && (appeal.ApplicantUserId == id || appeal.RegisteredById == id),
         Duty.CloseAnswered => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Operator),
