@@ -50,6 +50,13 @@ public sealed class ListTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(N(housing).ToHashSet(), await NumbersAsync(staff, "regime=obrashchenie59"));
         Assert.Equal(N(assignedB).ToHashSet(), await NumbersAsync(staff, $"assigneeId={r.IdOf(Persona.MunBExecutor)}"));
         Assert.Equal(N(moderationA, hotline).ToHashSet(), await NumbersAsync(staff, $"status=moderation&territoryId={r.TerritoryA}"));
+        // Enum values are read as in JSON bodies, in any letter case; unknown ones and numbers are refused with the field.
+        Assert.Equal(N(hotline).ToHashSet(), await NumbersAsync(staff, "channel=HOTLINE&status=Moderation"));
+        foreach (var (query, field) in new[] { ("status=registred", "status"), ("status=0", "status"), ("kind=task,complaint", "kind"), ("regime=59", "regime") })
+        {
+            var problem = await staff.GetAsync($"/api/v1/appeals?{query}").ExpectProblem(HttpStatusCode.BadRequest, "request.unknown_value");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), query);
+        }
 
         // Text search, in Russian and regardless of case, over the text, the address, the applicant and the number.
         Assert.Equal(N(moderationA, assignedB).ToHashSet(), await NumbersAsync(staff, "q=" + Uri.EscapeDataString("ЯМА")));

@@ -183,9 +183,10 @@ public sealed class ModerationTests(AppPool pool) : IClassFixture<AppPool>
 
         a = await app.ActAsync(Persona.CentreModerator, a, "reclassify", new
         {
-            categoryId = r.CityCategory, topicId = r.HousingTopic, kind = "complaint", regime = "obrashchenie59",
+            categoryId = r.BusinessCategory, topicId = r.SubsidyTopic, kind = "complexConsultation", regime = "businessConsultation",
         });
-        Assert.Equal((r.HousingTopic, AppealKind.Complaint, LegalRegime.Obrashchenie59), (a.TopicId, a.Kind, a.Regime));
+        Assert.Equal((r.BusinessCategory, r.SubsidyTopic, AppealKind.ComplexConsultation, LegalRegime.BusinessConsultation),
+            (a.CategoryId, a.TopicId!.Value, a.Kind, a.Regime));
         Assert.Equal(r.TerritoryB, a.TerritoryId);
 
         var events = (await app.EventsAsync(a.Id)).Where(e => e.Kind == EventKind.Reclassified).ToList();
@@ -198,18 +199,22 @@ public sealed class ModerationTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal("ул. Ленина, 10", first.GetProperty("before").GetProperty("address").GetString());
         Assert.Equal(TestRegion.InsideB.Lon, first.GetProperty("after").GetProperty("longitude").GetDouble());
         var second = FlowChecks.DataOf(events[1]);
+        Assert.Equal(r.CityCategory, second.GetProperty("before").GetProperty("categoryId").GetGuid());
+        Assert.Equal(r.BusinessCategory, second.GetProperty("after").GetProperty("categoryId").GetGuid());
         Assert.Equal(r.PotholeTopic, second.GetProperty("before").GetProperty("topicId").GetGuid());
-        Assert.Equal(r.HousingTopic, second.GetProperty("after").GetProperty("topicId").GetGuid());
-        Assert.Equal("obrashchenie59", second.GetProperty("after").GetProperty("regime").GetString());
+        Assert.Equal(r.SubsidyTopic, second.GetProperty("after").GetProperty("topicId").GetGuid());
+        Assert.Equal("platformMessage", second.GetProperty("before").GetProperty("regime").GetString());
+        Assert.Equal("businessConsultation", second.GetProperty("after").GetProperty("regime").GetString());
         Assert.All(events, e => Assert.Equal(r.IdOf(Persona.CentreModerator), e.ActorId));
 
         var stored = await app.StoredAsync(a.Id);
-        Assert.Equal((AppealType.Question, r.TerritoryB, r.HousingTopic, "ул. Мира, 1"), (stored.Type, stored.TerritoryId, stored.TopicId, stored.Address));
+        Assert.Equal((AppealType.Question, r.TerritoryB, r.BusinessCategory, r.SubsidyTopic, "ул. Мира, 1"),
+            (stored.Type, stored.TerritoryId, stored.CategoryId, stored.TopicId, stored.Address));
         Assert.Contains("ул. мира, 1", stored.SearchText);
 
-        // Registration now follows the new topic: the housing topic's default route.
+        // Registration now follows the new topic: its default route, the ministry of investment.
         a = await app.ActAsync(Persona.CentreModerator, a, "register");
-        Assert.Equal(r.MinHousing, a.ExecutorOrganisationId);
+        Assert.Equal(r.MinInvest, a.ExecutorOrganisationId);
         // And the classification is frozen once registered.
         await app.TryActAsync(Persona.CentreModerator, a, "reclassify", new { type = "proposal" })
             .ExpectProblem(HttpStatusCode.Conflict, "transition.moderation.reclassify");
