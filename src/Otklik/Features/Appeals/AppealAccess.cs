@@ -13,8 +13,8 @@ public static class AppealAccess
         [Role.Operator, Role.Moderator, Role.Dispatcher, Role.Executor, Role.Controller, Role.HqMember, Role.Analyst, Role.Administrator];
 
     /// <summary>
-    /// The visible appeals: the applicant's own, the assignee's (a specialist of a department sees what the ministry gave
-    /// them), plus those whose owner, executor or co-executor is in scope.
+    /// The visible appeals: the applicant's own, the ones assigned to the person (a specialist of a department works on
+    /// the appeals of the ministry above it), plus those whose owner, executor or co-executor is in scope.
     /// </summary>
     public static async Task<IQueryable<Appeal>> VisibleAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
@@ -34,7 +34,8 @@ public static class AppealAccess
     public static async Task<bool> CanSeeAsync(CurrentUser user, Appeal appeal, CancellationToken ct)
     {
         if (user.Id is not { } id) return false;
-        if (appeal.ApplicantUserId == id || appeal.RegisteredById == id || appeal.AssigneeId == id) return true;
+        if (appeal.ApplicantUserId == id || appeal.RegisteredById == id) return true;
+        if (appeal.AssigneeId == id) return true;
         if (await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Viewers)) return true;
         if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
         foreach (var part in appeal.Parts)
@@ -50,7 +51,7 @@ public enum Duty
     Moderate,
     /// <summary>Dispatcher of the executor organisation.</summary>
     Dispatch,
-    /// <summary>Executor or dispatcher of the executor organisation, or the specialist the appeal is assigned to.</summary>
+    /// <summary>Executor or dispatcher of the executor organisation, or the executor the appeal is assigned to.</summary>
     Execute,
     /// <summary>Controller of the executor organisation.</summary>
     Control,
@@ -66,7 +67,7 @@ public static class Duties
     {
         Duty.Moderate => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator),
         Duty.Dispatch => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Dispatcher),
-        Duty.Execute => (user.Id is { } me && appeal.AssigneeId == me)
+        Duty.Execute => (user.Id is { } self && appeal.AssigneeId == self && await user.HasRoleAsync(Role.Executor, ct))
                         || await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Executor, Role.Dispatcher),
         Duty.Control => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Controller),
         Duty.Applicant => user.Id is { } id && (appeal.ApplicantUserId == id || appeal.RegisteredById == id),

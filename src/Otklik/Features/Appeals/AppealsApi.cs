@@ -62,8 +62,8 @@ public static class AppealsApi
     }
 
     public sealed record ListQuery(
-        [FromQuery] AppealStatus[]? Status, [FromQuery] Guid? OrganisationId, [FromQuery] Guid? CategoryId, [FromQuery] Guid? TopicId,
-        [FromQuery] Guid? TerritoryId, [FromQuery] Channel? Channel, [FromQuery] AppealKind? Kind, [FromQuery] LegalRegime? Regime,
+        [FromQuery] string[]? Status, [FromQuery] Guid? OrganisationId, [FromQuery] Guid? CategoryId, [FromQuery] Guid? TopicId,
+        [FromQuery] Guid? TerritoryId, [FromQuery] string? Channel, [FromQuery] string? Kind, [FromQuery] string? Regime,
         [FromQuery] bool? Overdue, [FromQuery] Guid? AssigneeId, [FromQuery] string? Q, [FromQuery] string? Sort,
         [FromQuery] string? Cursor, [FromQuery] int? Limit);
 
@@ -81,14 +81,15 @@ public static class AppealsApi
         };
         var now = clock.GetUtcNow().UtcDateTime;
         var query = (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking();
-        if (q.Status is { Length: > 0 } statuses) query = query.Where(a => statuses.Contains(a.Status));
+        var statuses = QueryValues.Enums<AppealStatus>("status", q.Status);
+        if (statuses.Length > 0) query = query.Where(a => statuses.Contains(a.Status));
         if (q.OrganisationId is { } org) query = query.Where(a => a.ExecutorOrganisationId == org || a.OwnerOrganisationId == org || a.Parts.Any(p => p.OrganisationId == org));
         if (q.CategoryId is { } cat) query = query.Where(a => a.CategoryId == cat);
         if (q.TopicId is { } topic) query = query.Where(a => a.TopicId == topic);
         if (q.TerritoryId is { } territory) query = query.Where(a => a.TerritoryId == territory);
-        if (q.Channel is { } channel) query = query.Where(a => a.Channel == channel);
-        if (q.Kind is { } kind) query = query.Where(a => a.Kind == kind);
-        if (q.Regime is { } regime) query = query.Where(a => a.Regime == regime);
+        if (QueryValues.Enum<Channel>("channel", q.Channel) is { } channel) query = query.Where(a => a.Channel == channel);
+        if (QueryValues.Enum<AppealKind>("kind", q.Kind) is { } kind) query = query.Where(a => a.Kind == kind);
+        if (QueryValues.Enum<LegalRegime>("regime", q.Regime) is { } regime) query = query.Where(a => a.Regime == regime);
         if (q.AssigneeId is { } assignee) query = query.Where(a => a.AssigneeId == assignee);
         if (q.Overdue is { } overdue)
         {
@@ -326,7 +327,7 @@ public static class AppealsApi
         var orgPath = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).SingleAsync(ct);
         var paths = await db.RoleAssignments.Where(r => r.PersonId == personId && r.Role == Role.Executor)
             .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => o.Path).ToListAsync(ct);
-        // The organisation's specialists include those of its departments (a ministry's dispatcher assigns a department's specialist).
+        // An executor whose scope reaches the organisation, or one in a unit under it (a department of the ministry).
         return paths.Any(p => orgPath.StartsWith(p, StringComparison.Ordinal) || p.StartsWith(orgPath, StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
@@ -122,8 +123,9 @@ public static class DirectoryApi
     public sealed record PersonRequest(string? Email, string? LastName, string? FirstName, string? MiddleName, string? Position, string? Password, RoleRequest[]? Roles);
     public sealed record PersonView(Guid Id, string FullName, string? Email, string? Position, IReadOnlyList<RoleRequest> Roles);
 
-    static async Task<IResult> ListPeople(AppDbContext db, CurrentUser user, Guid? organisationId, Role? role, CancellationToken ct)
+    static async Task<IResult> ListPeople(AppDbContext db, CurrentUser user, Guid? organisationId, [FromQuery(Name = "role")] string? roleName, CancellationToken ct)
     {
+        var role = QueryValues.Enum<Role>("role", roleName);
         var scope = await user.ScopeAsync(ct, Role.Administrator, Role.Dispatcher, Role.Controller, Role.Moderator);
         var ids = scope.ToList();
         var query = db.RoleAssignments.AsNoTracking().Where(r => r.OrganisationId != null && ids.Contains(r.OrganisationId.Value));
@@ -322,8 +324,9 @@ public static class DirectoryApi
     public sealed record RouteView(Guid? TerritoryId, Guid OrganisationId);
     public sealed record CategoryView(Guid Id, string Name, ApplicantAudience Audience, bool IsActive, IReadOnlyList<TopicView> Topics);
 
-    static async Task<IResult> ListCategories(AppDbContext db, ApplicantAudience? audience, CancellationToken ct)
+    static async Task<IResult> ListCategories(AppDbContext db, [FromQuery(Name = "audience")] string? audienceName, CancellationToken ct)
     {
+        var audience = QueryValues.Enum<ApplicantAudience>("audience", audienceName);
         var query = db.Categories.AsNoTracking().Include(c => c.Topics).ThenInclude(t => t.Routes).AsSplitQuery();
         if (audience is { } a) query = query.Where(c => c.Audience == a);
         var categories = await query.OrderBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);

@@ -63,9 +63,17 @@ public static class IntakeApi
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             await db.SaveChangesAsync(ct);
-            // After the appeal's row exists: the attachments' foreign key points at it.
+            // Bound after the appeal row exists (the foreign key), and only if still unbound: a file taken by a concurrent
+            // submission in the meantime rolls this one back.
             if (request.AttachmentIds is { Length: > 0 } ids)
-                await db.Attachments.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
+            {
+                var uploader = user.Id;
+                var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
+                if (bound != ids.Distinct().Count())
+                    throw new InputException("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.",
+                        StatusCodes.Status422UnprocessableEntity);
+            }
             await tx.CommitAsync(ct);
             return TypedResults.Created($"/api/v1/appeals/{appeal.Id}", await AppealViews.LoadAsync(db, appeal.Id, now, ct));
         }
