@@ -37,14 +37,13 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
 
     // ---- Moderation ----
 
-    /// <summary>Registers the appeal: with the moderator's choice of executor, or else the automatic first route.</summary>
-    public DemoLife Register(Organisation? to = null, double after = 5)
+    /// <summary>Registers the appeal with the executor the moderator chose, or else the automatic first route, as the API does.</summary>
+    public DemoLife Register(double after = 5)
     {
         _steps.Add(async ct =>
         {
             var at = Office(after);
-            if (to is not null) appeal.Route(to.Id, "Выбор модератора", Moderator, at);
-            else if (appeal.ExecutorOrganisationId is null)
+            if (appeal.ExecutorOrganisationId is null)
             {
                 var choice = await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct)
                     ?? throw new InvalidOperationException($"{appeal.Number}: the first routing finds no executor.");
