@@ -107,7 +107,7 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
         Then(() => appeal.RecordStep(note, Staff(Role.Executor), Office(after)));
 
     public DemoLife Redirect(Organisation to, string reason, double after = 8) =>
-        Then(() => appeal.Redirect(to.Id, to.IsConnected, reason, Staff(Role.Executor), Office(after)));
+        Then(() => appeal.Redirect(to.Id, to.IsConnected, TimeZones.Find(to.TimeZone), reason, Staff(Role.Executor), Office(after)));
 
     public DemoLife Extend(int days, string reason, double after = 24) =>
         Then(() => appeal.Extend(days, reason, Staff(Role.Controller), Office(after)));
