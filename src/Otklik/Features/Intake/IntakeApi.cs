@@ -197,14 +197,14 @@ public static class IntakeApi
         a.OrganisationName = a.OrganisationName?.Trim(); a.RepresentativeName = a.RepresentativeName?.Trim();
     }
 
-    /// <summary>The territory's own centre moderates, or else the region's centre of management.</summary>
+    /// <summary>The territory's own centre moderates, or else the region's centre of management: the one nearest the root.</summary>
     static async Task<Guid> OwnerOrganisationAsync(AppDbContext db, Guid? territoryId, CancellationToken ct)
     {
         if (territoryId is not null
             && await db.Territories.Where(t => t.Id == territoryId).Select(t => t.ModeratorOrganisationId).SingleOrDefaultAsync(ct) is { } local)
             return local;
         return await db.Organisations.Where(o => o.Kind == OrganisationKind.CentreOfManagement && o.ParentId != null)
-                   .OrderBy(o => o.Path).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
+                   .OrderBy(o => o.Path.Length).ThenBy(o => o.Path).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
                ?? throw new RuleException("intake.no_centre", "В справочнике нет центра управления региона: обращение некому модерировать.");
     }
 
