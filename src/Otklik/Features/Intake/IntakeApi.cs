@@ -61,10 +61,19 @@ public static class IntakeApi
             var sequence = await NextSequenceAsync(db, year, ct);
             var appeal = Appeal.Submit(draftWithKey, year, sequence, now);
             db.Appeals.Add(appeal);
-            if (request.AttachmentIds is { Length: > 0 } ids)
-                await db.Attachments.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             await db.SaveChangesAsync(ct);
+            // Bound after the appeal row exists (the foreign key), and only if still free: a concurrent submission that
+            // took one of the files in the meantime makes this one fail whole, rolling the appeal back.
+            if (request.AttachmentIds is { Length: > 0 } ids)
+            {
+                var uploader = user.Id;
+                var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
+                if (bound != ids.Length)
+                    throw new InputException("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.",
+                        StatusCodes.Status422UnprocessableEntity);
+            }
             await tx.CommitAsync(ct);
             return TypedResults.Created($"/api/v1/appeals/{appeal.Id}", await AppealViews.LoadAsync(db, appeal.Id, now, ct));
         }
