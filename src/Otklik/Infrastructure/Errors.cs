@@ -1,6 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -130,18 +132,20 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     /// <summary>The camelCase members of the enum at <paramref name="path"/> in the endpoint's JSON body type, if it is an enum.</summary>
     static string[]? EnumValuesAt(HttpContext http, string path)
     {
-        var type = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var type = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         foreach (var segment in path.Split('.'))
         {
-            if (type is null) return null;
-            var name = segment.Split('[')[0];
-            var property = type.GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
-            type = property?.PropertyType;
-            if (type is not null && segment.Contains('[')) type = type.IsArray ? type.GetElementType() : null;
+            var property = type?.GetProperty(segment.Split('[')[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            type = property is null ? null : ValueTypeOf(property.PropertyType);
         }
-        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        if (type is { IsArray: true }) type = Nullable.GetUnderlyingType(type.GetElementType()!) ?? type.GetElementType();
         return type is { IsEnum: true } ? [.. Enum.GetNames(type).Select(CamelCase)] : null;
+    }
+
+    /// <summary>What one value of a property is: the element of an array, the type under a Nullable.</summary>
+    static Type ValueTypeOf(Type type)
+    {
+        if (type.IsArray) type = type.GetElementType()!;
+        return Nullable.GetUnderlyingType(type) ?? type;
     }
 
     static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Field(int status, string code, string field, string message) =>
