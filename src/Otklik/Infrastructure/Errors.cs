@@ -1,5 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -56,42 +59,107 @@ public sealed class InputErrors
 }
 
 /// <summary>Turns every failure into a ProblemDetails: Russian title and detail for people, a stable code for machines.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        var (status, code, title, detail, errors) = Describe(exception);
+        var (status, code, title, detail, errors) = Describe(exception, http);
         if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
         return await Problems.WriteAsync(problems, http, status, code, title, detail, errors);
     }
 
-    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Describe(Exception e) => e switch
+    const string BadRequest = "Запрос содержит ошибки";
+
+    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Describe(Exception e, HttpContext http) => e switch
     {
-        InputException i => (i.Status, i.Code, "Запрос содержит ошибки", i.Message, i.Errors),
+        InputException i => (i.Status, i.Code, BadRequest, i.Message, i.Errors),
         RuleException r => (StatusCodes.Status409Conflict, r.Code, "Действие невозможно", r.Message, null),
         DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "concurrency.stale_version",
             "Данные изменились", "Обращение уже изменил другой сотрудник. Обновите страницу и повторите действие.", null),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, "request.too_large", "Слишком большой запрос", "Размер запроса превышает допустимый.", null),
-        BadHttpRequestException { InnerException: JsonException j } =>
-            (StatusCodes.Status400BadRequest, "request.malformed_json", "Запрос содержит ошибки",
-                JsonFieldMessage(j), new Dictionary<string, string[]> { [JsonField(j)] = [JsonFieldMessage(j)] }),
-        BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) && b.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
-            (StatusCodes.Status400BadRequest, "request.malformed_json", "Запрос содержит ошибки", "Тело запроса не является корректным JSON.", null),
-        BadHttpRequestException b => (b.StatusCode, "request.bad", "Некорректный запрос", b.Message, null),
+        BadHttpRequestException b => DescribeBadRequest(b, http),
         _ => (StatusCodes.Status500InternalServerError, "server.error", "Внутренняя ошибка", "Произошла ошибка на сервере. Попробуйте позже.", null),
     };
 
-    static string JsonField(JsonException j)
+    /// <summary>
+    /// Kestrel and the minimal-API binder refuse a request with a BadHttpRequestException whose message is English and
+    /// meant for logs; the people get a Russian reason and the field, recognised from the status and the framework's
+    /// message templates (RequestDelegateFactory's log messages, stable across releases).
+    /// </summary>
+    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) DescribeBadRequest(BadHttpRequestException b, HttpContext http)
     {
-        var path = j.Path ?? "$";
-        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path == "$" ? "body" : path.TrimStart('$');
-        return string.IsNullOrEmpty(field) ? "body" : field;
+        if (b.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return (413, "request.too_large", "Слишком большой запрос", "Размер запроса превышает допустимый.", null);
+        if (b.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+            return (415, "request.unsupported_media_type", "Неподдерживаемый тип содержимого",
+                b.Message.Contains("form media type", StringComparison.Ordinal)
+                    ? "Файл отправляется формой: Content-Type multipart/form-data."
+                    : "Тело запроса отправляется в формате JSON: Content-Type application/json.", null);
+        if (b.InnerException is JsonException j) return DescribeJson(j, http);
+        if (b.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || b.Message.EndsWith("was not provided from body.", StringComparison.Ordinal))
+            return Field(400, "request.malformed_json", "body", "Тело запроса пустое: ожидается объект JSON.");
+        if (FailedToBind().Match(b.Message) is { Success: true } bind)
+        {
+            var name = CamelCase(bind.Groups["name"].Value);
+            return Field(400, "request.invalid_parameter", name, $"Недопустимое значение параметра «{name}»: «{Shorten(bind.Groups["value"].Value)}».");
+        }
+        if (NotProvided().Match(b.Message) is { Success: true } missing)
+        {
+            var name = CamelCase(missing.Groups["name"].Value);
+            return Field(400, "request.missing_parameter", name, $"Не указан обязательный параметр «{name}».");
+        }
+        if (b.Message.Contains("request body as form", StringComparison.Ordinal))
+            return Field(400, "request.malformed_form", "body", "Тело запроса не является корректной формой multipart/form-data.");
+        return (b.StatusCode, "request.bad", Problems.TitleFor(b.StatusCode), "Некорректный запрос.", null);
     }
 
-    static string JsonFieldMessage(JsonException j) =>
-        j.Path is null or "$" ? "Тело запроса не является корректным JSON."
-        : $"Недопустимое значение поля «{JsonField(j)}».";
+    /// <summary>
+    /// Broken JSON (a syntax error: the serializer wraps the reader's exception, itself a JsonException) concerns the
+    /// whole body; a well-formed value of the wrong type or an unknown enum member concerns its field, and for an enum
+    /// the allowed values are named.
+    /// </summary>
+    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) DescribeJson(JsonException j, HttpContext http)
+    {
+        var path = j.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
+        if (j.InnerException is JsonException || path is null)
+            return Field(400, "request.malformed_json", "body", "Тело запроса не является корректным JSON.");
+        var allowed = EnumValuesAt(http, path);
+        var message = allowed is null
+            ? $"Недопустимое значение поля «{path}»."
+            : $"Недопустимое значение поля «{path}»: допустимы {string.Join(", ", allowed)}.";
+        return Field(400, "field.invalid_value", path, message);
+    }
+
+    /// <summary>The camelCase members of the enum at <paramref name="path"/> in the endpoint's JSON body type, if it is an enum.</summary>
+    static string[]? EnumValuesAt(HttpContext http, string path)
+    {
+        var type = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        foreach (var segment in path.Split('.'))
+        {
+            var property = type?.GetProperty(segment.Split('[')[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            type = property is null ? null : ValueTypeOf(property.PropertyType);
+        }
+        return type is { IsEnum: true } ? [.. Enum.GetNames(type).Select(CamelCase)] : null;
+    }
+
+    /// <summary>What one value of a property is: the element of an array, the type under a Nullable.</summary>
+    static Type ValueTypeOf(Type type)
+    {
+        if (type.IsArray) type = type.GetElementType()!;
+        return Nullable.GetUnderlyingType(type) ?? type;
+    }
+
+    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Field(int status, string code, string field, string message) =>
+        (status, code, BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    static string CamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+
+    static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>.+) (?<name>[^ ]+)\" from \"(?<value>.*)\"\\.$", RegexOptions.Singleline)]
+    private static partial Regex FailedToBind();
+
+    [GeneratedRegex("^Required parameter \"(?<type>.+) (?<name>[^ ]+)\" was not provided from (?<source>.+)\\.$", RegexOptions.Singleline)]
+    private static partial Regex NotProvided();
 }
 
 public static class Problems

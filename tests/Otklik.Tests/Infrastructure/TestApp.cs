@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Otklik.Data;
@@ -37,6 +38,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public Engine Engine { get; }
     public FakeTimeProvider Clock { get; }
+    /// <summary>Warnings and errors the server logged while the test ran.</summary>
+    public ServerLog ServerLog { get; } = new();
     public TestRegion Region { get; private set; } = null!;
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _factory.Services;
@@ -68,7 +71,7 @@ public sealed class TestApp : IAsyncDisposable
             _sqliteFile = Path.Combine(root, name + ".db");
             connection = $"Data Source={_sqliteFile}";
         }
-        _factory = new Factory(engine, connection, _files, demoSeed, Clock);
+        _factory = new Factory(engine, connection, _files, demoSeed, Clock, ServerLog);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
@@ -126,7 +129,7 @@ public sealed class TestApp : IAsyncDisposable
         if (Directory.Exists(_files)) Directory.Delete(_files, recursive: true);
     }
 
-    sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock) : WebApplicationFactory<Program>
+    sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock, ServerLog log) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -136,6 +139,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Otklik:DemoSeed", demoSeed ? "true" : "false");
             builder.UseSetting("Otklik:Workers", "false");
             builder.UseSetting("Otklik:Files", files);
+            builder.ConfigureLogging(l => l.AddProvider(log));
             builder.ConfigureServices(s =>
             {
                 s.RemoveAll<TimeProvider>();

@@ -5,8 +5,8 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Appeals;
 
 /// <summary>
-/// The one path every change of an appeal takes: load, check that the caller sees it (else 404) and holds the duty
-/// (else 403), check the version the caller saw (else 409), apply the entity's method, save in one transaction.
+/// The one path every change of an appeal takes, in one transaction: lock and load, check that the caller sees it
+/// (else 404) and holds the duty (else 403), check the version the caller saw (else 409), apply the entity's method, save.
 /// </summary>
 public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock)
 {
@@ -29,6 +29,8 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     {
         if (version is null)
             throw new InputException("version", "field.required", "Укажите версию обращения, которую вы видели (поле version).", StatusCodes.Status422UnprocessableEntity);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(id, ct);
         var appeal = await db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
         if (!await may(appeal)) return Forbidden();
@@ -38,7 +40,20 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         var now = NowUtc;
         await change(appeal, now);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
+    }
+
+    /// <summary>
+    /// Two changes of one appeal at once must meet at the version check, not in the database: without the lock both
+    /// would load the same version and the loser would fail on the history's unique (appeal, sequence) with a 500.
+    /// PostgreSQL locks the appeal's row; SQLite's transaction is already BEGIN IMMEDIATE, the database's write lock.
+    /// The entity's concurrency token stays as the safety net.
+    /// </summary>
+    async Task LockAsync(Guid id, CancellationToken ct)
+    {
+        if (db.IsPostgres)
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Appeals\" WHERE \"Id\" = {id} FOR UPDATE", ct);
     }
 
     public static IResult NotFound() => TypedResults.Problem(title: "Не найдено", detail: "Обращение не найдено.",

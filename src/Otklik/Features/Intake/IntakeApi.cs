@@ -47,10 +47,7 @@ public static class IntakeApi
 
         var draft = await ValidateAsync(request, db, user, locator, ct);
         var draftWithKey = draft with { IdempotencyKey = idempotencyKey, RequestHash = hash };
-        if (draft.ChannelMessageId is not null
-            && await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
-                .Select(a => a.Id).FirstOrDefaultAsync(ct) is var existing && existing != Guid.Empty)
-            return TypedResults.Ok(await AppealViews.LoadAsync(db, existing, clock.GetUtcNow().UtcDateTime, ct));
+        if (await SameChannelMessageAsync(db, draft, clock, ct) is { } known) return known;
 
         var now = clock.GetUtcNow().UtcDateTime;
         var zone = TimeZones.Find(await db.Organisations.Where(o => o.Id == draft.OwnerOrganisationId).Select(o => o.TimeZone).SingleAsync(ct));
@@ -59,6 +56,10 @@ public static class IntakeApi
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var sequence = await NextSequenceAsync(db, year, ct);
+            // Asked again under the counter's lock, which serialises submissions: a twin request that got there first
+            // has committed by now, and leaving here rolls back the number just taken.
+            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } twin) return twin;
+            if (await SameChannelMessageAsync(db, draft, clock, ct) is { } same) return same;
             var appeal = Appeal.Submit(draftWithKey, year, sequence, now);
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
@@ -79,14 +80,21 @@ public static class IntakeApi
         }
         catch (DbUpdateException) when (idempotencyKey is not null || draft.ChannelMessageId is not null)
         {
-            // A concurrent request with the same key (or channel message) won the race: answer with its appeal.
+            // The unique indexes are the last guard (a twin in another year's counter, say): answer with the winner's appeal.
             db.ChangeTracker.Clear();
             if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } again) return again;
-            var winner = await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
-                .Select(a => a.Id).FirstOrDefaultAsync(ct);
-            if (winner != Guid.Empty) return TypedResults.Ok(await AppealViews.LoadAsync(db, winner, now, ct));
+            if (await SameChannelMessageAsync(db, draft, clock, ct) is { } winner) return winner;
             throw;
         }
+    }
+
+    /// <summary>An integration that sends the same channel message again gets the appeal it already made.</summary>
+    static async Task<IResult?> SameChannelMessageAsync(AppDbContext db, Appeal.Draft draft, TimeProvider clock, CancellationToken ct)
+    {
+        if (draft.ChannelMessageId is null) return null;
+        var existing = await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
+            .Select(a => a.Id).FirstOrDefaultAsync(ct);
+        return existing == Guid.Empty ? null : TypedResults.Ok(await AppealViews.LoadAsync(db, existing, clock.GetUtcNow().UtcDateTime, ct));
     }
 
     static async Task<IResult?> ReplayAsync(AppDbContext db, string key, string hash, TimeProvider clock, CancellationToken ct)

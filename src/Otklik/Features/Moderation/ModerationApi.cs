@@ -112,15 +112,19 @@ public static class ModerationApi
     static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
         {
-            if (r.OrganisationId is not null)
+            // Only an appeal that can be registered is routed; any other is refused by Register's own rule and reason.
+            if (appeal.Status == AppealStatus.Moderation)
             {
-                var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-                if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
-                appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
+                if (r.OrganisationId is not null)
+                {
+                    var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
+                    if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+                    appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
+                }
+                else if (appeal.ExecutorOrganisationId is null
+                         && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
+                    appeal.Route(choice.OrganisationId, choice.Why, null, now);
             }
-            else if (appeal.ExecutorOrganisationId is null
-                     && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
-                appeal.Route(choice.OrganisationId, choice.Why, null, now);
             var zone = await AppealsApi.ZoneOfAsync(changes.Db, appeal.ExecutorOrganisationId, ct);
             appeal.Register(zone, changes.User.RequiredId, now);
             changes.Db.Outbox.Add(OutboxMessage.Create("appeal.registered",
