@@ -16,7 +16,7 @@ public static class QueryValues
         foreach (var candidate in System.Enum.GetValues<T>())
             if (string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
                 return candidate;
-        throw new InputException(field, "request.unknown_value",
+        throw new InputException(field, "request.invalid_parameter",
             $"Недопустимое значение «{value}» параметра «{field}». Допустимые значения: {string.Join(", ", System.Enum.GetNames<T>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
     }
 

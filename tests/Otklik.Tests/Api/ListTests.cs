@@ -54,7 +54,7 @@ public sealed class ListTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(N(hotline).ToHashSet(), await NumbersAsync(staff, "channel=HOTLINE&status=Moderation"));
         foreach (var (query, field) in new[] { ("status=registred", "status"), ("status=0", "status"), ("kind=task,complaint", "kind"), ("regime=59", "regime") })
         {
-            var problem = await staff.GetAsync($"/api/v1/appeals?{query}").ExpectProblem(HttpStatusCode.BadRequest, "request.unknown_value");
+            var problem = await staff.GetAsync($"/api/v1/appeals?{query}").ExpectProblem(HttpStatusCode.BadRequest, "request.invalid_parameter");
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), query);
         }
 
