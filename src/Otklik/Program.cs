@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
 using Otklik.Features.Identity;
@@ -57,11 +58,15 @@ builder.Services.AddAuthorization();
 
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<TerritoryLocator>();
+builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
+{
     builder.Services.AddHostedService<ClarificationSweep>();
+    builder.Services.AddHostedService<DeadlineWatch>();
+}
 
 var app = builder.Build();
 
@@ -89,11 +94,13 @@ api.MapIntakeApi();
 api.MapAppealsApi();
 api.MapModerationApi();
 api.MapDirectoryApi();
+api.MapCalendarApi();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     await Database.MigrateAsync(db, CancellationToken.None);
+    await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
     if (config.GetValue("Otklik:DemoSeed", true))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
 }

@@ -25,6 +25,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<AppealCounter> AppealCounters => Set<AppealCounter>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Features.Deadlines.CalendarYear> CalendarYears => Set<Features.Deadlines.CalendarYear>();
+    public DbSet<Features.Deadlines.CalendarDay> CalendarDays => Set<Features.Deadlines.CalendarDay>();
+    public DbSet<Features.Deadlines.DeadlineRule> DeadlineRules => Set<Features.Deadlines.DeadlineRule>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract bool IsPostgres { get; }

@@ -1,7 +1,7 @@
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 using Otklik.Infrastructure;
 using static Otklik.Features.Appeals.AppealStatus;
-using Dl = Otklik.Features.Deadlines.Deadlines;
 
 namespace Otklik.Tests.Appeals;
 
@@ -57,7 +57,7 @@ public sealed class AppealRulesTests
     public void The_number_is_the_year_and_a_six_digit_sequence(int year, int sequence, string number)
     {
         Assert.Equal(number, Appeal.FormatNumber(year, sequence));
-        var appeal = Appeal.Submit(Build.Draft(), year, sequence, Build.T0);
+        var appeal = Appeal.Submit(Build.Draft(), year, sequence, Build.T0, Build.Clock);
         Assert.Equal((number, year, sequence), (appeal.Number, appeal.Year, appeal.Sequence));
         Assert.Contains(number, appeal.SearchText);
     }
@@ -65,11 +65,11 @@ public sealed class AppealRulesTests
     [Fact]
     public void A_public_appeal_needs_the_applicants_consent_to_publication()
     {
-        var error = Assert.Throws<InputException>(() => Appeal.Submit(Build.Draft(isPublic: true, consent: false), 2026, 1, Build.T0));
+        var error = Assert.Throws<InputException>(() => Appeal.Submit(Build.Draft(isPublic: true, consent: false), 2026, 1, Build.T0, Build.Clock));
         Assert.Equal("appeal.consent_required", error.Code);
         Assert.Equal(["publicationConsent"], error.Errors.Keys);
 
-        var published = Appeal.Submit(Build.Draft(isPublic: true, consent: true), 2026, 2, Build.T0);
+        var published = Appeal.Submit(Build.Draft(isPublic: true, consent: true), 2026, 2, Build.T0, Build.Clock);
         Assert.True(published.IsPublic);
     }
 
@@ -84,7 +84,7 @@ public sealed class AppealRulesTests
     [Fact]
     public void The_moderator_can_make_an_appeal_public_when_the_applicant_consented()
     {
-        var appeal = Appeal.Submit(Build.Draft(consent: true), 2026, 900_001, Build.T0);
+        var appeal = Appeal.Submit(Build.Draft(consent: true), 2026, 900_001, Build.T0, Build.Clock);
         Assert.False(appeal.IsPublic);
 
         appeal.Reclassify(appeal.CurrentClassification with { IsPublic = true }, Build.Moderator, Now);
@@ -213,10 +213,10 @@ public sealed class AppealRulesTests
     public void Registration_needs_an_executor_organisation()
     {
         var appeal = Build.Submitted();
-        Refused(appeal, "moderation.no_executor", () => appeal.Register(Build.Yekaterinburg, Build.Moderator, Now));
+        Refused(appeal, "moderation.no_executor", () => appeal.Register(Build.Moderator, Now));
 
         appeal.Route(Build.MunA, "Выбрано модератором", Build.Moderator, Now);
-        appeal.Register(Build.Yekaterinburg, Build.Moderator, Now);
+        appeal.Register(Build.Moderator, Now);
 
         Assert.Equal(Registered, appeal.Status);
         Assert.Equal(Now, appeal.RegisteredAtUtc);
@@ -247,27 +247,46 @@ public sealed class AppealRulesTests
         Assert.Equal(before, AppealSnapshot.Of(appeal));
     }
 
-    /// <summary>Registered at 12:00 on 2 March 2026 in Yekaterinburg (07:00 UTC); the answer is due by the regime's clock.</summary>
+    /// <summary>Registered at 12:00 on 2 March 2026 in Yekaterinburg (07:00 UTC); the answer is due by the policy of regime and kind.</summary>
     [Theory]
-    [InlineData(LegalRegime.Obrashchenie59, AppealKind.Complaint, "2026-04-01T18:59:59")]            // 30 days, to 23:59:59 local
+    [InlineData(LegalRegime.Obrashchenie59, AppealKind.Complaint, "2026-04-01T18:59:59")]            // calendar-days:30, to 23:59:59 local
     [InlineData(LegalRegime.Obrashchenie59, AppealKind.SimpleConsultation, "2026-04-01T18:59:59")]   // the kind does not matter
-    [InlineData(LegalRegime.PlatformMessage, AppealKind.Task, "2026-03-12T18:59:59")]                // 10 days
-    [InlineData(LegalRegime.SocialIncident, AppealKind.Complaint, "2026-03-03T07:00:00")]            // 24 hours on the clock
-    [InlineData(LegalRegime.BusinessConsultation, AppealKind.SimpleConsultation, "2026-03-03T18:59:59")]   // 1 day
-    [InlineData(LegalRegime.BusinessConsultation, AppealKind.ComplexConsultation, "2026-03-04T18:59:59")]  // 2 days
-    [InlineData(LegalRegime.BusinessConsultation, AppealKind.Task, "2026-03-07T18:59:59")]                 // 5 days
-    [InlineData(LegalRegime.BusinessConsultation, AppealKind.Complaint, "2026-04-01T18:59:59")]            // 30 days
-    public void Registration_sets_the_answer_deadline_by_the_regime(LegalRegime regime, AppealKind kind, string dueUtc)
+    [InlineData(LegalRegime.PlatformMessage, AppealKind.Task, "2026-03-12T18:59:59")]                // calendar-days:10
+    [InlineData(LegalRegime.SocialIncident, AppealKind.Complaint, "2026-03-03T07:00:00")]            // hours:24
+    [InlineData(LegalRegime.BusinessConsultation, AppealKind.SimpleConsultation, "2026-03-03T18:59:59")]   // working-days:1
+    [InlineData(LegalRegime.BusinessConsultation, AppealKind.ComplexConsultation, "2026-03-04T18:59:59")]  // working-days:2
+    [InlineData(LegalRegime.BusinessConsultation, AppealKind.Task, "2026-03-10T18:59:59")]                 // working-days:5 over 7–9 March off
+    [InlineData(LegalRegime.BusinessConsultation, AppealKind.Complaint, "2026-04-01T18:59:59")]            // calendar-days:30
+    public void Registration_starts_the_answer_clock_by_the_policy_of_regime_and_kind(LegalRegime regime, AppealKind kind, string dueUtc)
     {
         var appeal = Build.Submitted(regime, kind);
         appeal.Route(Build.MunA, null, null, Build.T0);
         var registeredAt = Build.T0.AddHours(1);
 
-        appeal.Register(Build.Yekaterinburg, Build.Moderator, registeredAt);
+        appeal.Register(Build.Moderator, registeredAt);
+        appeal.ApplyDeadlines(Build.Clock, registeredAt);
 
-        Assert.Equal(Utc(dueUtc), appeal.DueAtUtc);
+        Assert.Equal(Utc(dueUtc), appeal.AnswerDueAtUtc);
         Assert.Equal(registeredAt, appeal.RegisteredAtUtc);
-        Assert.Equal(Dl.AnswerDue(regime, kind, registeredAt, Build.Yekaterinburg), appeal.DueAtUtc);
+        Assert.Equal(registeredAt, appeal.AnswerClockStartedAtUtc);
+    }
+
+    [Fact]
+    public void A_complex_consultation_first_waits_for_the_contact_of_the_same_day()
+    {
+        var appeal = Build.Submitted(LegalRegime.BusinessConsultation, AppealKind.ComplexConsultation);
+        appeal.Route(Build.MunA, null, null, Build.T0);
+        var registeredAt = Build.T0.AddHours(1);   // 12:00 local, before the 16:00 cut-off
+
+        appeal.Register(Build.Moderator, registeredAt);
+        appeal.ApplyDeadlines(Build.Clock, registeredAt);
+
+        Assert.Equal(Utc("2026-03-02T18:59:59"), appeal.DueAtUtc);          // contact: the same day
+        Assert.Equal(Utc("2026-03-04T18:59:59"), appeal.AnswerDueAtUtc);    // resolution: 2 working days
+        appeal.Assign(Build.Executor, Build.Dispatcher, registeredAt.AddHours(1));
+        appeal.StartWork(Build.Executor, registeredAt.AddHours(2));
+        appeal.ApplyDeadlines(Build.Clock, registeredAt.AddHours(2));
+        Assert.Equal(appeal.AnswerDueAtUtc, appeal.DueAtUtc);              // once in work, the answer's clock is the stage's
     }
 
     [Fact]
@@ -280,8 +299,10 @@ public sealed class AppealRulesTests
         inYekaterinburg.Route(Build.MunA, null, null, Build.T0);
         inVladivostok.Route(Build.MunA, null, null, Build.T0);
 
-        inYekaterinburg.Register(Build.Yekaterinburg, Build.Moderator, at);
-        inVladivostok.Register(TimeZoneInfo.FindSystemTimeZoneById("Asia/Vladivostok"), Build.Moderator, at);
+        inYekaterinburg.Register(Build.Moderator, at);
+        inVladivostok.Register(Build.Moderator, at);
+        inYekaterinburg.ApplyDeadlines(Build.Clock, at);
+        inVladivostok.ApplyDeadlines(Build.ClockIn(TimeZoneInfo.FindSystemTimeZoneById("Asia/Vladivostok")), at);
 
         Assert.Equal(Utc("2026-04-01T18:59:59"), inYekaterinburg.DueAtUtc);   // 1 April 23:59:59 +05
         Assert.Equal(Utc("2026-04-02T13:59:59"), inVladivostok.DueAtUtc);     // 2 April 23:59:59 +10
@@ -368,7 +389,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(InWork);
         Refused(appeal, "execution.redirect_same",
-            () => appeal.Redirect(Build.MunA, connected, Build.Yekaterinburg, "Ошибка маршрута.", Build.Dispatcher, Now));
+            () => appeal.Redirect(Build.MunA, connected, "Ошибка маршрута.", Build.Dispatcher, Now));
     }
 
     [Fact]
@@ -376,7 +397,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(InWork);
 
-        appeal.Redirect(Build.MunB, organisationIsConnected: true, Build.Yekaterinburg, " Территория Б. ", Build.Dispatcher, Now);
+        appeal.Redirect(Build.MunB, organisationIsConnected: true, " Территория Б. ", Build.Dispatcher, Now);
 
         Assert.Equal(Registered, appeal.Status);
         Assert.Equal(Build.MunB, appeal.ExecutorOrganisationId);
@@ -385,7 +406,8 @@ public sealed class AppealRulesTests
         Assert.False(appeal.IsTerminal);
         // The receiving body registers it and its own answer deadline starts (59-ФЗ ст. 8).
         Assert.Equal(Now, appeal.RegisteredAtUtc);
-        Assert.Equal(Dl.AnswerDue(appeal.Regime, appeal.Kind, Now, Build.Yekaterinburg), appeal.DueAtUtc);
+        appeal.ApplyDeadlines(Build.Clock, Now);
+        Assert.Equal(Build.Clock.Compute(new CalendarDaysPolicy(30), Now).EndUtc, appeal.DueAtUtc);
         Assert.Equal("Территория Б.", appeal.History[^1].Note);
     }
 
@@ -394,7 +416,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(AnswerDraft);
 
-        appeal.Redirect(Build.Fns, organisationIsConnected: false, Build.Yekaterinburg, "Вопрос в компетенции ФНС.", Build.Dispatcher, Now);
+        appeal.Redirect(Build.Fns, organisationIsConnected: false, "Вопрос в компетенции ФНС.", Build.Dispatcher, Now);
 
         Assert.Equal(Redirected, appeal.Status);
         Assert.True(appeal.IsTerminal);
@@ -634,7 +656,7 @@ public sealed class AppealRulesTests
     public void A_rating_out_of_one_to_five_is_refused(int score)
     {
         var appeal = Build.AppealIn(AnswerSent);
-        BadInput(appeal, "score", "rating.score", () => appeal.Rate(score, null, Build.ApplicantUser, Build.Yekaterinburg, Now));
+        BadInput(appeal, "score", "rating.score", () => appeal.Rate(score, null, Build.ApplicantUser, Now));
     }
 
     [Theory]
@@ -644,7 +666,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(AnswerSent);
 
-        appeal.Rate(score, " Мусор так и лежит. ", Build.ApplicantUser, Build.Yekaterinburg, Now);
+        appeal.Rate(score, " Мусор так и лежит. ", Build.ApplicantUser, Now);
 
         Assert.Equal(InWork, appeal.Status);
         Assert.Equal(Build.Executor, appeal.AssigneeId);
@@ -652,7 +674,8 @@ public sealed class AppealRulesTests
         Assert.Equal(1, appeal.ReconsiderationCount);
         Assert.Null(appeal.AnsweredAtUtc);
         Assert.Null(appeal.ClosedAtUtc);
-        Assert.Equal(Dl.AnswerDue(LegalRegime.Obrashchenie59, AppealKind.Complaint, Now, Build.Yekaterinburg), appeal.DueAtUtc);
+        appeal.ApplyDeadlines(Build.Clock, Now);
+        Assert.Equal(Build.Clock.Compute(new CalendarDaysPolicy(30), Now).EndUtc, appeal.DueAtUtc);
         Assert.Equal(FederalResult.UnderConsideration, appeal.FederalResult);
     }
 
@@ -664,7 +687,7 @@ public sealed class AppealRulesTests
     {
         var appeal = Build.AppealIn(AnswerSent);
 
-        appeal.Rate(score, "   ", Build.ApplicantUser, Build.Yekaterinburg, Now);
+        appeal.Rate(score, "   ", Build.ApplicantUser, Now);
 
         Assert.Equal(Closed, appeal.Status);
         Assert.Equal(score, appeal.Rating);
@@ -678,10 +701,10 @@ public sealed class AppealRulesTests
     public void A_reopened_appeal_can_be_answered_again_and_closed()
     {
         var appeal = Build.AppealIn(AnswerSent);
-        appeal.Rate(1, null, Build.ApplicantUser, Build.Yekaterinburg, Now);
+        appeal.Rate(1, null, Build.ApplicantUser, Now);
 
         Build.Drive(appeal, AnswerSent);
-        appeal.Rate(4, null, Build.ApplicantUser, Build.Yekaterinburg, Now.AddDays(1));
+        appeal.Rate(4, null, Build.ApplicantUser, Now.AddDays(1));
 
         Assert.Equal(Closed, appeal.Status);
         Assert.Equal(1, appeal.ReconsiderationCount);
@@ -821,7 +844,7 @@ public sealed class AppealRulesTests
         return (a, call switch
         {
             "RecordStep" => () => a.RecordStep(text, Build.Executor, Now),
-            "Redirect" => () => a.Redirect(Build.MunB, true, Build.Yekaterinburg, text, Build.Dispatcher, Now),
+            "Redirect" => () => a.Redirect(Build.MunB, true, text, Build.Dispatcher, Now),
             "Extend" => () => a.Extend(5, text, Build.Controller, Now),
             "AddCoExecutor" => () => a.AddCoExecutor(Build.MunB, text, Build.Dispatcher, Now),
             "CompletePart" => () => a.CompletePart(part.Id, text, Build.Dispatcher, Now),

@@ -1,4 +1,5 @@
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 
 namespace Otklik.Tests.Appeals;
 
@@ -15,6 +16,13 @@ public static class Build
     public static readonly DateTime Now = T0.AddHours(12);
 
     public static readonly TimeZoneInfo Yekaterinburg = TimeZoneInfo.FindSystemTimeZoneById("Asia/Yekaterinburg");
+
+    /// <summary>The shipped production calendar and the default policies, in Yekaterinburg with the default working day.</summary>
+    public static readonly DeadlineClock Clock = ClockIn(Yekaterinburg);
+
+    public static DeadlineClock ClockIn(TimeZoneInfo zone) => new(
+        new WorkingCalendar(ProductionCalendars.Shipped().Select(s => s.Year), ProductionCalendars.Shipped().SelectMany(s => s.Entries)),
+        [.. DeadlineRule.Defaults()], zone, WorkingHours.Default);
 
     // The organisations and people of these tests; only their identity matters to the entity.
     public static readonly Guid Centre = Guid.Parse("10000000-0000-0000-0000-000000000001");
@@ -61,7 +69,7 @@ public static class Build
     /// <summary>A fresh appeal, received at <see cref="T0"/>, waiting for moderation, not yet routed.</summary>
     public static Appeal Submitted(LegalRegime regime = LegalRegime.Obrashchenie59, AppealKind kind = AppealKind.Complaint,
         ApplicantInfo? applicant = null) =>
-        Appeal.Submit(Draft(regime, kind, applicant), 2026, Interlocked.Increment(ref _sequence), T0);
+        Appeal.Submit(Draft(regime, kind, applicant), 2026, Interlocked.Increment(ref _sequence), T0, Clock);
 
     /// <summary>An appeal in <paramref name="status"/>, reached the ordinary way; from moderation on it is routed to <see cref="MunA"/>.</summary>
     public static Appeal AppealIn(AppealStatus status, LegalRegime regime = LegalRegime.Obrashchenie59,
@@ -78,7 +86,9 @@ public static class Build
         while (appeal.Status != status)
         {
             var before = appeal.Version;
-            Step(appeal, status, NextStep(appeal));
+            var at = NextStep(appeal);
+            Step(appeal, status, at);
+            appeal.ApplyDeadlines(Clock, at);
             if (appeal.Version == before) throw new InvalidOperationException($"The builder cannot reach {status} from {appeal.Status}.");
         }
         return appeal;
@@ -98,7 +108,7 @@ public static class Build
             case (AppealStatus.Moderation, AppealStatus.Merged):
                 a.MergeInto(AppealIn(AppealStatus.Moderation), Moderator, at); break;
             case (AppealStatus.Moderation, _):
-                a.Register(Yekaterinburg, Moderator, at); break;
+                a.Register(Moderator, at); break;
             case (AppealStatus.Registered, _):
                 a.Assign(Executor, Dispatcher, at); break;
             case (AppealStatus.Assigned, _):
@@ -110,7 +120,7 @@ public static class Build
             case (AppealStatus.InWork, AppealStatus.CorrespondenceStopped):
                 a.StopCorrespondence("Решение о прекращении переписки № 12 от 02.03.2026.", Controller, at); break;
             case (AppealStatus.InWork, AppealStatus.Redirected):
-                a.Redirect(Fns, organisationIsConnected: false, Yekaterinburg, "Вопрос в компетенции ФНС.", Dispatcher, at); break;
+                a.Redirect(Fns, organisationIsConnected: false, "Вопрос в компетенции ФНС.", Dispatcher, at); break;
             case (AppealStatus.InWork, _):
                 a.DraftAnswer("Контейнеры вывезены 3 марта, график вывоза восстановлен.", BuiltAnswerResult, Executor, at); break;
             case (AppealStatus.AnswerDraft, _):

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Otklik.Features.Deadlines;
 using Otklik.Infrastructure;
-using Dl = Otklik.Features.Deadlines.Deadlines;
 
 namespace Otklik.Features.Appeals;
 
@@ -49,14 +48,44 @@ public sealed class Appeal
     public Guid? AssigneeId { get; private set; }
 
     public AppealStatus Status { get; private set; }
+    public AppealPriority Priority { get; private set; }
     public DateTime ReceivedAtUtc { get; private set; }
     public DateTime? RegisteredAtUtc { get; private set; }
+    public DateTime? WorkStartedAtUtc { get; private set; }
+    public string? ClarificationQuestion { get; private set; }
+
+    // ---- Clocks: when each stage's clock started (facts); the deadlines below are computed from them. ----
+
+    /// <summary>When moderation began: receipt, or the applicant's answer to a clarification request.</summary>
+    public DateTime ModerationStartedAtUtc { get; private set; }
+    public DateTime? ClarificationAskedAtUtc { get; private set; }
+    /// <summary>When the answer clock started: registration, a redirect to another body, or a reopening.</summary>
+    public DateTime? AnswerClockStartedAtUtc { get; private set; }
+    /// <summary>Set while the clock is paused waiting for the applicant.</summary>
+    public DateTime? PausedAtUtc { get; private set; }
+    /// <summary>Time the answer clock stood still, in seconds; the deadline moves by it.</summary>
+    public long PausedSeconds { get; private set; }
+    /// <summary>Calendar days added by extensions.</summary>
+    public int ExtensionDays { get; private set; }
+    public int ExtensionCount { get; private set; }
+
+    // ---- Deadlines: stored so that lists sort and filter by them; recomputed by ApplyDeadlines. ----
+
     public DateTime ModerationDueAtUtc { get; private set; }
     public DateTime? ClarificationDueAtUtc { get; private set; }
-    public string? ClarificationQuestion { get; private set; }
-    /// <summary>The deadline of the current stage: moderation, clarification, then the answer.</summary>
+    /// <summary>The final deadline: the end of the answer's due date (or its instant for hour-based policies).</summary>
+    public DateTime? AnswerDueAtUtc { get; private set; }
+    public DateOnly? AnswerDueDate { get; private set; }
+    /// <summary>The internal control date: the due date, or the working day before it when it falls on a day off.</summary>
+    public DateOnly? AnswerControlDate { get; private set; }
+    public string? AnswerPolicy { get; private set; }
+    /// <summary>The deadline of the current stage: moderation, clarification, first contact, then the answer.</summary>
     public DateTime DueAtUtc { get; private set; }
-    public int ExtensionCount { get; private set; }
+    public DateTime? AtRiskFromUtc { get; private set; }
+    /// <summary>How far the deadline watch has gone for the current stage deadline.</summary>
+    public WatchLevel WatchLevel { get; private set; }
+    /// <summary>When the watch must look at this appeal next; null when nothing is watched.</summary>
+    public DateTime? NextWatchAtUtc { get; private set; }
     public int ReconsiderationCount { get; private set; }
 
     public string? AnswerText { get; private set; }
@@ -84,17 +113,17 @@ public sealed class Appeal
     static readonly AppealStatus[] Working = [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview];
 
     public bool IsTerminal => Terminal.Contains(Status);
-    public bool IsOverdue(DateTime nowUtc) => !IsTerminal && Status != AppealStatus.AnswerSent && nowUtc > DueAtUtc;
+    public bool IsOverdue(DateTime nowUtc) => !IsTerminal && Status != AppealStatus.AnswerSent && PausedAtUtc is null && nowUtc > DueAtUtc;
 
     public sealed record Draft(
         AppealType Type, AppealKind Kind, LegalRegime Regime, Channel Channel, string? ChannelMessageId,
         ApplicantInfo Applicant, Guid? ApplicantUserId, Guid? RegisteredById,
         Guid CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address, double? Latitude, double? Longitude,
         string Text, bool IsPublic, bool PublicationConsent, Guid OwnerOrganisationId,
-        string? IdempotencyKey, string? RequestHash);
+        string? IdempotencyKey, string? RequestHash, AppealPriority Priority = AppealPriority.Normal);
 
     /// <summary>A new appeal: received now, waiting for moderation. Its number comes from the yearly counter.</summary>
-    public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc)
+    public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc, DeadlineClock clock)
     {
         if (d.IsPublic && !d.PublicationConsent)
             throw new InputException("publicationConsent", "appeal.consent_required", "Для публикации обращения нужно согласие заявителя.");
@@ -108,10 +137,11 @@ public sealed class Appeal
             Latitude = d.Latitude, Longitude = d.Longitude, Text = d.Text, IsPublic = d.IsPublic,
             PublicationConsent = d.PublicationConsent, OwnerOrganisationId = d.OwnerOrganisationId,
             IdempotencyKey = d.IdempotencyKey, RequestHash = d.RequestHash,
-            Status = AppealStatus.Moderation, ReceivedAtUtc = nowUtc, ModerationDueAtUtc = nowUtc + Dl.Moderation, DueAtUtc = nowUtc + Dl.Moderation,
+            Status = AppealStatus.Moderation, Priority = d.Priority, ReceivedAtUtc = nowUtc, ModerationStartedAtUtc = nowUtc,
             Version = 0,
         };
         appeal.RefreshSearchText();
+        appeal.ApplyDeadlines(clock, nowUtc);
         appeal.Append(EventKind.Received, nowUtc, d.RegisteredById ?? d.ApplicantUserId, null, null, new { channel = d.Channel });
         return appeal;
     }
@@ -127,8 +157,7 @@ public sealed class Appeal
             throw new RuleException("clarification.no_contact", "У анонимного обращения нельзя запросить уточнение.");
         RequireText(question, "question");
         ClarificationQuestion = question.Trim();
-        ClarificationDueAtUtc = nowUtc.AddDays(Dl.ClarificationDays);
-        DueAtUtc = ClarificationDueAtUtc.Value;
+        ClarificationAskedAtUtc = nowUtc;
         Move(AppealStatus.Clarification, EventKind.ClarificationRequested, nowUtc, moderatorId, question.Trim(), null);
     }
 
@@ -137,9 +166,8 @@ public sealed class Appeal
         Require("clarification.answer", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
         RequireText(text, "text");
         Text = $"{Text}\n\nУточнение заявителя: {text.Trim()}";
-        ClarificationDueAtUtc = null;
-        ModerationDueAtUtc = nowUtc + Dl.Moderation;
-        DueAtUtc = ModerationDueAtUtc;
+        ClarificationAskedAtUtc = null;
+        ModerationStartedAtUtc = nowUtc;
         RefreshSearchText();
         Move(AppealStatus.Moderation, EventKind.ClarificationGiven, nowUtc, actorId, text.Trim(), null);
     }
@@ -193,14 +221,14 @@ public sealed class Appeal
         Record(EventKind.Routed, nowUtc, actorId, why, new { from, to = organisationId });
     }
 
-    public void Register(TimeZoneInfo executorZone, Guid moderatorId, DateTime nowUtc)
+    public void Register(Guid moderatorId, DateTime nowUtc)
     {
         Require("moderation.register", "Зарегистрировать можно только обращение на модерации.", AppealStatus.Moderation);
         if (ExecutorOrganisationId is null)
             throw new RuleException("moderation.no_executor", "Не выбрана организация-исполнитель: укажите её перед регистрацией.");
         RegisteredAtUtc = nowUtc;
-        DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, executorZone);
-        Move(AppealStatus.Registered, EventKind.Registered, nowUtc, moderatorId, null, new { dueAtUtc = DueAtUtc });
+        AnswerClockStartedAtUtc = nowUtc;
+        Move(AppealStatus.Registered, EventKind.Registered, nowUtc, moderatorId, null, null);
     }
 
     /// <summary>This appeal duplicates <paramref name="target"/>: it ends here and the target records the merge.</summary>
@@ -232,6 +260,7 @@ public sealed class Appeal
     public void StartWork(Guid executorId, DateTime nowUtc)
     {
         Require("execution.start", "Взять в работу можно только назначенное обращение.", AppealStatus.Assigned);
+        WorkStartedAtUtc = nowUtc;
         Move(AppealStatus.InWork, EventKind.WorkStarted, nowUtc, executorId, null, null);
     }
 
@@ -247,7 +276,7 @@ public sealed class Appeal
     /// answer deadline starts, counted in its time zone) and waits for its dispatcher; to a body outside it the appeal
     /// leaves Otklik. Either way the applicant is told (outbox).
     /// </summary>
-    public void Redirect(Guid organisationId, bool organisationIsConnected, TimeZoneInfo receiverZone, string reason, Guid actorId, DateTime nowUtc)
+    public void Redirect(Guid organisationId, bool organisationIsConnected, string reason, Guid actorId, DateTime nowUtc)
     {
         Require("execution.redirect", "Переадресовать можно только обращение, которое ещё не отвечено.", Working);
         RequireText(reason, "reason");
@@ -259,8 +288,12 @@ public sealed class Appeal
         if (organisationIsConnected)
         {
             RegisteredAtUtc = nowUtc;
-            DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, receiverZone);
-            Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId, dueAtUtc = DueAtUtc });
+            AnswerClockStartedAtUtc = nowUtc;
+            WorkStartedAtUtc = null;
+            ExtensionDays = 0;
+            PausedAtUtc = null;
+            PausedSeconds = 0;
+            Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId });
         }
         else
         {
@@ -274,16 +307,15 @@ public sealed class Appeal
     {
         Require("execution.extend", "Продлить можно только срок обращения в работе.", Working);
         RequireText(reason, "reason");
-        if (days is < 1 or > Dl.MaxExtensionDays)
-            throw new InputException("days", "extension.days", $"Срок продлевается на 1–{Dl.MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
+        if (days is < 1 or > MaxExtensionDays)
+            throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
         if (Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
             throw new RuleException("extension.once", "Срок рассмотрения обращения по 59-ФЗ продлевается только один раз.");
-        if (nowUtc > DueAtUtc)
+        if (nowUtc > (AnswerDueAtUtc ?? DueAtUtc))
             throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
-        var old = DueAtUtc;
-        DueAtUtc = DueAtUtc.AddDays(days);
+        ExtensionDays += days;
         ExtensionCount++;
-        Record(EventKind.Extended, nowUtc, controllerId, reason.Trim(), new { from = old, to = DueAtUtc, days });
+        Record(EventKind.Extended, nowUtc, controllerId, reason.Trim(), new { from = AnswerDueDate, days });
     }
 
     public AppealPart AddCoExecutor(Guid organisationId, string task, Guid actorId, DateTime nowUtc)
@@ -368,7 +400,7 @@ public sealed class Appeal
     public const int LowRating = 2;
 
     /// <summary>The applicant rates the answer; 1–2 reopens the appeal for repeat consideration, 3–5 closes it.</summary>
-    public void Rate(int score, string? comment, Guid? applicantId, TimeZoneInfo executorZone, DateTime nowUtc)
+    public void Rate(int score, string? comment, Guid? applicantId, DateTime nowUtc)
     {
         Require("rating.rate", "Оценить можно только направленный ответ.", AppealStatus.AnswerSent);
         if (score is < 1 or > 5)
@@ -380,9 +412,11 @@ public sealed class Appeal
         {
             ReconsiderationCount++;
             AnsweredAtUtc = null;
-            DueAtUtc = Dl.AnswerDue(Regime, Kind, nowUtc, executorZone);
+            AnswerClockStartedAtUtc = nowUtc;
+            ExtensionDays = 0;
+            PausedSeconds = 0;
             Move(AssigneeId is null ? AppealStatus.Registered : AppealStatus.InWork, EventKind.Reopened, nowUtc, applicantId,
-                "Повторное рассмотрение после низкой оценки", new { score, dueAtUtc = DueAtUtc });
+                "Повторное рассмотрение после низкой оценки", new { score });
         }
         else
         {
@@ -439,6 +473,128 @@ public sealed class Appeal
         AppealStatus.AnswerSent or AppealStatus.Closed => AnswerResult ?? FederalResult.AnswerGiven,
         _ when ExtensionCount > 0 => FederalResult.ExtensionInProgress,
         _ => FederalResult.UnderConsideration,
+    };
+
+    // ---- Clocks and the deadline watch ----
+
+    public const int MaxExtensionDays = 30;
+
+    static readonly AppealStatus[] Pausable = [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork];
+
+    /// <summary>The executor asks the applicant for documents or details: the answer clock stops until they come.</summary>
+    public void PauseForApplicant(string request, Guid executorId, DateTime nowUtc)
+    {
+        Require("clock.pause", "Приостановить срок можно только по обращению в работе.", Pausable);
+        if (PausedAtUtc is not null) throw new RuleException("clock.already_paused", "Срок уже приостановлен.");
+        if (Applicant.Kind == ApplicantKind.Anonymous)
+            throw new RuleException("clarification.no_contact", "У анонимного обращения нельзя запросить сведения.");
+        RequireText(request, "request");
+        PausedAtUtc = nowUtc;
+        Record(EventKind.ClockPaused, nowUtc, executorId, request.Trim(), null);
+    }
+
+    /// <summary>The applicant answered (or the executor resumes): the deadline moves by the time the clock stood still.</summary>
+    public void ResumeClock(string? note, Guid? actorId, DateTime nowUtc)
+    {
+        if (PausedAtUtc is not { } since) throw new RuleException("clock.not_paused", "Срок не приостановлен.");
+        PausedSeconds += (long)(nowUtc - since).TotalSeconds;
+        PausedAtUtc = null;
+        if (!string.IsNullOrWhiteSpace(note)) Text = $"{Text}\n\nДополнение заявителя: {note.Trim()}";
+        RefreshSearchText();
+        Record(EventKind.ClockResumed, nowUtc, actorId, note?.Trim(), new { pausedSeconds = PausedSeconds });
+    }
+
+    static readonly AppealStatus[] Watched =
+        [AppealStatus.Moderation, AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview];
+
+    /// <summary>
+    /// Recomputes every deadline from the clocks' start instants with the policies of <paramref name="clock"/>: after each
+    /// transition and whenever the calendar or the policies change. When the current stage deadline moves, the watch
+    /// starts over for it.
+    /// </summary>
+    public void ApplyDeadlines(DeadlineClock clock, DateTime nowUtc)
+    {
+        var high = Priority == AppealPriority.High;
+        DeadlinePolicy Policy(DeadlineStage stage, string fallback) =>
+            clock.PolicyFor(stage, Regime, Kind, TopicId, high) ?? DeadlinePolicy.Parse(fallback);
+
+        var moderation = clock.Compute(Policy(DeadlineStage.Moderation, "hours:48"), ModerationStartedAtUtc);
+        if (clock.PolicyFor(DeadlineStage.Registration, Regime, Kind, TopicId, high) is { } registration
+            && clock.Compute(registration, ReceivedAtUtc) is { } byLaw && byLaw.EndUtc < moderation.EndUtc)
+            moderation = byLaw;
+        ModerationDueAtUtc = moderation.EndUtc;
+
+        Due? clarification = ClarificationAskedAtUtc is { } asked ? clock.Compute(Policy(DeadlineStage.Clarification, "calendar-days:3"), asked) : null;
+        ClarificationDueAtUtc = clarification?.EndUtc;
+
+        Due? answer = null;
+        if (AnswerClockStartedAtUtc is { } started)
+        {
+            var policy = Policy(DeadlineStage.Answer, "calendar-days:30");
+            answer = clock.Extend(clock.Compute(policy, started.AddSeconds(PausedSeconds)), ExtensionDays);
+            AnswerDueAtUtc = answer.EndUtc;
+            AnswerDueDate = answer.DueDate ?? DateOnly.FromDateTime(answer.DueAt!.Value.DateTime);
+            AnswerControlDate = answer.ControlDate ?? AnswerDueDate;
+            AnswerPolicy = policy.ToString();
+        }
+
+        Due? contact = null;
+        if (Status is AppealStatus.Registered or AppealStatus.Assigned && WorkStartedAtUtc is null && AnswerClockStartedAtUtc is { } from
+            && clock.PolicyFor(DeadlineStage.Contact, Regime, Kind, TopicId, high) is { } contactPolicy)
+            contact = clock.Compute(contactPolicy, from);
+
+        var (stage, stageStart) = Status switch
+        {
+            AppealStatus.Moderation => (moderation, ModerationStartedAtUtc),
+            AppealStatus.Clarification => (clarification, ClarificationAskedAtUtc ?? nowUtc),
+            _ when contact is not null => (contact, AnswerClockStartedAtUtc!.Value),
+            _ when Working.Contains(Status) => (answer, AnswerClockStartedAtUtc!.Value),
+            _ => ((Due?)null, nowUtc),
+        };
+        var watched = stage is not null && Watched.Contains(Status) && PausedAtUtc is null;
+        if (stage is not null && stage.EndUtc != DueAtUtc)
+        {
+            DueAtUtc = stage.EndUtc;
+            AtRiskFromUtc = clock.AtRiskFrom(stage, stageStart);
+            WatchLevel = WatchLevel.OnTrack;
+        }
+        NextWatchAtUtc = watched ? NextWatch(clock) : null;
+    }
+
+    /// <summary>The watch's step: what the current stage deadline calls for now. Each level is reached once.</summary>
+    public IReadOnlyList<WatchNotice> Watch(DeadlineClock clock, DateTime nowUtc)
+    {
+        var notices = new List<WatchNotice>();
+        while (NextWatchAtUtc is { } next && next <= nowUtc && WatchLevel < WatchLevel.EscalatedToCentre)
+        {
+            var inModeration = Status == AppealStatus.Moderation;
+            WatchLevel = WatchLevel switch
+            {
+                WatchLevel.OnTrack => WatchLevel.AtRisk,
+                WatchLevel.AtRisk => WatchLevel.Overdue,
+                // Moderation has no dispatcher or controller: an overdue moderation goes straight to the centre's head.
+                WatchLevel.Overdue when inModeration => WatchLevel.EscalatedToCentre,
+                WatchLevel.Overdue => WatchLevel.EscalatedToDispatcher,
+                WatchLevel.EscalatedToDispatcher => WatchLevel.EscalatedToController,
+                _ => WatchLevel.EscalatedToCentre,
+            };
+            var notice = WatchNotice.For(this, WatchLevel);
+            notices.Add(notice);
+            Record(WatchLevel switch { WatchLevel.AtRisk => EventKind.DeadlineAtRisk, WatchLevel.Overdue => EventKind.DeadlineMissed, _ => EventKind.Escalated },
+                nowUtc, null, notice.Title, new { level = WatchLevel, dueAtUtc = DueAtUtc, notice.Role, notice.OrganisationId, notice.PersonId });
+            NextWatchAtUtc = NextWatch(clock);
+        }
+        return notices;
+    }
+
+    DateTime? NextWatch(DeadlineClock clock) => WatchLevel switch
+    {
+        WatchLevel.OnTrack => AtRiskFromUtc ?? DueAtUtc,
+        WatchLevel.AtRisk => DueAtUtc.AddSeconds(1),
+        WatchLevel.Overdue => clock.AfterWorkingDays(DueAtUtc, 1),
+        WatchLevel.EscalatedToDispatcher => clock.AfterWorkingDays(DueAtUtc, 2),
+        WatchLevel.EscalatedToController => clock.AfterWorkingDays(DueAtUtc, 3),
+        _ => null,
     };
 
     // ---- Plumbing ----

@@ -8,7 +8,7 @@ namespace Otklik.Features.Appeals;
 /// The one path every change of an appeal takes, in one transaction: lock and load, check that the caller sees it
 /// (else 404) and holds the duty (else 403), check the version the caller saw (else 409), apply the entity's method, save.
 /// </summary>
-public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock)
+public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks)
 {
     public AppDbContext Db => db;
     public CurrentUser User => user;
@@ -39,6 +39,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
                 $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
         var now = NowUtc;
         await change(appeal, now);
+        appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));

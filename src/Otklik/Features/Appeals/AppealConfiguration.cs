@@ -58,6 +58,9 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.HasIndex(a => new { a.ReceivedAtUtc, a.Id });
         b.HasIndex(a => new { a.DueAtUtc, a.Id });
         b.HasIndex(a => a.ApplicantUserId);
+        // The deadline watch reads only the appeals whose moment has come.
+        b.HasIndex(a => a.NextWatchAtUtc);
+        b.Property(a => a.AnswerPolicy).HasMaxLength(50);
         b.HasIndex(a => a.CategoryId);
         b.HasIndex(a => a.TopicId);
         b.HasIndex(a => a.TerritoryId);

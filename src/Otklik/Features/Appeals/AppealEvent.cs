@@ -5,7 +5,7 @@ public enum EventKind
     Received, ClarificationRequested, ClarificationGiven, Rejected, Reclassified, Routed, Registered, Merged, DuplicateMerged,
     Assigned, WorkStarted, Redirected, Extended, CoExecutorAdded, CoExecutorPartCompleted, AnswerDrafted, AnswerSubmitted,
     AnswerReturned, AnswerApproved, AnswerSent, Rated, Reopened, Closed, LeftWithoutAnswer, Returned, CorrespondenceStopped,
-    AttachmentAdded, StepRecorded,
+    AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

@@ -21,6 +21,12 @@ public enum Channel { Portal, Mobile, Hotline, Meeting, Email, Telegram, SocialN
 
 public enum ApplicantKind { Person, Organisation, Anonymous }
 
+/// <summary>High importance shortens the clock of a social-network incident (4 hours instead of 24).</summary>
+public enum AppealPriority { Normal, High }
+
+/// <summary>How far the deadline watch has gone for the current stage deadline; each level notifies once.</summary>
+public enum WatchLevel { OnTrack, AtRisk, Overdue, EscalatedToDispatcher, EscalatedToController, EscalatedToCentre }
+
 public enum AppealStatus
 {
     Moderation,

@@ -12,6 +12,8 @@ public sealed record AppealView(
     Guid OwnerOrganisationId, Guid? ExecutorOrganisationId, Guid? AssigneeId,
     DateTime ReceivedAtUtc, DateTime? RegisteredAtUtc, DateTime ModerationDueAtUtc, string? ClarificationQuestion, DateTime? ClarificationDueAtUtc,
     DateTime DueAtUtc, bool IsOverdue, int ExtensionCount, int ReconsiderationCount,
+    AppealPriority Priority, DateTime? AnswerDueAtUtc, DateOnly? AnswerDueDate, DateOnly? AnswerControlDate, string? AnswerPolicy,
+    DateTime? AtRiskFromUtc, WatchLevel WatchLevel, DateTime? PausedAtUtc,
     string? AnswerText, FederalResult? AnswerResult, DateTime? AnsweredAtUtc, int? Rating, string? RatingComment,
     DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
     IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments);
@@ -42,6 +44,7 @@ public static class AppealViews
         a.Text, a.IsPublic, a.PublicationConsent, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId,
         a.ReceivedAtUtc, a.RegisteredAtUtc, a.ModerationDueAtUtc, a.ClarificationQuestion, a.ClarificationDueAtUtc,
         a.DueAtUtc, a.IsOverdue(nowUtc), a.ExtensionCount, a.ReconsiderationCount,
+        a.Priority, a.AnswerDueAtUtc, a.AnswerDueDate, a.AnswerControlDate, a.AnswerPolicy, a.AtRiskFromUtc, a.WatchLevel, a.PausedAtUtc,
         a.AnswerText, a.AnswerResult, a.AnsweredAtUtc, a.Rating, a.RatingComment, a.ClosedAtUtc, a.OutcomeGround, a.MergedIntoId,
         [.. a.Parts.OrderBy(p => p.CreatedAtUtc).Select(p => new PartView(p.Id, p.OrganisationId, p.Task, p.Status, p.Result, p.DueAtUtc, p.CompletedAtUtc))],
         attachments);

@@ -20,6 +20,8 @@ public static class AppealsApi
         group.MapPost("/{id:guid}/assign", Assign);
         group.MapPost("/{id:guid}/start", Start);
         group.MapPost("/{id:guid}/steps", Step);
+        group.MapPost("/{id:guid}/pause", Pause);
+        group.MapPost("/{id:guid}/resume", Resume);
         group.MapPost("/{id:guid}/redirect", Redirect);
         group.MapPost("/{id:guid}/extend", Extend);
         group.MapPost("/{id:guid}/co-executors", AddCoExecutor);
@@ -95,8 +97,8 @@ public static class AppealsApi
         {
             var open = Appeal.Terminal.Append(AppealStatus.AnswerSent).ToArray();
             query = overdue
-                ? query.Where(a => !open.Contains(a.Status) && a.DueAtUtc < now)
-                : query.Where(a => open.Contains(a.Status) || a.DueAtUtc >= now);
+                ? query.Where(a => !open.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < now)
+                : query.Where(a => open.Contains(a.Status) || a.PausedAtUtc != null || a.DueAtUtc >= now);
         }
         if (!string.IsNullOrWhiteSpace(q.Q))
         {
@@ -180,12 +182,34 @@ public static class AppealsApi
             return Task.CompletedTask;
         }, ct);
 
+    public sealed record PauseRequest(int? Version, string? Request);
+
+    /// <summary>The executor asks the applicant for details; the answer clock stops and the applicant is told what is needed.</summary>
+    static Task<IResult> Pause(Guid id, PauseRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Execute, (appeal, now) =>
+        {
+            CheckText("request", r.Request, 2000);
+            appeal.PauseForApplicant(r.Request!, changes.User.RequiredId, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.information_requested",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, request = r.Request }, appeal.Id, now));
+            return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>The applicant answers (or the executor resumes without an answer): the deadline moves by the pause.</summary>
+    static Task<IResult> Resume(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, [Duty.Applicant, Duty.Execute], (appeal, now) =>
+        {
+            if (r.Note is not null) CheckText("note", r.Note, 5000, required: false);
+            appeal.ResumeClock(r.Note, changes.User.RequiredId, now);
+            return Task.CompletedTask;
+        }, ct);
+
     static Task<IResult> Redirect(Guid id, RedirectRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, [Duty.Execute, Duty.Moderate], async (appeal, now) =>
         {
             CheckText("reason", r.Reason, 2000);
             var target = await FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            appeal.Redirect(target.Id, target.IsConnected, TimeZones.Find(target.TimeZone), r.Reason!, changes.User.RequiredId, now);
+            appeal.Redirect(target.Id, target.IsConnected, r.Reason!, changes.User.RequiredId, now);
             changes.Db.Outbox.Add(OutboxMessage.Create("appeal.redirected",
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason = r.Reason }, appeal.Id, now));
         }, ct);
@@ -257,12 +281,12 @@ public static class AppealsApi
         }, ct);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Applicant, async (appeal, now) =>
+        changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
         {
             if (r.Comment is not null) CheckText("comment", r.Comment, 2000, required: false);
-            var zone = await ZoneOfAsync(changes.Db, appeal.ExecutorOrganisationId, ct);
             appeal.Rate(r.Score ?? throw new InputException("score", "field.required", "Поставьте оценку от 1 до 5.", 422), r.Comment,
-                changes.User.RequiredId, zone, now);
+                changes.User.RequiredId, now);
+            return Task.CompletedTask;
         }, ct);
 
     static Task<IResult> Close(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
@@ -317,9 +341,6 @@ public static class AppealsApi
         id is { } orgId && await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct) is { } org
             ? org
             : throw new InputException("organisationId", "directory.unknown_organisation", "Такой организации нет в справочнике.", 422);
-
-    internal static async Task<TimeZoneInfo> ZoneOfAsync(AppDbContext db, Guid? organisationId, CancellationToken ct) =>
-        TimeZones.Find(await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.TimeZone).SingleOrDefaultAsync(ct) ?? "Europe/Moscow");
 
     static async Task<bool> IsExecutorOfAsync(AppDbContext db, Guid personId, Guid? organisationId, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Routing;
 
@@ -11,7 +12,7 @@ namespace Otklik.Features.DemoRegion;
 /// the receipt; staff act in office hours, and the clock only moves forward and never past now.
 /// </summary>
 sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnlyDictionary<string, Appeal> earlier, DateTime receivedAtUtc,
-    DateTime nowUtc, Random jitter)
+    DateTime nowUtc, Random jitter, DeadlineClock clock)
 {
     static readonly TimeZoneInfo Zone = TimeZones.Find(DemoDirectory.Zone);
 
@@ -20,7 +21,11 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
 
     public async Task PlayAsync(CancellationToken ct)
     {
-        foreach (var step in _steps) await step(ct);
+        foreach (var step in _steps)
+        {
+            await step(ct);
+            appeal.ApplyDeadlines(clock, _at);
+        }
     }
 
     DemoLife Then(Action step)
@@ -49,7 +54,7 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
                     ?? throw new InvalidOperationException($"{appeal.Number}: the first routing finds no executor.");
                 appeal.Route(choice.OrganisationId, choice.Why, null, at);
             }
-            appeal.Register(Zone, Moderator, at);
+            appeal.Register(Moderator, at);
         });
         return this;
     }
@@ -107,7 +112,7 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
         Then(() => appeal.RecordStep(note, Staff(Role.Executor), Office(after)));
 
     public DemoLife Redirect(Organisation to, string reason, double after = 8) =>
-        Then(() => appeal.Redirect(to.Id, to.IsConnected, TimeZones.Find(to.TimeZone), reason, Staff(Role.Executor), Office(after)));
+        Then(() => appeal.Redirect(to.Id, to.IsConnected, reason, Staff(Role.Executor), Office(after)));
 
     public DemoLife Extend(int days, string reason, double after = 24) =>
         Then(() => appeal.Extend(days, reason, Staff(Role.Controller), Office(after)));
@@ -142,7 +147,7 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
     // ---- After the answer ----
 
     public DemoLife Rate(int score, string? comment = null, double after = 28) =>
-        Then(() => appeal.Rate(score, comment, Applicant, Zone, Anytime(after)));
+        Then(() => appeal.Rate(score, comment, Applicant, Anytime(after)));
 
     public DemoLife Close(string why, double after = 240) =>
         Then(() => appeal.Close(Moderator, why, Office(after)));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
@@ -44,7 +45,8 @@ public static class DemoSeed
             AddDirectory(db, d, users, now);
             // The directory is saved first, so that the real first routing reads the topics' routes from the database.
             await db.SaveChangesAsync(ct);
-            appeals = await AddAppealsAsync(db, d, now, ct);
+            var (calendar, rules) = await services.GetRequiredService<DeadlineClocks>().LoadAsync(ct);
+            appeals = await AddAppealsAsync(db, d, now, DeadlineClocks.For(calendar, rules, d.Centre), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -86,7 +88,7 @@ public static class DemoSeed
     /// Submits each demo appeal at its own instant in the past, in the order received, numbered by the yearly counter
     /// exactly as intake numbers them, then plays its life forward through the entity's methods.
     /// </summary>
-    static async Task<int> AddAppealsAsync(AppDbContext db, DemoDirectory d, DateTime now, CancellationToken ct)
+    static async Task<int> AddAppealsAsync(AppDbContext db, DemoDirectory d, DateTime now, DeadlineClock clock, CancellationToken ct)
     {
         var zone = TimeZones.Find(d.Centre.TimeZone);
         var operatorId = d.PersonFor(Role.Operator, d.Centre);
@@ -100,9 +102,9 @@ public static class DemoSeed
         {
             var draft = Draft(story, d, operatorId, shapes);
             var year = TimeZoneInfo.ConvertTimeFromUtc(receivedAt, zone).Year;
-            var appeal = Appeal.Submit(draft, year, await IntakeApi.NextSequenceAsync(db, year, ct), receivedAt);
+            var appeal = Appeal.Submit(draft, year, await IntakeApi.NextSequenceAsync(db, year, ct), receivedAt, clock);
             db.Appeals.Add(appeal);
-            var life = new DemoLife(appeal, d, db, done, receivedAt, now, jitter);
+            var life = new DemoLife(appeal, d, db, done, receivedAt, now, jitter, clock);
             story.Life(life);
             try { await life.PlayAsync(ct); }
             catch (Exception e) when (e is RuleException or InputException)

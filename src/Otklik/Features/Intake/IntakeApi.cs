@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Infrastructure;
 
@@ -30,12 +31,13 @@ public static class IntakeApi
     public sealed record SubmitRequest(
         AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Channel? Channel, string? ChannelMessageId,
         ApplicantInfo? Applicant, Guid? CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address,
-        double? Latitude, double? Longitude, string? Text, bool IsPublic, bool PublicationConsent, Guid[]? AttachmentIds);
+        double? Latitude, double? Longitude, string? Text, bool IsPublic, bool PublicationConsent, Guid[]? AttachmentIds,
+        AppealPriority? Priority = null);
 
     static readonly Channel[] OpenChannels = [Channel.Portal, Channel.Mobile, Channel.InvestPortal];
 
     static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, CancellationToken ct)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, CancellationToken ct)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 100 || key.Any(char.IsControl))
@@ -60,7 +62,7 @@ public static class IntakeApi
             // has committed by now, and leaving here rolls back the number just taken.
             if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } twin) return twin;
             if (await SameChannelMessageAsync(db, draft, clock, ct) is { } same) return same;
-            var appeal = Appeal.Submit(draftWithKey, year, sequence, now);
+            var appeal = Appeal.Submit(draftWithKey, year, sequence, now, await clocks.ForAsync(db, draft.OwnerOrganisationId, ct));
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             await db.SaveChangesAsync(ct);
@@ -195,7 +197,7 @@ public static class IntakeApi
         return new Appeal.Draft(r.Type!.Value, kind!.Value, regime!.Value, channel, r.ChannelMessageId?.Trim(), applicant,
             isOperatorEntry ? null : user.Id, isOperatorEntry ? user.Id : null,
             r.CategoryId!.Value, r.TopicId, territoryId, r.Address?.Trim(), r.Latitude, r.Longitude, r.Text!.Trim(),
-            r.IsPublic, r.PublicationConsent, owner, null, null);
+            r.IsPublic, r.PublicationConsent, owner, null, null, r.Priority ?? AppealPriority.Normal);
     }
 
     static void Trim(ApplicantInfo a)

@@ -125,8 +125,7 @@ public static class ModerationApi
                          && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
                     appeal.Route(choice.OrganisationId, choice.Why, null, now);
             }
-            var zone = await AppealsApi.ZoneOfAsync(changes.Db, appeal.ExecutorOrganisationId, ct);
-            appeal.Register(zone, changes.User.RequiredId, now);
+            appeal.Register(changes.User.RequiredId, now);
             changes.Db.Outbox.Add(OutboxMessage.Create("appeal.registered",
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
         }, ct);

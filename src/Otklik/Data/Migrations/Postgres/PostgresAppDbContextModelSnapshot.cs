@@ -128,6 +128,22 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<DateTime?>("AnswerClockStartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("AnswerControlDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime?>("AnswerDueAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("AnswerDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("AnswerPolicy")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<string>("AnswerResult")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
@@ -145,6 +161,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("AtRiskFromUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("CategoryId")
                         .HasColumnType("uuid");
 
@@ -156,6 +175,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<string>("ChannelMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ClarificationAskedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("ClarificationDueAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -174,6 +196,9 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<int>("ExtensionCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtensionDays")
                         .HasColumnType("integer");
 
                     b.Property<string>("IdempotencyKey")
@@ -200,6 +225,12 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<DateTime>("ModerationDueAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("ModerationStartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NextWatchAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -211,6 +242,17 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("PausedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PausedSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<bool>("PublicationConsent")
                         .HasColumnType("boolean");
@@ -275,6 +317,14 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("WatchLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("WorkStartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Year")
                         .HasColumnType("integer");
 
@@ -286,6 +336,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("NextWatchAtUtc");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -400,6 +452,93 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "Status");
 
                     b.ToTable("AppealParts");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("IsRegional")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.CalendarYear", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsProvisional")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("CalendarYears");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.DeadlineRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("HighImportance")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Regime")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid?>("TopicId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopicId");
+
+                    b.HasIndex("Stage", "Regime", "Kind", "TopicId", "HighImportance")
+                        .IsUnique();
+
+                    b.ToTable("DeadlineRules");
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.ApiKey", b =>
@@ -1000,6 +1139,14 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.DeadlineRule", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.ApiKey", b =>

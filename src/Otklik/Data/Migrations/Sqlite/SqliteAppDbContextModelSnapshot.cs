@@ -119,6 +119,22 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AnswerClockStartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnswerControlDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnswerDueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnswerDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnswerPolicy")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AnswerResult")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -136,6 +152,9 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AtRiskFromUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CategoryId")
                         .HasColumnType("TEXT");
 
@@ -146,6 +165,9 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelMessageId")
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClarificationAskedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ClarificationDueAtUtc")
@@ -165,6 +187,9 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ExtensionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExtensionDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IdempotencyKey")
@@ -191,6 +216,12 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<DateTime>("ModerationDueAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("ModerationStartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextWatchAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -201,6 +232,17 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PausedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PausedSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PublicationConsent")
@@ -266,6 +308,14 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WatchLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WorkStartedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
 
@@ -277,6 +327,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("NextWatchAtUtc");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -391,6 +443,93 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Status");
 
                     b.ToTable("AppealParts");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsRegional")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.CalendarYear", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsProvisional")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("CalendarYears");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.DeadlineRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("HighImportance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Regime")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TopicId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopicId");
+
+                    b.HasIndex("Stage", "Regime", "Kind", "TopicId", "HighImportance")
+                        .IsUnique();
+
+                    b.ToTable("DeadlineRules");
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.ApiKey", b =>
@@ -991,6 +1130,14 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Deadlines.DeadlineRule", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.ApiKey", b =>

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+
+namespace Otklik.Features.Deadlines;
+
+/// <summary>
+/// Everything needed to count an appeal's deadlines in one organisation: its time zone and working hours, the
+/// production calendar and the policy rules. Pure: the entity asks it, tests build it by hand.
+/// </summary>
+public sealed class DeadlineClock(WorkingCalendar calendar, IReadOnlyList<DeadlineRule> rules, TimeZoneInfo zone, WorkingHours hours)
+{
+    public WorkingCalendar Calendar => calendar;
+    public TimeZoneInfo Zone => zone;
+    public WorkingHours Hours => hours;
+
+    /// <summary>The policy of a stage for this appeal, or null when no rule covers it (the stage has no clock).</summary>
+    public DeadlinePolicy? PolicyFor(DeadlineStage stage, LegalRegime regime, AppealKind kind, Guid? topicId, bool highImportance) =>
+        rules.Where(r => r.Matches(stage, regime, kind, topicId, highImportance))
+             .OrderByDescending(r => r.Specificity)
+             .Select(r => DeadlinePolicy.Parse(r.Policy))
+             .FirstOrDefault();
+
+    public Due Compute(DeadlinePolicy policy, DateTime startUtc) =>
+        policy.Compute(new DateTimeOffset(DateTime.SpecifyKind(startUtc, DateTimeKind.Utc)), zone, hours, calendar);
+
+    /// <summary>Adds calendar days to a computed deadline (an extension): the due date moves, the control date follows it.</summary>
+    public Due Extend(Due due, int days)
+    {
+        if (days == 0) return due;
+        if (due.DueDate is { } date)
+        {
+            var moved = date.AddDays(days);
+            return Due.OnDate(moved, calendar.IsWorkingDay(moved) ? moved : calendar.PreviousWorkingDay(moved), zone);
+        }
+        return Due.At(TimeZoneInfo.ConvertTimeFromUtc(due.EndUtc.AddDays(days), zone), zone);
+    }
+
+    /// <summary>
+    /// When an appeal becomes at risk: one working day before a date deadline (the start of the working day before the
+    /// control date), or when three quarters of an hour-based deadline have passed.
+    /// </summary>
+    public DateTime AtRiskFrom(Due due, DateTime startUtc)
+    {
+        if (due.ControlDate is { } control)
+        {
+            var day = calendar.PreviousWorkingDay(control);
+            var local = day.ToDateTime(hours.Start);
+            var atRisk = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
+            return atRisk < startUtc ? startUtc : atRisk;
+        }
+        return startUtc + (due.EndUtc - startUtc) * 0.75;
+    }
+
+    /// <summary>The moment <paramref name="workingDays"/> working days after <paramref name="utc"/> (same local time of day).</summary>
+    public DateTime AfterWorkingDays(DateTime utc, int workingDays)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+        var day = calendar.AddWorkingDays(DateOnly.FromDateTime(local), workingDays);
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.ToDateTime(TimeOnly.FromDateTime(local)), DateTimeKind.Unspecified), zone);
+    }
+}
+
+/// <summary>The calendar and the rules, cached: every transition needs them and they change rarely.</summary>
+public sealed class DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    readonly SemaphoreSlim _gate = new(1, 1);
+    (WorkingCalendar Calendar, IReadOnlyList<DeadlineRule> Rules)? _cached;
+    DateTime _loadedAtUtc;
+
+    public async Task<(WorkingCalendar Calendar, IReadOnlyList<DeadlineRule> Rules)> LoadAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (_cached is { } c && now - _loadedAtUtc < Ttl) return c;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_cached is { } again && now - _loadedAtUtc < Ttl) return again;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var years = await db.CalendarYears.AsNoTracking().ToListAsync(ct);
+            var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
+            var rules = await db.DeadlineRules.AsNoTracking().ToListAsync(ct);
+            _cached = (new WorkingCalendar(years.Select(y => new CalendarYearInfo(y.Year, y.IsProvisional, y.Source)),
+                days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Note, d.IsRegional))), rules);
+            _loadedAtUtc = now;
+            return _cached.Value;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Called after the calendar or the rules change on this node; other nodes see it within the TTL.</summary>
+    public void Invalidate() => _cached = null;
+
+    public async Task<DeadlineClock> ForAsync(AppDbContext db, Guid? organisationId, CancellationToken ct)
+    {
+        var (calendar, rules) = await LoadAsync(ct);
+        var org = organisationId is null ? null : await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organisationId, ct);
+        return For(calendar, rules, org);
+    }
+
+    public static DeadlineClock For(WorkingCalendar calendar, IReadOnlyList<DeadlineRule> rules, Organisation? org) =>
+        new(calendar, rules, TimeZones.Find(org?.TimeZone ?? "Europe/Moscow"),
+            org is null ? WorkingHours.Default : new WorkingHours(org.WorkdayStart, org.WorkdayEnd, org.BreakStart, org.BreakEnd));
+}
