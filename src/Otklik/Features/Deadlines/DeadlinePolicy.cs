@@ -34,22 +34,27 @@ public abstract record DeadlinePolicy
             error = $"Время отсечки «{value}» должно быть в виде ЧЧ:ММ, например 16:00.";
             return false;
         }
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
+        // The kind is checked first, so "weeks:abc" is called an unknown kind rather than a bad number.
+        Func<int, DeadlinePolicy>? make = kind switch
+        {
+            "calendar-days" => n => new CalendarDaysPolicy(n),
+            "working-days" => n => new WorkingDaysPolicy(n),
+            "working-hours" => n => new WorkingHoursPolicy(n),
+            "hours" => n => new HoursPolicy(n),
+            _ => null,
+        };
+        if (make is null)
+        {
+            error = $"Неизвестный вид политики «{kind}»: допустимы calendar-days, working-days, working-hours, hours, same-day-cutoff.";
+            return false;
+        }
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 3650)
         {
             error = $"Число в политике «{text}» должно быть целым от 1 до 3650.";
             return false;
         }
-        policy = kind switch
-        {
-            "calendar-days" => new CalendarDaysPolicy(n),
-            "working-days" => new WorkingDaysPolicy(n),
-            "working-hours" => new WorkingHoursPolicy(n),
-            "hours" => new HoursPolicy(n),
-            _ => null,
-        };
-        if (policy is null)
-            error = $"Неизвестный вид политики «{kind}»: допустимы calendar-days, working-days, working-hours, hours, same-day-cutoff.";
-        return policy is not null;
+        policy = make(count);
+        return true;
     }
 
     /// <summary>Counts the deadline from <paramref name="start"/> in the organisation's zone, hours and calendar.</summary>
