@@ -77,6 +77,14 @@ public sealed class DeadlinePropertyTests
             var control = due.ControlDate!.Value;
             Assert.Equal(n, date.DayNumber - LocalDate(start, zone).DayNumber);
             Assert.True(control <= date);
+            Assert.True(control >= LocalDate(start, zone));
+            if (control == date && !Shipped.IsWorkingDay(date))
+            {
+                // Wholly in days off: no working day from the start up to the due date, so the control date stays on it.
+                for (var d = LocalDate(start, zone); d < date; d = d.AddDays(1))
+                    Assert.False(Shipped.IsWorkingDay(d));
+                return;
+            }
             Assert.True(Shipped.IsWorkingDay(control));
             for (var d = control.AddDays(1); d <= date; d = d.AddDays(1))
                 Assert.False(Shipped.IsWorkingDay(d));

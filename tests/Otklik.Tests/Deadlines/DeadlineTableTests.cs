@@ -210,14 +210,14 @@ public sealed class DeadlineTableTests
     // ---- What the definition of the control date gives at the edges ----
 
     [Fact]
-    public void A_term_wholly_inside_the_New_Year_break_gets_a_control_date_before_its_start()
+    public void A_term_wholly_inside_the_New_Year_break_keeps_its_control_date_on_the_due_date()
     {
         // Received on 1 Jan 2026 (an electronic appeal), registration due in 3 calendar days: 4 Jan, a holiday. The
-        // preceding working day is 30 Dec 2025, before the appeal existed: it is overdue for control on arrival.
-        // This is the rule applied literally ("the preceding working day"); the lead decides whether to clamp it.
+        // preceding working day, 30 Dec 2025, is before the appeal existed; a control date there would make it overdue
+        // on arrival, so the control date stays on the due date.
         var due = Compute("calendar-days:3", "2026-01-01 10:00");
         Assert.Equal(D("2026-01-04"), due.DueDate);
-        Assert.Equal(D("2025-12-30"), due.ControlDate);
+        Assert.Equal(D("2026-01-04"), due.ControlDate);
     }
 
     [Fact]

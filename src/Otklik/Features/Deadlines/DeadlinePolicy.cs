@@ -71,8 +71,12 @@ public sealed record CalendarDaysPolicy(int Days) : DeadlinePolicy
 
     public override Due Compute(DateTimeOffset start, TimeZoneInfo zone, WorkingHours hours, WorkingCalendar calendar)
     {
-        var due = LocalDate(start, zone).AddDays(Days);
-        return Due.OnDate(due, calendar.IsWorkingDay(due) ? due : calendar.PreviousWorkingDay(due), zone);
+        var from = LocalDate(start, zone);
+        var due = from.AddDays(Days);
+        var control = calendar.IsWorkingDay(due) ? due : calendar.PreviousWorkingDay(due);
+        // A term that lies wholly in days off (3 days from 1 January) has no working day before it: the control date
+        // would precede the appeal itself, so it stays on the due date.
+        return Due.OnDate(due, control < from ? due : control, zone);
     }
 }
 
