@@ -14,7 +14,7 @@ namespace Otklik.Features.Deadlines;
 /// </summary>
 public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineWatch> log) : BackgroundService
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 200;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -39,7 +39,7 @@ public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider cloc
 
     public sealed record Result(int Appeals, int Notices);
 
-    /// <summary>One pass over every appeal whose watch moment has come, in batches.</summary>
+    /// <summary>One pass over every appeal whose watch moment has come, a batch per transaction.</summary>
     public static async Task<Result> RunOnceAsync(AppDbContext db, DeadlineClocks clocks, DateTime nowUtc, CancellationToken ct)
     {
         var (calendar, rules) = await clocks.LoadAsync(ct);
@@ -49,40 +49,64 @@ public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider cloc
             byOrganisation.TryGetValue(id, out var c) ? c : byOrganisation[id] = DeadlineClocks.For(calendar, rules, organisations.GetValueOrDefault(id));
 
         int appeals = 0, notices = 0;
-        var seen = new HashSet<Guid>();
+        var failed = new List<Guid>();
         while (true)
         {
-            var due = await db.Appeals.AsNoTracking().Where(a => a.NextWatchAtUtc != null && a.NextWatchAtUtc <= nowUtc)
-                .OrderBy(a => a.NextWatchAtUtc).Select(a => a.Id).Take(BatchSize).ToListAsync(ct);
-            due.RemoveAll(id => !seen.Add(id));
-            if (due.Count == 0) break;
-            foreach (var id in due)
-            {
-                var sent = await WatchOneAsync(db, id, ClockOf, nowUtc, ct);
-                if (sent > 0) { appeals++; notices += sent; }
-            }
+            var (moved, sent, claimed) = await WatchBatchAsync(db, ClockOf, failed, nowUtc, ct);
+            appeals += moved;
+            notices += sent;
+            if (claimed == 0) break;
         }
         return new Result(appeals, notices);
     }
 
-    static async Task<int> WatchOneAsync(AppDbContext db, Guid id, Func<Guid, DeadlineClock> clockOf, DateTime nowUtc, CancellationToken ct)
+    /// <summary>
+    /// Claims up to <see cref="BatchSize"/> due appeals in one transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so another
+    /// node takes other rows; SQLite: the transaction holds the single write lock), re-checks each after the claim,
+    /// moves it and writes its notices, and commits once.
+    /// </summary>
+    static async Task<(int Moved, int Notices, int Claimed)> WatchBatchAsync(AppDbContext db, Func<Guid, DeadlineClock> clockOf, List<Guid> failed,
+        DateTime nowUtc, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        List<Guid> ids;
         if (db.IsPostgres)
         {
-            var claimed = await db.Database.SqlQuery<int>(
-                $"SELECT 1 AS \"Value\" FROM \"Appeals\" WHERE \"Id\" = {id} AND \"NextWatchAtUtc\" <= {nowUtc} FOR UPDATE SKIP LOCKED").ToListAsync(ct);
-            if (claimed.Count == 0) return 0;
+            var skip = failed.ToArray();
+            ids = await db.Database.SqlQuery<Guid>($"""
+                SELECT "Id" AS "Value" FROM "Appeals"
+                WHERE "NextWatchAtUtc" <= {nowUtc} AND NOT ("Id" = ANY({skip}))
+                ORDER BY "NextWatchAtUtc" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+                """).ToListAsync(ct);
         }
-        var appeal = await db.Appeals.SingleAsync(a => a.Id == id, ct);
-        if (appeal.NextWatchAtUtc is not { } next || next > nowUtc) return 0;
-        var notices = appeal.Watch(clockOf(appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId), nowUtc);
-        foreach (var n in notices)
-            db.Outbox.Add(OutboxMessage.Create(n.Level == WatchLevel.AtRisk ? "deadline.at_risk" : n.Level == WatchLevel.Overdue ? "deadline.overdue" : "deadline.escalated",
-                new { appealId = appeal.Id, appeal.Number, n.Level, n.Role, n.OrganisationId, n.PersonId, n.Title, dueAtUtc = appeal.DueAtUtc }, appeal.Id, nowUtc));
+        else
+            ids = await db.Appeals.Where(a => a.NextWatchAtUtc != null && a.NextWatchAtUtc <= nowUtc && !failed.Contains(a.Id))
+                .OrderBy(a => a.NextWatchAtUtc).Select(a => a.Id).Take(BatchSize).ToListAsync(ct);
+        if (ids.Count == 0) return (0, 0, 0);
+
+        var batch = await db.Appeals.Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        int moved = 0, sent = 0;
+        foreach (var appeal in batch)
+        {
+            if (appeal.NextWatchAtUtc is not { } next || next > nowUtc) continue;
+            IReadOnlyList<WatchNotice> notices;
+            try { notices = appeal.Watch(clockOf(appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId), nowUtc); }
+            catch (CalendarMissingException)
+            {
+                // A deadline in a year with no calendar: left as it is until the year is loaded.
+                failed.Add(appeal.Id);
+                db.Entry(appeal).State = EntityState.Unchanged;
+                continue;
+            }
+            foreach (var n in notices)
+                db.Outbox.Add(OutboxMessage.Create(n.Level switch { WatchLevel.AtRisk => "deadline.at_risk", WatchLevel.Overdue => "deadline.overdue", _ => "deadline.escalated" },
+                    new { appealId = appeal.Id, appeal.Number, n.Level, n.Role, n.OrganisationId, n.PersonId, n.Title, dueAtUtc = appeal.DueAtUtc }, appeal.Id, nowUtc));
+            moved++;
+            sent += notices.Count;
+        }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return notices.Count;
+        return (moved, sent, ids.Count);
     }
 }
