@@ -26,8 +26,10 @@ section=$(cat <<MD
 
 Measured $(date -u +%Y-%m-%d) on $machine by \`bench/sweep.sh $appeals\`. Open appeals registered over 45 days, filled
 through the entity's own methods; one pass of \`DeadlineWatch.RunOnceAsync\` at a fixed "now". The first pass does the
-due work (each moved appeal is one transaction: claim, level up, history event, outbox notices); the second finds
-nothing due, which is the cost of every later minute. Then every open appeal is recomputed, as after a calendar change.
+due work — here a catch-up: most appeals are weeks old, so each climbs every level it has passed (at risk, overdue,
+dispatcher, controller, centre), each level a history event and an outbox notice, claimed and committed 200 appeals
+per transaction; the second pass finds nothing due, which is the cost of every later minute. Then every open appeal is
+recomputed, as after a calendar change.
 
 | engine | open appeals | first pass | second pass | recompute all |
 |---|---|---|---|---|
