@@ -45,7 +45,9 @@ public static class DemoSeed
             AddDirectory(db, d, users, now);
             // The directory is saved first, so that the real first routing reads the topics' routes from the database.
             await db.SaveChangesAsync(ct);
-            var (calendar, rules) = await services.GetRequiredService<DeadlineClocks>().LoadAsync(ct);
+            // The rules are read in this transaction, so the demo topics' own rules (not yet committed) count.
+            var (calendar, _) = await services.GetRequiredService<DeadlineClocks>().LoadAsync(ct);
+            var rules = await db.DeadlineRules.AsNoTracking().ToListAsync(ct);
             appeals = await AddAppealsAsync(db, d, now, DeadlineClocks.For(calendar, rules, d.Centre), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -67,6 +69,16 @@ public static class DemoSeed
             db.Territories.Add(t);
         }
         db.Categories.AddRange(d.Categories);
+        // Seed 001: a task takes 2–5 working days by its kind; seed 000: a request to the fund, 2 working days.
+        foreach (var (topic, policy, note) in new[]
+        {
+            ("taxi", "working-days:2", "Разрешение такси — 2 рабочих дня"),
+            ("signage", "working-days:3", "Согласование вывески — 3 рабочих дня"),
+            ("land-plot", "working-days:4", "Земельный участок — 4 рабочих дня"),
+            ("gpzu", "working-days:5", "Изменения в ГПЗУ — 5 рабочих дней"),
+            ("microloans", "working-days:2", "Запрос в фонд с портала — 2 рабочих дня (регламент портала МСП)"),
+        })
+            db.DeadlineRules.Add(new DeadlineRule { Id = DemoIds.Of("rule:" + topic), Stage = DeadlineStage.Answer, TopicId = d.Topic(topic).Id, Policy = policy, Note = note });
 
         // Hashing a password costs tens of milliseconds: every demo account shares one hash of the one demo password.
         var hash = users.PasswordHasher.HashPassword(new Person(), DemoDirectory.Password);
