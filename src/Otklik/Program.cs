@@ -12,6 +12,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
+using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
 
@@ -23,6 +24,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOtklikDatabase(config);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddProblemDetails();
+// Russian text is written as it is, not as HTML entities.
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+    o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -49,12 +53,24 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.SlidingExpiration = true;
-        // The API answers 401/403 as ProblemDetails instead of redirecting to a login page.
-        o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = 401; return Task.CompletedTask; };
+        o.LoginPath = "/office/login";
+        // The API answers 401/403 as ProblemDetails; the pages send a person to the sign-in page.
+        o.Events.OnRedirectToLogin = c =>
+        {
+            if (IsApi(c.Request)) c.Response.StatusCode = 401;
+            else c.Response.Redirect(c.RedirectUri);
+            return Task.CompletedTask;
+        };
         o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
+builder.Services.AddRazorPages(o =>
+{
+    // Pages live in their feature folders (Features/Workspace/...), each with an explicit route.
+    o.RootDirectory = "/Features";
+    o.Conventions.AuthorizeFolder("/Workspace");
+});
 
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<TerritoryLocator>();
@@ -79,6 +95,7 @@ app.UseStatusCodePages(async context =>
     await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, status, Problems.CodeFor(status),
         Problems.TitleFor(status), Problems.TitleFor(status) + ".", null);
 });
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -95,6 +112,8 @@ api.MapAppealsApi();
 api.MapModerationApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
+app.MapRazorPages();
+app.MapWorkspaceEndpoints();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
@@ -106,3 +125,5 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 await app.RunAsync();
+
+static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/office/counters");

@@ -34,19 +34,10 @@ public static class AuthApi
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "field.required", "Укажите пароль.");
         errors.ThrowIfAny();
 
-        var person = await users.FindByEmailAsync(request.Email!.Trim());
-        if (person is null || await users.IsLockedOutAsync(person) || !await users.CheckPasswordAsync(person, request.Password!))
-        {
-            if (person is not null) await users.AccessFailedAsync(person);
+        var person = await SignIn.WithPasswordAsync(http, users, request.Email!, request.Password!);
+        if (person is null)
             return TypedResults.Problem(title: "Неверный вход", detail: "Неверный адрес электронной почты или пароль.",
                 statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "auth.invalid_credentials" });
-        }
-        await users.ResetAccessFailedCountAsync(person);
-        var identity = new ClaimsIdentity([
-            new Claim(ClaimTypes.NameIdentifier, person.Id.ToString()),
-            new Claim(ClaimTypes.Name, person.FullName),
-        ], CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return TypedResults.Ok(await ViewAsync(db, person.Id, ct));
     }
 

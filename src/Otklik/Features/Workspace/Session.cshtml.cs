@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Otklik.Features.Workspace;
+
+[AllowAnonymous]
+public sealed class LogoutModel : PageModel
+{
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Redirect("/office/login");
+    }
+}
+
+/// <summary>The high-contrast version that Russian state sites must offer; remembered in a cookie.</summary>
+[AllowAnonymous]
+public sealed class ContrastModel : PageModel
+{
+    public IActionResult OnPost(string? returnUrl)
+    {
+        var high = Request.Cookies["contrast"] != "high";
+        Response.Cookies.Append("contrast", high ? "high" : "normal", new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/office");
+    }
+}
