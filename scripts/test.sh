@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-# 1. Debian packages (PostgreSQL server). apt is skipped when everything is already there.
+# 1. Debian packages (PostgreSQL server, Chromium for the browser tests). apt is skipped when all is there.
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -57,6 +57,46 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Appeals\" WHERE \"Id\" = {id} FOR UPDATE", ct);
     }
 
+    /// <summary>What a page needs to know after it ran a change: success, or the errors to show next to the fields.</summary>
+    public sealed record Outcome(bool Succeeded, int Status, string? Message, IReadOnlyDictionary<string, string[]> Errors)
+    {
+        public static readonly Outcome Ok = new(true, 200, null, new Dictionary<string, string[]>());
+        public string? ErrorFor(string field) => Errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
+    }
+
+    /// <summary>
+    /// The same path for the staff pages: the change runs exactly as through the API, and a refusal comes back as a
+    /// Russian message (and field errors) instead of a ProblemDetails response.
+    /// </summary>
+    public async Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct)
+    {
+        try
+        {
+            var result = await RunAsync(id, version, duties, change, ct);
+            return result switch
+            {
+                IStatusCodeHttpResult { StatusCode: 404 } => new(false, 404, "Обращение не найдено.", new Dictionary<string, string[]>()),
+                IStatusCodeHttpResult { StatusCode: 403 } => new(false, 403, "У вас нет полномочий на это действие с обращением.", new Dictionary<string, string[]>()),
+                _ => Outcome.Ok,
+            };
+        }
+        catch (InputException e)
+        {
+            db.ChangeTracker.Clear();
+            return new(false, e.Status, e.Message, e.Errors);
+        }
+        catch (RuleException e)
+        {
+            db.ChangeTracker.Clear();
+            return new(false, 409, e.Message, new Dictionary<string, string[]>());
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return new(false, 409, "Обращение уже изменил другой сотрудник. Обновите страницу и повторите действие.", new Dictionary<string, string[]>());
+        }
+    }
+
     public static IResult NotFound() => TypedResults.Problem(title: "Не найдено", detail: "Обращение не найдено.",
         statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["code"] = "appeal.not_found" });
 

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Otklik.Features.Directory;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.BrowserTests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (no browser download: the package's driver with /usr/bin/chromium), one per
+/// test class. Screenshots of every screen go to artifacts/screenshots/ at the repository root.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    IPlaywright? _playwright;
+    public IBrowser Chromium { get; private set; } = null!;
+
+    public static readonly string Screenshots = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Chromium is not null) await Chromium.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A fresh browser session signed in through the sign-in page as <paramref name="persona"/>.</summary>
+    public async Task<IPage> SignInAsync(TestApp app, Persona persona)
+    {
+        await EnsurePasswordAsync(app, persona);
+        var context = await Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/office/login");
+        await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
+        await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await page.WaitForURLAsync("**/office");
+        return page;
+    }
+
+    public static async Task ShotAsync(IPage page, TestApp app, string name)
+    {
+        var folder = Path.Combine(Screenshots, app.Engine.ToString().ToLowerInvariant());
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>The test region gives most personas no password (hashing costs time); the browser signs in with one.</summary>
+    static async Task EnsurePasswordAsync(TestApp app, Persona persona)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
+        var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString()) ?? throw new InvalidOperationException($"No {persona}.");
+        if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
+    }
+
+    static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Otklik.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? AppContext.BaseDirectory;
+    }
+}
