@@ -123,10 +123,11 @@ public static class AppealsApi
         {
             a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel, a.CategoryId, a.TopicId, a.TerritoryId,
             a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, Excerpt = a.Text.Substring(0, 200), a.ReceivedAtUtc, a.DueAtUtc,
+            a.PausedAtUtc,
         }).ToListAsync(ct);
         var items = rows.Take(limit).Select(a => new AppealListItem(a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel,
             a.CategoryId, a.TopicId, a.TerritoryId, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, a.Excerpt, a.ReceivedAtUtc,
-            a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && now > a.DueAtUtc)).ToList();
+            a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && a.PausedAtUtc is null && now > a.DueAtUtc)).ToList();
         var next = rows.Count > limit ? EncodeCursor(byDue ? items[^1].DueAtUtc : items[^1].ReceivedAtUtc, items[^1].Number) : null;
         return TypedResults.Ok(new Page<AppealListItem>(items, next));
     }
