@@ -254,6 +254,49 @@ public sealed class DeadlineWatchTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_working_hours_deadline_moves_by_the_working_time_the_clock_stood_still(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        await app.ClientAs(Persona.RegionAdmin).PostJsonAsync("/api/v1/deadline-rules",
+            new { stage = "answer", regime = "businessConsultation", topicId = r.SubsidyTopic, policy = "working-hours:8" }).Expect(HttpStatusCode.Created);
+        // Registered on Monday at 12:00 +05: 12–13 and 14–18 on Monday (5 hours), 09–12 on Tuesday (3 hours).
+        var a = await app.AppealInAsync(AppealStatus.InWork, Samples.Subsidy(r));
+        Assert.Equal(("working-hours:8", Utc(2026, 11, 24, 7, 0)), (a.AnswerPolicy, a.AnswerDueAtUtc!.Value));
+
+        // Paused on Monday at 17:00 +05, four working hours spent; resumed on Tuesday at 10:00 +05. The clock stood still for
+        // two working hours (17–18 on Monday, 09–10 on Tuesday): the four hours left run 10–13 and 14–15 on Tuesday.
+        app.Clock.SetUtcNow(new DateTimeOffset(Utc(2026, 11, 23, 12, 0)));
+        a = await app.ActAsync(Persona.MinInvestExecutor, a, "pause", new { request = "Пришлите копию бизнес-плана для проверки условий субсидии." });
+        app.Clock.SetUtcNow(new DateTimeOffset(Utc(2026, 11, 24, 5, 0)));
+        a = await app.ActAsync(Persona.Applicant, await app.GetAsync(a.Id, Persona.Applicant), "resume", new { note = "Бизнес-план приложен." });
+
+        Assert.Equal((Utc(2026, 11, 24, 10, 0), Utc(2026, 11, 24, 10, 0)), (a.AnswerDueAtUtc!.Value, a.DueAtUtc));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_appeal_answered_while_paused_is_watched_again_once_reopened(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        var a = await app.AppealInAsync(AppealStatus.InWork, Samples.Subsidy(r));
+        a = await app.ActAsync(Persona.MinInvestExecutor, a, "pause", new { request = "Уточните, на какие станки нужна субсидия." });
+        // The applicant never answers; the executor answers with what is known.
+        a = await app.ActAsync(Persona.MinInvestExecutor, a, "answer", new { text = "Перечень документов для субсидии направлен на почту.", result = "explained" });
+        a = await app.ActAsync(Persona.MinInvestExecutor, a, "answer/submit");
+        a = await app.ActAsync(Persona.MinInvestController, a, "answer/approve");
+        Assert.Equal(AppealStatus.AnswerSent, a.Status);
+
+        // A low rating on Tuesday 24 November, 10:00 +05, reopens it: two working days again, due Thursday 26 November, and watched.
+        app.Clock.SetUtcNow(new DateTimeOffset(Utc(2026, 11, 24, 5, 0)));
+        a = await app.ActAsync(Persona.Applicant, await app.GetAsync(a.Id, Persona.Applicant), "rate", new { score = 1, comment = "Ответ не по существу." });
+        Assert.Equal((AppealStatus.InWork, (DateTime?)null, Utc(2026, 11, 26, 18, 59, 59)), (a.Status, a.PausedAtUtc, a.DueAtUtc));
+        Assert.Equal(Utc(2026, 11, 25, 4, 0), (await app.StoredAsync(a.Id)).NextWatchAtUtc);
+        await app.SweepAsync(Utc(2026, 11, 26, 19, 0));
+        Assert.Equal(["atRisk", "overdue"], (await app.NoticesAsync(a.Id)).Select(n => n.Level));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Moderation_left_past_48_hours_is_at_risk_then_overdue_to_the_moderators_then_goes_to_the_centre(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);
