@@ -220,8 +220,7 @@ public static class AppealsApi
         {
             CheckText("reason", r.Reason, 2000);
             appeal.Extend(r.Days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), r.Reason!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.extended",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, reason = r.Reason }, appeal.Id, now));
+            changes.NotifyWithDeadlines("appeal.extended", a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, reason = r.Reason });
             return Task.CompletedTask;
         }, ct);
 
