@@ -60,6 +60,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("steps", InWork, MunASees, MunAExecutes, new { note = "Выезд на место, яма сфотографирована." }),
         Act("redirect", InWork, MunASees, [.. MunAExecutes, CentreModerator], new { organisationId = r.MinHousing, reason = "Дорога областного значения." }),
         Act("extend", InWork, MunASees, [MunAController], new { days = 10, reason = "Нужна экспертиза покрытия." }),
+        // The clock stops while the executor waits for the applicant; the applicant's answer (or the executor) restarts it.
+        Act("pause", InWork, MunASees, MunAExecutes, new { request = "Пришлите фото ямы с привязкой к номеру дома." }),
+        Act("resume", PausedInWork, MunASees, [Applicant, .. MunAExecutes], new { note = "Фото приложено, дом 10." }),
         Act("co-executors", InWork, MunASees, MunAExecutes, new { organisationId = r.MinInvest, task = "Сообщите, есть ли дорога в программе ремонта." }),
         // The part belongs to the co-executor (Мининвест): only its dispatcher or executors complete it. The ministry's specialist
         // sits in a department below the ministry, so the ministry-level part is out of their reach.
@@ -100,6 +103,23 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Public("/catalogue/grounds"),
         Public("/catalogue/rework-reasons"),
         Public("/catalogue/statuses"),
+
+        // ---- The working calendar, the calculator and the deadline rules: public reads ----
+        Public("/calendar"),
+        Public("/calendar/{year:int}") with { Path = $"{Api}/calendar/2026" },
+        Public("/calendar/due", Setup.None, "?policy=working-days:2&from=2026-03-06T10:00:00%2B05:00&timeZone=Asia/Yekaterinburg"),
+        Public("/deadline-rules"),
+
+        // ---- ...and their changes: an administrator at the region root only ----
+        new Line("PUT", $"{Api}/calendar/{{year:int}}", "2027 from an xmlcalendar document", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None,
+            _ => Deadlines.CalendarApiTests.Xml(Deadlines.CalendarApiTests.Year2027)) { Path = $"{Api}/calendar/2027" },
+        Admin("PUT", "/calendar/regional-days/{date}", "a regional day off", Setup.None, _ => new { kind = "dayOff", note = "День республики" }, 200, RegionAdmin)
+            with { Path = $"{Api}/calendar/regional-days/{RegionalDate}" },
+        new Line("DELETE", $"{Api}/calendar/regional-days/{{date}}", "a regional day off", Expect.SignedIn(403).With(204, RegionAdmin), RegionalDay, NoBody)
+            { Path = $"{Api}/calendar/regional-days/{RegionalDate}" },
+        Admin("POST", "/deadline-rules", "for a new topic", Topic(r), t => new { stage = "answer", topicId = t.Id, policy = "working-days:3" }, 201, RegionAdmin),
+        Admin("PUT", "/deadline-rules/{id:guid}", "a rule of a new topic", Rule(r), t => new { stage = "answer", topicId = t.OtherId, policy = "working-days:4" }, 200, RegionAdmin),
+        new Line("DELETE", $"{Api}/deadline-rules/{{id:guid}}", "a rule of a new topic", Expect.SignedIn(403).With(204, RegionAdmin), Rule(r), NoBody),
 
         // ---- Directory changes: administrators, within their organisation's subtree ----
         Admin("POST", "/organisations", "under МО А", Setup.None, _ => NewOrganisation(r.MunA), 201, RegionAdmin),
@@ -204,6 +224,25 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         var duplicate = await app.AppealInAsync(Moderation);
         var original = await app.AppealInAsync(Moderation);
         return Of(duplicate) with { OtherId = original.Id };
+    });
+
+    static readonly Setup PausedInWork = new("InWork, clock paused", async app =>
+        Of(await app.ActAsync(MunAExecutor, await app.AppealInAsync(InWork), "pause", new { request = "Уточните номер дома." })));
+
+    const string RegionalDate = "2027-08-30";
+
+    static readonly Setup RegionalDay = new("a regional day off", async app =>
+    {
+        await app.ClientAs(RegionAdmin).PutJsonAsync($"{Api}/calendar/regional-days/{RegionalDate}", new { kind = "dayOff", note = "День республики" })
+            .Expect(HttpStatusCode.OK);
+        return new Target(Guid.Empty);
+    });
+
+    static Setup Rule(TestRegion r) => new("a deadline rule of a new topic", async app =>
+    {
+        var topic = await CreateAsync(app, "/topics", NewTopic(r));
+        var rule = await CreateAsync(app, "/deadline-rules", new { stage = "answer", topicId = topic.Id, policy = "working-days:3" });
+        return rule with { OtherId = topic.Id };
     });
 
     static Setup PartAtMinInvest(TestRegion r) => new("InWork, part at Мининвест", async app =>

@@ -67,13 +67,15 @@ public sealed class ListTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(N(assignedB).ToHashSet(), await NumbersAsync(staff, "q=" + Uri.EscapeDataString("ЯМА") + $"&territoryId={r.TerritoryB}"));
         Assert.Empty(await NumbersAsync(staff, "q=" + Uri.EscapeDataString("свалка")));
 
-        // Overdue: nothing yet; after two days the moderation deadline (48 h) has passed, later the 2-day consultation too.
+        // Overdue: nothing yet. The consultation, registered on Monday at 12:00 +05 (before the 16:00 cut-off), had to be
+        // taken up (first contact) that same day: missed at midnight in Yekaterinburg. After 48 hours moderation is late too.
         Assert.Empty(await NumbersAsync(staff, "overdue=true"));
-        app.Clock.Advance(TimeSpan.FromHours(49));
-        Assert.Equal(N(moderationA, hotline).ToHashSet(), await NumbersAsync(staff, "overdue=true"));
-        Assert.Equal(N(assignedB, subsidy, housing, rejected).ToHashSet(), await NumbersAsync(staff, "overdue=false"));
-        app.Clock.Advance(TimeSpan.FromHours(24));
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        Assert.Equal(N(subsidy).ToHashSet(), await NumbersAsync(staff, "overdue=true"));
+        Assert.Equal(N(moderationA, assignedB, housing, hotline, rejected).ToHashSet(), await NumbersAsync(staff, "overdue=false"));
+        app.Clock.Advance(TimeSpan.FromHours(37));
         Assert.Equal(N(moderationA, hotline, subsidy).ToHashSet(), await NumbersAsync(staff, "overdue=true"));
+        Assert.Equal(N(assignedB, housing, rejected).ToHashSet(), await NumbersAsync(staff, "overdue=false"));
         var flagged = (await PageAsync(staff, "limit=200")).Items.Where(i => i.IsOverdue).Select(i => i.Number).ToHashSet();
         Assert.Equal(N(moderationA, hotline, subsidy).ToHashSet(), flagged);
         Assert.Equal(N(hotline).ToHashSet(), await NumbersAsync(staff, "overdue=true&channel=hotline"));

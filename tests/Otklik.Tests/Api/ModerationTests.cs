@@ -19,9 +19,11 @@ public sealed class ModerationTests(AppPool pool) : IClassFixture<AppPool>
 
         a = await app.ActAsync(Persona.CentreModerator, a, "clarification-request", new { question = "Уточните, пожалуйста, номер дома и подъезд." });
         Assert.Equal(AppealStatus.Clarification, a.Status);
-        Assert.Equal(TestApp.Start.UtcDateTime.AddDays(3), a.ClarificationDueAtUtc);
+        // Asked on Monday 23 November at 12:00 +05: three calendar days end with Thursday 26 November, 23:59:59 +05.
+        Assert.Equal(new DateTime(2026, 11, 26, 18, 59, 59, DateTimeKind.Utc), a.ClarificationDueAtUtc);
         Assert.Equal(a.ClarificationDueAtUtc, a.DueAtUtc);
         var asked = await app.SingleOutboxAsync(a.Id, "appeal.clarification_requested");
+        Assert.Equal(a.ClarificationDueAtUtc, asked.GetProperty("due").GetDateTime().ToUniversalTime());
         Assert.Equal("Уточните, пожалуйста, номер дома и подъезд.", asked.GetProperty("question").GetString());
         Assert.Equal("maria@example.ru", asked.GetProperty("email").GetString());
 
@@ -56,16 +58,19 @@ public sealed class ModerationTests(AppPool pool) : IClassFixture<AppPool>
     public async Task Clarification_unanswered_for_three_days_is_rejected_by_the_sweep_and_a_fresh_one_is_left_alone(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);
+        // Asked on Monday 23 November at 12:00 +05: three calendar days, to the end of Thursday 26 November there.
         var old = await app.AppealInAsync(AppealStatus.Clarification);
+        var due = new DateTime(2026, 11, 26, 18, 59, 59, DateTimeKind.Utc);
+        Assert.Equal(due, old.ClarificationDueAtUtc);
         app.Clock.Advance(TimeSpan.FromDays(2));
         var fresh = await app.AppealInAsync(AppealStatus.Clarification);
 
         // Just before the three days end nothing happens.
-        app.Clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
+        app.Clock.SetUtcNow(new DateTimeOffset(due.AddSeconds(-1)));
         Assert.Equal(0, await SweepAsync(app));
         Assert.Equal(AppealStatus.Clarification, (await app.StoredAsync(old.Id)).Status);
 
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        app.Clock.SetUtcNow(new DateTimeOffset(due));
         var now = app.Clock.GetUtcNow().UtcDateTime;
         Assert.Equal(1, await SweepAsync(app));
 

@@ -158,7 +158,10 @@ public sealed class OutcomeTests(AppPool pool) : IClassFixture<AppPool>
             var events = await app.EventsAsync(a.Id);
             Assert.Equal([EventKind.Rated, EventKind.Reopened], events.TakeLast(2).Select(e => e.Kind));
             Assert.Equal((AppealStatus.AnswerSent, AppealStatus.InWork), (events[^1].FromStatus!.Value, events[^1].ToStatus));
-            Assert.Equal(newDue, FlowChecks.DataOf(events[^1]).GetProperty("dueAtUtc").GetDateTime().ToUniversalTime());
+            // 6 December is a Sunday: the control date is Friday 4 December, and the watch starts over from the day before it.
+            Assert.Equal((new DateOnly(2026, 12, 6), new DateOnly(2026, 12, 4), "calendar-days:10"),
+                (reopened.AnswerDueDate!.Value, reopened.AnswerControlDate!.Value, reopened.AnswerPolicy));
+            Assert.Equal((WatchLevel.OnTrack, (DateTime?)new DateTime(2026, 12, 3, 4, 0, 0, DateTimeKind.Utc)), (stored.WatchLevel, stored.NextWatchAtUtc));
 
             // The executor answers again and the applicant is satisfied this time.
             var again = await app.ActAsync(Persona.MunAExecutor, reopened, "answer", new { text = "Покрытие переложено 27 ноября, фото прилагаем.", result = "supportedMeasuresTaken" });

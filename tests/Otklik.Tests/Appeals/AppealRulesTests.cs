@@ -120,11 +120,14 @@ public sealed class AppealRulesTests
         var appeal = Build.AppealIn(Moderation);
 
         appeal.AskClarification("  Уточните номер дома.  ", Build.Moderator, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
 
         Assert.Equal(Clarification, appeal.Status);
         Assert.Equal("Уточните номер дома.", appeal.ClarificationQuestion);
-        Assert.Equal(Now.AddDays(3), appeal.ClarificationDueAtUtc);
-        Assert.Equal(Now.AddDays(3), appeal.DueAtUtc);
+        // Asked on Monday 2 March at 23:00 +05: three calendar days end with Thursday 5 March, 23:59:59 +05.
+        var due = new DateTime(2026, 3, 5, 18, 59, 59, DateTimeKind.Utc);
+        Assert.Equal(due, appeal.ClarificationDueAtUtc);
+        Assert.Equal(due, appeal.DueAtUtc);
         Assert.Equal("Уточните номер дома.", appeal.History[^1].Note);
     }
 
@@ -135,6 +138,7 @@ public sealed class AppealRulesTests
         var text = appeal.Text;
 
         appeal.GiveClarification(" Дом 24, подъезд 2. ", Build.ApplicantUser, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
 
         Assert.Equal(Moderation, appeal.Status);
         Assert.Equal($"{text}\n\nУточнение заявителя: Дом 24, подъезд 2.", appeal.Text);
@@ -146,12 +150,14 @@ public sealed class AppealRulesTests
 
     [Theory]
     [InlineData(-1)]                        // a second before the three days are up
-    [InlineData(-3 * 24 * 60 * 60 + 1)]     // right after the request
+    [InlineData(-3 * 24 * 60 * 60 + 1)]     // the evening of the request's own day
     public void An_unanswered_clarification_does_not_expire_before_three_days(int secondsFromDue)
     {
         var appeal = Build.AppealIn(Clarification);
         var due = appeal.ClarificationDueAtUtc!.Value;
-        Assert.Equal(appeal.History[^1].AtUtc.AddDays(3), due);
+        // Asked on Monday 2 March at 13:00 +05: three calendar days end with Thursday 5 March, 23:59:59 +05.
+        Assert.Equal(new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc), appeal.History[^1].AtUtc);
+        Assert.Equal(new DateTime(2026, 3, 5, 18, 59, 59, DateTimeKind.Utc), due);
 
         Refused(appeal, "clarification.not_expired", () => appeal.ExpireClarification(due.AddSeconds(secondsFromDue)));
     }
@@ -444,7 +450,10 @@ public sealed class AppealRulesTests
         var due = appeal.DueAtUtc;
 
         appeal.Extend(30, "Направлен запрос в Роспотребнадзор.", Build.Controller, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
+        // 1 April + 30 days is 1 May, a holiday: the control date is the shortened working day before it.
         Assert.Equal(due.AddDays(30), appeal.DueAtUtc);
+        Assert.Equal((new DateOnly(2026, 5, 1), new DateOnly(2026, 4, 30)), (appeal.AnswerDueDate!.Value, appeal.AnswerControlDate!.Value));
         Assert.Equal(1, appeal.ExtensionCount);
 
         Refused(appeal, "extension.once", () => appeal.Extend(5, "Ещё один запрос.", Build.Controller, Now));
@@ -460,7 +469,10 @@ public sealed class AppealRulesTests
         var due = appeal.DueAtUtc;
 
         appeal.Extend(3, "Ждём ответ подрядчика.", Build.Controller, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
+        Assert.Equal(due.AddDays(3), appeal.DueAtUtc);
         appeal.Extend(2, "Подрядчик перенёс работы.", Build.Controller, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
 
         Assert.Equal(due.AddDays(5), appeal.DueAtUtc);
         Assert.Equal(2, appeal.ExtensionCount);
@@ -477,6 +489,7 @@ public sealed class AppealRulesTests
         var due = appeal.DueAtUtc;
 
         appeal.Extend(days, " Направлен межведомственный запрос. ", Build.Controller, Now);
+        appeal.ApplyDeadlines(Build.Clock, Now);
 
         Assert.Equal(due.AddDays(days), appeal.DueAtUtc);
         Assert.Equal(InWork, appeal.Status);

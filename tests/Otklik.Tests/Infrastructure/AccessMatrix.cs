@@ -46,8 +46,11 @@ public sealed record Line(string Method, string Route, string Case, Expect Expec
 
     public bool Changes => Method != "GET";
 
+    /// <summary>The path to call when the route has values no target supplies (a year, a date); by default the route itself.</summary>
+    public string? Path { get; init; }
+
     public string UrlFor(Target t) =>
-        (Route + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
+        ((Path ?? Route) + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
 
     public override string ToString() => $"{Method} {Route}{Query}" + (Case.Length > 0 ? $" [{Case}]" : "");
 }

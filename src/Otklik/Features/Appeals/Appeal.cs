@@ -414,6 +414,8 @@ public sealed class Appeal
             AnsweredAtUtc = null;
             AnswerClockStartedAtUtc = nowUtc;
             ExtensionDays = 0;
+            // An answer may have gone out while the clock waited for the applicant: the new clock does not wait.
+            PausedAtUtc = null;
             PausedSeconds = 0;
             Move(AssigneeId is null ? AppealStatus.Registered : AppealStatus.InWork, EventKind.Reopened, nowUtc, applicantId,
                 "Повторное рассмотрение после низкой оценки", new { score });

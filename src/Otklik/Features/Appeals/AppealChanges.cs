@@ -14,6 +14,14 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     public CurrentUser User => user;
     public DateTime NowUtc => clock.GetUtcNow().UtcDateTime;
 
+    readonly List<(string Type, Func<Appeal, object> Payload)> _notices = [];
+
+    /// <summary>
+    /// An outbox message whose payload names a deadline: written after the change's deadlines are recomputed, since a
+    /// payload taken inside the change would carry the deadline of the stage the appeal has just left.
+    /// </summary>
+    public void NotifyWithDeadlines(string type, Func<Appeal, object> payload) => _notices.Add((type, payload));
+
     public Task<IResult> RunAsync(Guid id, int? version, Duty duty, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
         RunAsync(id, version, [duty], change, ct);
 
@@ -40,6 +48,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         var now = NowUtc;
         await change(appeal, now);
         appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
+        foreach (var (type, payload) in _notices) db.Outbox.Add(OutboxMessage.Create(type, payload(appeal), appeal.Id, now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));

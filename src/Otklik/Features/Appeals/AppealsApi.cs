@@ -123,10 +123,11 @@ public static class AppealsApi
         {
             a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel, a.CategoryId, a.TopicId, a.TerritoryId,
             a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, Excerpt = a.Text.Substring(0, 200), a.ReceivedAtUtc, a.DueAtUtc,
+            a.PausedAtUtc,
         }).ToListAsync(ct);
         var items = rows.Take(limit).Select(a => new AppealListItem(a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel,
             a.CategoryId, a.TopicId, a.TerritoryId, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, a.Excerpt, a.ReceivedAtUtc,
-            a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && now > a.DueAtUtc)).ToList();
+            a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && a.PausedAtUtc is null && now > a.DueAtUtc)).ToList();
         var next = rows.Count > limit ? EncodeCursor(byDue ? items[^1].DueAtUtc : items[^1].ReceivedAtUtc, items[^1].Number) : null;
         return TypedResults.Ok(new Page<AppealListItem>(items, next));
     }
@@ -219,8 +220,7 @@ public static class AppealsApi
         {
             CheckText("reason", r.Reason, 2000);
             appeal.Extend(r.Days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), r.Reason!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.extended",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, reason = r.Reason }, appeal.Id, now));
+            changes.NotifyWithDeadlines("appeal.extended", a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, reason = r.Reason });
             return Task.CompletedTask;
         }, ct);
 

@@ -143,6 +143,10 @@ public static class CalendarApi
             e.Add("date", "calendar.missing_year", $"Производственный календарь на {day.Year} год не загружен.");
         e.ThrowIfAny(422);
         var existing = await db.CalendarDays.SingleOrDefaultAsync(d => d.Date == day, ct);
+        // One row per date: a regional day written over a federal one would lose it for good once deleted.
+        if (existing is { IsRegional: false })
+            throw new RuleException("calendar.federal_day",
+                $"{day:dd.MM.yyyy} уже особый день федерального календаря ({existing.Note ?? existing.Kind.ToString()}); региональный день на эту дату не добавляется.");
         if (existing is null) db.CalendarDays.Add(existing = new CalendarDay { Date = day });
         (existing.Kind, existing.Note, existing.IsRegional) = (r.Kind!.Value, r.Note!.Trim(), true);
         await db.SaveChangesAsync(ct);

@@ -49,8 +49,8 @@ public static class ModerationApi
         {
             AppealsApi.CheckText("question", r.Question, 2000);
             appeal.AskClarification(r.Question!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.clarification_requested",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, question = appeal.ClarificationQuestion, due = appeal.ClarificationDueAtUtc }, appeal.Id, now));
+            changes.NotifyWithDeadlines("appeal.clarification_requested",
+                a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
             return Task.CompletedTask;
         }, ct);
 
@@ -126,8 +126,8 @@ public static class ModerationApi
                     appeal.Route(choice.OrganisationId, choice.Why, null, now);
             }
             appeal.Register(changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.registered",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
+            changes.NotifyWithDeadlines("appeal.registered",
+                a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, organisation = a.ExecutorOrganisationId });
         }, ct);
 
     static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
