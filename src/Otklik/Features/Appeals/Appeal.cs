@@ -63,8 +63,10 @@ public sealed class Appeal
     public DateTime? AnswerClockStartedAtUtc { get; private set; }
     /// <summary>Set while the clock is paused waiting for the applicant.</summary>
     public DateTime? PausedAtUtc { get; private set; }
-    /// <summary>Time the answer clock stood still, in seconds; the deadline moves by it.</summary>
+    /// <summary>Time the answer clock stood still, in seconds; a day- or hour-based deadline moves by it.</summary>
     public long PausedSeconds { get; private set; }
+    /// <summary>The working time (of the organisation's hours) within the pauses; a working-hours deadline moves by it.</summary>
+    public long PausedWorkingSeconds { get; private set; }
     /// <summary>Calendar days added by extensions.</summary>
     public int ExtensionDays { get; private set; }
     public int ExtensionCount { get; private set; }
@@ -293,6 +295,7 @@ public sealed class Appeal
             ExtensionDays = 0;
             PausedAtUtc = null;
             PausedSeconds = 0;
+            PausedWorkingSeconds = 0;
             Move(AppealStatus.Registered, EventKind.Redirected, nowUtc, actorId, reason.Trim(), new { from, to = organisationId });
         }
         else
@@ -417,6 +420,7 @@ public sealed class Appeal
             // An answer may have gone out while the clock waited for the applicant: the new clock does not wait.
             PausedAtUtc = null;
             PausedSeconds = 0;
+            PausedWorkingSeconds = 0;
             Move(AssigneeId is null ? AppealStatus.Registered : AppealStatus.InWork, EventKind.Reopened, nowUtc, applicantId,
                 "Повторное рассмотрение после низкой оценки", new { score });
         }
@@ -496,10 +500,11 @@ public sealed class Appeal
     }
 
     /// <summary>The applicant answered (or the executor resumes): the deadline moves by the time the clock stood still.</summary>
-    public void ResumeClock(string? note, Guid? actorId, DateTime nowUtc)
+    public void ResumeClock(string? note, Guid? actorId, DateTime nowUtc, DeadlineClock clock)
     {
         if (PausedAtUtc is not { } since) throw new RuleException("clock.not_paused", "Срок не приостановлен.");
         PausedSeconds += (long)(nowUtc - since).TotalSeconds;
+        PausedWorkingSeconds += (long)clock.WorkingTimeBetween(since, nowUtc).TotalSeconds;
         PausedAtUtc = null;
         if (!string.IsNullOrWhiteSpace(note)) Text = $"{Text}\n\nДополнение заявителя: {note.Trim()}";
         RefreshSearchText();
@@ -533,7 +538,13 @@ public sealed class Appeal
         if (AnswerClockStartedAtUtc is { } started)
         {
             var policy = Policy(DeadlineStage.Answer, "calendar-days:30");
-            answer = clock.Extend(clock.Compute(policy, started.AddSeconds(PausedSeconds)), ExtensionDays);
+            // A pause moves the start by the wall-clock time it lasted; a working-hours count instead adds the working
+            // time that passed during the pause (a pause over a night costs no working hours).
+            var counted = policy is WorkingHoursPolicy workingHours
+                ? workingHours.Compute(new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)), clock.Zone, clock.Hours, clock.Calendar,
+                    TimeSpan.FromSeconds(PausedWorkingSeconds))
+                : clock.Compute(policy, started.AddSeconds(PausedSeconds));
+            answer = clock.Extend(counted, ExtensionDays);
             AnswerDueAtUtc = answer.EndUtc;
             AnswerDueDate = answer.DueDate ?? DateOnly.FromDateTime(answer.DueAt!.Value.DateTime);
             AnswerControlDate = answer.ControlDate ?? AnswerDueDate;

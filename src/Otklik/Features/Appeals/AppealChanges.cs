@@ -20,6 +20,10 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// An outbox message whose payload names a deadline: written after the change's deadlines are recomputed, since a
     /// payload taken inside the change would carry the deadline of the stage the appeal has just left.
     /// </summary>
+    /// <summary>The deadline clock of the organisation that holds the appeal now.</summary>
+    public Task<Deadlines.DeadlineClock> ClockForAsync(Appeal appeal, CancellationToken ct) =>
+        clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct);
+
     public void NotifyWithDeadlines(string type, Func<Appeal, object> payload) => _notices.Add((type, payload));
 
     public Task<IResult> RunAsync(Guid id, int? version, Duty duty, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>

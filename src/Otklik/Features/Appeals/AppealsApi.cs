@@ -198,11 +198,10 @@ public static class AppealsApi
 
     /// <summary>The applicant answers (or the executor resumes without an answer): the deadline moves by the pause.</summary>
     static Task<IResult> Resume(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, [Duty.Applicant, Duty.Execute], (appeal, now) =>
+        changes.RunAsync(id, r.Version, [Duty.Applicant, Duty.Execute], async (appeal, now) =>
         {
             if (r.Note is not null) CheckText("note", r.Note, 5000, required: false);
-            appeal.ResumeClock(r.Note, changes.User.RequiredId, now);
-            return Task.CompletedTask;
+            appeal.ResumeClock(r.Note, changes.User.RequiredId, now, await changes.ClockForAsync(appeal, ct));
         }, ct);
 
     static Task<IResult> Redirect(Guid id, RedirectRequest r, AppealChanges changes, CancellationToken ct) =>

@@ -53,6 +53,26 @@ public sealed class DeadlineClock(WorkingCalendar calendar, IReadOnlyList<Deadli
         return startUtc + (due.EndUtc - startUtc) * 0.75;
     }
 
+    /// <summary>The organisation's working time between two instants (working days, hours, breaks and shortened days).</summary>
+    public TimeSpan WorkingTimeBetween(DateTime fromUtc, DateTime toUtc)
+    {
+        if (toUtc <= fromUtc) return TimeSpan.Zero;
+        var from = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(fromUtc, DateTimeKind.Utc), zone);
+        var to = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(toUtc, DateTimeKind.Utc), zone);
+        var total = TimeSpan.Zero;
+        for (var day = DateOnly.FromDateTime(from); day <= DateOnly.FromDateTime(to); day = day.AddDays(1))
+        {
+            if (!calendar.IsWorkingDay(day)) continue;
+            foreach (var (a, b) in hours.Intervals(calendar.IsShortened(day)))
+            {
+                var start = day.ToDateTime(a) < from ? from : day.ToDateTime(a);
+                var end = day.ToDateTime(b) > to ? to : day.ToDateTime(b);
+                if (end > start) total += end - start;
+            }
+        }
+        return total;
+    }
+
     /// <summary>The moment <paramref name="workingDays"/> working days after <paramref name="utc"/> (same local time of day).</summary>
     public DateTime AfterWorkingDays(DateTime utc, int workingDays)
     {

@@ -99,10 +99,14 @@ public sealed record WorkingHoursPolicy(int Hours) : DeadlinePolicy
     public override bool IsDateBased => false;
     public override string ToString() => $"working-hours:{Hours}";
 
-    public override Due Compute(DateTimeOffset start, TimeZoneInfo zone, WorkingHours hours, WorkingCalendar calendar)
+    public override Due Compute(DateTimeOffset start, TimeZoneInfo zone, WorkingHours hours, WorkingCalendar calendar) =>
+        Compute(start, zone, hours, calendar, TimeSpan.Zero);
+
+    /// <summary>The count plus <paramref name="extra"/> working time (the working time a pause took).</summary>
+    public Due Compute(DateTimeOffset start, TimeZoneInfo zone, WorkingHours hours, WorkingCalendar calendar, TimeSpan extra)
     {
         var local = TimeZoneInfo.ConvertTime(start, zone).DateTime;
-        var left = TimeSpan.FromHours(Hours);
+        var left = TimeSpan.FromHours(Hours) + extra;
         var day = DateOnly.FromDateTime(local);
         var from = TimeOnly.FromDateTime(local);
         while (true)

@@ -249,6 +249,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<long>("PausedSeconds")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("PausedWorkingSeconds")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(40)

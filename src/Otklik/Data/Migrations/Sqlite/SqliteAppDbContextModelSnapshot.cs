@@ -240,6 +240,9 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<long>("PausedSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("PausedWorkingSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(40)
