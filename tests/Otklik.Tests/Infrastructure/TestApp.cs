@@ -64,7 +64,8 @@ public sealed class TestApp : IAsyncDisposable
                 using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
                 create.ExecuteNonQuery();
             }
-            connection = new NpgsqlConnectionStringBuilder(Engines.PostgresAdmin) { Database = name, MaxPoolSize = 60 }.ConnectionString;
+            // A burst of 200 submissions queues on the yearly counter; on a loaded CI machine the pool wait may pass 15 s.
+            connection = new NpgsqlConnectionStringBuilder(Engines.PostgresAdmin) { Database = name, MaxPoolSize = 60, Timeout = 60 }.ConnectionString;
         }
         else
         {

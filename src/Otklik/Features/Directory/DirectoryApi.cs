@@ -83,7 +83,8 @@ public static class DirectoryApi
         return TypedResults.Created($"/api/v1/organisations/{org.Id}", View(org));
     }
 
-    static async Task<IResult> UpdateOrganisation(Guid id, OrganisationRequest r, AppDbContext db, CurrentUser user, CancellationToken ct)
+    static async Task<IResult> UpdateOrganisation(Guid id, OrganisationRequest r, AppDbContext db, CurrentUser user,
+        Deadlines.DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var org = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, ct);
         if (org is null) return NotFound("Организация не найдена.");
@@ -92,10 +93,14 @@ public static class DirectoryApi
         if (r.Version != org.Version) throw new RuleException("concurrency.stale_version", "Организацию уже изменили. Обновите данные и повторите.");
         if (r.ParentId != org.ParentId) throw new RuleException("directory.move", "Перенос организации в другое подчинение пока не поддерживается.");
         db.Entry(org).Property(o => o.Version).OriginalValue = org.Version;
+        var hoursBefore = (org.TimeZone, org.WorkdayStart, org.WorkdayEnd, org.BreakStart, org.BreakEnd);
         org.Update(r.Name!, r.ShortName ?? "", r.Kind!.Value, r.TimeZone ?? org.TimeZone, r.IsConnected ?? org.IsConnected,
             r.SitsOnBusinessProtectionHq ?? org.SitsOnBusinessProtectionHq);
         Apply(org, r);
         await db.SaveChangesAsync(ct);
+        // Deadlines are counted in the organisation's zone and hours: when those change, open appeals are counted again.
+        if (hoursBefore != (org.TimeZone, org.WorkdayStart, org.WorkdayEnd, org.BreakStart, org.BreakEnd))
+            await Deadlines.CalendarApi.RecomputeOpenAppealsAsync(db, clocks, clock.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Ok(View(org));
     }
 

@@ -52,8 +52,9 @@ public static class IntakeApi
         if (await SameChannelMessageAsync(db, draft, clock, ct) is { } known) return known;
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var zone = TimeZones.Find(await db.Organisations.Where(o => o.Id == draft.OwnerOrganisationId).Select(o => o.TimeZone).SingleAsync(ct));
-        var year = TimeZoneInfo.ConvertTimeFromUtc(now, zone).Year;
+        // Everything that can be read is read before the counter's lock is taken: the lock serialises submissions.
+        var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
+        var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -62,7 +63,7 @@ public static class IntakeApi
             // has committed by now, and leaving here rolls back the number just taken.
             if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } twin) return twin;
             if (await SameChannelMessageAsync(db, draft, clock, ct) is { } same) return same;
-            var appeal = Appeal.Submit(draftWithKey, year, sequence, now, await clocks.ForAsync(db, draft.OwnerOrganisationId, ct));
+            var appeal = Appeal.Submit(draftWithKey, year, sequence, now, deadlines);
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             await db.SaveChangesAsync(ct);

@@ -127,7 +127,7 @@ public static class ModerationApi
             }
             appeal.Register(changes.User.RequiredId, now);
             changes.NotifyWithDeadlines("appeal.registered",
-                a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, organisation = a.ExecutorOrganisationId });
+                a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
         }, ct);
 
     static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
