@@ -20,7 +20,7 @@ public sealed class QueueModel(AppDbContext db, CurrentUser user, TimeProvider c
         Guid CategoryId, Guid? TopicId, string? Address, string Excerpt, string Applicant, string? ClarificationQuestion);
 
     [BindProperty(SupportsGet = true)] public bool Clarification { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public int Total { get; private set; }
@@ -30,18 +30,25 @@ public sealed class QueueModel(AppDbContext db, CurrentUser user, TimeProvider c
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
     public DateTime NowUtc { get; private set; }
     public string? Notice { get; private set; }
+    public string? Refusal { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var roles = await user.RolesAsync(ct);
-        if (!roles.Any(r => r.Role == Role.Moderator)) return new ForbidResult();
+        if (!roles.Any(r => r.Role == Role.Moderator))
+        {
+            Refusal = "Очередь модерации доступна только модераторам.";
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
         NowUtc = clock.GetUtcNow().UtcDateTime;
         Notice = TempData["Notice"] as string;
         Zone = await ModerationScreens.ZoneOfAsync(db, roles.First(r => r.Role == Role.Moderator).OrganisationId, ct);
 
         var query = await Queues.QueryAsync(Clarification ? Queue.Clarification : Queue.Moderation, db, user, NowUtc, ct);
         Total = await query.CountAsync(ct);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        // Read by hand: "page" is the route value naming the Razor page, which model binding would take instead.
+        PageNumber = Math.Clamp(int.TryParse(Request.Query["page"], out var requested) ? requested : 1, 1, Pages);
         var rows = await query.OrderBy(a => a.DueAtUtc).ThenBy(a => a.Id)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Select(a => new
