@@ -39,17 +39,33 @@ public static class IntakeApi
     static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user,
         TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, CancellationToken ct)
     {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, ct);
+        var view = await AppealViews.LoadAsync(db, submitted.AppealId, clock.GetUtcNow().UtcDateTime, ct);
+        return submitted.IsNew ? TypedResults.Created($"/api/v1/appeals/{view.Id}", view) : TypedResults.Ok(view);
+    }
+
+    /// <summary>The appeal a submission ended in, and whether it made a new one or found an earlier twin.</summary>
+    public sealed record Submitted(Guid AppealId, bool IsNew);
+
+    /// <summary>
+    /// The one way an appeal comes in, for the API and the operator's page alike: validation, the year's number, the
+    /// idempotency key (a repeated request gets the appeal it already made) and the channel's message id.
+    /// Refuses with <see cref="InputException"/> (field errors) or <see cref="RuleException"/>.
+    /// </summary>
+    public static async Task<Submitted> SubmitAsync(SubmitRequest request, string? idempotencyKey, AppDbContext db, CurrentUser user,
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, CancellationToken ct)
+    {
+        var key = idempotencyKey ?? "";
         if (key.Length > 100 || key.Any(char.IsControl))
             throw new InputException("Idempotency-Key", "idempotency.key_format", "Ключ идемпотентности — до 100 печатных символов.");
-        var idempotencyKey = key.Length == 0 ? null : key;
+        idempotencyKey = key.Length == 0 ? null : key;
         var hash = RequestHash(request, user.Id);
 
-        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } replay) return replay;
+        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } replay) return new(replay, false);
 
         var draft = await ValidateAsync(request, db, user, locator, ct);
         var draftWithKey = draft with { IdempotencyKey = idempotencyKey, RequestHash = hash };
-        if (await SameChannelMessageAsync(db, draft, clock, ct) is { } known) return known;
+        if (await SameChannelMessageAsync(db, draft, ct) is { } known) return new(known, false);
 
         var now = clock.GetUtcNow().UtcDateTime;
         // Everything that can be read is read before the counter's lock is taken: the lock serialises submissions.
@@ -61,8 +77,8 @@ public static class IntakeApi
             var sequence = await NextSequenceAsync(db, year, ct);
             // Asked again under the counter's lock, which serialises submissions: a twin request that got there first
             // has committed by now, and leaving here rolls back the number just taken.
-            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } twin) return twin;
-            if (await SameChannelMessageAsync(db, draft, clock, ct) is { } same) return same;
+            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } twin) return new(twin, false);
+            if (await SameChannelMessageAsync(db, draft, ct) is { } same) return new(same, false);
             var appeal = Appeal.Submit(draftWithKey, year, sequence, now, deadlines);
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
@@ -79,35 +95,35 @@ public static class IntakeApi
                         StatusCodes.Status422UnprocessableEntity);
             }
             await tx.CommitAsync(ct);
-            return TypedResults.Created($"/api/v1/appeals/{appeal.Id}", await AppealViews.LoadAsync(db, appeal.Id, now, ct));
+            return new(appeal.Id, true);
         }
         catch (DbUpdateException) when (idempotencyKey is not null || draft.ChannelMessageId is not null)
         {
             // The unique indexes are the last guard (a twin in another year's counter, say): answer with the winner's appeal.
             db.ChangeTracker.Clear();
-            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, clock, ct) is { } again) return again;
-            if (await SameChannelMessageAsync(db, draft, clock, ct) is { } winner) return winner;
+            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } again) return new(again, false);
+            if (await SameChannelMessageAsync(db, draft, ct) is { } winner) return new(winner, false);
             throw;
         }
     }
 
     /// <summary>An integration that sends the same channel message again gets the appeal it already made.</summary>
-    static async Task<IResult?> SameChannelMessageAsync(AppDbContext db, Appeal.Draft draft, TimeProvider clock, CancellationToken ct)
+    static async Task<Guid?> SameChannelMessageAsync(AppDbContext db, Appeal.Draft draft, CancellationToken ct)
     {
         if (draft.ChannelMessageId is null) return null;
         var existing = await db.Appeals.AsNoTracking().Where(a => a.Channel == draft.Channel && a.ChannelMessageId == draft.ChannelMessageId)
             .Select(a => a.Id).FirstOrDefaultAsync(ct);
-        return existing == Guid.Empty ? null : TypedResults.Ok(await AppealViews.LoadAsync(db, existing, clock.GetUtcNow().UtcDateTime, ct));
+        return existing == Guid.Empty ? null : existing;
     }
 
-    static async Task<IResult?> ReplayAsync(AppDbContext db, string key, string hash, TimeProvider clock, CancellationToken ct)
+    static async Task<Guid?> ReplayAsync(AppDbContext db, string key, string hash, CancellationToken ct)
     {
         var found = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct);
         if (found is null) return null;
         if (found.RequestHash != hash)
             throw new InputException("Idempotency-Key", "idempotency.key_reused",
                 "Этот ключ идемпотентности уже использован для другого обращения.", StatusCodes.Status422UnprocessableEntity);
-        return TypedResults.Ok(await AppealViews.LoadAsync(db, found.Id, clock.GetUtcNow().UtcDateTime, ct));
+        return found.Id;
     }
 
     /// <summary>

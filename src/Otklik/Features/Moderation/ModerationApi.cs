@@ -39,20 +39,19 @@ public static class ModerationApi
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return AppealChanges.NotFound();
         if (!await user.HoldsAsync(Duty.Moderate, appeal, ct)) return AppealChanges.Forbidden();
+        return TypedResults.Ok(await ProposeAsync(db, appeal, ct));
+    }
+
+    /// <summary>The executor the first routing would choose for the appeal as it is classified now.</summary>
+    public static async Task<RouteProposal> ProposeAsync(AppDbContext db, Appeal appeal, CancellationToken ct)
+    {
         var choice = await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct);
         var name = choice is null ? null : await db.Organisations.Where(o => o.Id == choice.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-        return TypedResults.Ok(new RouteProposal(choice?.OrganisationId, name, choice?.Why));
+        return new RouteProposal(choice?.OrganisationId, name, choice?.Why);
     }
 
     static Task<IResult> AskClarification(Guid id, QuestionRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
-        {
-            AppealsApi.CheckText("question", r.Question, 2000);
-            appeal.AskClarification(r.Question!, changes.User.RequiredId, now);
-            changes.NotifyWithDeadlines("appeal.clarification_requested",
-                a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, Duty.Moderate, Asking(changes, r.Question), ct);
 
     static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
@@ -63,19 +62,53 @@ public static class ModerationApi
         }, ct);
 
     static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
-        {
-            if (r.Comment is not null) AppealsApi.CheckText("comment", r.Comment, 2000, required: false);
-            appeal.Reject(r.Ground ?? throw new InputException("ground", "field.required", "Выберите причину отказа из списка.", 422),
-                r.Comment, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.rejected",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, reason = Grounds.All[appeal.OutcomeGround!.Value].Title, comment = r.Comment },
-                appeal.Id, now));
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, Duty.Moderate, Rejecting(changes, r.Ground, r.Comment), ct);
 
     static Task<IResult> Reclassify(Guid id, ReclassifyRequest r, AppealChanges changes, TerritoryLocator locator, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, Reclassifying(changes, locator, r, ct), ct);
+
+    static Task<IResult> Route(Guid id, RouteRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+        {
+            if (r.Note is not null) AppealsApi.CheckText("note", r.Note, 2000, required: false);
+            var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
+            if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+            appeal.Route(org.Id, r.Note ?? "Выбор модератора", changes.User.RequiredId, now);
+        }, ct);
+
+    static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, Registering(changes, r.OrganisationId, ct), ct);
+
+    static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, Merging(changes, r.TargetAppealId, ct), ct);
+
+    // ---- The moderation changes, shared by the API endpoints above and the moderator's pages ----
+
+    /// <summary>Asks the applicant for clarification; the question goes to the applicant through the outbox.</summary>
+    public static Func<Appeal, DateTime, Task> Asking(AppealChanges changes, string? question) => (appeal, now) =>
+    {
+        AppealsApi.CheckText("question", question, 2000);
+        appeal.AskClarification(question!, changes.User.RequiredId, now);
+        changes.NotifyWithDeadlines("appeal.clarification_requested",
+            a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Rejects on one of the grounds allowed for rejection; the applicant is told which.</summary>
+    public static Func<Appeal, DateTime, Task> Rejecting(AppealChanges changes, Ground? ground, string? comment) => (appeal, now) =>
+    {
+        if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
+        appeal.Reject(ground ?? throw new InputException("ground", "field.required", "Выберите причину отказа из списка.", 422),
+            comment, changes.User.RequiredId, now);
+        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.rejected",
+            new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, reason = Grounds.All[appeal.OutcomeGround!.Value].Title, comment },
+            appeal.Id, now));
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Corrects the classification; a field left out (null) keeps its value, a map point finds its territory.</summary>
+    public static Func<Appeal, DateTime, Task> Reclassifying(AppealChanges changes, TerritoryLocator locator, ReclassifyRequest r, CancellationToken ct) =>
+        async (appeal, now) =>
         {
             var c = appeal.CurrentClassification;
             var e = new InputErrors();
@@ -97,48 +130,38 @@ public static class ModerationApi
             e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
             appeal.Reclassify(new Appeal.Classification(r.Type ?? c.Type, r.Kind ?? c.Kind, r.Regime ?? c.Regime, categoryId, topicId, territoryId,
                 r.Address ?? c.Address, r.Latitude ?? c.Latitude, r.Longitude ?? c.Longitude, r.IsPublic ?? c.IsPublic), changes.User.RequiredId, now);
-        }, ct);
-
-    static Task<IResult> Route(Guid id, RouteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
-        {
-            if (r.Note is not null) AppealsApi.CheckText("note", r.Note, 2000, required: false);
-            var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
-            appeal.Route(org.Id, r.Note ?? "Выбор модератора", changes.User.RequiredId, now);
-        }, ct);
+        };
 
     /// <summary>Accepts the appeal: the executor is the moderator's choice, or else the automatic first route.</summary>
-    static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
+    public static Func<Appeal, DateTime, Task> Registering(AppealChanges changes, Guid? organisationId, CancellationToken ct) => async (appeal, now) =>
+    {
+        // Only an appeal that can be registered is routed; any other is refused by Register's own rule and reason.
+        if (appeal.Status == AppealStatus.Moderation)
         {
-            // Only an appeal that can be registered is routed; any other is refused by Register's own rule and reason.
-            if (appeal.Status == AppealStatus.Moderation)
+            if (organisationId is not null)
             {
-                if (r.OrganisationId is not null)
-                {
-                    var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-                    if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
-                    appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
-                }
-                else if (appeal.ExecutorOrganisationId is null
-                         && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
-                    appeal.Route(choice.OrganisationId, choice.Why, null, now);
+                var org = await AppealsApi.FindOrganisationAsync(changes.Db, organisationId, ct);
+                if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+                appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
             }
-            appeal.Register(changes.User.RequiredId, now);
-            changes.NotifyWithDeadlines("appeal.registered",
-                a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
-        }, ct);
+            else if (appeal.ExecutorOrganisationId is null
+                     && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
+                appeal.Route(choice.OrganisationId, choice.Why, null, now);
+        }
+        appeal.Register(changes.User.RequiredId, now);
+        changes.NotifyWithDeadlines("appeal.registered",
+            a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
+    };
 
-    static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
-        {
-            var targetId = r.TargetAppealId ?? throw new InputException("targetAppealId", "field.required", "Укажите обращение, с которым объединить.", 422);
-            var target = await changes.Db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == targetId, ct);
-            if (target is null || !await AppealAccess.CanSeeAsync(changes.User, target, ct))
-                throw new InputException("targetAppealId", "moderation.unknown_target", "Обращение для объединения не найдено.", 422);
-            appeal.MergeInto(target, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.merged",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, into = target.Number }, appeal.Id, now));
-        }, ct);
+    /// <summary>Ends the appeal as a duplicate of a visible one; the applicant is told the original's number.</summary>
+    public static Func<Appeal, DateTime, Task> Merging(AppealChanges changes, Guid? targetAppealId, CancellationToken ct) => async (appeal, now) =>
+    {
+        var targetId = targetAppealId ?? throw new InputException("targetAppealId", "field.required", "Укажите обращение, с которым объединить.", 422);
+        var target = await changes.Db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == targetId, ct);
+        if (target is null || !await AppealAccess.CanSeeAsync(changes.User, target, ct))
+            throw new InputException("targetAppealId", "moderation.unknown_target", "Обращение для объединения не найдено.", 422);
+        appeal.MergeInto(target, changes.User.RequiredId, now);
+        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.merged",
+            new { appeal.Id, appeal.Number, appeal.Applicant.Email, into = target.Number }, appeal.Id, now));
+    };
 }

@@ -1,0 +1,136 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+
+namespace Otklik.Features.Moderation;
+
+/// <summary>What the moderator's screens look up: the catalogue, the organisations, likely duplicates, local times.</summary>
+public static class ModerationScreens
+{
+    public sealed record TopicOption(Guid Id, Guid CategoryId, string Name);
+    public sealed record OrganisationOption(Guid Id, string Name, int Depth);
+    public sealed record Duplicate(Guid Id, string Number, AppealStatus Status, DateTime ReceivedAtUtc, string? Address, string Excerpt, int? DistanceMetres);
+
+    public const int DuplicateRadiusMetres = 500;
+    public const int DuplicateDays = 30;
+
+    public static Task<List<Category>> CategoriesAsync(AppDbContext db, CancellationToken ct) =>
+        db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);
+
+    public static Task<List<TopicOption>> TopicsAsync(AppDbContext db, CancellationToken ct) =>
+        db.Topics.AsNoTracking().Where(t => t.IsActive).OrderBy(t => t.Name).Select(t => new TopicOption(t.Id, t.CategoryId, t.Name)).ToListAsync(ct);
+
+    /// <summary>The organisations that work in the system, in tree order, for choosing an executor.</summary>
+    public static async Task<List<OrganisationOption>> ConnectedOrganisationsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var orgs = await db.Organisations.AsNoTracking().Where(o => o.IsConnected).Select(o => new { o.Id, o.Name, o.Path }).ToListAsync(ct);
+        return [.. orgs.OrderBy(o => o.Path, StringComparer.Ordinal).Select(o => new OrganisationOption(o.Id, o.Name, o.Path.Count(c => c == '/') - 2))];
+    }
+
+    /// <summary>
+    /// Likely duplicates: the same topic, received in the last 30 days, still alive (not rejected or merged), and within
+    /// 500 m of the point when both have one. Only appeals the moderator sees are offered.
+    /// </summary>
+    public static async Task<List<Duplicate>> DuplicatesAsync(IQueryable<Appeal> visible, Appeal appeal, DateTime nowUtc, CancellationToken ct)
+    {
+        if (appeal.TopicId is not { } topicId) return [];
+        var since = nowUtc.AddDays(-DuplicateDays);
+        var query = visible.Where(a => a.Id != appeal.Id && a.TopicId == topicId && a.ReceivedAtUtc >= since
+                                       && a.Status != AppealStatus.Rejected && a.Status != AppealStatus.Merged);
+        if (appeal.Latitude is { } lat && appeal.Longitude is { } lon)
+        {
+            // A box around the point narrows the rows in the database; the exact distance is measured below.
+            var dLat = DuplicateRadiusMetres / 111_320.0;
+            var dLon = dLat / Math.Max(0.01, Math.Cos(lat * Math.PI / 180));
+            var (minLat, maxLat, minLon, maxLon) = (lat - dLat, lat + dLat, lon - dLon, lon + dLon);
+            query = query.Where(a => a.Latitude == null || a.Longitude == null
+                                     || (a.Latitude >= minLat && a.Latitude <= maxLat && a.Longitude >= minLon && a.Longitude <= maxLon));
+        }
+        var rows = await query.OrderByDescending(a => a.ReceivedAtUtc).Take(50)
+            .Select(a => new { a.Id, a.Number, a.Status, a.ReceivedAtUtc, a.Address, a.Text, a.Latitude, a.Longitude }).ToListAsync(ct);
+        return [.. rows
+            .Select(a => new Duplicate(a.Id, a.Number, a.Status, a.ReceivedAtUtc, a.Address, Excerpt(a.Text, 200),
+                appeal.Latitude is { } la && appeal.Longitude is { } lo && a.Latitude is { } la2 && a.Longitude is { } lo2
+                    ? (int)Math.Round(DistanceMetres(la, lo, la2, lo2)) : null))
+            .Where(d => d.DistanceMetres is null or <= DuplicateRadiusMetres)
+            .Take(10)];
+    }
+
+    /// <summary>Great-circle distance (haversine), good to a few metres at these ranges.</summary>
+    public static double DistanceMetres(double lat1, double lon1, double lat2, double lon2)
+    {
+        const double R = 6_371_000;
+        static double Rad(double d) => d * Math.PI / 180;
+        var a = Math.Pow(Math.Sin(Rad(lat2 - lat1) / 2), 2) + Math.Cos(Rad(lat1)) * Math.Cos(Rad(lat2)) * Math.Pow(Math.Sin(Rad(lon2 - lon1) / 2), 2);
+        return 2 * R * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+    }
+
+    public static string Excerpt(string text, int max)
+    {
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= max ? flat : flat[..(max - 1)].TrimEnd() + "…";
+    }
+
+    public static async Task<TimeZoneInfo> ZoneOfAsync(AppDbContext db, Guid? organisationId, CancellationToken ct)
+    {
+        var id = organisationId is null ? null : await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.TimeZone).SingleOrDefaultAsync(ct);
+        return id is not null && TimeZones.IsValid(id) ? TimeZones.Find(id) : TimeZones.Find("Europe/Moscow");
+    }
+
+    public static string Local(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The row class of a queue: overdue in red, at risk in amber.</summary>
+    public static string DeadlineClass(DateTime dueAtUtc, DateTime? atRiskFromUtc, DateTime nowUtc) =>
+        nowUtc > dueAtUtc ? "overdue" : atRiskFromUtc is { } risk && nowUtc >= risk ? "at-risk" : "";
+
+    public static string DeadlineTitle(string cssClass) => cssClass switch
+    {
+        "overdue" => "Просрочено",
+        "at-risk" => "Срок на исходе",
+        _ => "В срок",
+    };
+
+    public static string ChannelTitle(Channel c) => c switch
+    {
+        Channel.Portal => "Портал", Channel.Mobile => "Мобильное приложение", Channel.Hotline => "Горячая линия", Channel.Meeting => "Личный приём",
+        Channel.Email => "Электронная почта", Channel.Telegram => "Telegram", Channel.SocialNetwork => "Соцсети", Channel.FederalPlatform => "ПОС",
+        Channel.Open311 => "Open311", Channel.InvestPortal => "Инвестпортал", Channel.GovernorMail => "Письмо губернатору", Channel.Paper => "Бумажное письмо",
+        Channel.RedmineImport => "Импорт", _ => c.ToString(),
+    };
+
+    public static string EventTitle(EventKind k) => k switch
+    {
+        EventKind.Received => "Поступило",
+        EventKind.ClarificationRequested => "Запрошено уточнение",
+        EventKind.ClarificationGiven => "Заявитель дал уточнение",
+        EventKind.Rejected => "Отклонено",
+        EventKind.Reclassified => "Исправлена классификация",
+        EventKind.Routed => "Выбран исполнитель",
+        EventKind.Registered => "Зарегистрировано",
+        EventKind.Merged => "Объединено с другим обращением",
+        EventKind.DuplicateMerged => "Присоединён дубликат",
+        EventKind.DeadlineAtRisk => "Срок на исходе",
+        EventKind.DeadlineMissed => "Срок нарушен",
+        EventKind.Escalated => "Эскалация",
+        _ => k.ToString(),
+    };
+}
+
+/// <summary>Coordinates as people type them: a dot or a comma before the fraction.</summary>
+public static class Coordinates
+{
+    public static bool TryParse(string? text, out double? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (!double.TryParse(text.Trim().Replace(',', '.'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            || double.IsNaN(v) || double.IsInfinity(v))
+            return false;
+        value = v;
+        return true;
+    }
+
+    public static string? Format(double? value) => value?.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+}
