@@ -25,6 +25,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             return false;
         }, change, ct);
 
+    public Task<IResult> RunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
+        RunAsync(id, version, action.May, action.Change, ct);
+
     public async Task<IResult> RunAsync(Guid id, int? version, Func<Appeal, Task<bool>> may, Func<Appeal, DateTime, Task> change, CancellationToken ct)
     {
         if (version is null)
@@ -68,11 +71,17 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// The same path for the staff pages: the change runs exactly as through the API, and a refusal comes back as a
     /// Russian message (and field errors) instead of a ProblemDetails response.
     /// </summary>
-    public async Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct)
+    public Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        TryRunAsync(() => RunAsync(id, version, duties, change, ct));
+
+    public Task<Outcome> TryRunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
+        TryRunAsync(() => RunAsync(id, version, action, ct));
+
+    async Task<Outcome> TryRunAsync(Func<Task<IResult>> run)
     {
         try
         {
-            var result = await RunAsync(id, version, duties, change, ct);
+            var result = await run();
             return result switch
             {
                 IStatusCodeHttpResult { StatusCode: 404 } => new(false, 404, "Обращение не найдено.", new Dictionary<string, string[]>()),
