@@ -76,13 +76,14 @@ public static class AppealActions
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason }, appeal.Id, now));
         });
 
-    public static AppealAction Extend(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction Extend(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), async (appeal, now) =>
     {
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.Extend(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!, c.User.RequiredId, now);
+        // The applicant is told the new deadline, so it is computed before the notice is written.
+        await c.ApplyDeadlinesAsync(appeal, now, ct);
         c.Db.Outbox.Add(OutboxMessage.Create("appeal.extended",
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc, reason }, appeal.Id, now));
-        return Task.CompletedTask;
     });
 
     public static AppealAction AddCoExecutor(AppealChanges c, Guid? organisationId, string? task, CancellationToken ct) =>

@@ -42,11 +42,18 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
                 $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
         var now = NowUtc;
         await change(appeal, now);
-        appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
+        await ApplyDeadlinesAsync(appeal, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
     }
+
+    /// <summary>
+    /// Recomputes the deadlines after a change. <see cref="RunAsync(Guid, int?, Func{Appeal, Task{bool}}, Func{Appeal, DateTime, Task}, CancellationToken)"/>
+    /// does it after every change; a change that tells someone the new deadline calls it first.
+    /// </summary>
+    public async Task ApplyDeadlinesAsync(Appeal appeal, DateTime now, CancellationToken ct) =>
+        appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
 
     /// <summary>
     /// Two changes of one appeal at once must meet at the version check, not in the database: without the lock both

@@ -74,9 +74,6 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 
     public string? ErrorFor(string form, string field) => Posted == form ? Failure?.ErrorFor(field) : null;
 
-    /// <summary>The refusal that belongs to no field (a broken rule, a stale version), shown at the top of the form.</summary>
-    public string? MessageFor(string form) => Posted == form && Failure is { } f && f.Errors.Count == 0 ? f.Message : null;
-
     public static readonly FederalResult[] AnswerResults =
         [FederalResult.Explained, FederalResult.Supported, FederalResult.SupportedMeasuresTaken, FederalResult.NotSupported, FederalResult.AnswerGiven];
 
@@ -98,7 +95,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct), ct);
     /// <summary>Writes the answer and sends it on (to the controller, or to the applicant) in one step.</summary>
     public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) =>
-        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct).Then(AppealActions.SubmitAnswer(changes, ct)), ct);
+        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct).Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted");
     public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
         RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
     public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", AppealActions.ApproveAnswer(changes, ct), ct);
@@ -120,7 +117,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "redirect" => "Обращение направлено по компетенции.",
         "co-executor" => "Часть обращения передана соисполнителю.",
         "part" => "Часть соисполнителя выполнена.",
-        "answer" => "Ответ сохранён.",
+        "answer" => "Черновик ответа сохранён.",
+        "submitted" => "Ответ отправлен.",
         "extend" => "Срок продлён.",
         "approve" => "Ответ утверждён и направлен заявителю.",
         "rework" => "Ответ возвращён исполнителю на доработку.",
@@ -130,14 +128,11 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         _ => "Готово.",
     };
 
-    async Task<IActionResult> RunAsync(string form, AppealAction action, CancellationToken ct)
+    async Task<IActionResult> RunAsync(string form, AppealAction action, CancellationToken ct, string? done = null)
     {
         var outcome = await changes.TryRunAsync(Id, Version, action, ct);
         if (outcome.Succeeded)
-        {
-            var done = form.StartsWith("part-", StringComparison.Ordinal) ? "part" : form;
-            return Redirect($"/office/appeals/{Id}?done={done}#actions");
-        }
+            return Redirect($"/office/appeals/{Id}?done={done ?? (form.StartsWith("part-", StringComparison.Ordinal) ? "part" : form)}");
         if (outcome.Status == StatusCodes.Status404NotFound || !await ShowAsync(ct)) return NotFoundPage();
         Posted = form;
         Failure = outcome;
@@ -162,7 +157,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         Appeal = a;
         Times = await LocalTimes.LoadAsync(db, ct);
         Organisations = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, ct);
-        AssigneeName = a.AssigneeId is { } who ? await db.Users.Where(u => u.Id == who).Select(u => u.LastName + " " + u.FirstName + " " + u.MiddleName).SingleOrDefaultAsync(ct) : null;
+        AssigneeName = a.AssigneeId is { } who ? (await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == who, ct))?.FullName : null;
         CategoryName = await db.Categories.Where(c => c.Id == a.CategoryId).Select(c => c.Name).SingleOrDefaultAsync(ct);
         TopicName = a.TopicId is { } t ? await db.Topics.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
         TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
