@@ -62,7 +62,7 @@ public sealed class ExecutionTests(Browser browser, AppPool pool) : IClassFixtur
 
         // The executor sees why, corrects the answer and sends it again.
         await executor.GotoAsync(card);
-        await Assertions.Expect(executor.Locator(".timeline")).ToContainTextAsync("Нет подтверждения (фото, акты); Не указаны сроки устранения");
+        await Assertions.Expect(executor.Locator(".timeline")).ToContainTextAsync("Не указаны сроки устранения; Нет подтверждения (фото, акты). Приложите фото и укажите точную дату.");
         await executor.GetByLabel("Текст ответа").FillAsync("Яма заделана 28 ноября (фото после ремонта прилагается); гарантийный срок — 2 года.");
         await executor.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
         await Assertions.Expect(executor.GetByRole(AriaRole.Status)).ToContainTextAsync("Ответ отправлен");
