@@ -43,3 +43,24 @@ public static class EventTitles
         _ => kind.ToString(),
     };
 }
+
+public static class ChannelTitles
+{
+    public static string Of(Channel channel) => channel switch
+    {
+        Channel.Portal => "портал",
+        Channel.Mobile => "мобильное приложение",
+        Channel.Hotline => "горячая линия",
+        Channel.Meeting => "личный приём",
+        Channel.Email => "электронная почта",
+        Channel.Telegram => "Telegram",
+        Channel.SocialNetwork => "социальные сети",
+        Channel.FederalPlatform => "ПОС",
+        Channel.Open311 => "Open311",
+        Channel.InvestPortal => "инвестпортал",
+        Channel.GovernorMail => "почта губернатора",
+        Channel.Paper => "бумажное письмо",
+        Channel.RedmineImport => "импорт из Redmine",
+        _ => channel.ToString(),
+    };
+}
