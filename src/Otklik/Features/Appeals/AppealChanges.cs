@@ -37,6 +37,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             return false;
         }, change, ct);
 
+    public Task<IResult> RunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
+        RunAsync(id, version, action.May, action.Change, ct);
+
     public async Task<IResult> RunAsync(Guid id, int? version, Func<Appeal, Task<bool>> may, Func<Appeal, DateTime, Task> change, CancellationToken ct)
     {
         if (version is null)
@@ -51,12 +54,19 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
                 $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
         var now = NowUtc;
         await change(appeal, now);
-        appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
+        await ApplyDeadlinesAsync(appeal, now, ct);
         foreach (var (type, payload) in _notices) db.Outbox.Add(OutboxMessage.Create(type, payload(appeal), appeal.Id, now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
     }
+
+    /// <summary>
+    /// Recomputes the deadlines after a change. <see cref="RunAsync(Guid, int?, Func{Appeal, Task{bool}}, Func{Appeal, DateTime, Task}, CancellationToken)"/>
+    /// does it after every change; a change that tells someone the new deadline calls it first.
+    /// </summary>
+    public async Task ApplyDeadlinesAsync(Appeal appeal, DateTime now, CancellationToken ct) =>
+        appeal.ApplyDeadlines(await clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct), now);
 
     /// <summary>
     /// Two changes of one appeal at once must meet at the version check, not in the database: without the lock both
@@ -81,11 +91,17 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// The same path for the staff pages: the change runs exactly as through the API, and a refusal comes back as a
     /// Russian message (and field errors) instead of a ProblemDetails response.
     /// </summary>
-    public async Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct)
+    public Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        TryRunAsync(() => RunAsync(id, version, duties, change, ct));
+
+    public Task<Outcome> TryRunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
+        TryRunAsync(() => RunAsync(id, version, action, ct));
+
+    async Task<Outcome> TryRunAsync(Func<Task<IResult>> run)
     {
         try
         {
-            var result = await RunAsync(id, version, duties, change, ct);
+            var result = await run();
             return result switch
             {
                 IStatusCodeHttpResult { StatusCode: 404 } => new(false, 404, "Обращение не найдено.", new Dictionary<string, string[]>()),

@@ -164,120 +164,45 @@ public static class AppealsApi
     public sealed record CommentRequest(int? Version, string? Comment);
 
     static Task<IResult> Assign(Guid id, AssignRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Dispatch, async (appeal, now) =>
-        {
-            var personId = r.PersonId ?? throw new InputException("personId", "field.required", "Выберите специалиста.", 422);
-            if (!await IsExecutorOfAsync(changes.Db, personId, appeal.ExecutorOrganisationId, ct))
-                throw new InputException("personId", "execution.not_executor", "Этот сотрудник не исполнитель организации, которой поручено обращение.", 422);
-            appeal.Assign(personId, changes.User.RequiredId, now);
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Assign(changes, r.PersonId, ct), ct);
 
     static Task<IResult> Start(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, (appeal, now) => { appeal.StartWork(changes.User.RequiredId, now); return Task.CompletedTask; }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Start(changes, ct), ct);
 
     static Task<IResult> Step(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, (appeal, now) =>
-        {
-            CheckText("note", r.Note, 4000);
-            appeal.RecordStep(r.Note!, changes.User.RequiredId, now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Step(changes, r.Note, ct), ct);
 
     public sealed record PauseRequest(int? Version, string? Request);
 
-    /// <summary>The executor asks the applicant for details; the answer clock stops and the applicant is told what is needed.</summary>
     static Task<IResult> Pause(Guid id, PauseRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, (appeal, now) =>
-        {
-            CheckText("request", r.Request, 2000);
-            appeal.PauseForApplicant(r.Request!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.information_requested",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, request = r.Request }, appeal.Id, now));
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Pause(changes, r.Request, ct), ct);
 
-    /// <summary>The applicant answers (or the executor resumes without an answer): the deadline moves by the pause.</summary>
     static Task<IResult> Resume(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, [Duty.Applicant, Duty.Execute], async (appeal, now) =>
-        {
-            if (r.Note is not null) CheckText("note", r.Note, 5000, required: false);
-            appeal.ResumeClock(r.Note, changes.User.RequiredId, now, await changes.ClockForAsync(appeal, ct));
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Resume(changes, r.Note, ct), ct);
 
     static Task<IResult> Redirect(Guid id, RedirectRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, [Duty.Execute, Duty.Moderate], async (appeal, now) =>
-        {
-            CheckText("reason", r.Reason, 2000);
-            var target = await FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            appeal.Redirect(target.Id, target.IsConnected, r.Reason!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.redirected",
-                new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason = r.Reason }, appeal.Id, now));
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Redirect(changes, r.OrganisationId, r.Reason, ct), ct);
 
     static Task<IResult> Extend(Guid id, ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            CheckText("reason", r.Reason, 2000);
-            appeal.Extend(r.Days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), r.Reason!, changes.User.RequiredId, now);
-            changes.NotifyWithDeadlines("appeal.extended", a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, reason = r.Reason });
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.Extend(changes, r.Days, r.Reason, ct), ct);
 
     static Task<IResult> AddCoExecutor(Guid id, CoExecutorRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, async (appeal, now) =>
-        {
-            CheckText("task", r.Task, 4000);
-            var org = await FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            if (!org.IsConnected) throw new RuleException("execution.co_executor_external", "Соисполнитель должен работать в системе.");
-            appeal.AddCoExecutor(org.Id, r.Task!, changes.User.RequiredId, now);
-            changes.Db.Outbox.Add(OutboxMessage.Create("appeal.co_executor_added", new { appeal.Id, appeal.Number, organisation = org.Id }, appeal.Id, now));
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.AddCoExecutor(changes, r.OrganisationId, r.Task, ct), ct);
 
     static Task<IResult> CompletePart(Guid id, Guid partId, PartResultRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version,
-            async appeal => await changes.User.ReachesAsync(appeal.Parts.FirstOrDefault(p => p.Id == partId)?.OrganisationId, ct, Role.Executor, Role.Dispatcher),
-            (appeal, now) =>
-            {
-                CheckText("result", r.Result, 20000);
-                appeal.CompletePart(partId, r.Result!, changes.User.RequiredId, now);
-                return Task.CompletedTask;
-            }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.CompletePart(changes, partId, r.Result, ct), ct);
 
     static Task<IResult> DraftAnswer(Guid id, AnswerRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, (appeal, now) =>
-        {
-            CheckText("text", r.Text, 20000);
-            appeal.DraftAnswer(r.Text!, r.Result ?? throw new InputException("result", "field.required", "Укажите результат рассмотрения.", 422),
-                changes.User.RequiredId, now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.DraftAnswer(changes, r.Text, r.Result, ct), ct);
 
     static Task<IResult> SubmitAnswer(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Execute, async (appeal, now) =>
-        {
-            var needsApproval = await changes.Db.Organisations.Where(o => o.Id == appeal.ExecutorOrganisationId).Select(o => o.AnswersNeedApproval).SingleAsync(ct);
-            appeal.SubmitAnswer(needsApproval, changes.User.RequiredId, now);
-            if (appeal.Status == AppealStatus.AnswerSent) AnswerSent(changes, appeal, now);
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.SubmitAnswer(changes, ct), ct);
 
     static Task<IResult> ApproveAnswer(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            appeal.ApproveAnswer(changes.User.RequiredId, now);
-            AnswerSent(changes, appeal, now);
-            return Task.CompletedTask;
-        }, ct);
-
-    static void AnswerSent(AppealChanges changes, Appeal appeal, DateTime now) =>
-        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.answered", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+        changes.RunAsync(id, r.Version, AppealActions.ApproveAnswer(changes, ct), ct);
 
     static Task<IResult> ReturnAnswer(Guid id, ReturnAnswerRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            if (r.Comment is not null) CheckText("comment", r.Comment, 2000);
-            appeal.ReturnForRework(r.Reasons?.Distinct().ToArray() ?? [], r.Comment, changes.User.RequiredId, now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.ReturnAnswer(changes, r.Reasons, r.Comment, ct), ct);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
@@ -297,32 +222,13 @@ public static class AppealsApi
         }, ct);
 
     static Task<IResult> LeaveWithoutAnswer(Guid id, OutcomeRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            if (r.Comment is not null) CheckText("comment", r.Comment, 2000, required: false);
-            appeal.LeaveWithoutAnswer(r.Ground ?? throw new InputException("ground", "field.required", "Выберите основание.", 422), r.Comment,
-                changes.User.RequiredId, now);
-            Notify(changes, appeal, "appeal.left_without_answer", now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.LeaveWithoutAnswer(changes, r.Ground, r.Comment, ct), ct);
 
     static Task<IResult> ReturnToApplicant(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            CheckText("comment", r.Comment, 2000);
-            appeal.ReturnToApplicant(r.Comment!, changes.User.RequiredId, now);
-            Notify(changes, appeal, "appeal.returned", now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.ReturnToApplicant(changes, r.Comment, ct), ct);
 
     static Task<IResult> StopCorrespondence(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Control, (appeal, now) =>
-        {
-            CheckText("comment", r.Comment, 2000);
-            appeal.StopCorrespondence(r.Comment!, changes.User.RequiredId, now);
-            Notify(changes, appeal, "appeal.correspondence_stopped", now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, AppealActions.StopCorrespondence(changes, r.Comment, ct), ct);
 
     // ---- Helpers ----
 
@@ -340,14 +246,4 @@ public static class AppealsApi
         id is { } orgId && await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct) is { } org
             ? org
             : throw new InputException("organisationId", "directory.unknown_organisation", "Такой организации нет в справочнике.", 422);
-
-    static async Task<bool> IsExecutorOfAsync(AppDbContext db, Guid personId, Guid? organisationId, CancellationToken ct)
-    {
-        if (organisationId is null) return false;
-        var orgPath = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).SingleAsync(ct);
-        var paths = await db.RoleAssignments.Where(r => r.PersonId == personId && r.Role == Role.Executor)
-            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => o.Path).ToListAsync(ct);
-        // An executor whose scope reaches the organisation, or one in a unit under it (a department of the ministry).
-        return paths.Any(p => orgPath.StartsWith(p, StringComparison.Ordinal) || p.StartsWith(orgPath, StringComparison.Ordinal));
-    }
 }

@@ -1,0 +1,209 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Directory;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Appeals;
+
+/// <summary>One action on an appeal: who may take it, and the change with its checks and side effects (outbox).</summary>
+public sealed record AppealAction(Func<Appeal, Task<bool>> May, Func<Appeal, DateTime, Task> Change)
+{
+    /// <summary>Two actions in one transaction (write the answer and send it on at once); both must be allowed.</summary>
+    public AppealAction Then(AppealAction next) => new(
+        async appeal => await May(appeal) && await next.May(appeal),
+        async (appeal, now) => { await Change(appeal, now); await next.Change(appeal, now); });
+}
+
+/// <summary>
+/// The actions of execution and control, shared by the API endpoints and the staff pages, so that both check the same
+/// input, call the same entity method and write the same outbox messages. Run them with <see cref="AppealChanges"/>.
+/// </summary>
+public static class AppealActions
+{
+    static Func<Appeal, Task<bool>> Holds(AppealChanges c, CancellationToken ct, params Duty[] duties) => async appeal =>
+    {
+        foreach (var duty in duties)
+            if (await c.User.HoldsAsync(duty, appeal, ct)) return true;
+        return false;
+    };
+
+    public static AppealAction Assign(AppealChanges c, Guid? personId, CancellationToken ct) => new(Holds(c, ct, Duty.Dispatch), async (appeal, now) =>
+    {
+        var id = personId ?? throw new InputException("personId", "field.required", "Выберите специалиста.", 422);
+        if (!await IsExecutorOfAsync(c.Db, id, appeal.ExecutorOrganisationId, ct))
+            throw new InputException("personId", "execution.not_executor", "Этот сотрудник не исполнитель организации, которой поручено обращение.", 422);
+        appeal.Assign(id, c.User.RequiredId, now);
+    });
+
+    public static AppealAction Start(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    {
+        appeal.StartWork(c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction Step(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    {
+        AppealsApi.CheckText("note", note, 4000);
+        appeal.RecordStep(note!, c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
+    /// <summary>The executor asks the applicant for details; the answer clock stops and the applicant is told what is needed.</summary>
+    public static AppealAction Pause(AppealChanges c, string? request, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    {
+        AppealsApi.CheckText("request", request, 2000);
+        appeal.PauseForApplicant(request!, c.User.RequiredId, now);
+        c.Db.Outbox.Add(OutboxMessage.Create("appeal.information_requested",
+            new { appeal.Id, appeal.Number, appeal.Applicant.Email, request }, appeal.Id, now));
+        return Task.CompletedTask;
+    });
+
+    /// <summary>The applicant answers (or the executor resumes without an answer): the deadline moves by the pause.</summary>
+    public static AppealAction Resume(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, ct, Duty.Applicant, Duty.Execute), async (appeal, now) =>
+    {
+        if (note is not null) AppealsApi.CheckText("note", note, 5000, required: false);
+        appeal.ResumeClock(note, c.User.RequiredId, now, await c.ClockForAsync(appeal, ct));
+    });
+
+    public static AppealAction Redirect(AppealChanges c, Guid? organisationId, string? reason, CancellationToken ct) =>
+        new(Holds(c, ct, Duty.Execute, Duty.Moderate), async (appeal, now) =>
+        {
+            AppealsApi.CheckText("reason", reason, 2000);
+            var target = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
+            appeal.Redirect(target.Id, target.IsConnected, reason!, c.User.RequiredId, now);
+            c.Db.Outbox.Add(OutboxMessage.Create("appeal.redirected",
+                new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason }, appeal.Id, now));
+        });
+
+    public static AppealAction Extend(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        AppealsApi.CheckText("reason", reason, 2000);
+        appeal.Extend(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!, c.User.RequiredId, now);
+        // The applicant is told the new deadline: the notice is written after the deadlines are recomputed.
+        c.NotifyWithDeadlines("appeal.extended", a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, reason });
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction AddCoExecutor(AppealChanges c, Guid? organisationId, string? task, CancellationToken ct) =>
+        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        {
+            AppealsApi.CheckText("task", task, 4000);
+            var org = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
+            if (!org.IsConnected) throw new RuleException("execution.co_executor_external", "Соисполнитель должен работать в системе.");
+            appeal.AddCoExecutor(org.Id, task!, c.User.RequiredId, now);
+            c.Db.Outbox.Add(OutboxMessage.Create("appeal.co_executor_added", new { appeal.Id, appeal.Number, organisation = org.Id }, appeal.Id, now));
+        });
+
+    /// <summary>The staff of the co-executor organisation complete its part.</summary>
+    public static AppealAction CompletePart(AppealChanges c, Guid partId, string? result, CancellationToken ct) =>
+        new(async appeal => await MayCompletePartAsync(c.User, appeal, partId, ct), (appeal, now) =>
+        {
+            AppealsApi.CheckText("result", result, 20000);
+            appeal.CompletePart(partId, result!, c.User.RequiredId, now);
+            return Task.CompletedTask;
+        });
+
+    public static Task<bool> MayCompletePartAsync(CurrentUser user, Appeal appeal, Guid partId, CancellationToken ct) =>
+        user.ReachesAsync(appeal.Parts.FirstOrDefault(p => p.Id == partId)?.OrganisationId, ct, Role.Executor, Role.Dispatcher);
+
+    public static AppealAction DraftAnswer(AppealChanges c, string? text, FederalResult? result, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    {
+        AppealsApi.CheckText("text", text, 20000);
+        appeal.DraftAnswer(text!, result ?? throw new InputException("result", "field.required", "Укажите результат рассмотрения.", 422), c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction SubmitAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+    {
+        var needsApproval = await c.Db.Organisations.Where(o => o.Id == appeal.ExecutorOrganisationId).Select(o => o.AnswersNeedApproval).SingleAsync(ct);
+        appeal.SubmitAnswer(needsApproval, c.User.RequiredId, now);
+        if (appeal.Status == AppealStatus.AnswerSent) AnswerSent(c, appeal, now);
+    });
+
+    public static AppealAction ApproveAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        appeal.ApproveAnswer(c.User.RequiredId, now);
+        AnswerSent(c, appeal, now);
+        return Task.CompletedTask;
+    });
+
+    static void AnswerSent(AppealChanges c, Appeal appeal, DateTime now) =>
+        c.Db.Outbox.Add(OutboxMessage.Create("appeal.answered", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+
+    public static AppealAction ReturnAnswer(AppealChanges c, ReworkReason[]? reasons, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        if (comment is not null) AppealsApi.CheckText("comment", comment, 2000);
+        appeal.ReturnForRework(reasons?.Distinct().ToArray() ?? [], comment, c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction LeaveWithoutAnswer(AppealChanges c, Ground? ground, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
+        appeal.LeaveWithoutAnswer(ground ?? throw new InputException("ground", "field.required", "Выберите основание.", 422), comment,
+            c.User.RequiredId, now);
+        AppealsApi.Notify(c, appeal, "appeal.left_without_answer", now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction ReturnToApplicant(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        AppealsApi.CheckText("comment", comment, 2000);
+        appeal.ReturnToApplicant(comment!, c.User.RequiredId, now);
+        AppealsApi.Notify(c, appeal, "appeal.returned", now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction StopCorrespondence(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        AppealsApi.CheckText("comment", comment, 2000);
+        appeal.StopCorrespondence(comment!, c.User.RequiredId, now);
+        AppealsApi.Notify(c, appeal, "appeal.correspondence_stopped", now);
+        return Task.CompletedTask;
+    });
+
+    // ---- Who executes ----
+
+    /// <summary>
+    /// May the person be assigned an appeal of the organisation: an executor whose scope reaches it, or one in a unit
+    /// under it (a department of the ministry).
+    /// </summary>
+    static bool ExecutesFor(string executorOrgPath, string organisationPath) =>
+        organisationPath.StartsWith(executorOrgPath, StringComparison.Ordinal) || executorOrgPath.StartsWith(organisationPath, StringComparison.Ordinal);
+
+    public static async Task<bool> IsExecutorOfAsync(AppDbContext db, Guid personId, Guid? organisationId, CancellationToken ct)
+    {
+        if (organisationId is null) return false;
+        var orgPath = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Path).SingleAsync(ct);
+        var paths = await db.RoleAssignments.Where(r => r.PersonId == personId && r.Role == Role.Executor)
+            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => o.Path).ToListAsync(ct);
+        return paths.Any(p => ExecutesFor(p, orgPath));
+    }
+
+    public sealed record Executor(Guid Id, string Name, int Load);
+
+    /// <summary>The specialists an appeal of each organisation may be assigned to, with their load: open appeals assigned to them.</summary>
+    public static async Task<Dictionary<Guid, IReadOnlyList<Executor>>> ExecutorsOfAsync(AppDbContext db, IReadOnlyCollection<Guid> organisationIds, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, IReadOnlyList<Executor>>();
+        if (organisationIds.Count == 0) return result;
+        var ids = organisationIds.ToList();
+        var orgPaths = await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Path, ct);
+        var executors = await db.RoleAssignments.AsNoTracking().Where(r => r.Role == Role.Executor)
+            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => new { r.PersonId, o.Path })
+            .Join(db.Users, x => x.PersonId, u => u.Id, (x, u) => new { x.PersonId, x.Path, u.LastName, u.FirstName, u.MiddleName })
+            .ToListAsync(ct);
+        var people = executors.Select(e => e.PersonId).Distinct().ToList();
+        var done = Appeal.Terminal.Append(AppealStatus.AnswerSent).ToArray();
+        var load = await db.Appeals.AsNoTracking()
+            .Where(a => a.AssigneeId != null && people.Contains(a.AssigneeId.Value) && !done.Contains(a.Status))
+            .GroupBy(a => a.AssigneeId!.Value).Select(g => new { Id = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Id, g => g.Count, ct);
+        foreach (var (orgId, path) in orgPaths)
+            result[orgId] = [.. executors.Where(e => ExecutesFor(e.Path, path)).DistinctBy(e => e.PersonId)
+                .Select(e => new Executor(e.PersonId, string.Join(' ', new[] { e.LastName, e.FirstName, e.MiddleName }.Where(s => !string.IsNullOrWhiteSpace(s))),
+                    load.GetValueOrDefault(e.PersonId)))
+                .OrderBy(e => e.Load).ThenBy(e => e.Name, StringComparer.Ordinal)];
+        return result;
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
+using Otklik.Features.Intake;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Execution;
+
+/// <summary>
+/// The appeal card: everything about one appeal and the actions the person's duties allow. The forms shown are a
+/// courtesy; every post runs through <see cref="AppealChanges"/>, which checks visibility, duty, version and the rules.
+/// </summary>
+[Authorize]
+public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock) : PageModel
+{
+    [FromRoute] public Guid Id { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+
+    public Appeal? Appeal { get; private set; }
+    public DateTime NowUtc { get; private set; }
+    public LocalTimes Times { get; private set; } = new(new Dictionary<Guid, string>());
+    public Dictionary<Guid, Organisation> Organisations { get; private set; } = [];
+    public string? AssigneeName { get; private set; }
+    public string? CategoryName { get; private set; }
+    public string? TopicName { get; private set; }
+    public string? TerritoryName { get; private set; }
+    public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
+    public IReadOnlyList<EventView> History { get; private set; } = [];
+
+    // ---- What the person may do here ----
+    public bool CanStart { get; private set; }
+    public bool CanStep { get; private set; }
+    public bool CanAnswer { get; private set; }
+    public bool CanPause { get; private set; }
+    public bool CanResume { get; private set; }
+    public bool CanRedirect { get; private set; }
+    public bool CanCoExecute { get; private set; }
+    public IReadOnlyList<AppealPart> PartsToComplete { get; private set; } = [];
+    public bool CanExtend { get; private set; }
+    public bool CanReview { get; private set; }
+    public bool CanEnd { get; private set; }
+    public bool HasActions => CanStart || CanStep || CanAnswer || CanPause || CanResume || CanRedirect || CanCoExecute || PartsToComplete.Count > 0
+                              || CanExtend || CanReview || CanEnd;
+
+    // ---- The posted form: its fields come back filled in when it fails ----
+    [BindProperty] public int? Version { get; set; }
+    [BindProperty] public string? StepNote { get; set; }
+    [BindProperty] public string? PauseRequest { get; set; }
+    [BindProperty] public string? ResumeNote { get; set; }
+    [BindProperty] public Guid? RedirectOrganisationId { get; set; }
+    [BindProperty] public string? RedirectReason { get; set; }
+    [BindProperty] public Guid? CoOrganisationId { get; set; }
+    [BindProperty] public string? CoTask { get; set; }
+    [BindProperty] public Guid PartId { get; set; }
+    [BindProperty] public string? PartResult { get; set; }
+    [BindProperty] public string? AnswerText { get; set; }
+    [BindProperty] public FederalResult? AnswerResult { get; set; }
+    [BindProperty] public int? ExtendDays { get; set; }
+    [BindProperty] public string? ExtendReason { get; set; }
+    [BindProperty] public ReworkReason[]? ReworkReasons { get; set; }
+    [BindProperty] public string? ReworkComment { get; set; }
+    [BindProperty] public Ground? LeaveGround { get; set; }
+    [BindProperty] public string? LeaveComment { get; set; }
+    [BindProperty] public string? ReturnComment { get; set; }
+    [BindProperty] public string? StopComment { get; set; }
+
+    /// <summary>Which form was posted and failed, and why.</summary>
+    public string? Posted { get; private set; }
+    public AppealChanges.Outcome? Failure { get; private set; }
+
+    public string? ErrorFor(string form, string field) => Posted == form ? Failure?.ErrorFor(field) : null;
+
+    public static readonly FederalResult[] AnswerResults =
+        [FederalResult.Explained, FederalResult.Supported, FederalResult.SupportedMeasuresTaken, FederalResult.NotSupported, FederalResult.AnswerGiven];
+
+    public static IEnumerable<GroundInfo> LeaveGrounds => Grounds.All.Values.Where(g => g.Outcomes.Contains(AppealOutcome.LeaveWithoutAnswer));
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(ct) ? Page() : NotFoundPage();
+
+    public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", AppealActions.Start(changes, ct), ct);
+    public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", AppealActions.Step(changes, StepNote, ct), ct);
+    public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", AppealActions.Pause(changes, PauseRequest, ct), ct);
+    public Task<IActionResult> OnPostResumeAsync(CancellationToken ct) => RunAsync("resume", AppealActions.Resume(changes, ResumeNote, ct), ct);
+    public Task<IActionResult> OnPostRedirectAsync(CancellationToken ct) =>
+        RunAsync("redirect", AppealActions.Redirect(changes, RedirectOrganisationId, RedirectReason, ct), ct);
+    public Task<IActionResult> OnPostCoExecutorAsync(CancellationToken ct) =>
+        RunAsync("co-executor", AppealActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
+    public Task<IActionResult> OnPostCompletePartAsync(CancellationToken ct) =>
+        RunAsync($"part-{PartId}", AppealActions.CompletePart(changes, PartId, PartResult, ct), ct);
+    public Task<IActionResult> OnPostAnswerAsync(CancellationToken ct) =>
+        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct), ct);
+    /// <summary>Writes the answer and sends it on (to the controller, or to the applicant) in one step.</summary>
+    public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) =>
+        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct).Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted");
+    public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
+        RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", AppealActions.ApproveAnswer(changes, ct), ct);
+    public Task<IActionResult> OnPostReworkAsync(CancellationToken ct) =>
+        RunAsync("rework", AppealActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
+    public Task<IActionResult> OnPostLeaveAsync(CancellationToken ct) =>
+        RunAsync("leave", AppealActions.LeaveWithoutAnswer(changes, LeaveGround, LeaveComment, ct), ct);
+    public Task<IActionResult> OnPostReturnAsync(CancellationToken ct) =>
+        RunAsync("return", AppealActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
+    public Task<IActionResult> OnPostStopAsync(CancellationToken ct) =>
+        RunAsync("stop", AppealActions.StopCorrespondence(changes, StopComment, ct), ct);
+
+    public static string DoneMessage(string? done) => done switch
+    {
+        "start" => "Обращение взято в работу.",
+        "step" => "Шаг записан в историю.",
+        "pause" => "Срок приостановлен, заявителю направлен запрос.",
+        "resume" => "Срок возобновлён.",
+        "redirect" => "Обращение направлено по компетенции.",
+        "co-executor" => "Часть обращения передана соисполнителю.",
+        "part" => "Часть соисполнителя выполнена.",
+        "answer" => "Черновик ответа сохранён.",
+        "submitted" => "Ответ отправлен.",
+        "extend" => "Срок продлён.",
+        "approve" => "Ответ утверждён и направлен заявителю.",
+        "rework" => "Ответ возвращён исполнителю на доработку.",
+        "leave" => "Обращение оставлено без ответа.",
+        "return" => "Обращение возвращено заявителю.",
+        "stop" => "Переписка прекращена.",
+        _ => "Готово.",
+    };
+
+    async Task<IActionResult> RunAsync(string form, AppealAction action, CancellationToken ct, string? done = null)
+    {
+        var outcome = await changes.TryRunAsync(Id, Version, action, ct);
+        if (outcome.Succeeded)
+            return Redirect($"/office/appeals/{Id}?done={done ?? (form.StartsWith("part-", StringComparison.Ordinal) ? "part" : form)}");
+        if (outcome.Status == StatusCodes.Status404NotFound || !await ShowAsync(ct)) return NotFoundPage();
+        Posted = form;
+        Failure = outcome;
+        Done = null;
+        Response.StatusCode = outcome.Status;
+        return Page();
+    }
+
+    IActionResult NotFoundPage()
+    {
+        Appeal = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    /// <summary>Loads the card; false when the person cannot see the appeal (the same rule as the API: 404, not 403).</summary>
+    async Task<bool> ShowAsync(CancellationToken ct)
+    {
+        NowUtc = clock.GetUtcNow().UtcDateTime;
+        if (!await AppealAccess.CanSeeAsync(db, user, Id, ct)) return false;
+        var a = await db.Appeals.AsNoTracking().Include(x => x.Parts).SingleAsync(x => x.Id == Id, ct);
+        Appeal = a;
+        Times = await LocalTimes.LoadAsync(db, ct);
+        Organisations = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, ct);
+        AssigneeName = a.AssigneeId is { } who ? (await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == who, ct))?.FullName : null;
+        CategoryName = await db.Categories.Where(c => c.Id == a.CategoryId).Select(c => c.Name).SingleOrDefaultAsync(ct);
+        TopicName = a.TopicId is { } t ? await db.Topics.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
+        TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
+        Attachments = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
+            .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size)).ToListAsync(ct);
+        History = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence)
+            .Select(e => new EventView(e.Id, e.Sequence, e.Kind, e.AtUtc, e.ActorId,
+                db.Users.Where(u => u.Id == e.ActorId).Select(u => u.LastName + " " + u.FirstName).FirstOrDefault(),
+                e.FromStatus, e.ToStatus, e.Note, e.Data))
+            .ToListAsync(ct);
+
+        var execute = await user.HoldsAsync(Duty.Execute, a, ct);
+        var control = await user.HoldsAsync(Duty.Control, a, ct);
+        var moderate = await user.HoldsAsync(Duty.Moderate, a, ct);
+        var working = a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft or AppealStatus.AnswerReview;
+        var preparing = a.Status is AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft;
+        CanStart = execute && a.Status == AppealStatus.Assigned;
+        CanStep = execute && preparing;
+        CanAnswer = execute && preparing;
+        CanPause = execute && a.PausedAtUtc is null && a.Applicant.Kind != ApplicantKind.Anonymous
+                   && a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork;
+        CanResume = execute && a.PausedAtUtc is not null;
+        CanRedirect = (execute || moderate) && working;
+        CanCoExecute = execute && working;
+        var parts = new List<AppealPart>();
+        if (!a.IsTerminal)
+            foreach (var part in a.Parts.Where(p => p.Status == PartStatus.Open))
+                if (await AppealActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
+        PartsToComplete = parts;
+        CanExtend = control && working;
+        CanReview = control && a.Status == AppealStatus.AnswerReview;
+        CanEnd = control && working;
+
+        // An empty answer form starts from the draft already written.
+        if (Posted is null && Request.Method == HttpMethods.Get)
+        {
+            AnswerText = a.AnswerText;
+            AnswerResult = a.AnswerResult;
+        }
+        return true;
+    }
+
+    public string OrganisationName(Guid? id) => id is { } o && Organisations.TryGetValue(o, out var org) ? org.ShortName : "—";
+}

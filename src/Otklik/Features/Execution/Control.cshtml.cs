@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Workspace;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Execution;
+
+/// <summary>The controller's queues: answers waiting for approval, or (?overdue=true) overdue and escalated appeals.</summary>
+[Authorize]
+public sealed class ControlModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
+{
+    public const int MaxRows = 200;
+
+    [BindProperty(SupportsGet = true)] public bool Overdue { get; set; }
+    public IReadOnlyList<Appeal> Rows { get; private set; } = [];
+    public int Total { get; private set; }
+    public Dictionary<Guid, string> Organisations { get; private set; } = [];
+    public Dictionary<Guid, string> Assignees { get; private set; } = [];
+    public LocalTimes Times { get; private set; } = new(new Dictionary<Guid, string>());
+    public DateTime NowUtc { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        NowUtc = clock.GetUtcNow().UtcDateTime;
+        var query = await Queues.QueryAsync(Overdue ? Queue.Overdue : Queue.Review, db, user, NowUtc, ct);
+        Total = await query.CountAsync(ct);
+        // Overdue: the most escalated first, then the oldest deadline; review: the nearest deadline first.
+        var ordered = Overdue ? query.OrderByDescending(a => a.WatchLevel).ThenBy(a => a.DueAtUtc) : query.OrderBy(a => a.DueAtUtc);
+        Rows = await ordered.ThenBy(a => a.Number).Take(MaxRows).ToListAsync(ct);
+        var orgIds = Rows.Select(a => a.ExecutorOrganisationId!.Value).Distinct().ToList();
+        Organisations = await db.Organisations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);
+        var people = Rows.Where(a => a.AssigneeId != null).Select(a => a.AssigneeId!.Value).Distinct().ToList();
+        Assignees = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.LastName + " " + u.FirstName, ct);
+        Times = await LocalTimes.LoadAsync(db, ct);
+    }
+}
