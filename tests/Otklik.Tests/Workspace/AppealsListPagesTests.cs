@@ -56,6 +56,10 @@ public sealed class AppealsListPagesTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(N(housing), await ShownAsync(office, "q=" + Uri.EscapeDataString(housing.Number)));
         Assert.Equal(N(assignedB), await ShownAsync(office, "q=" + Uri.EscapeDataString("яма") + $"&territoryId={r.TerritoryB}&status=assigned"));
         Assert.Equal(N(paused), await ShownAsync(office, "deadline=paused"));
+        // The API reads the same filter (one implementation).
+        var api = await (await app.ClientAs(Persona.CentreModerator).GetAsync("/api/v1/appeals?deadline=paused&limit=200").Expect(HttpStatusCode.OK))
+            .ReadAsync<AppealsApi.Page<AppealListItem>>();
+        Assert.Equal(N(paused), api.Items.Select(i => i.Number).ToHashSet());
         // Empty fields of a submitted GET form mean "any".
         Assert.Equal(N(hotline), await ShownAsync(office, "q=&organisationId=&categoryId=&topicId=&territoryId=&channel=hotline&kind=&regime=&deadline=&sort=received"));
 
@@ -116,6 +120,7 @@ public sealed class AppealsListPagesTests(AppPool pool) : IClassFixture<AppPool>
 
         var html = await office.HtmlAsync("/office/appeals?q=" + Uri.EscapeDataString("яма у школы") + "&channel=fax&organisationId=" + app.Region.MunA);
         Assert.Contains("<span id=\"channel-error\" class=\"field-error\">", html);
+        Assert.Contains("name=\"channel\" aria-describedby=\"channel-error\" aria-invalid=\"true\"", html);
         Assert.Contains("Недопустимое значение «fax»", html);
         Assert.Contains("value=\"яма у школы\"", html);
         Assert.Contains($"<option value=\"{app.Region.MunA}\" selected=\"selected\">", html);

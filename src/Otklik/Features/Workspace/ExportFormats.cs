@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -102,13 +103,15 @@ public static class ExportCsv
 }
 
 /// <summary>
-/// An XLSX workbook with one sheet written as a stream of XML (OpenXmlWriter), so 100 000 rows need no more memory
-/// than ten: header row bold and frozen, an autofilter over the table, times as real dates.
+/// An XLSX workbook (DocumentFormat.OpenXml builds the package) with one sheet written as a stream of XML, so 100 000
+/// rows need no more memory than ten: header row bold and frozen, an autofilter over the table, times as real dates.
 /// </summary>
 public static class ExportXlsx
 {
     const uint HeaderStyle = 1, DateStyle = 2;
     public const string SheetName = "Обращения";
+
+    const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
     public static async Task<int> WriteAsync(Stream target, IReadOnlyList<ExportColumn> columns, IAsyncEnumerable<AppealRow> rows, CancellationToken ct)
     {
@@ -118,37 +121,77 @@ public static class ExportXlsx
         styles.Stylesheet = Styles();
         var sheet = workbook.AddNewPart<WorksheetPart>();
         var count = 0;
-        using (var writer = OpenXmlWriter.Create(sheet))
+        // The sheet is plain XML written straight into its part (a temporary file, so writing synchronously blocks no one):
+        // the SDK's element objects cost several times more per cell.
+        using (var stream = sheet.GetStream(FileMode.Create))
+        using (var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
         {
-            writer.WriteStartElement(new Worksheet());
-            writer.WriteElement(new SheetViews(new SheetView(
-                new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
-            { TabSelected = true, WorkbookViewId = 0 }));
-            writer.WriteElement(new Columns(columns.Select((c, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = c.Width, CustomWidth = true })));
-            writer.WriteStartElement(new SheetData());
+            xml.WriteStartDocument(true);
+            xml.WriteStartElement(null, "worksheet", Main);
+            xml.WriteStartElement(null, "sheetViews", Main);
+            xml.WriteStartElement(null, "sheetView", Main);
+            xml.WriteAttributeString(null, "tabSelected", null, "1");
+            xml.WriteAttributeString(null, "workbookViewId", null, "0");
+            xml.WriteStartElement(null, "pane", Main);
+            xml.WriteAttributeString(null, "ySplit", null, "1");
+            xml.WriteAttributeString(null, "topLeftCell", null, "A2");
+            xml.WriteAttributeString(null, "activePane", null, "bottomLeft");
+            xml.WriteAttributeString(null, "state", null, "frozen");
+            xml.WriteEndElement();
+            xml.WriteStartElement(null, "selection", Main);
+            xml.WriteAttributeString(null, "pane", null, "bottomLeft");
+            xml.WriteAttributeString(null, "activeCell", null, "A2");
+            xml.WriteAttributeString(null, "sqref", null, "A2");
+            xml.WriteEndElement();
+            xml.WriteEndElement(); // sheetView
+            xml.WriteEndElement(); // sheetViews
+            xml.WriteStartElement(null, "cols", Main);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                xml.WriteStartElement(null, "col", Main);
+                xml.WriteAttributeString(null, "min", null, (i + 1).ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString(null, "max", null, (i + 1).ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString(null, "width", null, columns[i].Width.ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString(null, "customWidth", null, "1");
+                xml.WriteEndElement();
+            }
+            xml.WriteEndElement(); // cols
+            xml.WriteStartElement(null, "sheetData", Main);
 
-            writer.WriteStartElement(new Row { RowIndex = 1 });
-            foreach (var c in columns) writer.WriteElement(Text(c.Header, HeaderStyle));
-            writer.WriteEndElement();
+            xml.WriteStartElement(null, "row", Main);
+            xml.WriteAttributeString(null, "r", null, "1");
+            foreach (var c in columns) Text(xml, c.Header, HeaderStyle);
+            xml.WriteEndElement();
 
             await foreach (var row in rows.WithCancellation(ct))
             {
-                writer.WriteStartElement(new Row { RowIndex = (uint)(count + 2) });
+                xml.WriteStartElement(null, "row", Main);
+                xml.WriteAttributeString(null, "r", null, (count + 2).ToString(CultureInfo.InvariantCulture));
                 foreach (var c in columns)
-                    writer.WriteElement(c.Value(row) switch
+                    switch (c.Value(row))
                     {
-                        null => new Cell(),
-                        DateTime at => new Cell(new CellValue(at.ToOADate())) { StyleIndex = DateStyle },
-                        var v => Text(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", 0),
-                    });
-                writer.WriteEndElement();
+                        case null:
+                            xml.WriteStartElement(null, "c", Main);
+                            xml.WriteEndElement();
+                            break;
+                        case DateTime at:
+                            xml.WriteStartElement(null, "c", Main);
+                            xml.WriteAttributeString(null, "s", null, DateStyle.ToString(CultureInfo.InvariantCulture));
+                            xml.WriteElementString(null, "v", Main, at.ToOADate().ToString("R", CultureInfo.InvariantCulture));
+                            xml.WriteEndElement();
+                            break;
+                        case var v:
+                            Text(xml, Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", 0);
+                            break;
+                    }
+                xml.WriteEndElement();
                 count++;
             }
-            writer.WriteEndElement(); // sheetData
-            var range = $"A1:{ColumnName(columns.Count)}{count + 1}";
-            writer.WriteElement(new AutoFilter { Reference = range });
-            writer.WriteEndElement(); // worksheet
+            xml.WriteEndElement(); // sheetData
+            xml.WriteStartElement(null, "autoFilter", Main);
+            xml.WriteAttributeString(null, "ref", null, $"A1:{ColumnName(columns.Count)}{count + 1}");
+            xml.WriteEndElement();
+            xml.WriteEndElement(); // worksheet
         }
         workbook.Workbook = new Workbook(
             new Sheets(new Sheet { Name = SheetName, SheetId = 1, Id = workbook.GetIdOfPart(sheet) }),
@@ -157,13 +200,20 @@ public static class ExportXlsx
         return count;
     }
 
-    static Cell Text(string value, uint style)
+    static void Text(XmlWriter xml, string value, uint style)
     {
-        var text = new Text(Clean(value));
-        if (text.Text.Length > 0 && (char.IsWhiteSpace(text.Text[0]) || char.IsWhiteSpace(text.Text[^1]))) text.Space = SpaceProcessingModeValues.Preserve;
-        var cell = new Cell(new InlineString(text)) { DataType = CellValues.InlineString };
-        if (style != 0) cell.StyleIndex = style;
-        return cell;
+        xml.WriteStartElement(null, "c", Main);
+        xml.WriteAttributeString(null, "t", null, "inlineStr");
+        if (style != 0) xml.WriteAttributeString(null, "s", null, style.ToString(CultureInfo.InvariantCulture));
+        xml.WriteStartElement(null, "is", Main);
+        xml.WriteStartElement(null, "t", Main);
+        var text = Clean(value);
+        if (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])))
+            xml.WriteAttributeString("xml", "space", null, "preserve");
+        xml.WriteString(text);
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement();
     }
 
     /// <summary>XML cannot hold control characters; text typed by applicants may carry them.</summary>
