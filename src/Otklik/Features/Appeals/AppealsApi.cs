@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
@@ -66,7 +65,7 @@ public static class AppealsApi
     public sealed record ListQuery(
         [FromQuery] string[]? Status, [FromQuery] Guid? OrganisationId, [FromQuery] Guid? CategoryId, [FromQuery] Guid? TopicId,
         [FromQuery] Guid? TerritoryId, [FromQuery] string? Channel, [FromQuery] string? Kind, [FromQuery] string? Regime,
-        [FromQuery] bool? Overdue, [FromQuery] Guid? AssigneeId, [FromQuery] string? Q, [FromQuery] string? Sort,
+        [FromQuery] string? Deadline, [FromQuery] bool? Overdue, [FromQuery] Guid? AssigneeId, [FromQuery] string? Q, [FromQuery] string? Sort,
         [FromQuery] string? Cursor, [FromQuery] int? Limit);
 
     public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
@@ -75,49 +74,11 @@ public static class AppealsApi
     {
         var limit = q.Limit ?? 25;
         if (limit is < 1 or > 200) throw new InputException("limit", "paging.limit", "Размер страницы — от 1 до 200.");
-        var byDue = q.Sort switch
-        {
-            null or "" or "received" => false,
-            "due" => true,
-            _ => throw new InputException("sort", "paging.sort", "Сортировка: received (сначала новые) или due (по сроку)."),
-        };
+        var sort = AppealKeyset.ParseSort(q.Sort);
         var now = clock.GetUtcNow().UtcDateTime;
-        var query = (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking();
-        var statuses = QueryValues.Enums<AppealStatus>("status", q.Status);
-        if (statuses.Length > 0) query = query.Where(a => statuses.Contains(a.Status));
-        if (q.OrganisationId is { } org) query = query.Where(a => a.ExecutorOrganisationId == org || a.OwnerOrganisationId == org || a.Parts.Any(p => p.OrganisationId == org));
-        if (q.CategoryId is { } cat) query = query.Where(a => a.CategoryId == cat);
-        if (q.TopicId is { } topic) query = query.Where(a => a.TopicId == topic);
-        if (q.TerritoryId is { } territory) query = query.Where(a => a.TerritoryId == territory);
-        if (QueryValues.Enum<Channel>("channel", q.Channel) is { } channel) query = query.Where(a => a.Channel == channel);
-        if (QueryValues.Enum<AppealKind>("kind", q.Kind) is { } kind) query = query.Where(a => a.Kind == kind);
-        if (QueryValues.Enum<LegalRegime>("regime", q.Regime) is { } regime) query = query.Where(a => a.Regime == regime);
-        if (q.AssigneeId is { } assignee) query = query.Where(a => a.AssigneeId == assignee);
-        if (q.Overdue is { } overdue)
-        {
-            var open = Appeal.Terminal.Append(AppealStatus.AnswerSent).ToArray();
-            query = overdue
-                ? query.Where(a => !open.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < now)
-                : query.Where(a => open.Contains(a.Status) || a.PausedAtUtc != null || a.DueAtUtc >= now);
-        }
-        if (!string.IsNullOrWhiteSpace(q.Q))
-        {
-            if (q.Q.Length > 200) throw new InputException("q", "search.too_long", "Строка поиска длиннее 200 символов.");
-            var text = q.Q.Trim().ToLowerInvariant();
-            query = query.Where(a => a.SearchText.Contains(text));
-        }
-
-        if (q.Cursor is { Length: > 0 })
-        {
-            var (ticks, number) = DecodeCursor(q.Cursor);
-            var at = new DateTime(ticks, DateTimeKind.Utc);
-            query = byDue
-                ? query.Where(a => a.DueAtUtc > at || (a.DueAtUtc == at && string.Compare(a.Number, number) > 0))
-                : query.Where(a => a.ReceivedAtUtc < at || (a.ReceivedAtUtc == at && string.Compare(a.Number, number) < 0));
-        }
-        query = byDue
-            ? query.OrderBy(a => a.DueAtUtc).ThenBy(a => a.Number)
-            : query.OrderByDescending(a => a.ReceivedAtUtc).ThenByDescending(a => a.Number);
+        var filter = AppealFilter.Parse(q.Status, q.OrganisationId, q.CategoryId, q.TopicId, q.TerritoryId, q.Channel, q.Kind, q.Regime,
+            q.Deadline, q.Overdue, q.AssigneeId, q.Q);
+        var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now), sort, q.Cursor);
 
         var rows = await query.Take(limit + 1).Select(a => new
         {
@@ -128,24 +89,8 @@ public static class AppealsApi
         var items = rows.Take(limit).Select(a => new AppealListItem(a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel,
             a.CategoryId, a.TopicId, a.TerritoryId, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, a.Excerpt, a.ReceivedAtUtc,
             a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && a.PausedAtUtc is null && now > a.DueAtUtc)).ToList();
-        var next = rows.Count > limit ? EncodeCursor(byDue ? items[^1].DueAtUtc : items[^1].ReceivedAtUtc, items[^1].Number) : null;
+        var next = rows.Count > limit ? AppealKeyset.Cursor(sort, items[^1].ReceivedAtUtc, items[^1].DueAtUtc, items[^1].Number) : null;
         return TypedResults.Ok(new Page<AppealListItem>(items, next));
-    }
-
-    static string EncodeCursor(DateTime at, string number) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks}|{number}")).Replace('+', '-').Replace('/', '_').TrimEnd('=');
-
-    static (long Ticks, string Number) DecodeCursor(string cursor)
-    {
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=')));
-            var parts = text.Split('|');
-            if (parts.Length == 2 && long.TryParse(parts[0], out var ticks) && ticks is > 0 and < 3155378975999999999) return (ticks, parts[1]);
-        }
-        catch (FormatException) { }
-        throw new InputException("cursor", "paging.cursor", "Неверный курсор страницы.");
     }
 
     // ---- Execution ----

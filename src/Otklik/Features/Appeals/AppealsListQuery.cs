@@ -1,0 +1,170 @@
+using System.Text;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Appeals;
+
+/// <summary>Where an open appeal stands against its current stage deadline. Finished appeals have no state.</summary>
+public enum DeadlineState { OnTrack, AtRisk, Overdue, Paused }
+
+public enum ListSort { Received, Due }
+
+/// <summary>
+/// The filters of the staff lists of appeals, one implementation for the API (<c>GET /api/v1/appeals</c>), the
+/// workspace page (<c>/office/appeals</c>) and its exports, so the three always select the same rows.
+/// </summary>
+public sealed record AppealFilter
+{
+    public AppealStatus[] Statuses { get; init; } = [];
+    public Guid? OrganisationId { get; init; }
+    public Guid? CategoryId { get; init; }
+    public Guid? TopicId { get; init; }
+    public Guid? TerritoryId { get; init; }
+    public Channel? Channel { get; init; }
+    public AppealKind? Kind { get; init; }
+    public LegalRegime? Regime { get; init; }
+    public DeadlineState? Deadline { get; init; }
+    /// <summary>The API's older overdue flag: true is the same as <see cref="DeadlineState.Overdue"/>, false is everything else.</summary>
+    public bool? Overdue { get; init; }
+    public Guid? AssigneeId { get; init; }
+    /// <summary>Lower-cased, trimmed text matched against <see cref="Appeal.SearchText"/>.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Reads the filter from request values; a wrong value is refused with the field it came from.</summary>
+    public static AppealFilter Parse(string[]? status, Guid? organisationId, Guid? categoryId, Guid? topicId, Guid? territoryId,
+        string? channel, string? kind, string? regime, string? deadline, bool? overdue, Guid? assigneeId, string? q)
+    {
+        string? text = null;
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            if (q.Length > 200) throw new InputException("q", "search.too_long", "Строка поиска длиннее 200 символов.");
+            text = q.Trim().ToLowerInvariant();
+        }
+        return new AppealFilter
+        {
+            Statuses = QueryValues.Enums<AppealStatus>("status", status),
+            OrganisationId = organisationId, CategoryId = categoryId, TopicId = topicId, TerritoryId = territoryId,
+            Channel = QueryValues.Enum<Channel>("channel", channel),
+            Kind = QueryValues.Enum<AppealKind>("kind", kind),
+            Regime = QueryValues.Enum<LegalRegime>("regime", regime),
+            Deadline = QueryValues.Enum<DeadlineState>("deadline", deadline),
+            Overdue = overdue, AssigneeId = assigneeId, Text = text,
+        };
+    }
+
+    /// <summary>The same filter from a query string (the workspace's GET forms use the API's parameter names).</summary>
+    public static AppealFilter FromQuery(IQueryCollection query)
+    {
+        Guid? Id(string name)
+        {
+            var value = query[name].ToString();
+            if (string.IsNullOrWhiteSpace(value)) return null;
+            return Guid.TryParse(value, out var id) ? id : throw new InputException(name, "request.invalid_parameter", $"Недопустимое значение параметра «{name}».");
+        }
+        bool? Flag(string name) => bool.TryParse(query[name].ToString(), out var b) ? b : null;
+        string? One(string name) => query[name].ToString() is { Length: > 0 } s ? s : null;
+        return Parse([.. query["status"].Where(s => !string.IsNullOrEmpty(s)).OfType<string>()], Id("organisationId"), Id("categoryId"), Id("topicId"),
+            Id("territoryId"), One("channel"), One("kind"), One("regime"), One("deadline"), Flag("overdue"), Id("assigneeId"), One("q"));
+    }
+
+    static readonly AppealStatus[] Finished = [.. Appeal.Terminal, AppealStatus.AnswerSent];
+
+    public IQueryable<Appeal> Apply(IQueryable<Appeal> query, DateTime nowUtc)
+    {
+        var statuses = Statuses;
+        if (statuses.Length > 0) query = query.Where(a => statuses.Contains(a.Status));
+        if (OrganisationId is { } org) query = query.Where(a => a.ExecutorOrganisationId == org || a.OwnerOrganisationId == org || a.Parts.Any(p => p.OrganisationId == org));
+        if (CategoryId is { } cat) query = query.Where(a => a.CategoryId == cat);
+        if (TopicId is { } topic) query = query.Where(a => a.TopicId == topic);
+        if (TerritoryId is { } territory) query = query.Where(a => a.TerritoryId == territory);
+        if (Channel is { } channel) query = query.Where(a => a.Channel == channel);
+        if (Kind is { } kind) query = query.Where(a => a.Kind == kind);
+        if (Regime is { } regime) query = query.Where(a => a.Regime == regime);
+        if (AssigneeId is { } assignee) query = query.Where(a => a.AssigneeId == assignee);
+        if (Overdue is { } overdue)
+            query = overdue
+                ? query.Where(a => !Finished.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc)
+                : query.Where(a => Finished.Contains(a.Status) || a.PausedAtUtc != null || a.DueAtUtc >= nowUtc);
+        if (Deadline is { } state) query = WithState(query, state, nowUtc);
+        if (Text is { } text) query = query.Where(a => a.SearchText.Contains(text));
+        return query;
+    }
+
+    /// <summary>The database side of <see cref="StateOf"/>; the two must agree (the list's filter and its badges).</summary>
+    static IQueryable<Appeal> WithState(IQueryable<Appeal> query, DeadlineState state, DateTime now)
+    {
+        var open = query.Where(a => !Finished.Contains(a.Status));
+        return state switch
+        {
+            DeadlineState.Paused => open.Where(a => a.PausedAtUtc != null),
+            DeadlineState.Overdue => open.Where(a => a.PausedAtUtc == null && a.DueAtUtc < now),
+            DeadlineState.AtRisk => open.Where(a => a.PausedAtUtc == null && a.DueAtUtc >= now
+                && ((a.AtRiskFromUtc != null && a.AtRiskFromUtc <= now) || a.WatchLevel == WatchLevel.AtRisk)),
+            _ => open.Where(a => a.PausedAtUtc == null && a.DueAtUtc >= now
+                && (a.AtRiskFromUtc == null || a.AtRiskFromUtc > now) && a.WatchLevel != WatchLevel.AtRisk),
+        };
+    }
+
+    /// <summary>
+    /// Overdue once the stage deadline has passed; at risk from the moment the deadline policy names (or once the watch
+    /// has flagged it); paused while the clock waits for the applicant. Null for finished appeals.
+    /// </summary>
+    public static DeadlineState? StateOf(AppealStatus status, DateTime? pausedAtUtc, DateTime dueAtUtc, DateTime? atRiskFromUtc, WatchLevel level, DateTime nowUtc)
+    {
+        if (Finished.Contains(status)) return null;
+        if (pausedAtUtc is not null) return DeadlineState.Paused;
+        if (dueAtUtc < nowUtc) return DeadlineState.Overdue;
+        if (atRiskFromUtc <= nowUtc || level == WatchLevel.AtRisk) return DeadlineState.AtRisk;
+        return DeadlineState.OnTrack;
+    }
+}
+
+/// <summary>
+/// Keyset paging of the lists: newest received first, or nearest deadline first, the number breaking ties. A page
+/// starts after the last row of the previous one, so page 100 costs what page 1 costs.
+/// </summary>
+public static class AppealKeyset
+{
+    public static ListSort ParseSort(string? sort) => sort switch
+    {
+        null or "" or "received" => ListSort.Received,
+        "due" => ListSort.Due,
+        _ => throw new InputException("sort", "paging.sort", "Сортировка: received (сначала новые) или due (по сроку)."),
+    };
+
+    /// <summary>Orders the rows and skips those up to <paramref name="cursor"/> (from <see cref="Cursor"/>).</summary>
+    public static IQueryable<Appeal> Page(IQueryable<Appeal> query, ListSort sort, string? cursor)
+    {
+        var byDue = sort == ListSort.Due;
+        if (cursor is { Length: > 0 })
+        {
+            var (ticks, number) = Decode(cursor);
+            var at = new DateTime(ticks, DateTimeKind.Utc);
+            query = byDue
+                ? query.Where(a => a.DueAtUtc > at || (a.DueAtUtc == at && string.Compare(a.Number, number) > 0))
+                : query.Where(a => a.ReceivedAtUtc < at || (a.ReceivedAtUtc == at && string.Compare(a.Number, number) < 0));
+        }
+        return byDue
+            ? query.OrderBy(a => a.DueAtUtc).ThenBy(a => a.Number)
+            : query.OrderByDescending(a => a.ReceivedAtUtc).ThenByDescending(a => a.Number);
+    }
+
+    /// <summary>The cursor that continues after a row.</summary>
+    public static string Cursor(ListSort sort, DateTime receivedAtUtc, DateTime dueAtUtc, string number)
+    {
+        var at = sort == ListSort.Due ? dueAtUtc : receivedAtUtc;
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks}|{number}")).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+    }
+
+    static (long Ticks, string Number) Decode(string cursor)
+    {
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=')));
+            var parts = text.Split('|');
+            if (parts.Length == 2 && long.TryParse(parts[0], out var ticks) && ticks is > 0 and < 3155378975999999999) return (ticks, parts[1]);
+        }
+        catch (FormatException) { }
+        throw new InputException("cursor", "paging.cursor", "Неверный курсор страницы.");
+    }
+}
