@@ -80,7 +80,7 @@
                 // With tiles the point is worth a close look; without them the outlines are the only landmarks.
                 if (marker && el.dataset.tiles) return;
                 if (marker) bounds.extend(marker.getLatLng());
-                if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+                if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
             })
             .catch(function () { /* the outlines are a help, not a must: the marker and the inputs still work */ });
     }
