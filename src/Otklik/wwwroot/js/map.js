@@ -74,7 +74,8 @@
                         color: own ? '#0b5cad' : '#4a5560', weight: own ? 3 : 2, fill: true, fillOpacity: own ? 0.08 : 0.03,
                         interactive: false, className: 'territory territory-' + t.code
                     }).addTo(map);
-                    shape.getElement && shape.getElement() && shape.getElement().setAttribute('data-territory', t.id);
+                    // Without tiles the names are the only way to tell the outlines apart.
+                    if (!el.dataset.tiles) shape.bindTooltip(t.name, { permanent: true, direction: 'center', className: 'territory-label' });
                     bounds.extend(shape.getBounds());
                 });
                 // With tiles the point is worth a close look; without them the outlines are the only landmarks.
