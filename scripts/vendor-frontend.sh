@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Vendors the front-end libraries into src/Otklik/wwwroot/lib so the app works offline and CI needs no npm.
+# Run it by hand when a version changes, then commit the files it writes.
+set -euo pipefail
+
+LEAFLET_VERSION=1.9.4
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+(cd "$work" && npm pack --silent "leaflet@$LEAFLET_VERSION" >/dev/null && tar -xzf "leaflet-$LEAFLET_VERSION.tgz")
+
+dest="$root/src/Otklik/wwwroot/lib/leaflet"
+rm -rf "$dest"
+mkdir -p "$dest/images"
+cp "$work/package/dist/leaflet.js" "$work/package/dist/leaflet.css" "$dest/"
+cp "$work/package/dist/images/"* "$dest/images/"
+cp "$work/package/LICENSE" "$dest/LICENSE"
+cat > "$dest/README.md" <<README
+Leaflet $LEAFLET_VERSION (BSD-2-Clause, see LICENSE), from npm \`leaflet@$LEAFLET_VERSION\` (dist/).
+Written by scripts/vendor-frontend.sh — do not edit by hand; change the version there and run it again.
+README
+echo "Leaflet $LEAFLET_VERSION → $dest"
