@@ -60,6 +60,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("steps", InWork, MunASees, MunAExecutes, new { note = "Выезд на место, яма сфотографирована." }),
         Act("redirect", InWork, MunASees, [.. MunAExecutes, CentreModerator], new { organisationId = r.MinHousing, reason = "Дорога областного значения." }),
         Act("extend", InWork, MunASees, [MunAController], new { days = 10, reason = "Нужна экспертиза покрытия." }),
+        // Only the head extends; the executor asks for it, and the head may also decline the request.
+        Act("extension-request", InWork, MunASees, MunAExecutes, new { days = 10, reason = "Нужна экспертиза покрытия." }),
+        Act("extension-request/decline", ExtensionRequested, MunASees, [MunAController], new { reason = "Экспертиза не требуется." }),
         // The clock stops while the executor waits for the applicant; the applicant's answer (or the executor) restarts it.
         Act("pause", InWork, MunASees, MunAExecutes, new { request = "Пришлите фото ямы с привязкой к номеру дома." }),
         Act("resume", PausedInWork, MunASees, [Applicant, .. MunAExecutes], new { note = "Фото приложено, дом 10." }),
@@ -228,6 +231,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
 
     static readonly Setup PausedInWork = new("InWork, clock paused", async app =>
         Of(await app.ActAsync(MunAExecutor, await app.AppealInAsync(InWork), "pause", new { request = "Уточните номер дома." })));
+
+    static readonly Setup ExtensionRequested = new("InWork, extension requested", async app =>
+        Of(await app.ActAsync(MunAExecutor, await app.AppealInAsync(InWork), "extension-request", new { days = 10, reason = "Нужна экспертиза." })));
 
     const string RegionalDate = "2027-08-30";
 

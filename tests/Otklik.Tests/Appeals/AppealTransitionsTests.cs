@@ -55,6 +55,8 @@ public sealed class AppealTransitionsTests
             (a, now) => a.Redirect(Build.Fns, organisationIsConnected: false, "Вопрос в компетенции ФНС.", Build.Dispatcher, now)),
         new("Extend", Working, Same, [EventKind.Extended],
             (a, now) => a.Extend(10, "Направлен запрос в Роспотребнадзор.", Build.Controller, now)),
+        new("RequestExtension", Working, Same, [EventKind.ExtensionRequested],
+            (a, now) => a.RequestExtension(10, "Ждём ответ Роспотребнадзора.", Build.Executor, now)),
         new("AddCoExecutor", Working, Same, [EventKind.CoExecutorAdded],
             (a, now) => a.AddCoExecutor(Build.Fund, "Проверить выплату субсидии.", Build.Dispatcher, now)),
         new("DraftAnswer", [Assigned, InWork, AnswerDraft], _ => AnswerDraft, [EventKind.AnswerDrafted],

@@ -139,13 +139,13 @@ public static class Build
 public sealed record AppealSnapshot(
     AppealStatus Status, int Version, int HistoryCount, string Text, DateTime DueAtUtc, DateTime ModerationDueAtUtc,
     DateTime? ClarificationDueAtUtc, DateTime? RegisteredAtUtc, Guid? ExecutorOrganisationId, Guid? AssigneeId,
-    int ExtensionCount, int ReconsiderationCount, string PartsState, string? AnswerText, FederalResult? AnswerResult,
+    int ExtensionCount, int? ExtensionRequestedDays, string? ExtensionRequestReason, int ReconsiderationCount, string PartsState, string? AnswerText, FederalResult? AnswerResult,
     DateTime? AnsweredAtUtc, int? Rating, DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
     Appeal.Classification Classification)
 {
     public static AppealSnapshot Of(Appeal a) => new(
         a.Status, a.Version, a.History.Count, a.Text, a.DueAtUtc, a.ModerationDueAtUtc, a.ClarificationDueAtUtc, a.RegisteredAtUtc,
-        a.ExecutorOrganisationId, a.AssigneeId, a.ExtensionCount, a.ReconsiderationCount,
+        a.ExecutorOrganisationId, a.AssigneeId, a.ExtensionCount, a.ExtensionRequestedDays, a.ExtensionRequestReason, a.ReconsiderationCount,
         string.Join(";", a.Parts.Select(p => $"{p.Id}:{p.Status}")), a.AnswerText, a.AnswerResult, a.AnsweredAtUtc, a.Rating,
         a.ClosedAtUtc, a.OutcomeGround, a.MergedIntoId, a.CurrentClassification);
 }

@@ -70,6 +70,9 @@ public sealed class Appeal
     /// <summary>Calendar days added by extensions.</summary>
     public int ExtensionDays { get; private set; }
     public int ExtensionCount { get; private set; }
+    /// <summary>The executor's pending request for an extension: the days asked for, and why; null when none is pending.</summary>
+    public int? ExtensionRequestedDays { get; private set; }
+    public string? ExtensionRequestReason { get; private set; }
 
     // ---- Deadlines: stored so that lists sort and filter by them; recomputed by ApplyDeadlines. ----
 
@@ -318,8 +321,45 @@ public sealed class Appeal
             throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
         ExtensionDays += days;
         ExtensionCount++;
+        // Granting answers the executor's request, whatever number of days the head chose.
+        ClearExtensionRequest();
         Record(EventKind.Extended, nowUtc, controllerId, reason.Trim(), new { from = AnswerDueDate, days });
     }
+
+    /// <summary>Only the head extends; the executor asks for it, with the days needed and why.</summary>
+    public void RequestExtension(int days, string reason, Guid executorId, DateTime nowUtc)
+    {
+        Require("execution.request_extension", "Запросить продление можно только по обращению в работе.", Working);
+        RequireText(reason, "reason");
+        if (days is < 1 or > MaxExtensionDays)
+            throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
+        if (ExtensionRequestedDays is not null)
+            throw new RuleException("extension.request_pending", "Запрос на продление уже ждёт решения руководителя.");
+        if (Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
+            throw new RuleException("extension.once", "Срок рассмотрения обращения по 59-ФЗ продлевается только один раз.");
+        if (nowUtc > (AnswerDueAtUtc ?? DueAtUtc))
+            throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
+        ExtensionRequestedDays = days;
+        ExtensionRequestReason = reason.Trim();
+        Record(EventKind.ExtensionRequested, nowUtc, executorId, reason.Trim(), new { days });
+    }
+
+    /// <summary>The head refuses the pending request; the executor may ask again.</summary>
+    public void DeclineExtension(string reason, Guid controllerId, DateTime nowUtc)
+    {
+        if (ExtensionRequestedDays is not { } days)
+            throw new RuleException("extension.no_request", "Запроса на продление нет.");
+        RequireText(reason, "reason");
+        ClearExtensionRequest();
+        Record(EventKind.ExtensionDeclined, nowUtc, controllerId, reason.Trim(), new { days });
+    }
+
+    /// <summary>Can the executor ask for an extension now (the card shows the form only then).</summary>
+    public bool MayRequestExtension(DateTime nowUtc) =>
+        Working.Contains(Status) && ExtensionRequestedDays is null && !(Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
+        && nowUtc <= (AnswerDueAtUtc ?? DueAtUtc);
+
+    void ClearExtensionRequest() => (ExtensionRequestedDays, ExtensionRequestReason) = (null, null);
 
     public AppealPart AddCoExecutor(Guid organisationId, string task, Guid actorId, DateTime nowUtc)
     {
@@ -635,6 +675,8 @@ public sealed class Appeal
     {
         var from = Status;
         Status = to;
+        // A request for more time has nothing left to extend once the appeal leaves the work.
+        if (!Working.Contains(to)) ClearExtensionRequest();
         Append(kind, nowUtc, actorId, from, note, data);
     }
 

@@ -84,6 +84,25 @@ public static class AppealActions
         return Task.CompletedTask;
     });
 
+    /// <summary>The executor asks the head for more time; the controllers of the executor organisation are told.</summary>
+    public static AppealAction RequestExtension(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    {
+        AppealsApi.CheckText("reason", reason, 2000);
+        appeal.RequestExtension(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!,
+            c.User.RequiredId, now);
+        c.Db.Outbox.Add(OutboxMessage.Create("appeal.extension_requested",
+            new { appeal.Id, appeal.Number, role = Role.Controller, organisationId = appeal.ExecutorOrganisationId, days, reason, appeal.AnswerDueDate },
+            appeal.Id, now));
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction DeclineExtension(AppealChanges c, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    {
+        AppealsApi.CheckText("reason", reason, 2000);
+        appeal.DeclineExtension(reason!, c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
     public static AppealAction AddCoExecutor(AppealChanges c, Guid? organisationId, string? task, CancellationToken ct) =>
         new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
         {

@@ -22,6 +22,7 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Property(a => a.ClarificationQuestion).HasMaxLength(2000);
         b.Property(a => a.AnswerText).HasMaxLength(20000);
         b.Property(a => a.RatingComment).HasMaxLength(2000);
+        b.Property(a => a.ExtensionRequestReason).HasMaxLength(2000);
         b.Property(a => a.Version).IsConcurrencyToken();
         b.OwnsOne(a => a.Applicant, o =>
         {

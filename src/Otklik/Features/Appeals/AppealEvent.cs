@@ -6,6 +6,7 @@ public enum EventKind
     Assigned, WorkStarted, Redirected, Extended, CoExecutorAdded, CoExecutorPartCompleted, AnswerDrafted, AnswerSubmitted,
     AnswerReturned, AnswerApproved, AnswerSent, Rated, Reopened, Closed, LeftWithoutAnswer, Returned, CorrespondenceStopped,
     AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
+    ExtensionRequested, ExtensionDeclined,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

@@ -23,6 +23,8 @@ public static class AppealsApi
         group.MapPost("/{id:guid}/resume", Resume);
         group.MapPost("/{id:guid}/redirect", Redirect);
         group.MapPost("/{id:guid}/extend", Extend);
+        group.MapPost("/{id:guid}/extension-request", RequestExtension);
+        group.MapPost("/{id:guid}/extension-request/decline", DeclineExtension);
         group.MapPost("/{id:guid}/co-executors", AddCoExecutor);
         group.MapPost("/{id:guid}/co-executors/{partId:guid}/complete", CompletePart);
         group.MapPost("/{id:guid}/answer", DraftAnswer);
@@ -130,6 +132,14 @@ public static class AppealsApi
 
     static Task<IResult> Extend(Guid id, ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, AppealActions.Extend(changes, r.Days, r.Reason, ct), ct);
+
+    public sealed record ReasonRequest(int? Version, string? Reason);
+
+    static Task<IResult> RequestExtension(Guid id, ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, AppealActions.RequestExtension(changes, r.Days, r.Reason, ct), ct);
+
+    static Task<IResult> DeclineExtension(Guid id, ReasonRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, AppealActions.DeclineExtension(changes, r.Reason, ct), ct);
 
     static Task<IResult> AddCoExecutor(Guid id, CoExecutorRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, AppealActions.AddCoExecutor(changes, r.OrganisationId, r.Task, ct), ct);

@@ -41,10 +41,13 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public bool CanCoExecute { get; private set; }
     public IReadOnlyList<AppealPart> PartsToComplete { get; private set; } = [];
     public bool CanExtend { get; private set; }
+    public bool CanRequestExtension { get; private set; }
+    /// <summary>The executor's pending request, shown to the head with who asked and when.</summary>
+    public EventView? ExtensionRequest { get; private set; }
     public bool CanReview { get; private set; }
     public bool CanEnd { get; private set; }
     public bool HasActions => CanStart || CanStep || CanAnswer || CanPause || CanResume || CanRedirect || CanCoExecute || PartsToComplete.Count > 0
-                              || CanExtend || CanReview || CanEnd;
+                              || CanExtend || CanRequestExtension || CanReview || CanEnd;
 
     // ---- The posted form: its fields come back filled in when it fails ----
     [BindProperty] public int? Version { get; set; }
@@ -61,6 +64,9 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     [BindProperty] public FederalResult? AnswerResult { get; set; }
     [BindProperty] public int? ExtendDays { get; set; }
     [BindProperty] public string? ExtendReason { get; set; }
+    [BindProperty] public int? RequestDays { get; set; }
+    [BindProperty] public string? RequestReason { get; set; }
+    [BindProperty] public string? DeclineReason { get; set; }
     [BindProperty] public ReworkReason[]? ReworkReasons { get; set; }
     [BindProperty] public string? ReworkComment { get; set; }
     [BindProperty] public Ground? LeaveGround { get; set; }
@@ -98,6 +104,10 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct).Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted");
     public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
         RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
+    public Task<IActionResult> OnPostRequestExtensionAsync(CancellationToken ct) =>
+        RunAsync("extension-request", AppealActions.RequestExtension(changes, RequestDays, RequestReason, ct), ct);
+    public Task<IActionResult> OnPostDeclineExtensionAsync(CancellationToken ct) =>
+        RunAsync("extension-decline", AppealActions.DeclineExtension(changes, DeclineReason, ct), ct);
     public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", AppealActions.ApproveAnswer(changes, ct), ct);
     public Task<IActionResult> OnPostReworkAsync(CancellationToken ct) =>
         RunAsync("rework", AppealActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
@@ -120,6 +130,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "answer" => "Черновик ответа сохранён.",
         "submitted" => "Ответ отправлен.",
         "extend" => "Срок продлён.",
+        "extension-request" => "Запрос на продление срока направлен руководителю.",
+        "extension-decline" => "В продлении срока отказано.",
         "approve" => "Ответ утверждён и направлен заявителю.",
         "rework" => "Ответ возвращён исполнителю на доработку.",
         "leave" => "Обращение оставлено без ответа.",
@@ -188,6 +200,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
                 if (await AppealActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
         PartsToComplete = parts;
         CanExtend = control && working;
+        CanRequestExtension = execute && a.MayRequestExtension(NowUtc);
+        ExtensionRequest = a.ExtensionRequestedDays is null ? null : History.LastOrDefault(e => e.Kind == EventKind.ExtensionRequested);
         CanReview = control && a.Status == AppealStatus.AnswerReview;
         CanEnd = control && working;
 
@@ -196,6 +210,9 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         {
             AnswerText = a.AnswerText;
             AnswerResult = a.AnswerResult;
+            // The head grants what was asked unless they change it.
+            ExtendDays = a.ExtensionRequestedDays;
+            ExtendReason = a.ExtensionRequestReason;
         }
         return true;
     }

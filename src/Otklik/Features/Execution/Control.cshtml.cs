@@ -9,13 +9,18 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Execution;
 
-/// <summary>The controller's queues: answers waiting for approval, or (?overdue=true) overdue and escalated appeals.</summary>
+/// <summary>
+/// The controller's queues: answers waiting for approval, (?overdue=true) overdue and escalated appeals, or (?requests=true)
+/// the executors' pending requests for an extension.
+/// </summary>
 [Authorize]
 public sealed class ControlModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
 {
     public const int MaxRows = 200;
 
     [BindProperty(SupportsGet = true)] public bool Overdue { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Requests { get; set; }
+    public Queue Queue => Requests ? Queue.ExtensionRequests : Overdue ? Queue.Overdue : Queue.Review;
     public IReadOnlyList<Appeal> Rows { get; private set; } = [];
     public int Total { get; private set; }
     public Dictionary<Guid, string> Organisations { get; private set; } = [];
@@ -26,10 +31,10 @@ public sealed class ControlModel(AppDbContext db, CurrentUser user, TimeProvider
     public async Task OnGetAsync(CancellationToken ct)
     {
         NowUtc = clock.GetUtcNow().UtcDateTime;
-        var query = await Queues.QueryAsync(Overdue ? Queue.Overdue : Queue.Review, db, user, NowUtc, ct);
+        var query = await Queues.QueryAsync(Queue, db, user, NowUtc, ct);
         Total = await query.CountAsync(ct);
         // Overdue: the most escalated first, then the oldest deadline; review: the nearest deadline first.
-        var ordered = Overdue ? query.OrderByDescending(a => a.WatchLevel).ThenBy(a => a.DueAtUtc) : query.OrderBy(a => a.DueAtUtc);
+        var ordered = Queue == Queue.Overdue ? query.OrderByDescending(a => a.WatchLevel).ThenBy(a => a.DueAtUtc) : query.OrderBy(a => a.DueAtUtc);
         Rows = await ordered.ThenBy(a => a.Number).Take(MaxRows).ToListAsync(ct);
         var orgIds = Rows.Select(a => a.ExecutorOrganisationId!.Value).Distinct().ToList();
         Organisations = await db.Organisations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);

@@ -20,6 +20,8 @@ public static class EventTitles
         EventKind.WorkStarted => "Взято в работу",
         EventKind.Redirected => "Направлено по компетенции",
         EventKind.Extended => "Срок продлён",
+        EventKind.ExtensionRequested => "Исполнитель запросил продление срока",
+        EventKind.ExtensionDeclined => "В продлении срока отказано",
         EventKind.CoExecutorAdded => "Часть передана соисполнителю",
         EventKind.CoExecutorPartCompleted => "Соисполнитель выполнил часть",
         EventKind.AnswerDrafted => "Подготовлен ответ",

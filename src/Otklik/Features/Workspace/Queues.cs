@@ -6,7 +6,7 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Workspace;
 
-public enum Queue { Moderation, Clarification, Dispatch, Mine, Review, Overdue }
+public enum Queue { Moderation, Clarification, Dispatch, Mine, Review, Overdue, ExtensionRequests }
 
 /// <summary>
 /// The staff queues: which appeals each role works on now. Built on <see cref="AppealAccess.VisibleAsync"/>, the same
@@ -22,6 +22,7 @@ public static class Queues
         Queue.Mine => "Мои обращения",
         Queue.Review => "Ответы на утверждении",
         Queue.Overdue => "Просроченные",
+        Queue.ExtensionRequests => "Запросы на продление",
         _ => q.ToString(),
     };
 
@@ -32,6 +33,7 @@ public static class Queues
         Queue.Dispatch => "/office/dispatch",
         Queue.Mine => "/office/my",
         Queue.Review => "/office/control",
+        Queue.ExtensionRequests => "/office/control?requests=true",
         _ => "/office/control?overdue=true",
     };
 
@@ -43,7 +45,7 @@ public static class Queues
         if (roles.Contains(Role.Moderator)) queues.AddRange([Queue.Moderation, Queue.Clarification]);
         if (roles.Contains(Role.Dispatcher)) queues.Add(Queue.Dispatch);
         if (roles.Contains(Role.Executor)) queues.Add(Queue.Mine);
-        if (roles.Contains(Role.Controller)) queues.AddRange([Queue.Review, Queue.Overdue]);
+        if (roles.Contains(Role.Controller)) queues.AddRange([Queue.Review, Queue.Overdue, Queue.ExtensionRequests]);
         return queues;
     }
 
@@ -73,6 +75,11 @@ public static class Queues
             {
                 var orgs = Scope(await user.ScopeAsync(ct, Role.Controller));
                 return visible.Where(a => a.Status == AppealStatus.AnswerReview && a.ExecutorOrganisationId != null && orgs.Contains(a.ExecutorOrganisationId.Value));
+            }
+            case Queue.ExtensionRequests:
+            {
+                var orgs = Scope(await user.ScopeAsync(ct, Role.Controller));
+                return visible.Where(a => a.ExtensionRequestedDays != null && a.ExecutorOrganisationId != null && orgs.Contains(a.ExecutorOrganisationId.Value));
             }
             default:
             {

@@ -201,6 +201,13 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<int>("ExtensionDays")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ExtensionRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ExtensionRequestedDays")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

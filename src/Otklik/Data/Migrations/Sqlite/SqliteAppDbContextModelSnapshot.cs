@@ -192,6 +192,13 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<int>("ExtensionDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ExtensionRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExtensionRequestedDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
