@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Directory;
+using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -125,12 +126,50 @@ public static class AppealActions
     public static Task<bool> MayCompletePartAsync(CurrentUser user, Appeal appeal, Guid partId, CancellationToken ct) =>
         user.ReachesAsync(appeal.Parts.FirstOrDefault(p => p.Id == partId)?.OrganisationId, ct, Role.Executor, Role.Dispatcher);
 
-    public static AppealAction DraftAnswer(AppealChanges c, string? text, FederalResult? result, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    /// <summary>
+    /// Writes the answer; <paramref name="attachmentIds"/> (uploaded first by the same person, still unbound) go with it
+    /// as the answer's files, all or none.
+    /// </summary>
+    public static AppealAction DraftAnswer(AppealChanges c, string? text, FederalResult? result, Guid[]? attachmentIds, CancellationToken ct) =>
+        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        {
+            AppealsApi.CheckText("text", text, 20000);
+            appeal.DraftAnswer(text!, result ?? throw new InputException("result", "field.required", "Укажите результат рассмотрения.", 422), c.User.RequiredId, now);
+            if (attachmentIds is { Length: > 0 } ids) await BindAnswerFilesAsync(c, appeal, ids, ct);
+        });
+
+    const string UnknownFiles = "Некоторые файлы не найдены или уже прикреплены к обращению.";
+
+    static async Task BindAnswerFilesAsync(AppealChanges c, Appeal appeal, Guid[] ids, CancellationToken ct)
     {
-        AppealsApi.CheckText("text", text, 20000);
-        appeal.DraftAnswer(text!, result ?? throw new InputException("result", "field.required", "Укажите результат рассмотрения.", 422), c.User.RequiredId, now);
-        return Task.CompletedTask;
-    });
+        await CheckAnswerFileCountAsync(c, appeal, ids.Length, "attachmentIds", ct);
+        var distinct = ids.Distinct().ToArray();
+        if (distinct.Length != ids.Length || c.User.Id is not { } uploader)
+            throw new InputException("attachmentIds", "attachments.unknown", UnknownFiles, StatusCodes.Status422UnprocessableEntity);
+        // Only if still unbound: a file taken by a concurrent request in the meantime rolls this change back.
+        var bound = await c.Db.Attachments.Where(a => distinct.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id).SetProperty(a => a.Purpose, AttachmentPurpose.Answer), ct);
+        if (bound != distinct.Length)
+            throw new InputException("attachmentIds", "attachments.unknown", UnknownFiles, StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The answer form's files, already checked: stored and recorded as the answer's in the same change.</summary>
+    public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<IntakeApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
+        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        {
+            if (files.Count == 0) return;
+            await CheckAnswerFileCountAsync(c, appeal, files.Count, "files", ct);
+            foreach (var file in files)
+                await IntakeApi.StoreAsync(file, c.Db, store, c.User.Id, now, appeal.Id, AttachmentPurpose.Answer, ct);
+        });
+
+    static async Task CheckAnswerFileCountAsync(AppealChanges c, Appeal appeal, int adding, string field, CancellationToken ct)
+    {
+        var already = await c.Db.Attachments.CountAsync(a => a.AppealId == appeal.Id && a.Purpose == AttachmentPurpose.Answer, ct);
+        if (already + adding > ContentSniffer.MaxPerAppeal)
+            throw new InputException(field, "attachments.too_many", $"К ответу можно приложить не больше {ContentSniffer.MaxPerAppeal} файлов.",
+                StatusCodes.Status422UnprocessableEntity);
+    }
 
     public static AppealAction SubmitAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
     {

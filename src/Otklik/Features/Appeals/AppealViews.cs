@@ -33,7 +33,7 @@ public static class AppealViews
     {
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
         var attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == id).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size)).ToListAsync(ct);
+            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
         return Of(appeal, attachments, nowUtc);
     }
 

@@ -104,7 +104,7 @@ public static class AppealsApi
     public sealed record ExtendRequest(int? Version, int? Days, string? Reason);
     public sealed record CoExecutorRequest(int? Version, Guid? OrganisationId, string? Task);
     public sealed record PartResultRequest(int? Version, string? Result);
-    public sealed record AnswerRequest(int? Version, string? Text, FederalResult? Result);
+    public sealed record AnswerRequest(int? Version, string? Text, FederalResult? Result, Guid[]? AttachmentIds = null);
     public sealed record ReturnAnswerRequest(int? Version, ReworkReason[]? Reasons, string? Comment);
     public sealed record RateRequest(int? Version, int? Score, string? Comment);
     public sealed record OutcomeRequest(int? Version, Ground? Ground, string? Comment);
@@ -148,7 +148,7 @@ public static class AppealsApi
         changes.RunAsync(id, r.Version, AppealActions.CompletePart(changes, partId, r.Result, ct), ct);
 
     static Task<IResult> DraftAnswer(Guid id, AnswerRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.DraftAnswer(changes, r.Text, r.Result, ct), ct);
+        changes.RunAsync(id, r.Version, AppealActions.DraftAnswer(changes, r.Text, r.Result, r.AttachmentIds, ct), ct);
 
     static Task<IResult> SubmitAnswer(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, AppealActions.SubmitAnswer(changes, ct), ct);

@@ -15,7 +15,7 @@ namespace Otklik.Features.Execution;
 /// courtesy; every post runs through <see cref="AppealChanges"/>, which checks visibility, duty, version and the rules.
 /// </summary>
 [Authorize]
-public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock) : PageModel
+public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
@@ -28,7 +28,9 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public string? CategoryName { get; private set; }
     public string? TopicName { get; private set; }
     public string? TerritoryName { get; private set; }
+    /// <summary>The applicant's files.</summary>
     public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
+    public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<EventView> History { get; private set; } = [];
 
     // ---- What the person may do here ----
@@ -62,6 +64,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     [BindProperty] public string? PartResult { get; set; }
     [BindProperty] public string? AnswerText { get; set; }
     [BindProperty] public FederalResult? AnswerResult { get; set; }
+    [BindProperty] public List<IFormFile> Files { get; set; } = [];
     [BindProperty] public int? ExtendDays { get; set; }
     [BindProperty] public string? ExtendReason { get; set; }
     [BindProperty] public int? RequestDays { get; set; }
@@ -97,11 +100,29 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         RunAsync("co-executor", AppealActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
     public Task<IActionResult> OnPostCompletePartAsync(CancellationToken ct) =>
         RunAsync($"part-{PartId}", AppealActions.CompletePart(changes, PartId, PartResult, ct), ct);
-    public Task<IActionResult> OnPostAnswerAsync(CancellationToken ct) =>
-        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct), ct);
+    public Task<IActionResult> OnPostAnswerAsync(CancellationToken ct) => AnswerAsync(send: false, ct);
     /// <summary>Writes the answer and sends it on (to the controller, or to the applicant) in one step.</summary>
-    public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) =>
-        RunAsync("answer", AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, ct).Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted");
+    public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) => AnswerAsync(send: true, ct);
+
+    /// <summary>The answer with its files: every file is checked before any is stored, so a bad one leaves nothing behind.</summary>
+    async Task<IActionResult> AnswerAsync(bool send, CancellationToken ct)
+    {
+        var files = new List<IntakeApi.CheckedFile>();
+        try
+        {
+            // A browser sends an empty part when no file was chosen.
+            foreach (var file in Files.Where(f => f.Length > 0 || f.FileName.Length > 0))
+                files.Add(await IntakeApi.CheckFileAsync(file, "files", ct));
+        }
+        catch (InputException e)
+        {
+            return await FailedAsync("answer", new(false, e.Status, e.Message, e.Errors), ct);
+        }
+        var action = AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(AppealActions.AttachAnswerFiles(changes, files, fileStore, ct));
+        return send
+            ? await RunAsync("answer", action.Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
+            : await RunAsync("answer", action, ct);
+    }
     public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
         RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
     public Task<IActionResult> OnPostRequestExtensionAsync(CancellationToken ct) =>
@@ -145,6 +166,11 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         var outcome = await changes.TryRunAsync(Id, Version, action, ct);
         if (outcome.Succeeded)
             return Redirect($"/office/appeals/{Id}?done={done ?? (form.StartsWith("part-", StringComparison.Ordinal) ? "part" : form)}");
+        return await FailedAsync(form, outcome, ct);
+    }
+
+    async Task<IActionResult> FailedAsync(string form, AppealChanges.Outcome outcome, CancellationToken ct)
+    {
         if (outcome.Status == StatusCodes.Status404NotFound || !await ShowAsync(ct)) return NotFoundPage();
         Posted = form;
         Failure = outcome;
@@ -173,8 +199,10 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         CategoryName = await db.Categories.Where(c => c.Id == a.CategoryId).Select(c => c.Name).SingleOrDefaultAsync(ct);
         TopicName = a.TopicId is { } t ? await db.Topics.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
         TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
-        Attachments = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
-            .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size)).ToListAsync(ct);
+        var files = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
+            .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
+        Attachments = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
+        AnswerFiles = [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)];
         History = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence)
             .Select(e => new EventView(e.Id, e.Sequence, e.Kind, e.AtUtc, e.ActorId,
                 db.Users.Where(u => u.Id == e.ActorId).Select(u => u.LastName + " " + u.FirstName).FirstOrDefault(),

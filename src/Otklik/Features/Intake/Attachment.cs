@@ -2,6 +2,9 @@ namespace Otklik.Features.Intake;
 
 public enum AttachmentKind { Photo, Document }
 
+/// <summary>Whose file it is: the applicant's, sent with the appeal, or the executor's, sent with the answer.</summary>
+public enum AttachmentPurpose { Appeal, Answer }
+
 /// <summary>A file uploaded first, then bound to an appeal when the appeal is submitted (or to an answer).</summary>
 public sealed class Attachment
 {
@@ -11,6 +14,7 @@ public sealed class Attachment
     /// <summary>The type found in the file's own bytes, not the one the client claimed.</summary>
     public string ContentType { get; set; } = "";
     public AttachmentKind Kind { get; set; }
+    public AttachmentPurpose Purpose { get; set; } = AttachmentPurpose.Appeal;
     public long Size { get; set; }
     public string Sha256 { get; set; } = "";
     public string StorageKey { get; set; } = "";

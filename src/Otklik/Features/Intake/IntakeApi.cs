@@ -240,40 +240,59 @@ public static class IntakeApi
 
     // ---- Attachments ----
 
-    public sealed record AttachmentView(Guid Id, string FileName, string ContentType, AttachmentKind Kind, long Size);
+    public sealed record AttachmentView(Guid Id, string FileName, string ContentType, AttachmentKind Kind, long Size, AttachmentPurpose Purpose);
 
     static async Task<IResult> Upload(IFormFile? file, AppDbContext db, CurrentUser user, IFileStore files, TimeProvider clock, CancellationToken ct)
     {
+        var checkedFile = await CheckFileAsync(file, "file", ct);
+        var a = await StoreAsync(checkedFile, db, files, user.Id, clock.GetUtcNow().UtcDateTime, null, AttachmentPurpose.Appeal, ct);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/attachments/{a.Id}", new AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose));
+    }
+
+    /// <summary>A file read and recognised by its own bytes, not yet stored.</summary>
+    public sealed record CheckedFile(string FileName, byte[] Bytes, string ContentType, AttachmentKind Kind);
+
+    /// <summary>
+    /// The checks every uploaded file passes (the upload endpoint, the answer form): a name, a type recognised by
+    /// <see cref="ContentSniffer"/> and the size limit of that type. Refuses with <see cref="InputException"/> on <paramref name="field"/>.
+    /// </summary>
+    public static async Task<CheckedFile> CheckFileAsync(IFormFile? file, string field, CancellationToken ct)
+    {
         if (file is null || file.Length == 0)
-            throw new InputException("file", "attachment.missing", "Выберите файл.");
+            throw new InputException(field, "attachment.missing", "Выберите файл.");
         var name = Path.GetFileName(file.FileName);
         if (name.Length is 0 or > 255 || SubmitRules.ContainsMarkup(name))
-            throw new InputException("file", "attachment.name", "Недопустимое имя файла.");
+            throw new InputException(field, "attachment.name", "Недопустимое имя файла.");
 
         await using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         var bytes = buffer.ToArray();
         var detected = ContentSniffer.Detect(bytes.AsSpan(0, Math.Min(bytes.Length, 64)), name)
-            ?? throw new InputException("file", "attachment.type",
-                "Допустимы фотографии (JPEG, PNG, WebP, HEIC) и документы (PDF, DOCX, XLSX, ODT); содержимое файла не соответствует ни одному из них.",
+            ?? throw new InputException(field, "attachment.type",
+                $"Файл «{name}»: допустимы фотографии (JPEG, PNG, WebP, HEIC) и документы (PDF, DOCX, XLSX, ODT); содержимое файла не соответствует ни одному из них.",
                 StatusCodes.Status415UnsupportedMediaType);
         var limit = detected.Kind == AttachmentKind.Photo ? ContentSniffer.MaxPhotoBytes : ContentSniffer.MaxDocumentBytes;
         if (bytes.Length > limit)
-            throw new InputException("file", "attachment.too_large", $"Файл больше {limit / 1024 / 1024} МБ.", StatusCodes.Status413PayloadTooLarge);
+            throw new InputException(field, "attachment.too_large", $"Файл «{name}» больше {limit / 1024 / 1024} МБ.", StatusCodes.Status413PayloadTooLarge);
+        return new(name, bytes, detected.ContentType, detected.Kind);
+    }
 
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+    /// <summary>Stores a checked file and records it (unsaved: the caller saves it with the rest of its change).</summary>
+    public static async Task<Attachment> StoreAsync(CheckedFile file, AppDbContext db, IFileStore files, Guid? uploaderId, DateTime nowUtc,
+        Guid? appealId, AttachmentPurpose purpose, CancellationToken ct)
+    {
         var id = Guid.CreateVersion7();
         var storageKey = id.ToString("N");
-        buffer.Position = 0;
-        await files.SaveAsync(storageKey, buffer, ct);
+        await using (var content = new MemoryStream(file.Bytes, writable: false)) await files.SaveAsync(storageKey, content, ct);
         var attachment = new Attachment
         {
-            Id = id, FileName = name, ContentType = detected.ContentType, Kind = detected.Kind, Size = bytes.Length, Sha256 = sha,
-            StorageKey = storageKey, UploadedById = user.Id, UploadedAtUtc = clock.GetUtcNow().UtcDateTime,
+            Id = id, AppealId = appealId, FileName = file.FileName, ContentType = file.ContentType, Kind = file.Kind, Purpose = purpose,
+            Size = file.Bytes.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(file.Bytes)),
+            StorageKey = storageKey, UploadedById = uploaderId, UploadedAtUtc = nowUtc,
         };
         db.Attachments.Add(attachment);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/attachments/{id}", new AttachmentView(id, name, detected.ContentType, detected.Kind, bytes.Length));
+        return attachment;
     }
 
     static async Task<IResult> Download(Guid id, AppDbContext db, CurrentUser user, IFileStore files, CancellationToken ct)

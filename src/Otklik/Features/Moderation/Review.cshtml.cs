@@ -213,7 +213,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Appeal = appeal;
 
         Attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == Id).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size)).ToListAsync(ct);
+            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
         var events = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence).ToListAsync(ct);
         var actorIds = events.Where(e => e.ActorId != null).Select(e => e.ActorId!.Value).Distinct().ToList();
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
