@@ -15,6 +15,9 @@ namespace Otklik.Features.Execution;
 /// courtesy; every post runs through <see cref="AppealChanges"/>, which checks visibility, duty, version and the rules.
 /// </summary>
 [Authorize]
+// The answer form carries up to ten files of up to 20 MB; the server's default for other requests is 1 MB.
+[RequestSizeLimit(10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = 10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
 public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
