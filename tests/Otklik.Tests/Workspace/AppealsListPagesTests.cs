@@ -74,9 +74,9 @@ public sealed class AppealsListPagesTests(AppPool pool) : IClassFixture<AppPool>
             {
                 var html = await office.HtmlAsync($"/office/appeals?deadline={state}");
                 var rows = Office.Rows(html);
-                var expected = stored.Where(a => AppealFilter.StateOf(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, now) == state).Select(a => a.Number);
+                var expected = stored.Where(a => DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, now) == state).Select(a => a.Number);
                 Assert.Equal(expected.ToHashSet(), rows.Select(x => x.Number).ToHashSet());
-                var badge = Features.Workspace.ListText.Of(state);
+                var badge = DeadlineStates.Title(state);
                 Assert.All(rows, row => Assert.Contains(badge, row.Html));
                 Assert.All(rows, row => Assert.Equal(state switch { DeadlineState.AtRisk => "at-risk", DeadlineState.Overdue => "overdue", _ => "" }, row.Css));
                 seen.AddRange(rows.Select(x => x.Number));
@@ -264,13 +264,13 @@ public sealed class AppealsListPagesTests(AppPool pool) : IClassFixture<AppPool>
         for (var i = 0; i < expected.Count; i += 97)
         {
             var a = expected[i];
-            var state = AppealFilter.StateOf(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, now);
+            var state = DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, now);
             string[] want =
             [
                 a.Number, Local(a.ReceivedAtUtc), Labels.Of(a.Type), Labels.Of(a.Kind), Labels.Of(a.Regime), a.Channel == Channel.Hotline ? "Горячая линия" : "Портал",
                 "Городское благоустройство", "Ямы на дорогах", "Город Б", a.Address!, a.ExecutorOrganisationId == r.MunB ? "Город Б" : "",
                 a.AssigneeId is { } p ? people[p] : "", Labels.Of(a.Status), state is null ? "" : Local(a.DueAtUtc),
-                state is { } s ? Features.Workspace.ListText.Of(s) : "",
+                state is null ? "" : DeadlineStates.Title(state),
             ];
             Assert.Equal(want, csv[i + 1]);
             Assert.Equal(want, xlsx.Rows[i]);

@@ -202,6 +202,65 @@ public static class Labels
         _ => k.ToString(),
     };
 
+    public static string Of(Channel c) => c switch
+    {
+        Channel.Portal => "Портал",
+        Channel.Mobile => "Мобильное приложение",
+        Channel.Hotline => "Горячая линия",
+        Channel.Meeting => "Личный приём",
+        Channel.Email => "Электронная почта",
+        Channel.Telegram => "Телеграм",
+        Channel.SocialNetwork => "Социальные сети",
+        Channel.FederalPlatform => "Платформа обратной связи",
+        Channel.Open311 => "Open311",
+        Channel.InvestPortal => "Инвестиционный портал",
+        Channel.GovernorMail => "Письмо губернатору",
+        Channel.Paper => "Письмо на бумаге",
+        Channel.RedmineImport => "Импорт из Redmine",
+        _ => c.ToString(),
+    };
+
+    /// <summary>The names of history events on a timeline.</summary>
+    public static string Of(EventKind kind) => kind switch
+    {
+        EventKind.Received => "Обращение поступило",
+        EventKind.ClarificationRequested => "Запрошено уточнение",
+        EventKind.ClarificationGiven => "Заявитель дал уточнение",
+        EventKind.Rejected => "Отклонено",
+        EventKind.Reclassified => "Исправлена классификация",
+        EventKind.Routed => "Выбрана организация-исполнитель",
+        EventKind.Registered => "Зарегистрировано",
+        EventKind.Merged => "Объединено с другим обращением",
+        EventKind.DuplicateMerged => "Присоединён дубликат",
+        EventKind.Assigned => "Назначен исполнитель",
+        EventKind.WorkStarted => "Взято в работу",
+        EventKind.Redirected => "Направлено по компетенции",
+        EventKind.Extended => "Срок продлён",
+        EventKind.ExtensionRequested => "Исполнитель запросил продление срока",
+        EventKind.ExtensionDeclined => "В продлении срока отказано",
+        EventKind.CoExecutorAdded => "Часть передана соисполнителю",
+        EventKind.CoExecutorPartCompleted => "Соисполнитель выполнил часть",
+        EventKind.AnswerDrafted => "Подготовлен ответ",
+        EventKind.AnswerSubmitted => "Ответ отправлен на утверждение",
+        EventKind.AnswerReturned => "Ответ возвращён на доработку",
+        EventKind.AnswerApproved => "Ответ утверждён",
+        EventKind.AnswerSent => "Ответ направлен заявителю",
+        EventKind.Rated => "Заявитель оценил ответ",
+        EventKind.Reopened => "Повторное рассмотрение",
+        EventKind.Closed => "Закрыто",
+        EventKind.LeftWithoutAnswer => "Оставлено без ответа",
+        EventKind.Returned => "Возвращено заявителю",
+        EventKind.CorrespondenceStopped => "Переписка прекращена",
+        EventKind.AttachmentAdded => "Добавлен файл",
+        EventKind.StepRecorded => "Записан шаг",
+        EventKind.ClockPaused => "Срок приостановлен: запрос заявителю",
+        EventKind.ClockResumed => "Срок возобновлён",
+        EventKind.DeadlineAtRisk => "Срок истекает",
+        EventKind.DeadlineMissed => "Срок нарушен",
+        EventKind.Escalated => "Эскалация",
+        _ => kind.ToString(),
+    };
+
     public static string Of(AppealType t) => t switch
     {
         AppealType.Problem => "Проблема",

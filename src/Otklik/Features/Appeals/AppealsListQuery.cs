@@ -3,8 +3,6 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
 
-/// <summary>Where an open appeal stands against its current stage deadline. Finished appeals have no state.</summary>
-public enum DeadlineState { OnTrack, AtRisk, Overdue, Paused }
 
 public enum ListSort { Received, Due }
 
@@ -66,7 +64,7 @@ public sealed record AppealFilter
             Id("territoryId"), One("channel"), One("kind"), One("regime"), One("deadline"), Flag("overdue"), Id("assigneeId"), One("q"));
     }
 
-    static readonly AppealStatus[] Finished = [.. Appeal.Terminal, AppealStatus.AnswerSent];
+    static readonly AppealStatus[] Finished = DeadlineStates.Finished;
 
     public IQueryable<Appeal> Apply(IQueryable<Appeal> query, DateTime nowUtc)
     {
@@ -89,7 +87,7 @@ public sealed record AppealFilter
         return query;
     }
 
-    /// <summary>The database side of <see cref="StateOf"/>; the two must agree (the list's filter and its badges).</summary>
+    /// <summary>The database side of <see cref="DeadlineStates.Of(AppealStatus, DateTime?, DateTime, DateTime?, WatchLevel, DateTime)"/>; the two must agree (the list's filter and its badges).</summary>
     static IQueryable<Appeal> WithState(IQueryable<Appeal> query, DeadlineState state, DateTime now)
     {
         var open = query.Where(a => !Finished.Contains(a.Status));
@@ -102,19 +100,6 @@ public sealed record AppealFilter
             _ => open.Where(a => a.PausedAtUtc == null && a.DueAtUtc >= now
                 && (a.AtRiskFromUtc == null || a.AtRiskFromUtc > now) && a.WatchLevel != WatchLevel.AtRisk),
         };
-    }
-
-    /// <summary>
-    /// Overdue once the stage deadline has passed; at risk from the moment the deadline policy names (or once the watch
-    /// has flagged it); paused while the clock waits for the applicant. Null for finished appeals.
-    /// </summary>
-    public static DeadlineState? StateOf(AppealStatus status, DateTime? pausedAtUtc, DateTime dueAtUtc, DateTime? atRiskFromUtc, WatchLevel level, DateTime nowUtc)
-    {
-        if (Finished.Contains(status)) return null;
-        if (pausedAtUtc is not null) return DeadlineState.Paused;
-        if (dueAtUtc < nowUtc) return DeadlineState.Overdue;
-        if (atRiskFromUtc <= nowUtc || level == WatchLevel.AtRisk) return DeadlineState.AtRisk;
-        return DeadlineState.OnTrack;
     }
 }
 

@@ -80,42 +80,6 @@ public static class ModerationScreens
 
     public static string Local(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The row class of a queue: overdue in red, at risk in amber.</summary>
-    public static string DeadlineClass(DateTime dueAtUtc, DateTime? atRiskFromUtc, DateTime nowUtc) =>
-        nowUtc > dueAtUtc ? "overdue" : atRiskFromUtc is { } risk && nowUtc >= risk ? "at-risk" : "";
-
-    public static string DeadlineTitle(string cssClass) => cssClass switch
-    {
-        "overdue" => "Просрочено",
-        "at-risk" => "Срок на исходе",
-        _ => "В срок",
-    };
-
-    public static string ChannelTitle(Channel c) => c switch
-    {
-        Channel.Portal => "Портал", Channel.Mobile => "Мобильное приложение", Channel.Hotline => "Горячая линия", Channel.Meeting => "Личный приём",
-        Channel.Email => "Электронная почта", Channel.Telegram => "Telegram", Channel.SocialNetwork => "Соцсети", Channel.FederalPlatform => "ПОС",
-        Channel.Open311 => "Open311", Channel.InvestPortal => "Инвестпортал", Channel.GovernorMail => "Письмо губернатору", Channel.Paper => "Бумажное письмо",
-        Channel.RedmineImport => "Импорт", _ => c.ToString(),
-    };
-
-    public static string EventTitle(EventKind k) => k switch
-    {
-        EventKind.Received => "Поступило",
-        EventKind.ClarificationRequested => "Запрошено уточнение",
-        EventKind.ClarificationGiven => "Заявитель дал уточнение",
-        EventKind.Rejected => "Отклонено",
-        EventKind.Reclassified => "Исправлена классификация",
-        EventKind.Routed => "Выбран исполнитель",
-        EventKind.Registered => "Зарегистрировано",
-        EventKind.Merged => "Объединено с другим обращением",
-        EventKind.DuplicateMerged => "Присоединён дубликат",
-        EventKind.DeadlineAtRisk => "Срок на исходе",
-        EventKind.DeadlineMissed => "Срок нарушен",
-        EventKind.Escalated => "Эскалация",
-        _ => k.ToString(),
-    };
 }
 
 /// <summary>Coordinates as people type them: a dot or a comma before the fraction.</summary>

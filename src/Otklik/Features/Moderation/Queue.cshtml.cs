@@ -16,7 +16,7 @@ public sealed class QueueModel(AppDbContext db, CurrentUser user, TimeProvider c
 {
     public const int PageSize = 50;
 
-    public sealed record Row(Guid Id, string Number, Channel Channel, DateTime ReceivedAtUtc, DateTime DueAtUtc, DateTime? AtRiskFromUtc,
+    public sealed record Row(Guid Id, string Number, Channel Channel, DateTime ReceivedAtUtc, DateTime DueAtUtc, DeadlineState? Deadline,
         Guid CategoryId, Guid? TopicId, string? Address, string Excerpt, string Applicant, string? ClarificationQuestion);
 
     [BindProperty(SupportsGet = true)] public bool Clarification { get; set; }
@@ -53,12 +53,13 @@ public sealed class QueueModel(AppDbContext db, CurrentUser user, TimeProvider c
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Select(a => new
             {
-                a.Id, a.Number, a.Channel, a.ReceivedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.CategoryId, a.TopicId, a.Address,
+                a.Id, a.Number, a.Channel, a.ReceivedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.Status, a.PausedAtUtc, a.WatchLevel, a.CategoryId, a.TopicId, a.Address,
                 Text = a.Text.Substring(0, 300), a.Applicant.Kind, a.Applicant.LastName, a.Applicant.FirstName, a.Applicant.OrganisationName,
                 a.ClarificationQuestion,
             })
             .ToListAsync(ct);
-        Rows = [.. rows.Select(a => new Row(a.Id, a.Number, a.Channel, a.ReceivedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.CategoryId, a.TopicId, a.Address,
+        Rows = [.. rows.Select(a => new Row(a.Id, a.Number, a.Channel, a.ReceivedAtUtc, a.DueAtUtc,
+            DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, NowUtc), a.CategoryId, a.TopicId, a.Address,
             ModerationScreens.Excerpt(a.Text, 160),
             a.Kind switch
             {

@@ -82,7 +82,7 @@ public static class AppealsListRows
         var result = page.Select(a => new AppealRow(a.Id, a.Number, a.ReceivedAtUtc, a.Type, a.Kind, a.Regime, a.Channel,
             directory.Name(a.CategoryId), directory.Name(a.TopicId), directory.Name(a.TerritoryId), a.Address,
             directory.OrganisationName(a.ExecutorOrganisationId), a.AssigneeId is { } p ? people.GetValueOrDefault(p) : null,
-            a.Status, a.DueAtUtc, AppealFilter.StateOf(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, nowUtc))).ToList();
+            a.Status, a.DueAtUtc, DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, nowUtc))).ToList();
         var next = rows.Count > limit ? AppealKeyset.Cursor(sort, page[^1].ReceivedAtUtc, page[^1].DueAtUtc, page[^1].Number) : null;
         return (result, next);
     }
@@ -92,42 +92,6 @@ public static class AppealsListRows
 public static class ListText
 {
     public static string Value<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
-
-    public static string Of(Channel c) => c switch
-    {
-        Channel.Portal => "Портал",
-        Channel.Mobile => "Мобильное приложение",
-        Channel.Hotline => "Горячая линия",
-        Channel.Meeting => "Личный приём",
-        Channel.Email => "Электронная почта",
-        Channel.Telegram => "Телеграм",
-        Channel.SocialNetwork => "Социальные сети",
-        Channel.FederalPlatform => "Платформа обратной связи",
-        Channel.Open311 => "Open311",
-        Channel.InvestPortal => "Инвестиционный портал",
-        Channel.GovernorMail => "Письмо губернатору",
-        Channel.Paper => "Письмо на бумаге",
-        Channel.RedmineImport => "Импорт из Redmine",
-        _ => c.ToString(),
-    };
-
-    public static string Of(DeadlineState s) => s switch
-    {
-        DeadlineState.OnTrack => "В срок",
-        DeadlineState.AtRisk => "Срок на исходе",
-        DeadlineState.Overdue => "Просрочено",
-        DeadlineState.Paused => "Срок приостановлен",
-        _ => s.ToString(),
-    };
-
-    /// <summary>The CSS class of a row and of its badge.</summary>
-    public static string Css(DeadlineState? s) => s switch
-    {
-        DeadlineState.AtRisk => "at-risk",
-        DeadlineState.Overdue => "overdue",
-        DeadlineState.OnTrack => "ok",
-        _ => "",
-    };
 
     public static string Time(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture);

@@ -32,7 +32,7 @@ public sealed record ExportColumn(string Header, double Width, Func<AppealRow, o
             new("Тип", 14, r => Labels.Of(r.Type)),
             new("Вид", 22, r => Labels.Of(r.Kind)),
             new("Правовой режим", 22, r => Labels.Of(r.Regime)),
-            new("Канал", 20, r => ListText.Of(r.Channel)),
+            new("Канал", 20, r => Labels.Of(r.Channel)),
             new("Категория", 28, r => r.Category),
             new("Тема", 32, r => r.Topic),
             new("Территория", 20, r => r.Territory),
@@ -41,7 +41,7 @@ public sealed record ExportColumn(string Header, double Width, Func<AppealRow, o
             new("Ответственный", 26, r => r.Assignee),
             new("Статус", 24, r => Labels.Of(r.Status)),
             new($"Срок ({utc})", 18, r => r.Deadline is null ? null : Local(r.DueAtUtc)),
-            new("Состояние срока", 18, r => r.Deadline is { } s ? ListText.Of(s) : null),
+            new("Состояние срока", 18, r => r.Deadline is null ? null : DeadlineStates.Title(r.Deadline)),
         ];
     }
 
