@@ -58,7 +58,9 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
         o.Events.OnRedirectToLogin = c =>
         {
             if (IsApi(c.Request)) c.Response.StatusCode = 401;
-            else c.Response.Redirect(c.RedirectUri);
+            else if (c.Request.Path.StartsWithSegments("/office")) c.Response.Redirect(c.RedirectUri);
+            // The portal has its own sign-in page for applicants.
+            else c.Response.Redirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(c.Request.Path + c.Request.QueryString));
             return Task.CompletedTask;
         };
         o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
@@ -103,7 +105,6 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
-app.MapGet("/", () => Results.Redirect("/api-docs")).ExcludeFromDescription();
 
 var api = app.MapGroup("/api/v1");
 api.MapAuthApi();

@@ -123,8 +123,8 @@ public sealed class AuthAndHealthTests(AppPool pool) : IClassFixture<AppPool>
             Assert.Contains("javascript", script.Content.Headers.ContentType?.MediaType);
         }
 
-        using var noRedirects = CookieClient(app);
-        var home = await noRedirects.GetAsync("/").Expect(HttpStatusCode.Redirect);
-        Assert.Equal("/api-docs", home.Headers.Location?.OriginalString);
+        // The site's root is the public portal.
+        var home = await anonymous.GetAsync("/").Expect(HttpStatusCode.OK);
+        Assert.Contains("Подать обращение", await home.Content.ReadAsStringAsync());
     }
 }
