@@ -28,6 +28,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Deadlines.CalendarYear> CalendarYears => Set<Features.Deadlines.CalendarYear>();
     public DbSet<Features.Deadlines.CalendarDay> CalendarDays => Set<Features.Deadlines.CalendarDay>();
     public DbSet<Features.Deadlines.DeadlineRule> DeadlineRules => Set<Features.Deadlines.DeadlineRule>();
+    public DbSet<Features.Routing.RoutingRule> RoutingRules => Set<Features.Routing.RoutingRule>();
+    public DbSet<Features.Routing.RoutingRuleSet> RoutingRuleSets => Set<Features.Routing.RoutingRuleSet>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract bool IsPostgres { get; }

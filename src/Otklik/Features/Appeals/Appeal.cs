@@ -46,6 +46,14 @@ public sealed class Appeal
     public Guid OwnerOrganisationId { get; private set; }
     public Guid? ExecutorOrganisationId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>A complaint's respondent: the body whose actions it complains about; the complaint is never sent there (59-ФЗ ст. 8 ч. 6).</summary>
+    public Guid? RespondentOrganisationId { get; private set; }
+    /// <summary>How the work is shared: one organisation (null), several, or with a municipality (see <see cref="Parts"/>).</summary>
+    public Routing.RouteKind? RouteKind { get; private set; }
+    /// <summary>Tags set by auto-rules, "|tag|other|", so that a list filters them with a plain LIKE.</summary>
+    public string? Tags { get; private set; }
+    /// <summary>An auto-rule's answer deadline policy; it takes precedence over the deadline rules.</summary>
+    public string? AnswerPolicyOverride { get; private set; }
 
     public AppealStatus Status { get; private set; }
     public AppealPriority Priority { get; private set; }
@@ -125,7 +133,7 @@ public sealed class Appeal
         ApplicantInfo Applicant, Guid? ApplicantUserId, Guid? RegisteredById,
         Guid CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address, double? Latitude, double? Longitude,
         string Text, bool IsPublic, bool PublicationConsent, Guid OwnerOrganisationId,
-        string? IdempotencyKey, string? RequestHash, AppealPriority Priority = AppealPriority.Normal);
+        string? IdempotencyKey, string? RequestHash, AppealPriority Priority = AppealPriority.Normal, Guid? RespondentOrganisationId = null);
 
     /// <summary>A new appeal: received now, waiting for moderation. Its number comes from the yearly counter.</summary>
     public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc, DeadlineClock clock)
@@ -140,7 +148,7 @@ public sealed class Appeal
             Applicant = d.Applicant, ApplicantUserId = d.ApplicantUserId, RegisteredById = d.RegisteredById,
             CategoryId = d.CategoryId, TopicId = d.TopicId, TerritoryId = d.TerritoryId, Address = d.Address,
             Latitude = d.Latitude, Longitude = d.Longitude, Text = d.Text, IsPublic = d.IsPublic,
-            PublicationConsent = d.PublicationConsent, OwnerOrganisationId = d.OwnerOrganisationId,
+            PublicationConsent = d.PublicationConsent, OwnerOrganisationId = d.OwnerOrganisationId, RespondentOrganisationId = d.RespondentOrganisationId,
             IdempotencyKey = d.IdempotencyKey, RequestHash = d.RequestHash,
             Status = AppealStatus.Moderation, Priority = d.Priority, ReceivedAtUtc = nowUtc, ModerationStartedAtUtc = nowUtc,
             Version = 0,
@@ -217,16 +225,53 @@ public sealed class Appeal
     }
 
     /// <summary>Sets or changes the executor organisation before work starts (auto-routing or the moderator).</summary>
-    public void Route(Guid organisationId, string? why, Guid? actorId, DateTime nowUtc)
+    public void Route(Guid organisationId, string? why, Guid? actorId, DateTime nowUtc, Routing.RuleRef? rule = null)
     {
         Require("routing.route", "Исполнителя можно сменить только до назначения специалиста.", AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered);
+        RefuseRespondent(organisationId);
         if (ExecutorOrganisationId == organisationId) return;
         var from = ExecutorOrganisationId;
         ExecutorOrganisationId = organisationId;
-        Record(EventKind.Routed, nowUtc, actorId, why, new { from, to = organisationId });
+        Record(EventKind.Routed, nowUtc, actorId, why, new { from, to = organisationId, rule });
     }
 
-    public void Register(Guid moderatorId, DateTime nowUtc)
+    public const string RespondentRefusal = "Жалобу нельзя направить органу, на действия которого она подана (59-ФЗ ст. 8 ч. 6).";
+
+    /// <summary>rules-ru.md item 3: a complaint never goes to the body whose decision or action it complains about.</summary>
+    void RefuseRespondent(Guid organisationId)
+    {
+        if (RespondentOrganisationId == organisationId) throw new RuleException("routing.respondent", RespondentRefusal);
+    }
+
+    /// <summary>The routing refused a route (to the complaint's respondent, say): recorded so that the moderator sees why.</summary>
+    public void RecordRefusedRoute(Guid organisationId, string reason, Routing.RuleRef? rule, DateTime nowUtc) =>
+        Record(EventKind.RouteRefused, nowUtc, null, rule is null ? reason : $"{reason} Правило «{rule.Name}» (версия {rule.Version}).",
+            new { organisation = organisationId, rule });
+
+    /// <summary>
+    /// What an auto-rule decided: kind, priority, the answer deadline policy, a tag, and (<paramref name="routing"/>, in words)
+    /// where it sent the appeal. Recorded with the rule (id, name, version) even when nothing changed, unless <paramref name="onlyChanges"/>.
+    /// </summary>
+    public void ApplyRule(Routing.RuleRef rule, AppealKind? kind, AppealPriority? priority, string? answerPolicy, string? tag, string? routing,
+        DateTime nowUtc, bool onlyChanges = false)
+    {
+        Require("routing.rule", "Автоправила применяются только до начала работы.", AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered);
+        var changes = new List<string>();
+        if (kind is { } k && k != Kind) { Kind = k; changes.Add($"вид — {Labels.Of(k)}"); }
+        if (priority is { } p && p != Priority) { Priority = p; changes.Add(p == AppealPriority.High ? "высокая важность" : "обычная важность"); }
+        if (answerPolicy is not null && answerPolicy != AnswerPolicyOverride) { AnswerPolicyOverride = answerPolicy; changes.Add($"срок ответа {answerPolicy}"); }
+        if (!string.IsNullOrWhiteSpace(tag) && !HasTag(tag)) { Tags = (Tags ?? "|") + tag.Trim() + "|"; changes.Add($"метка «{tag.Trim()}»"); }
+        if (changes.Count == 0 && onlyChanges) return;
+        if (routing is not null) changes.Add(routing);
+        var what = changes.Count == 0 ? "условия выполнены" : string.Join("; ", changes);
+        Record(EventKind.RuleApplied, nowUtc, null, $"Автоправило «{rule.Name}» (версия {rule.Version}): {what}.", new { rule, kind, priority, answerPolicy, tag });
+    }
+
+    public bool HasTag(string tag) => Tags?.Contains($"|{tag.Trim()}|", StringComparison.Ordinal) == true;
+
+    public IEnumerable<string> TagList => (Tags ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries);
+
+    public void Register(Guid? moderatorId, DateTime nowUtc)
     {
         Require("moderation.register", "Зарегистрировать можно только обращение на модерации.", AppealStatus.Moderation);
         if (ExecutorOrganisationId is null)
@@ -287,6 +332,7 @@ public sealed class Appeal
         RequireText(reason, "reason");
         if (organisationId == ExecutorOrganisationId)
             throw new RuleException("execution.redirect_same", "Обращение уже находится в этой организации.");
+        RefuseRespondent(organisationId);
         var from = ExecutorOrganisationId;
         ExecutorOrganisationId = organisationId;
         AssigneeId = null;
@@ -367,6 +413,7 @@ public sealed class Appeal
         RequireText(task, "task");
         if (organisationId == ExecutorOrganisationId)
             throw new RuleException("execution.co_executor_self", "Соисполнитель должен отличаться от основного исполнителя.");
+        RefuseRespondent(organisationId);
         if (Parts.Any(p => p.OrganisationId == organisationId && p.Status == PartStatus.Open))
             throw new RuleException("execution.co_executor_twice", "Этой организации уже передана часть обращения.");
         var part = AppealPart.Create(Id, organisationId, task.Trim(), nowUtc, DueAtUtc);
@@ -375,7 +422,7 @@ public sealed class Appeal
         return part;
     }
 
-    public void CompletePart(Guid partId, string result, Guid actorId, DateTime nowUtc)
+    public void CompletePart(Guid partId, string result, Guid actorId, DateTime nowUtc, Func<Guid, DeadlineClock>? clockOf = null)
     {
         var part = Parts.SingleOrDefault(p => p.Id == partId)
             ?? throw new RuleException("execution.part_missing", "У обращения нет такой части.");
@@ -384,6 +431,69 @@ public sealed class Appeal
         RequireText(result, "result");
         part.Complete(result.Trim(), nowUtc);
         Record(EventKind.CoExecutorPartCompleted, nowUtc, actorId, result.Trim(), new { part = partId, organisation = part.OrganisationId });
+        // A route in sequence: when a stage's parts are all done, the next stage's parts open with their own deadlines.
+        if (!Parts.Any(p => p.Status == PartStatus.Open) && Parts.Where(p => p.Status == PartStatus.Waiting).Select(p => (int?)p.Stage).Min() is { } next)
+        {
+            if (clockOf is null) throw new InvalidOperationException("The next stage's deadlines need the organisations' clocks.");
+            foreach (var waiting in Parts.Where(p => p.Status == PartStatus.Waiting && p.Stage == next))
+            {
+                var policy = waiting.Policy ?? AnswerPolicyFor(clockOf(waiting.OrganisationId)).ToString();
+                waiting.Open(nowUtc, clockOf(waiting.OrganisationId).Compute(DeadlinePolicy.Parse(policy), nowUtc).EndUtc, policy);
+                Record(EventKind.PartOpened, nowUtc, null, waiting.Task, new { part = waiting.Id, organisation = waiting.OrganisationId, dueAtUtc = waiting.DueAtUtc });
+            }
+        }
+    }
+
+    /// <summary>One part of a route of several organisations (or with a municipality), as the routing planned it.</summary>
+    public sealed record PlannedPart(Guid OrganisationId, string Task, int Stage, string? Policy);
+
+    /// <summary>
+    /// Opens the route chosen at registration: a part for each co-executor, each with its own deadline counted in its own
+    /// organisation's time zone and working hours. Parts of the first stage open now; later stages wait for the earlier
+    /// ones (<see cref="CompletePart"/>). The lead (the executor organisation) composes the one answer from the parts.
+    /// </summary>
+    public void OpenRoute(Routing.RouteKind kind, IReadOnlyList<PlannedPart> parts, string why, Routing.RuleRef? rule, Func<Guid, DeadlineClock> clockOf,
+        DateTime nowUtc)
+    {
+        Require("routing.open_route", "Маршрут открывается при регистрации обращения.", AppealStatus.Registered);
+        if (parts.Count == 0) throw new RuleException("routing.no_parts", "Для маршрута нужна хотя бы одна часть соисполнителя.");
+        foreach (var p in parts) RefuseRespondent(p.OrganisationId);
+        RouteKind = kind;
+        var first = parts.Min(p => p.Stage);
+        var created = new List<object>();
+        foreach (var p in parts)
+        {
+            var part = AppealPart.Create(Id, p.OrganisationId, p.Task, nowUtc, null);
+            part.Plan(p.Stage, p.Policy);
+            if (p.Stage == first)
+            {
+                var policy = p.Policy ?? AnswerPolicyFor(clockOf(p.OrganisationId)).ToString();
+                part.Open(nowUtc, clockOf(p.OrganisationId).Compute(DeadlinePolicy.Parse(policy), nowUtc).EndUtc, policy);
+            }
+            Parts.Add(part);
+            created.Add(new { part = part.Id, organisation = p.OrganisationId, stage = p.Stage, status = part.Status, dueAtUtc = part.DueAtUtc });
+        }
+        Record(EventKind.RouteOpened, nowUtc, null, why, new { kind, rule, parts = created });
+    }
+
+    /// <summary>
+    /// The parts whose deadline has passed go to the controller of their own organisation, once each; the sweep calls it
+    /// under the appeal's lock, so two sweeps at once send each notice once.
+    /// </summary>
+    public IReadOnlyList<WatchNotice> EscalateOverdueParts(DateTime nowUtc)
+    {
+        if (IsTerminal || Status == AppealStatus.AnswerSent) return [];
+        var notices = new List<WatchNotice>();
+        foreach (var part in Parts.Where(p => p.Status == PartStatus.Open && p.EscalatedAtUtc is null && p.DueAtUtc is { } due && due < nowUtc))
+        {
+            part.Escalate(nowUtc);
+            var notice = new WatchNotice(WatchLevel.EscalatedToController, Directory.Role.Controller, part.OrganisationId, null,
+                $"Просрочена часть обращения {Number}: эскалация контролёру соисполнителя");
+            notices.Add(notice);
+            Record(EventKind.PartOverdue, nowUtc, null, notice.Title,
+                new { part = part.Id, organisation = part.OrganisationId, dueAtUtc = part.DueAtUtc, notice.Role });
+        }
+        return notices;
     }
 
     // ---- Answer ----
@@ -419,7 +529,7 @@ public sealed class Appeal
 
     void RequirePartsDone()
     {
-        if (Parts.Any(p => p.Status == PartStatus.Open))
+        if (Parts.Any(p => p.Status != PartStatus.Done))
             throw new RuleException("answer.parts_open", "Не все соисполнители прислали свои части ответа.");
     }
 
@@ -577,7 +687,7 @@ public sealed class Appeal
         Due? answer = null;
         if (AnswerClockStartedAtUtc is { } started)
         {
-            var policy = Policy(DeadlineStage.Answer, "calendar-days:30");
+            var policy = AnswerPolicyFor(clock);
             // A pause moves the start by the wall-clock time it lasted; a working-hours count instead adds the working
             // time that passed during the pause (a pause over a night costs no working hours).
             var counted = policy is WorkingHoursPolicy workingHours
@@ -613,6 +723,11 @@ public sealed class Appeal
         }
         NextWatchAtUtc = watched ? NextWatch(clock) : null;
     }
+
+    /// <summary>The answer's policy in <paramref name="clock"/>: an auto-rule's override, else the deadline rules, else 30 days.</summary>
+    public DeadlinePolicy AnswerPolicyFor(DeadlineClock clock) =>
+        AnswerPolicyOverride is { } own ? DeadlinePolicy.Parse(own)
+        : clock.PolicyFor(DeadlineStage.Answer, Regime, Kind, TopicId, Priority == AppealPriority.High) ?? DeadlinePolicy.Parse("calendar-days:30");
 
     /// <summary>The watch's step: what the current stage deadline calls for now. Each level is reached once.</summary>
     public IReadOnlyList<WatchNotice> Watch(DeadlineClock clock, DateTime nowUtc)

@@ -116,11 +116,14 @@ public static class AppealActions
 
     /// <summary>The staff of the co-executor organisation complete its part.</summary>
     public static AppealAction CompletePart(AppealChanges c, Guid partId, string? result, CancellationToken ct) =>
-        new(async appeal => await MayCompletePartAsync(c.User, appeal, partId, ct), (appeal, now) =>
+        new(async appeal => await MayCompletePartAsync(c.User, appeal, partId, ct), async (appeal, now) =>
         {
             AppealsApi.CheckText("result", result, 20000);
-            appeal.CompletePart(partId, result!, c.User.RequiredId, now);
-            return Task.CompletedTask;
+            // A route in sequence opens the next stage's parts, each counted in its own organisation's clock.
+            var clocks = new Dictionary<Guid, Deadlines.DeadlineClock>();
+            foreach (var org in appeal.Parts.Where(p => p.Status == PartStatus.Waiting).Select(p => p.OrganisationId).Distinct())
+                clocks[org] = await c.ClockOfAsync(org, ct);
+            appeal.CompletePart(partId, result!, c.User.RequiredId, now, id => clocks[id]);
         });
 
     public static Task<bool> MayCompletePartAsync(CurrentUser user, Appeal appeal, Guid partId, CancellationToken ct) =>

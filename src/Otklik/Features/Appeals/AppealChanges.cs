@@ -8,10 +8,11 @@ namespace Otklik.Features.Appeals;
 /// The one path every change of an appeal takes, in one transaction: lock and load, check that the caller sees it
 /// (else 404) and holds the duty (else 403), check the version the caller saw (else 409), apply the entity's method, save.
 /// </summary>
-public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks)
+public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks, Routing.AutoRouting routing)
 {
     public AppDbContext Db => db;
     public CurrentUser User => user;
+    public Routing.AutoRouting Routing => routing;
     public DateTime NowUtc => clock.GetUtcNow().UtcDateTime;
 
     readonly List<(string Type, Func<Appeal, object> Payload)> _notices = [];
@@ -23,6 +24,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// <summary>The deadline clock of the organisation that holds the appeal now.</summary>
     public Task<Deadlines.DeadlineClock> ClockForAsync(Appeal appeal, CancellationToken ct) =>
         clocks.ForAsync(db, appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct);
+
+    /// <summary>The deadline clock of any organisation (a co-executor's part counts in its own time zone and hours).</summary>
+    public Task<Deadlines.DeadlineClock> ClockOfAsync(Guid organisationId, CancellationToken ct) => clocks.ForAsync(db, organisationId, ct);
 
     public void NotifyWithDeadlines(string type, Func<Appeal, object> payload) => _notices.Add((type, payload));
 

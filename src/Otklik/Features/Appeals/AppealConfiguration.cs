@@ -51,6 +51,10 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Ignore(a => a.IsTerminal);
         b.Ignore(a => a.FederalResult);
         b.Ignore(a => a.CurrentClassification);
+        b.Ignore(a => a.TagList);
+        b.Property(a => a.Tags).HasMaxLength(500);
+        b.Property(a => a.AnswerPolicyOverride).HasMaxLength(50);
+        b.HasOne<Directory.Organisation>().WithMany().HasForeignKey(a => a.RespondentOrganisationId).OnDelete(DeleteBehavior.Restrict);
 
         // The staff lists: by status and organisation, newest first or by deadline.
         b.HasIndex(a => new { a.Status, a.ReceivedAtUtc, a.Id });
@@ -88,6 +92,9 @@ sealed class AppealPartConfiguration : IEntityTypeConfiguration<AppealPart>
         b.Property(p => p.Task).HasMaxLength(4000);
         b.Property(p => p.Result).HasMaxLength(20000);
         b.HasIndex(p => new { p.OrganisationId, p.Status });
+        b.Property(p => p.Policy).HasMaxLength(50);
+        // The part sweep reads only open parts whose deadline has passed.
+        b.HasIndex(p => new { p.Status, p.DueAtUtc });
     }
 }
 

@@ -7,6 +7,7 @@ public enum EventKind
     AnswerReturned, AnswerApproved, AnswerSent, Rated, Reopened, Closed, LeftWithoutAnswer, Returned, CorrespondenceStopped,
     AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
     ExtensionRequested, ExtensionDeclined,
+    RuleApplied, RouteRefused, RouteOpened, PartOpened, PartOverdue,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>
@@ -37,7 +38,8 @@ public sealed class AppealEvent
     };
 }
 
-public enum PartStatus { Open, Done }
+/// <summary>Waiting: a part of a route in sequence whose turn has not come yet (no deadline until it opens).</summary>
+public enum PartStatus { Open, Done, Waiting }
 
 /// <summary>The part of an appeal sent to a co-executor organisation.</summary>
 public sealed class AppealPart
@@ -53,12 +55,31 @@ public sealed class AppealPart
     public DateTime CreatedAtUtc { get; private set; }
     public DateTime? DueAtUtc { get; private set; }
     public DateTime? CompletedAtUtc { get; private set; }
+    /// <summary>The order of a route in sequence: the parts of a stage open when every part of the earlier stages is done.</summary>
+    public int Stage { get; private set; }
+    public DateTime? OpenedAtUtc { get; private set; }
+    /// <summary>The deadline policy of the part, counted in its own organisation's time zone and working hours.</summary>
+    public string? Policy { get; private set; }
+    /// <summary>When the overdue part went to its organisation's controller; null until then.</summary>
+    public DateTime? EscalatedAtUtc { get; private set; }
 
     internal static AppealPart Create(Guid appealId, Guid organisationId, string task, DateTime nowUtc, DateTime? dueAtUtc) => new()
     {
         Id = Guid.CreateVersion7(), AppealId = appealId, OrganisationId = organisationId, Task = task,
-        Status = PartStatus.Open, CreatedAtUtc = nowUtc, DueAtUtc = dueAtUtc,
+        Status = PartStatus.Open, CreatedAtUtc = nowUtc, DueAtUtc = dueAtUtc, OpenedAtUtc = nowUtc,
     };
+
+    internal void Plan(int stage, string? policy)
+    {
+        (Stage, Policy, Status, DueAtUtc, OpenedAtUtc) = (stage, policy, PartStatus.Waiting, null, null);
+    }
+
+    internal void Open(DateTime nowUtc, DateTime dueAtUtc, string policy)
+    {
+        (Status, OpenedAtUtc, DueAtUtc, Policy) = (PartStatus.Open, nowUtc, dueAtUtc, policy);
+    }
+
+    internal void Escalate(DateTime nowUtc) => EscalatedAtUtc = nowUtc;
 
     internal void Complete(string result, DateTime nowUtc)
     {

@@ -258,7 +258,36 @@ public static class Labels
         EventKind.DeadlineAtRisk => "Срок истекает",
         EventKind.DeadlineMissed => "Срок нарушен",
         EventKind.Escalated => "Эскалация",
+        EventKind.RuleApplied => "Сработало автоправило",
+        EventKind.RouteRefused => "Маршрут отклонён",
+        EventKind.RouteOpened => "Открыт маршрут с соисполнителями",
+        EventKind.PartOpened => "Открыта часть следующего этапа",
+        EventKind.PartOverdue => "Часть соисполнителя просрочена: эскалация контролёру",
         _ => kind.ToString(),
+    };
+
+    public static string Of(PartStatus s) => s switch
+    {
+        PartStatus.Open => "в работе",
+        PartStatus.Done => "выполнена",
+        PartStatus.Waiting => "ждёт своей очереди",
+        _ => s.ToString(),
+    };
+
+    public static string Of(Routing.RouteKind k) => k switch
+    {
+        Routing.RouteKind.Single => "Одна организация",
+        Routing.RouteKind.Several => "Несколько организаций",
+        Routing.RouteKind.WithMunicipality => "С участием муниципалитета",
+        _ => k.ToString(),
+    };
+
+    public static string Of(ApplicantKind k) => k switch
+    {
+        ApplicantKind.Person => "Гражданин",
+        ApplicantKind.Organisation => "Бизнес (организация)",
+        ApplicantKind.Anonymous => "Аноним",
+        _ => k.ToString(),
     };
 
     public static string Of(AppealType t) => t switch

@@ -16,9 +16,11 @@ public sealed record AppealView(
     DateTime? AtRiskFromUtc, WatchLevel WatchLevel, DateTime? PausedAtUtc,
     string? AnswerText, FederalResult? AnswerResult, DateTime? AnsweredAtUtc, int? Rating, string? RatingComment,
     DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
-    IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments);
+    IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments,
+    Guid? RespondentOrganisationId = null, Routing.RouteKind? RouteKind = null, IReadOnlyList<string>? Tags = null, string? AnswerPolicyOverride = null);
 
-public sealed record PartView(Guid Id, Guid OrganisationId, string Task, PartStatus Status, string? Result, DateTime? DueAtUtc, DateTime? CompletedAtUtc);
+public sealed record PartView(Guid Id, Guid OrganisationId, string Task, PartStatus Status, string? Result, DateTime? DueAtUtc, DateTime? CompletedAtUtc,
+    int Stage = 0, DateTime? OpenedAtUtc = null, string? Policy = null, DateTime? EscalatedAtUtc = null);
 
 public sealed record EventView(Guid Id, int Sequence, EventKind Kind, DateTime AtUtc, Guid? ActorId, string? ActorName, AppealStatus? FromStatus,
     AppealStatus ToStatus, string? Note, string? Data);
@@ -46,6 +48,7 @@ public static class AppealViews
         a.DueAtUtc, a.IsOverdue(nowUtc), a.ExtensionCount, a.ExtensionRequestedDays, a.ExtensionRequestReason, a.ReconsiderationCount,
         a.Priority, a.AnswerDueAtUtc, a.AnswerDueDate, a.AnswerControlDate, a.AnswerPolicy, a.AtRiskFromUtc, a.WatchLevel, a.PausedAtUtc,
         a.AnswerText, a.AnswerResult, a.AnsweredAtUtc, a.Rating, a.RatingComment, a.ClosedAtUtc, a.OutcomeGround, a.MergedIntoId,
-        [.. a.Parts.OrderBy(p => p.CreatedAtUtc).Select(p => new PartView(p.Id, p.OrganisationId, p.Task, p.Status, p.Result, p.DueAtUtc, p.CompletedAtUtc))],
-        attachments);
+        [.. a.Parts.OrderBy(p => p.Stage).ThenBy(p => p.CreatedAtUtc).Select(p => new PartView(p.Id, p.OrganisationId, p.Task, p.Status, p.Result,
+            p.DueAtUtc, p.CompletedAtUtc, p.Stage, p.OpenedAtUtc, p.Policy, p.EscalatedAtUtc))],
+        attachments, a.RespondentOrganisationId, a.RouteKind, [.. a.TagList], a.AnswerPolicyOverride);
 }

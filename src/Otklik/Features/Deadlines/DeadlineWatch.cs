@@ -28,6 +28,8 @@ public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider cloc
                 var result = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<DeadlineClocks>(),
                     clock.GetUtcNow().UtcDateTime, stop);
                 if (result.Notices > 0) log.LogInformation("Deadline watch: {Appeals} appeals, {Notices} notices", result.Appeals, result.Notices);
+                var parts = await Routing.PartWatch.RunOnceAsync(services.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
+                if (parts > 0) log.LogInformation("Deadline watch: {Parts} overdue parts escalated", parts);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -32,14 +32,14 @@ public static class IntakeApi
         AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Channel? Channel, string? ChannelMessageId,
         ApplicantInfo? Applicant, Guid? CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address,
         double? Latitude, double? Longitude, string? Text, bool IsPublic, bool PublicationConsent, Guid[]? AttachmentIds,
-        AppealPriority? Priority = null);
+        AppealPriority? Priority = null, Guid? RespondentOrganisationId = null);
 
     static readonly Channel[] OpenChannels = [Channel.Portal, Channel.Mobile, Channel.InvestPortal];
 
     static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, CancellationToken ct)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct)
     {
-        var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, ct);
+        var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, routing, ct);
         var view = await AppealViews.LoadAsync(db, submitted.AppealId, clock.GetUtcNow().UtcDateTime, ct);
         return submitted.IsNew ? TypedResults.Created($"/api/v1/appeals/{view.Id}", view) : TypedResults.Ok(view);
     }
@@ -49,11 +49,11 @@ public static class IntakeApi
 
     /// <summary>
     /// The one way an appeal comes in, for the API and the operator's page alike: validation, the year's number, the
-    /// idempotency key (a repeated request gets the appeal it already made) and the channel's message id.
-    /// Refuses with <see cref="InputException"/> (field errors) or <see cref="RuleException"/>.
+    /// idempotency key (a repeated request gets the appeal it already made), the channel's message id, and the auto-rules
+    /// (moderation, or straight to registration with its executor and route). Refuses with <see cref="InputException"/> (field errors) or <see cref="RuleException"/>.
     /// </summary>
     public static async Task<Submitted> SubmitAsync(SubmitRequest request, string? idempotencyKey, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, CancellationToken ct)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct)
     {
         var key = idempotencyKey ?? "";
         if (key.Length > 100 || key.Any(char.IsControl))
@@ -71,6 +71,7 @@ public static class IntakeApi
         // Everything that can be read is read before the counter's lock is taken: the lock serialises submissions.
         var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
         var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;
+        var plan = await routing.PlanAsync(await routing.FactsAsync(draft, now, ct), null, null, atIntake: true, ct);
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -80,8 +81,16 @@ public static class IntakeApi
             if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } twin) return new(twin, false);
             if (await SameChannelMessageAsync(db, draft, ct) is { } same) return new(same, false);
             var appeal = Appeal.Submit(draftWithKey, year, sequence, now, deadlines);
+            Routing.AutoRouting.Apply(plan, appeal, user.Id, now);
             db.Appeals.Add(appeal);
             db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+            if (plan.Decision.Matched)
+            {
+                appeal.ApplyDeadlines(appeal.ExecutorOrganisationId is { } executor && appeal.Status == AppealStatus.Registered ? plan.Clocks[executor] : deadlines, now);
+                if (appeal.Status == AppealStatus.Registered)
+                    db.Outbox.Add(OutboxMessage.Create("appeal.registered", new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc,
+                        appeal.AnswerDueDate, appeal.AnswerDueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
+            }
             await db.SaveChangesAsync(ct);
             // Bound after the appeal row exists (the foreign key), and only if still unbound: a file taken by a concurrent
             // submission in the meantime rolls this one back.
@@ -181,6 +190,13 @@ public static class IntakeApi
         if (kind is null) e.Add("kind", "field.required", "Укажите вид обращения или выберите тему.");
         if (regime is null) e.Add("regime", "field.required", "Укажите правовой режим или выберите тему.");
         if (regime is { } rg) SubmitRules.CheckApplicant(e, r.Applicant, rg);
+        if (r.RespondentOrganisationId is { } respondent)
+        {
+            if (!await db.Organisations.AnyAsync(o => o.Id == respondent, ct))
+                e.Add("respondentOrganisationId", "directory.unknown_organisation", "Такой организации нет в справочнике.");
+            else if (kind is not AppealKind.Complaint)
+                e.Add("respondentOrganisationId", "appeal.respondent_not_complaint", "Орган, на действия которого подана жалоба, указывается только для жалобы.");
+        }
 
         if (regime is LegalRegime.Obrashchenie59 or LegalRegime.PlatformMessage && OpenChannels.Contains(channel) && !user.IsAuthenticated)
             e.Add("applicant", "intake.identification_required",
@@ -214,7 +230,7 @@ public static class IntakeApi
         return new Appeal.Draft(r.Type!.Value, kind!.Value, regime!.Value, channel, r.ChannelMessageId?.Trim(), applicant,
             isOperatorEntry ? null : user.Id, isOperatorEntry ? user.Id : null,
             r.CategoryId!.Value, r.TopicId, territoryId, r.Address?.Trim(), r.Latitude, r.Longitude, r.Text!.Trim(),
-            r.IsPublic, r.PublicationConsent, owner, null, null, r.Priority ?? AppealPriority.Normal);
+            r.IsPublic, r.PublicationConsent, owner, null, null, r.Priority ?? AppealPriority.Normal, r.RespondentOrganisationId);
     }
 
     static void Trim(ApplicantInfo a)

@@ -16,7 +16,8 @@ namespace Otklik.Features.Intake;
 /// (<see cref="IntakeApi.SubmitAsync"/>): the same checks, numbering and idempotency key, so a double click makes one appeal.
 /// </summary>
 [Authorize]
-public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks) : PageModel
+public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
+    Routing.AutoRouting routing) : PageModel
 {
     public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting];
 
@@ -118,7 +119,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
                 lat, lon, Text, false, false, null);
             try
             {
-                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, ct);
+                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, ct);
                 return Redirect($"/office/register/{submitted.AppealId}");
             }
             catch (InputException e)

@@ -34,20 +34,24 @@ public static class ModerationApi
     public sealed record MergeRequest(int? Version, Guid? TargetAppealId);
     public sealed record RouteProposal(Guid? OrganisationId, string? OrganisationName, string? Why);
 
-    static async Task<IResult> ProposedRoute(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct)
+    static async Task<IResult> ProposedRoute(Guid id, AppDbContext db, CurrentUser user, AutoRouting routing, CancellationToken ct)
     {
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return AppealChanges.NotFound();
         if (!await user.HoldsAsync(Duty.Moderate, appeal, ct)) return AppealChanges.Forbidden();
-        return TypedResults.Ok(await ProposeAsync(db, appeal, ct));
+        return TypedResults.Ok(await ProposeAsync(db, routing, appeal, ct));
     }
 
-    /// <summary>The executor the first routing would choose for the appeal as it is classified now.</summary>
-    public static async Task<RouteProposal> ProposeAsync(AppDbContext db, Appeal appeal, CancellationToken ct)
+    /// <summary>
+    /// The executor the routing would choose for the appeal as it is classified now: an auto-rule's, else the topic's
+    /// route. A route refused (a complaint's respondent) is not proposed; the reason is.
+    /// </summary>
+    public static async Task<RouteProposal> ProposeAsync(AppDbContext db, AutoRouting routing, Appeal appeal, CancellationToken ct)
     {
-        var choice = await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct);
-        var name = choice is null ? null : await db.Organisations.Where(o => o.Id == choice.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-        return new RouteProposal(choice?.OrganisationId, name, choice?.Why);
+        var plan = await routing.PlanAsync(await routing.FactsAsync(appeal, ct), null, null, atIntake: false, ct);
+        var name = plan.Executor is { } id ? await db.Organisations.Where(o => o.Id == id).Select(o => o.Name).SingleAsync(ct) : null;
+        var why = plan.ExecutorWhy ?? plan.Refusals.FirstOrDefault()?.Reason;
+        return new RouteProposal(plan.Executor, name, why);
     }
 
     static Task<IResult> AskClarification(Guid id, QuestionRequest r, AppealChanges changes, CancellationToken ct) =>
@@ -132,9 +136,13 @@ public static class ModerationApi
                 r.Address ?? c.Address, r.Latitude ?? c.Latitude, r.Longitude ?? c.Longitude, r.IsPublic ?? c.IsPublic), changes.User.RequiredId, now);
         };
 
-    /// <summary>Accepts the appeal: the executor is the moderator's choice, or else the automatic first route.</summary>
+    /// <summary>
+    /// Accepts the appeal: the executor is the moderator's choice, or the one already routed, or else the auto-rules' and
+    /// then the topic's route; the rules' route of several organisations (or with a municipality) opens its parts.
+    /// </summary>
     public static Func<Appeal, DateTime, Task> Registering(AppealChanges changes, Guid? organisationId, CancellationToken ct) => async (appeal, now) =>
     {
+        AutoRouting.Plan? plan = null;
         // Only an appeal that can be registered is routed; any other is refused by Register's own rule and reason.
         if (appeal.Status == AppealStatus.Moderation)
         {
@@ -142,13 +150,12 @@ public static class ModerationApi
             {
                 var org = await AppealsApi.FindOrganisationAsync(changes.Db, organisationId, ct);
                 if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
-                appeal.Route(org.Id, "Выбор модератора", changes.User.RequiredId, now);
             }
-            else if (appeal.ExecutorOrganisationId is null
-                     && await FirstRouting.ChooseAsync(changes.Db, appeal.TopicId, appeal.TerritoryId, ct) is { } choice)
-                appeal.Route(choice.OrganisationId, choice.Why, null, now);
+            plan = await changes.Routing.PlanAsync(await changes.Routing.FactsAsync(appeal, ct), appeal.ExecutorOrganisationId, organisationId, atIntake: false, ct);
+            AutoRouting.Apply(plan, appeal, changes.User.RequiredId, now);
         }
         appeal.Register(changes.User.RequiredId, now);
+        if (plan is not null) AutoRouting.OpenRoute(plan, appeal, now);
         changes.NotifyWithDeadlines("appeal.registered",
             a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
     };

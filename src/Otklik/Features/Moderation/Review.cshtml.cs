@@ -97,9 +97,9 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], async (appeal, now) =>
         {
             // The proposal kept as it was is the automatic route, recorded with its own reason; anything else is the moderator's choice.
-            var proposal = appeal.ExecutorOrganisationId is null ? await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct) : null;
+            var proposal = appeal.ExecutorOrganisationId is null ? await ModerationApi.ProposeAsync(db, changes.Routing, appeal, ct) : null;
             var organisation = chosen is not null && chosen == proposal?.OrganisationId ? null : chosen;
-            if (chosen is null && appeal.ExecutorOrganisationId is null && proposal is null)
+            if (chosen is null && appeal.ExecutorOrganisationId is null && proposal?.OrganisationId is null)
                 throw new InputException("organisationId", "field.required", "Выберите организацию-исполнителя.", 422);
             await ModerationApi.Registering(changes, organisation, ct)(appeal, now);
         }, ct);
@@ -226,7 +226,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Categories = await ModerationScreens.CategoriesAsync(db, ct);
         Topics = await ModerationScreens.TopicsAsync(db, ct);
         TerritoryName = appeal.TerritoryId is { } tid ? await db.Territories.Where(t => t.Id == tid).Select(t => t.Name).SingleOrDefaultAsync(ct) : null;
-        Proposal = await ModerationApi.ProposeAsync(db, appeal, ct);
+        Proposal = await ModerationApi.ProposeAsync(db, changes.Routing, appeal, ct);
         Duplicates = await ModerationScreens.DuplicatesAsync((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, NowUtc, ct);
         Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
         return null;

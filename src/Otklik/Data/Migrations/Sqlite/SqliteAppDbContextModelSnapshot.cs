@@ -135,6 +135,10 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AnswerPolicyOverride")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AnswerResult")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -286,6 +290,13 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RespondentOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RouteKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SearchText")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -296,6 +307,10 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("TerritoryId")
@@ -342,6 +357,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("RespondentOrganisationId");
 
                     b.HasIndex("TerritoryId");
 
@@ -429,12 +446,25 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DueAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EscalatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Result")
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -451,6 +481,8 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("AppealId");
 
                     b.HasIndex("OrganisationId", "Status");
+
+                    b.HasIndex("Status", "DueAtUtc");
 
                     b.ToTable("AppealParts");
                 });
@@ -955,6 +987,73 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Routing.RoutingRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Continue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("RoutingRules");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Routing.RoutingRuleSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RoutingRuleSets");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("Otklik.Infrastructure.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1041,6 +1140,11 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasForeignKey("OwnerOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Otklik.Features.Directory.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("RespondentOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Otklik.Features.Directory.Territory", null)
                         .WithMany()
