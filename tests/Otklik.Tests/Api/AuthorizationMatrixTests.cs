@@ -156,6 +156,18 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("PUT", "/topics/{id:guid}", "", Topic(r), _ => NewTopic(r), 200, RegionAdmin),
         Admin("PUT", "/topics/{id:guid}/routes", "МО Б's territory to МО Б", Topic(r),
             _ => new[] { new { territoryId = r.TerritoryB, organisationId = r.MunB } }, 200, RegionAdmin),
+
+        // ---- Auto-rules: an administrator at the region root only. The rules made here match no appeal (a word no text has). ----
+        new Line("GET", $"{Api}/routing/rules", "", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None, NoBody),
+        new Line("GET", $"{Api}/routing/rules/{{id:guid}}", "", Expect.SignedIn(403).With(200, RegionAdmin), RoutingRule, NoBody),
+        Admin("POST", "/routing/rules", "a rule matching nothing", Setup.None, _ => HarmlessRule(r), 201, RegionAdmin),
+        Admin("PUT", "/routing/rules/{id:guid}", "renamed", RoutingRule, t => HarmlessRule(r, t.Version, "Переименованное правило"), 200, RegionAdmin),
+        new Line("DELETE", $"{Api}/routing/rules/{{id:guid}}", "", Expect.SignedIn(403).With(204, RegionAdmin), RoutingRule, NoBody),
+        Admin("POST", "/routing/rules/reorder", "one rule moved to the top", RoutingRule, t => new { ids = new[] { t.Id } }, 200, RegionAdmin),
+        Admin("POST", "/routing/rules/{id:guid}/enable", "", RoutingRule, t => new { version = t.Version }, 200, RegionAdmin),
+        Admin("POST", "/routing/rules/{id:guid}/disable", "", RoutingRule, t => new { version = t.Version }, 200, RegionAdmin),
+        Admin("POST", "/routing/rules/try", "over the last 30 days", Setup.None,
+            _ => new { conditions = new { categoryIds = new[] { r.CityCategory } }, actions = new { executorOrganisationId = r.MunB } }, 200, RegionAdmin),
     ];
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -250,6 +262,17 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         var rule = await CreateAsync(app, "/deadline-rules", new { stage = "answer", topicId = topic.Id, policy = "working-days:3" });
         return rule with { OtherId = topic.Id };
     });
+
+    static readonly Setup RoutingRule = new("a switched-off auto-rule", async app =>
+        await CreateAsync(app, "/routing/rules", HarmlessRule(app.Region)) with { Version = 1 });
+
+    /// <summary>Switched off, and even when switched on it matches no appeal: the shared app's routing stays as it was.</summary>
+    static object HarmlessRule(TestRegion r, int? version = null, string name = "Правило матрицы доступа") => new
+    {
+        version, name, enabled = false,
+        conditions = new { words = new[] { "матрицадоступаникогда" } },
+        actions = new { executorOrganisationId = r.MunB, tag = "матрица" },
+    };
 
     static Setup PartAtMinInvest(TestRegion r) => new("InWork, part at Мининвест", async app =>
     {

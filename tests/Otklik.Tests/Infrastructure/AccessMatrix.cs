@@ -144,6 +144,7 @@ public static class AccessMatrix
         ["territories"] = Rows(await db.Territories.OrderBy(t => t.Id).Select(t => new { t.Id, t.Version, t.OrganisationId }).ToListAsync()),
         ["categories"] = Rows(await db.Categories.OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).ToListAsync()),
         ["topics"] = Rows(await db.Topics.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name, t.IsActive, t.CategoryId }).ToListAsync()),
+        ["routing rules"] = Rows(await db.RoutingRules.OrderBy(r => r.Id).Select(r => new { r.Id, r.Version, r.Position, r.Enabled }).ToListAsync()),
         ["topic routes"] = Rows(await db.TopicRoutes.OrderBy(r => r.Id).Select(r => new { r.TopicId, r.TerritoryId, r.OrganisationId }).ToListAsync()),
     });
 

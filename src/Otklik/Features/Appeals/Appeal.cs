@@ -426,6 +426,8 @@ public sealed class Appeal
     {
         var part = Parts.SingleOrDefault(p => p.Id == partId)
             ?? throw new RuleException("execution.part_missing", "У обращения нет такой части.");
+        if (part.Status == PartStatus.Waiting)
+            throw new RuleException("execution.part_waiting", "Очередь этой части ещё не наступила: её откроют, когда будут выполнены части предыдущего этапа.");
         if (part.Status != PartStatus.Open) throw new RuleException("execution.part_done", "Эта часть уже выполнена.");
         if (IsTerminal) throw new RuleException("execution.part_closed", "Обращение уже закрыто.");
         RequireText(result, "result");

@@ -26,7 +26,7 @@ public static class RoutingApi
         g.MapPost("", Create);
         g.MapPut("/{id:guid}", Update);
         g.MapDelete("/{id:guid}", Delete);
-        g.MapPost("/reorder", Reorder).WithSummary("Puts the rules in the order of the ids given; every rule must be listed once.");
+        g.MapPost("/reorder", Reorder).WithSummary("Puts the rules given first, in the order given; the others follow in their order.");
         g.MapPost("/{id:guid}/enable", Enable);
         g.MapPost("/{id:guid}/disable", Disable);
         g.MapPost("/try", Try).WithSummary("Runs an unsaved rule over the appeals of the last 30 days: how many it matches and where they actually went.");
@@ -161,14 +161,12 @@ public static class RuleAdmin
     public static async Task ReorderAsync(AppDbContext db, Guid[] ids, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var rules = await db.RoutingRules.ToListAsync(ct);
-        if (ids.Length != rules.Count || ids.Distinct().Count() != ids.Length || rules.Any(r => !ids.Contains(r.Id)))
-            throw new InputException("ids", "routing.reorder_ids", "Перечислите каждое правило ровно один раз.", StatusCodes.Status422UnprocessableEntity);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var rule = rules.Single(r => r.Id == ids[i]);
-            if (rule.Position != i + 1) { rule.Position = i + 1; rule.Version++; }
-        }
+        var rules = await db.RoutingRules.OrderBy(r => r.Position).ToListAsync(ct);
+        if (ids.Length == 0 || ids.Distinct().Count() != ids.Length || ids.Any(id => rules.All(r => r.Id != id)))
+            throw new InputException("ids", "routing.reorder_ids", "Перечислите существующие правила, каждое один раз.", StatusCodes.Status422UnprocessableEntity);
+        var ordered = ids.Select(id => rules.Single(r => r.Id == id)).Concat(rules.Where(r => !ids.Contains(r.Id))).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+            if (ordered[i].Position != i + 1) { ordered[i].Position = i + 1; ordered[i].Version++; }
         await db.SaveChangesAsync(ct);
         await RoutingRules.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
