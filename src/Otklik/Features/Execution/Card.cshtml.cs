@@ -22,6 +22,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+    /// <summary>The lead asks for the answer form to start from the co-executors' parts.</summary>
+    [BindProperty(SupportsGet = true)] public bool Compose { get; set; }
 
     public Appeal? Appeal { get; private set; }
     public DateTime NowUtc { get; private set; }
@@ -241,12 +243,19 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         {
             AnswerText = a.AnswerText;
             AnswerResult = a.AnswerResult;
+            if (Compose && CanAnswer && ComposedParts(a) is { Length: > 0 } composed)
+                AnswerText = string.IsNullOrWhiteSpace(a.AnswerText) ? composed : $"{a.AnswerText}\n\n{composed}";
             // The head grants what was asked unless they change it.
             ExtendDays = a.ExtensionRequestedDays;
             ExtendReason = a.ExtensionRequestReason;
         }
         return true;
     }
+
+    /// <summary>The parts done so far, one paragraph each, for the lead to edit into one answer.</summary>
+    public string ComposedParts(Appeal a) =>
+        string.Join("\n\n", a.Parts.Where(p => p.Status == PartStatus.Done).OrderBy(p => p.Stage).ThenBy(p => p.CompletedAtUtc)
+            .Select(p => $"{OrganisationName(p.OrganisationId)}: {p.Result}"));
 
     public string OrganisationName(Guid? id) => id is { } o && Organisations.TryGetValue(o, out var org) ? org.ShortName : "—";
 }
