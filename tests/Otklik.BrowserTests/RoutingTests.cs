@@ -56,8 +56,9 @@ public sealed class RoutingTests(Browser browser) : IClassFixture<Browser>
         await Assertions.Expect(admin.Locator("table.rules")).ToContainTextAsync("исполнитель: Город Б");
         await Browser.ShotAsync(admin, app, "80-routing-list");
         var rule = await app.WithDbAsync(db => db.RoutingRules.SingleAsync());
-        Assert.Equal(([r.PotholeTopic], new[] { "ям", "выбоин" }, (Guid?)r.MunB, IntakeDecision.Registration, "дороги"),
-            (rule.Conditions.TopicIds, rule.Conditions.Words, rule.Actions.ExecutorOrganisationId, rule.Actions.Intake!.Value, rule.Actions.Tag));
+        Assert.Equal([r.PotholeTopic], rule.Conditions.TopicIds);
+        Assert.Equal(["ям", "выбоин"], rule.Conditions.Words);
+        Assert.Equal(((Guid?)r.MunB, IntakeDecision.Registration, "дороги"), (rule.Actions.ExecutorOrganisationId, rule.Actions.Intake!.Value, rule.Actions.Tag));
 
         // The next pothole goes straight to город Б, and its card says which rule sent it there.
         var a = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideA));
