@@ -29,6 +29,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Deadlines.CalendarDay> CalendarDays => Set<Features.Deadlines.CalendarDay>();
     public DbSet<Features.Deadlines.DeadlineRule> DeadlineRules => Set<Features.Deadlines.DeadlineRule>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Features.Roadmaps.Roadmap> Roadmaps => Set<Features.Roadmaps.Roadmap>();
+    public DbSet<Features.Roadmaps.RoadmapStep> RoadmapSteps => Set<Features.Roadmaps.RoadmapStep>();
+    public DbSet<Features.Roadmaps.HqDecision> HqDecisions => Set<Features.Roadmaps.HqDecision>();
+    public DbSet<Features.Roadmaps.RoadmapTemplate> RoadmapTemplates => Set<Features.Roadmaps.RoadmapTemplate>();
 
     public abstract bool IsPostgres { get; }
 

@@ -7,6 +7,9 @@ public enum EventKind
     AnswerReturned, AnswerApproved, AnswerSent, Rated, Reopened, Closed, LeftWithoutAnswer, Returned, CorrespondenceStopped,
     AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
     ExtensionRequested, ExtensionDeclined,
+    // Complaint roadmaps and the Business Protection HQ:
+    RoadmapStepAdded, RoadmapTemplateApplied, RoadmapStepChanged, RoadmapReordered, RoadmapStepCancelled, RoadmapApproved, RoadmapReopened,
+    RoadmapStepReported, RoadmapStepAtRisk, RoadmapStepOverdue, RoadmapStepEscalated, HqEscalated, HqDecisionRecorded,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>
