@@ -13,6 +13,7 @@ using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
+using Otklik.Features.Roadmaps;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -81,6 +82,7 @@ builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();
+builder.Services.AddRoadmaps(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -116,6 +118,7 @@ api.MapModerationApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
 api.MapRoutingApi();
+api.MapRoadmapsApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 

@@ -31,6 +31,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Routing.RoutingRule> RoutingRules => Set<Features.Routing.RoutingRule>();
     public DbSet<Features.Routing.RoutingRuleSet> RoutingRuleSets => Set<Features.Routing.RoutingRuleSet>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Features.Roadmaps.Roadmap> Roadmaps => Set<Features.Roadmaps.Roadmap>();
+    public DbSet<Features.Roadmaps.RoadmapStep> RoadmapSteps => Set<Features.Roadmaps.RoadmapStep>();
+    public DbSet<Features.Roadmaps.HqDecision> HqDecisions => Set<Features.Roadmaps.HqDecision>();
+    public DbSet<Features.Roadmaps.RoadmapTemplate> RoadmapTemplates => Set<Features.Roadmaps.RoadmapTemplate>();
 
     public abstract bool IsPostgres { get; }
 

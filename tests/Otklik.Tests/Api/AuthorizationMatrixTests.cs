@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
 using Otklik.Tests.Infrastructure;
+using Otklik.Tests.Roadmaps;
 using static Otklik.Features.Appeals.AppealStatus;
 using static Otklik.Tests.Infrastructure.AccessMatrix;
 using static Otklik.Tests.Infrastructure.Persona;
@@ -78,6 +79,39 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("leave-without-answer", InWork, MunASees, [MunAController], new { ground = "obsceneOrThreats" }),
         Act("return", InWork, MunASees, [MunAController], new { comment = "Обжалуется решение суда." }),
         Act("stop-correspondence", InWork, MunASees, [MunAController], new { comment = "Ответ по существу дан трижды." }),
+
+        // ---- Complaint roadmaps: the executor builds, the controller approves, the step's owner reports ----
+        Read("/appeals/{id:guid}/roadmap", "complaint in work at МО А", ComplaintInWork, MunASees),
+        Act("roadmap/steps", ComplaintInWork, MunASees, MunAExecutes,
+            new { title = "Запросить у подрядчика график работ", ownerOrganisationId = r.MunA, policy = "working-days:2" }),
+        new Line("PUT", $"{Api}/appeals/{{id:guid}}/roadmap/steps/{{stepId:guid}}", ComplaintWithStep.Name,
+            Expect.SignedIn(404).With(403, MunASees).With(200, MunAExecutes), ComplaintWithStep,
+            Json(t => WithVersion(t, new { title = "Запросить график и смету", ownerOrganisationId = r.MunA, policy = "working-days:3" }))) { ActsOnAppeal = true },
+        Act("roadmap/steps/{stepId:guid}/cancel", ComplaintWithStep, MunASees, MunAExecutes, new { reason = "Подрядчик сам прислал график." }),
+        Act("roadmap/order", ComplaintWithStep, MunASees, MunAExecutes, t => new { stepIds = new[] { t.PartId } }),
+        Act("roadmap/apply-template", ComplaintAndTemplate(r), MunASees, MunAExecutes, t => new { templateId = t.OtherId }),
+        Act("roadmap/approve", ComplaintWithStep, MunASees, [MunAController]),
+        Act("roadmap/reopen", ComplaintApproved, MunASees, [.. MunAExecutes, MunAController], new { reason = "Сменился подрядчик." }),
+        // The owner of the step (here МО А itself: its dispatcher, executor or controller) reports it.
+        Act("roadmap/steps/{stepId:guid}/report", ComplaintApproved, MunASees, [.. MunAExecutes, MunAController],
+            new { status = "done", result = "Акт осмотра составлен." }),
+
+        // ---- The Business Protection HQ: the executor's controller or the centre escalates; HQ members see it and decide ----
+        Read("/appeals/{id:guid}/hq", "complaint in work at МО А", ComplaintInWork, MunASees),
+        Read("/appeals/{id:guid}/hq", "complaint escalated to the HQ", ComplaintEscalated, [.. MunASees, HqMember]),
+        Read("/appeals/{id:guid}/roadmap", "complaint escalated to the HQ", ComplaintEscalated, [.. MunASees, HqMember]),
+        Act("hq", ComplaintInWork, MunASees, [MunAController, CentreModerator, CentreAnalyst], new { reason = "Давление на бизнес со стороны проверяющих." }),
+        Act("hq/decisions", ComplaintEscalated, [.. MunASees, HqMember], [HqMember],
+            new { date = DateOnly.FromDateTime(TestApp.Start.UtcDateTime), text = "Городу Б выдать ордер на работы.", organisationIds = new[] { r.MunB } }),
+        new Line("GET", $"{Api}/hq/complaints", "", Expect.SignedIn(403).With(200, HqMember), ComplaintEscalated, NoBody),
+
+        // ---- Roadmap templates: staff read them, the region's administrator keeps them ----
+        new Line("GET", $"{Api}/roadmap-templates", "", Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles), Setup.None, NoBody),
+        new Line("GET", $"{Api}/roadmap-templates/{{id:guid}}", "", Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles),
+            RoadmapTemplate(r), NoBody),
+        Admin("POST", "/roadmap-templates", "", Setup.None, _ => NewTemplate(r), 201, RegionAdmin),
+        Admin("PUT", "/roadmap-templates/{id:guid}", "", RoadmapTemplate(r), t => NewTemplate(r, t.Version), 200, RegionAdmin),
+        new Line("DELETE", $"{Api}/roadmap-templates/{{id:guid}}", "", Expect.SignedIn(403).With(204, RegionAdmin), RoadmapTemplate(r), NoBody),
 
         // ---- After the answer: the applicant rates it; the centre closes it if they don't ----
         Act("rate", AnswerSent, MunASees, [Applicant], new { score = 5 }),
@@ -288,6 +322,46 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         await app.AppealInAsync(InWork, Samples.Pothole(r).With("attachmentIds", new[] { photo }));
         return new Target(photo);
     });
+
+    static readonly Setup ComplaintInWork = new("complaint in work at МО А", async app => Of(await app.ComplaintInWorkAsync()));
+
+    static readonly Setup ComplaintWithStep = new("complaint with a draft roadmap step", async app =>
+    {
+        var a = await app.ComplaintInWorkAsync();
+        var map = await app.RoadmapAsync(MunAExecutor, a.Id, "roadmap/steps",
+            new { title = "Проверить подрядчика", ownerOrganisationId = app.Region.MunA, policy = "working-days:2" });
+        return new Target(a.Id, a.Number, map.Version, map.Steps[0].Id);
+    });
+
+    static readonly Setup ComplaintApproved = new("complaint with an approved roadmap", async app =>
+    {
+        var (a, step) = await app.ApprovedRoadmapAsync();
+        return new Target(a.Id, a.Number, await VersionOf(app, a.Id), step.Id);
+    });
+
+    static readonly Setup ComplaintEscalated = new("complaint escalated to the HQ", async app =>
+    {
+        var a = await app.ComplaintInWorkAsync();
+        await app.RoadmapCallAsync(MunAController, a.Id, "hq", new { version = a.Version, reason = "Давление на бизнес." }).Expect(HttpStatusCode.OK);
+        return new Target(a.Id, a.Number, await VersionOf(app, a.Id));
+    });
+
+    static Setup ComplaintAndTemplate(TestRegion r) => new("complaint in work and a roadmap template", async app =>
+    {
+        var template = await CreateAsync(app, "/roadmap-templates", NewTemplate(r));
+        return Of(await app.ComplaintInWorkAsync()) with { OtherId = template.Id };
+    });
+
+    static Setup RoadmapTemplate(TestRegion r) => new("a roadmap template", async app => (await CreateAsync(app, "/roadmap-templates", NewTemplate(r))) with { Version = 1 });
+
+    static object NewTemplate(TestRegion r, int? version = null) => new
+    {
+        version, topicId = r.HousingTopic, name = "Срыв сроков капитального ремонта",
+        steps = new object[] { new { title = "Запросить объяснения у подрядчика", policy = "working-days:2" } },
+    };
+
+    static Task<int> VersionOf(TestApp app, Guid id) =>
+        app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Appeals.Where(x => x.Id == id).Select(x => x.Version)));
 
     static Target Of(AppealView a) => new(a.Id, a.Number, a.Version, a.Parts.FirstOrDefault()?.Id);
 

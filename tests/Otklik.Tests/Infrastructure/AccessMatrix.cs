@@ -50,7 +50,7 @@ public sealed record Line(string Method, string Route, string Case, Expect Expec
     public string? Path { get; init; }
 
     public string UrlFor(Target t) =>
-        ((Path ?? Route) + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
+        ((Path ?? Route) + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{stepId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
 
     public override string ToString() => $"{Method} {Route}{Query}" + (Case.Length > 0 ? $" [{Case}]" : "");
 }
@@ -145,6 +145,10 @@ public static class AccessMatrix
         ["categories"] = Rows(await db.Categories.OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).ToListAsync()),
         ["topics"] = Rows(await db.Topics.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name, t.IsActive, t.CategoryId }).ToListAsync()),
         ["routing rules"] = Rows(await db.RoutingRules.OrderBy(r => r.Id).Select(r => new { r.Id, r.Version, r.Position, r.Enabled }).ToListAsync()),
+        ["roadmap steps"] = Rows(await db.RoadmapSteps.OrderBy(x => x.Id).Select(x => new { x.Id, x.Order, x.Status, x.ApprovedAtUtc, x.Title }).ToListAsync()),
+        ["roadmaps"] = Rows(await db.Roadmaps.OrderBy(x => x.AppealId).Select(x => new { x.AppealId, x.Status, x.Revision }).ToListAsync()),
+        ["hq decisions"] = [(await db.HqDecisions.CountAsync()).ToString()],
+        ["roadmap templates"] = Rows(await db.RoadmapTemplates.OrderBy(x => x.Id).Select(x => new { x.Id, x.Version }).ToListAsync()),
         ["topic routes"] = Rows(await db.TopicRoutes.OrderBy(r => r.Id).Select(r => new { r.TopicId, r.TerritoryId, r.OrganisationId }).ToListAsync()),
     });
 

@@ -8,7 +8,7 @@ namespace Otklik.Features.Appeals;
 /// An appeal and its whole life. Every change is a method named after what happens; a method checks its rule,
 /// changes the state, appends one history event and bumps <see cref="Version"/>. A broken rule throws <see cref="RuleException"/>.
 /// </summary>
-public sealed class Appeal
+public sealed partial class Appeal
 {
     Appeal() { }
 

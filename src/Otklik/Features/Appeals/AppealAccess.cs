@@ -14,18 +14,23 @@ public static class AppealAccess
 
     /// <summary>
     /// The visible appeals: the applicant's own, the ones assigned to the person (a specialist of a department works on
-    /// the appeals of the ministry above it), plus those whose owner, executor or co-executor is in scope.
+    /// the appeals of the ministry above it), plus those whose owner, executor, co-executor or the owner of a roadmap step
+    /// is in scope. A member of the Business Protection HQ (of any body, a federal one outside the platform too) also sees
+    /// the complaints escalated to the HQ, and only those beyond their own scope.
     /// </summary>
     public static async Task<IQueryable<Appeal>> VisibleAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
         if (user.Id is not { } userId) return db.Appeals.Where(_ => false);
         var scope = await user.ScopeAsync(ct, Viewers);
-        if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId || a.AssigneeId == userId);
+        var hq = await user.HasRoleAsync(Role.HqMember, ct);
+        if (scope.Count == 0) return db.Appeals.Where(a => a.ApplicantUserId == userId || a.AssigneeId == userId || (hq && a.HqEscalatedAtUtc != null));
         var ids = scope.ToList();
         return db.Appeals.Where(a => a.ApplicantUserId == userId || a.RegisteredById == userId || a.AssigneeId == userId
             || ids.Contains(a.OwnerOrganisationId)
             || (a.ExecutorOrganisationId != null && ids.Contains(a.ExecutorOrganisationId.Value))
-            || a.Parts.Any(p => ids.Contains(p.OrganisationId)));
+            || a.Parts.Any(p => ids.Contains(p.OrganisationId))
+            || (a.Roadmap != null && a.Roadmap.Steps.Any(s => ids.Contains(s.OwnerOrganisationId)))
+            || (hq && a.HqEscalatedAtUtc != null));
     }
 
     public static async Task<bool> CanSeeAsync(AppDbContext db, CurrentUser user, Guid appealId, CancellationToken ct) =>
@@ -40,7 +45,9 @@ public static class AppealAccess
         if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
         foreach (var part in appeal.Parts)
             if (await user.ReachesAsync(part.OrganisationId, ct, Viewers)) return true;
-        return false;
+        foreach (var step in appeal.Roadmap?.Steps ?? [])
+            if (await user.ReachesAsync(step.OwnerOrganisationId, ct, Viewers)) return true;
+        return appeal.IsEscalatedToHq && await user.HasRoleAsync(Role.HqMember, ct);
     }
 }
 

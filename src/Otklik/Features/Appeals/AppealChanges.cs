@@ -50,7 +50,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             throw new InputException("version", "field.required", "Укажите версию обращения, которую вы видели (поле version).", StatusCodes.Status422UnprocessableEntity);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockAsync(id, ct);
-        var appeal = await db.Appeals.Include(a => a.Parts).SingleOrDefaultAsync(a => a.Id == id, ct);
+        // The roadmap's steps are part of what the rules and the visibility of a complaint look at.
+        var appeal = await db.Appeals.Include(a => a.Parts).Include(a => a.Roadmap!).ThenInclude(r => r.Steps)
+            .AsSplitQuery().SingleOrDefaultAsync(a => a.Id == id, ct);
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
         if (!await may(appeal)) return Forbidden();
         if (appeal.Version != version)

@@ -8,6 +8,9 @@ public enum EventKind
     AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
     ExtensionRequested, ExtensionDeclined,
     RuleApplied, RouteRefused, RouteOpened, PartOpened, PartOverdue,
+    // Complaint roadmaps and the Business Protection HQ:
+    RoadmapStepAdded, RoadmapTemplateApplied, RoadmapStepChanged, RoadmapReordered, RoadmapStepCancelled, RoadmapApproved, RoadmapReopened,
+    RoadmapStepReported, RoadmapStepAtRisk, RoadmapStepOverdue, RoadmapStepEscalated, HqEscalated, HqDecisionRecorded,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

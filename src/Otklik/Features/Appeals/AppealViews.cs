@@ -17,7 +17,8 @@ public sealed record AppealView(
     string? AnswerText, FederalResult? AnswerResult, DateTime? AnsweredAtUtc, int? Rating, string? RatingComment,
     DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
     IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments,
-    Guid? RespondentOrganisationId = null, Routing.RouteKind? RouteKind = null, IReadOnlyList<string>? Tags = null, string? AnswerPolicyOverride = null);
+    Guid? RespondentOrganisationId = null, Routing.RouteKind? RouteKind = null, IReadOnlyList<string>? Tags = null, string? AnswerPolicyOverride = null,
+    IReadOnlyList<Roadmaps.PublicStepView>? RoadmapSteps = null);
 
 public sealed record PartView(Guid Id, Guid OrganisationId, string Task, PartStatus Status, string? Result, DateTime? DueAtUtc, DateTime? CompletedAtUtc,
     int Stage = 0, DateTime? OpenedAtUtc = null, string? Policy = null, DateTime? EscalatedAtUtc = null);
@@ -36,10 +37,12 @@ public static class AppealViews
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
         var attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == id).OrderBy(a => a.UploadedAtUtc)
             .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
-        return Of(appeal, attachments, nowUtc);
+        // The agreed steps of a complaint's roadmap: what the applicant sees of the plan (a draft stays with staff).
+        return Of(appeal, attachments, nowUtc, await Roadmaps.RoadmapViews.PublicAsync(db, id, nowUtc, ct));
     }
 
-    public static AppealView Of(Appeal a, IReadOnlyList<IntakeApi.AttachmentView> attachments, DateTime nowUtc) => new(
+    public static AppealView Of(Appeal a, IReadOnlyList<IntakeApi.AttachmentView> attachments, DateTime nowUtc,
+        IReadOnlyList<Roadmaps.PublicStepView>? roadmapSteps = null) => new(
         a.Id, a.Number, a.Version, a.Status, Labels.Of(a.Status), a.FederalResult, Labels.Of(a.FederalResult),
         a.Type, a.Kind, a.Regime, a.Channel, a.ChannelMessageId,
         a.Applicant, a.CategoryId, a.TopicId, a.TerritoryId, a.Address, a.Latitude, a.Longitude,
@@ -50,5 +53,5 @@ public static class AppealViews
         a.AnswerText, a.AnswerResult, a.AnsweredAtUtc, a.Rating, a.RatingComment, a.ClosedAtUtc, a.OutcomeGround, a.MergedIntoId,
         [.. a.Parts.OrderBy(p => p.Stage).ThenBy(p => p.CreatedAtUtc).Select(p => new PartView(p.Id, p.OrganisationId, p.Task, p.Status, p.Result,
             p.DueAtUtc, p.CompletedAtUtc, p.Stage, p.OpenedAtUtc, p.Policy, p.EscalatedAtUtc))],
-        attachments, a.RespondentOrganisationId, a.RouteKind, [.. a.TagList], a.AnswerPolicyOverride);
+        attachments, a.RespondentOrganisationId, a.RouteKind, [.. a.TagList], a.AnswerPolicyOverride, roadmapSteps ?? []);
 }

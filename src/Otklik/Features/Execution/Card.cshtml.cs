@@ -163,6 +163,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "leave" => "Обращение оставлено без ответа.",
         "return" => "Обращение возвращено заявителю.",
         "stop" => "Переписка прекращена.",
+        "roadmap" => "Дорожная карта обновлена.",
         _ => "Готово.",
     };
 

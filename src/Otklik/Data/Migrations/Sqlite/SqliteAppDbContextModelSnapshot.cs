@@ -203,6 +203,16 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<int?>("ExtensionRequestedDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("HqEscalatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("HqEscalatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HqEscalationReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -349,6 +359,8 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("ApplicantUserId");
 
                     b.HasIndex("CategoryId");
+
+                    b.HasIndex("HqEscalatedAtUtc");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -987,6 +999,218 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DecisionDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("OrganisationIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.ToTable("HqDecisions");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.Roadmap", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApprovedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppealId");
+
+                    b.ToTable("Roadmaps");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AtRiskFromUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClockStartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ControlDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("HqDecisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextWatchAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WatchLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HqDecisionId");
+
+                    b.HasIndex("NextWatchAtUtc");
+
+                    b.HasIndex("AppealId", "Order");
+
+                    b.HasIndex("OwnerOrganisationId", "Status");
+
+                    b.ToTable("RoadmapSteps");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopicId");
+
+                    b.ToTable("RoadmapTemplates");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplateStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerOrganisationId");
+
+                    b.HasIndex("TemplateId");
+
+                    b.ToTable("RoadmapTemplateStep");
+                });
+
             modelBuilder.Entity("Otklik.Features.Routing.RoutingRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1340,11 +1564,76 @@ namespace Otklik.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany("HqDecisions")
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.Roadmap", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithOne("Roadmap")
+                        .HasForeignKey("Otklik.Features.Roadmaps.Roadmap", "AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapStep", b =>
+                {
+                    b.HasOne("Otklik.Features.Roadmaps.Roadmap", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Roadmaps.HqDecision", null)
+                        .WithMany()
+                        .HasForeignKey("HqDecisionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Otklik.Features.Directory.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplate", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Topic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplateStep", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Otklik.Features.Roadmaps.RoadmapTemplate", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Appeals.Appeal", b =>
                 {
                     b.Navigation("History");
 
+                    b.Navigation("HqDecisions");
+
                     b.Navigation("Parts");
+
+                    b.Navigation("Roadmap");
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.Category", b =>
@@ -1360,6 +1649,16 @@ namespace Otklik.Data.Migrations.Sqlite
             modelBuilder.Entity("Otklik.Features.Directory.Topic", b =>
                 {
                     b.Navigation("Routes");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.Roadmap", b =>
+                {
+                    b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplate", b =>
+                {
+                    b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618
         }
