@@ -12,6 +12,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
+using Otklik.Features.Portal.Public;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -79,6 +80,7 @@ builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
+builder.Services.AddPortalPublic();
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -100,6 +102,7 @@ app.UseStatusCodePages(async context =>
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePortalPublic();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -115,6 +118,7 @@ api.MapDirectoryApi();
 api.MapCalendarApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
+app.MapPortalPublic();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -7,6 +7,7 @@ public enum EventKind
     AnswerReturned, AnswerApproved, AnswerSent, Rated, Reopened, Closed, LeftWithoutAnswer, Returned, CorrespondenceStopped,
     AttachmentAdded, StepRecorded, ClockPaused, ClockResumed, DeadlineAtRisk, DeadlineMissed, Escalated,
     ExtensionRequested, ExtensionDeclined,
+    PublicTextEdited,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

@@ -258,6 +258,7 @@ public static class Labels
         EventKind.DeadlineAtRisk => "Срок истекает",
         EventKind.DeadlineMissed => "Срок нарушен",
         EventKind.Escalated => "Эскалация",
+        EventKind.PublicTextEdited => "Изменён текст для публикации",
         _ => kind.ToString(),
     };
 

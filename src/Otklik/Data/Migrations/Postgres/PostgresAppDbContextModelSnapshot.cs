@@ -264,6 +264,13 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("PublicText")
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)");
+
+                    b.Property<int>("PublicViews")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("PublicationConsent")
                         .HasColumnType("boolean");
 
@@ -306,6 +313,9 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Supports")
+                        .HasColumnType("integer");
 
                     b.Property<Guid?>("TerritoryId")
                         .HasColumnType("uuid");
@@ -360,6 +370,8 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("DueAtUtc", "Id");
+
+                    b.HasIndex("IsPublic", "RegisteredAtUtc");
 
                     b.HasIndex("ReceivedAtUtc", "Id");
 
@@ -964,6 +976,24 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AppealId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("AppealSupports", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Infrastructure.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1243,6 +1273,21 @@ namespace Otklik.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Appeals.Appeal", b =>
