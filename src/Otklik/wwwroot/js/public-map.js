@@ -70,10 +70,15 @@
                     var shape = L.polygon(outline(t.boundary), {
                         color: '#4a5560', weight: 2, fill: true, fillOpacity: 0.04, interactive: false, className: 'territory territory-' + t.code
                     }).addTo(map);
-                    if (!el.dataset.tiles) shape.bindTooltip(t.name, { permanent: true, direction: 'center', className: 'territory-label' });
+                    // Without tiles the names are the only landmarks; under the outline, so that they never cover a marker.
+                    if (!el.dataset.tiles) {
+                        var b = shape.getBounds();
+                        L.tooltip({ permanent: true, direction: 'bottom', className: 'territory-label' })
+                            .setLatLng([b.getSouth(), b.getCenter().lng]).setContent(text(t.name)).addTo(map);
+                    }
                     bounds.extend(shape.getBounds());
                 });
-                if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
+                if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 28], animate: false });
             })
             .catch(function () { })
             .then(function () { first = false; load(); });
