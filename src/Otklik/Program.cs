@@ -14,6 +14,7 @@ using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
 using Otklik.Features.Roadmaps;
+using Otklik.Features.Portal.Public;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -83,6 +84,7 @@ builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();
 builder.Services.AddRoadmaps(config);
+builder.Services.AddPortalPublic();
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -104,6 +106,7 @@ app.UseStatusCodePages(async context =>
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePortalPublic();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -121,6 +124,7 @@ api.MapRoutingApi();
 api.MapRoadmapsApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
+app.MapPortalPublic();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -53,6 +53,7 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("route", Moderation, CentreSees, [CentreModerator], new { organisationId = r.MunA }),
         Act("register", Moderation, CentreSees, [CentreModerator]),
         Act("merge", TwoAppealsInModeration, CentreSees, [CentreModerator], t => new { targetAppealId = t.OtherId }),
+        Act("public-text", Moderation, CentreSees, [CentreModerator], new { text = "Глубокая яма на проезжей части у дома ***." }),
 
         // ---- Execution: the dispatcher, executors and controller of the executor organisation ----
         Act("assign", Registered, MunASees, [MunADispatcher], new { personId = r.IdOf(MunAExecutor) }),

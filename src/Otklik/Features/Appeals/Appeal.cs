@@ -41,6 +41,15 @@ public sealed partial class Appeal
     public string Text { get; private set; } = "";
     public bool IsPublic { get; private set; }
     public bool PublicationConsent { get; private set; }
+    /// <summary>
+    /// What the public portal shows instead of <see cref="Text"/>: the moderator's copy with third parties' personal data
+    /// masked; null shows <see cref="Text"/> as it is. See <see cref="Portal.Public.PublicAppeals"/>.
+    /// </summary>
+    public string? PublicText { get; private set; }
+    /// <summary>Views of the public page: a plain counter, incremented outside the entity (no version, no history).</summary>
+    public int PublicViews { get; private set; }
+    /// <summary>"Me too" supports of signed-in people, one each (the rows are <see cref="Portal.Public.AppealSupport"/>).</summary>
+    public int Supports { get; private set; }
 
     /// <summary>The centre that moderates the appeal and keeps it in sight to the end.</summary>
     public Guid OwnerOrganisationId { get; private set; }
@@ -222,6 +231,24 @@ public sealed partial class Appeal
             (c.Type, c.Kind, c.Regime, c.CategoryId, c.TopicId, c.TerritoryId, c.Address, c.Latitude, c.Longitude, c.IsPublic);
         RefreshSearchText();
         Record(EventKind.Reclassified, nowUtc, moderatorId, null, new { before, after = c });
+    }
+
+    public const int MaxPublicTextLength = Intake.SubmitRules.MaxTextLength + 2000;
+
+    /// <summary>
+    /// The moderator masks third parties' personal data for the public portal (names, phones, flat numbers...). Null, blank or
+    /// the text itself publishes the text as it is. Allowed at any stage: a masking mistake may be found after registration.
+    /// </summary>
+    public void SetPublicText(string? text, Guid moderatorId, DateTime nowUtc)
+    {
+        var value = string.IsNullOrWhiteSpace(text) || text.Trim() == Text ? null : text.Trim();
+        if (value is { Length: > MaxPublicTextLength })
+            throw new InputException("text", "field.too_long", $"Не больше {MaxPublicTextLength} символов.", StatusCodes.Status422UnprocessableEntity);
+        if (value == PublicText) return;
+        PublicText = value;
+        // The history says that the published text changed, not what it says: the masked words must not leak through it.
+        Record(EventKind.PublicTextEdited, nowUtc, moderatorId, value is null ? "Публикуется исходный текст" : "Текст для публикации исправлен модератором",
+            new { masked = value is not null });
     }
 
     /// <summary>Sets or changes the executor organisation before work starts (auto-routing or the moderator).</summary>

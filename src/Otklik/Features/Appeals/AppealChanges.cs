@@ -8,7 +8,8 @@ namespace Otklik.Features.Appeals;
 /// The one path every change of an appeal takes, in one transaction: lock and load, check that the caller sees it
 /// (else 404) and holds the duty (else 403), check the version the caller saw (else 409), apply the entity's method, save.
 /// </summary>
-public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks, Routing.AutoRouting routing)
+public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks, Routing.AutoRouting routing,
+    Microsoft.AspNetCore.OutputCaching.IOutputCacheStore publicPages)
 {
     public AppDbContext Db => db;
     public CurrentUser User => user;
@@ -59,11 +60,14 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             throw new RuleException("concurrency.stale_version",
                 $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
         var now = NowUtc;
+        var wasPublic = appeal.IsPublic;
         await change(appeal, now);
         await ApplyDeadlinesAsync(appeal, now, ct);
         foreach (var (type, payload) in _notices) db.Outbox.Add(OutboxMessage.Create(type, payload(appeal), appeal.Id, now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // The public portal's cached pages of this appeal and the lists go stale (a change may also unpublish it).
+        if (wasPublic || appeal.IsPublic) await Portal.Public.PublicCache.AppealChangedAsync(publicPages, appeal.Number, ct);
         return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
     }
 

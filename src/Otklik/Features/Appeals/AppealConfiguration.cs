@@ -19,6 +19,7 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.HasIndex(a => new { a.Channel, a.ChannelMessageId }).IsUnique();
         b.Property(a => a.Text).HasMaxLength(Intake.SubmitRules.MaxTextLength + 2000);
         b.Property(a => a.Address).HasMaxLength(500);
+        b.Property(a => a.PublicText).HasMaxLength(Appeal.MaxPublicTextLength);
         b.Property(a => a.ClarificationQuestion).HasMaxLength(2000);
         b.Property(a => a.AnswerText).HasMaxLength(20000);
         b.Property(a => a.RatingComment).HasMaxLength(2000);
@@ -69,6 +70,8 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.HasIndex(a => a.CategoryId);
         b.HasIndex(a => a.TopicId);
         b.HasIndex(a => a.TerritoryId);
+        // The public feed: published appeals, newest first.
+        b.HasIndex(a => new { a.IsPublic, a.RegisteredAtUtc });
     }
 }
 

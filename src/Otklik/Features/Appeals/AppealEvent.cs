@@ -11,6 +11,7 @@ public enum EventKind
     // Complaint roadmaps and the Business Protection HQ:
     RoadmapStepAdded, RoadmapTemplateApplied, RoadmapStepChanged, RoadmapReordered, RoadmapStepCancelled, RoadmapApproved, RoadmapReopened,
     RoadmapStepReported, RoadmapStepAtRisk, RoadmapStepOverdue, RoadmapStepEscalated, HqEscalated, HqDecisionRecorded,
+    PublicTextEdited,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

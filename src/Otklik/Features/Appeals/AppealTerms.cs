@@ -276,6 +276,7 @@ public static class Labels
         EventKind.RoadmapStepEscalated => "Эскалация по шагу дорожной карты",
         EventKind.HqEscalated => "Жалоба вынесена на Штаб по защите бизнеса",
         EventKind.HqDecisionRecorded => "Записано решение Штаба по защите бизнеса",
+        EventKind.PublicTextEdited => "Изменён текст для публикации",
         _ => kind.ToString(),
     };
 

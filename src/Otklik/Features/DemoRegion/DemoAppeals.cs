@@ -162,7 +162,7 @@ static class DemoAppeals
 
         yield return new("school-meals-45", 18, "school-meals", AppealType.Problem, Channel.Portal, Smirnova,
             "В школе № 45 детям в начальных классах дают холодный завтрак, порции маленькие, дети приходят голодными. Родительский комитет обращался к директору, изменений нет. Прошу провести проверку организации питания.")
-        { Place = Uralgrad("ул. Фрунзе, 20, школа № 45", 56.8198, 60.5941),
+        { IsPublic = true, Place = Uralgrad("ул. Фрунзе, 20, школа № 45", 56.8198, 60.5941),
           Life = l => l.Register().Work()
                        .Extend(20, "Назначена выездная проверка комбината школьного питания с участием родительского комитета; результаты будут к концу месяца.")
                        .Step("Проведена проверка 14 ноября: подтверждено нарушение температурного режима при доставке; комбинату выдано предписание.") };
@@ -200,7 +200,7 @@ static class DemoAppeals
         yield return new("post-office-klyuchi", 6, "post-offices", AppealType.Problem, Channel.Hotline,
             Who.Person("Ефимова", "Тамара", "Григорьевна", phone: "+7 (3439) 35-20-18", postal: "623411, Камнегорский р-н, пос. Ключи, ул. Школьная, 2"),
             "Почтовое отделение в посёлке Ключи открыто только два дня в неделю по три часа, пенсию и посылки получить невозможно, очереди на улице.")
-        { Place = Kamnegorsk("пос. Ключи, ул. Школьная, 2"),
+        { IsPublic = true, Place = Kamnegorsk("пос. Ключи, ул. Школьная, 2"),
           Life = l => l.Register().Work()
                        .Answer("УФПС «Почта России» по Уральской области сообщило, что с 1 декабря отделение в пос. Ключи будет работать пять дней в неделю с 10:00 до 16:00.",
                            FederalResult.SupportedMeasuresTaken) };
@@ -223,7 +223,7 @@ static class DemoAppeals
 
         yield return new("air-cherkasskaya", 20, "pollution", AppealType.Problem, Channel.Portal, Khasanova,
             "По вечерам в районе ул. Черкасской сильный запах гари и химии, особенно при северном ветре. Дышать невозможно, окна не открываем. Просим проверить предприятия промзоны.")
-        { Place = Uralgrad("ул. Черкасская, промзона", 56.8702, 60.5350),
+        { IsPublic = true, Place = Uralgrad("ул. Черкасская, промзона", 56.8702, 60.5350),
           Life = l => l.Register().Work()
                        .Step("Проведены замеры атмосферного воздуха 6 и 9 ноября передвижной лабораторией; превышения по взвешенным веществам в 1,3 раза.")
                        .Answer("В ходе замеров выявлено превышение ПДК взвешенных веществ. Предприятию ООО «УралЛит» выдано предписание, назначена внеплановая проверка.",
@@ -242,7 +242,7 @@ static class DemoAppeals
         yield return new("roof-oktyabrskaya", 25, "capital-repair", AppealType.Problem, Channel.Paper,
             Who.Person("Захарова", "Валентина", "Фёдоровна", postal: "623400, г. Камнегорск, ул. Октябрьская, 3, кв. 12"),
             "Коллективное обращение жителей дома № 3 по ул. Октябрьской. Капитальный ремонт фасада и подвала по региональной программе должен был закончиться в августе. Подрядчик ушёл с объекта, подвал затоплен, фасад в лесах.")
-        { Place = Kamnegorsk("ул. Октябрьская, 3"), CoSigners = 37,
+        { IsPublic = true, Place = Kamnegorsk("ул. Октябрьская, 3"), CoSigners = 37,
           Life = l => l.Register().Work()
                        .Extend(15, "Назначено комиссионное обследование дома с участием подрядчика и Фонда капитального ремонта.")
                        .Step("Обследование 10 ноября: подвал осушен, подрядчику направлена претензия, срок окончания работ по фасаду — 20 декабря.")
@@ -261,7 +261,7 @@ static class DemoAppeals
 
         yield return new("no-signal-sadovaya", 7, "no-signal", AppealType.Problem, Channel.Mobile, Nikiforova,
             "На ул. Садовой в посёлке Ключи с октября нет сигнала ни одного оператора. Позвонить в скорую можно только с пригорка у школы.")
-        { Place = Kamnegorsk("пос. Ключи, ул. Садовая", 56.4301, 61.8850),
+        { IsPublic = true, Place = Kamnegorsk("пос. Ключи, ул. Садовая", 56.4301, 61.8850),
           Life = l => l.Register().Work()
                        .Answered("Оператор ПАО «МТС» восстановил работу базовой станции в пос. Ключи 18 ноября; до конца года в посёлке будет установлена вторая станция по программе устранения цифрового неравенства.",
                            FederalResult.SupportedMeasuresTaken) };
@@ -308,7 +308,7 @@ static class DemoAppeals
         yield return new("heating-tarasov", 35, "heating", AppealType.Problem, Channel.Hotline,
             Who.Person("Тарасов", "Виктор", "Ильич", phone: "+7 (953) 002-17-48", postal: "623400, г. Камнегорск, ул. Строителей, 9, кв. 18"),
             "С начала отопительного сезона в доме 9 по ул. Строителей не прогреваются стояки в угловых квартирах, температура +15.")
-        { Place = Kamnegorsk("ул. Строителей, 9"),
+        { IsPublic = true, Place = Kamnegorsk("ул. Строителей, 9"),
           Life = l => l.Register().Work()
                        .Answered("Управляющей компании ООО «УК Камнегорье» выдано предписание; стояки промыты 14 октября, температура в квартирах +22.",
                            FederalResult.SupportedMeasuresTaken)
@@ -335,7 +335,7 @@ static class DemoAppeals
         yield return new("kindergarten-orlova", 40, "kindergarten", AppealType.Question, Channel.GovernorMail,
             Who.Person("Орлова", "Екатерина", "Дмитриевна", "orlova.ed@example.com"),
             "Прошу помочь с переводом сына в детский сад ближе к дому: мы переехали в микрорайон Академический, а сад остался на другом конце города, дорога занимает час.")
-        { Place = Uralgrad("микрорайон Академический"),
+        { IsPublic = true, Place = Uralgrad("микрорайон Академический"),
           Life = l => l.Register().Work()
                        .Answered("Ребёнок поставлен в очередь на перевод в детский сад № 587 (микрорайон Академический); место будет предоставлено с 1 декабря.",
                            FederalResult.SupportedMeasuresTaken)
@@ -343,7 +343,7 @@ static class DemoAppeals
 
         yield return new("parking-mira-14", 22, "yard-parking", AppealType.Problem, Channel.Portal, Lebedev,
             "Во дворе дома 14 по ул. Мира машины паркуются на газоне и перекрывают проезд, мусоровоз и скорая не могут подъехать.")
-        { Place = Kamnegorsk("ул. Мира, 14", 56.4105, 61.9330),
+        { IsPublic = true, Place = Kamnegorsk("ул. Мира, 14", 56.4105, 61.9330),
           Life = l => l.Register().Work()
                        .Answered("Расширение парковки за счёт газона не поддержано; во дворе будут установлены ограничительные столбики, информация о нарушителях передана в ГИБДД.",
                            FederalResult.NotSupported)
@@ -352,9 +352,77 @@ static class DemoAppeals
         yield return new("intercity-bus-kamn", 19, "intercity-buses", AppealType.Problem, Channel.Telegram,
             Who.Person("Сидоренко", "Павел", "Игоревич", phone: "+7 (908) 915-02-66"),
             "Отменили утренний рейс автобуса Камнегорск — Уралград в 6:10, следующий только в 8:30. Люди опаздывают на работу.")
-        { MessageId = "tg:390441871:552",
+        { IsPublic = true, MessageId = "tg:390441871:552",
           Life = l => l.Register().Work()
                        .Answered("Рейс в 6:10 восстановлен с 1 ноября; перевозчику направлено требование соблюдать расписание.", FederalResult.SupportedMeasuresTaken)
+                       .Close("Заявитель не оценил ответ в течение 10 дней.") };
+
+        // ---- Published on the portal: gratitude, proposals and problems with answers and ratings ----
+
+        yield return new("gratitude-square-shevchenko", 26, "parks", AppealType.Gratitude, Channel.Portal, Belova,
+            "Хочу поблагодарить МБУ «Уралградблагоустройство» за новый сквер у дома 18 по ул. Шевченко: дорожки, скамейки, освещение, даже площадку для собак сделали. Гуляем всей семьёй каждый вечер.")
+        { Place = Uralgrad("ул. Шевченко, 18", 56.8290, 60.6050), IsPublic = true,
+          Life = l => l.Register().Work()
+                       .Answered("Благодарим за добрые слова! Отзыв передан коллективу МБУ «Уралградблагоустройство»; весной в сквере высадят ещё 40 деревьев.",
+                           FederalResult.Explained)
+                       .Rate(5, "Спасибо за ответ!") };
+
+        yield return new("gratitude-bus-driver", 15, "public-transport", AppealType.Gratitude, Channel.Email,
+            Who.Person("Воронина", "Елена", "Павловна", "voronina.ep@example.com", "+7 (912) 455-80-31"),
+            "Благодарю водителя автобуса № 27 Ткаченко Игоря Сергеевича: 3 ноября он дождался мою маму с тростью на остановке «Площадь 1905 года», помог подняться в салон и выйти. Побольше бы таких людей.")
+        { Place = Uralgrad("ост. «Площадь 1905 года»", 56.8380, 60.5980), IsPublic = true, MessageId = "voronina.1103@example.com",
+          Life = l => l.Mask("Благодарю водителя автобуса № 27 (имя скрыто модератором): 3 ноября он дождался мою маму с тростью на остановке «Площадь 1905 года», помог подняться в салон и выйти. Побольше бы таких людей.")
+                       .Register().Work()
+                       .Answered("Спасибо! Благодарность объявлена водителю приказом по МУП «Уралгорэлектротранс», он поощрён премией.", FederalResult.Explained)
+                       .Close("Заявитель не оценил ответ в течение 10 дней.") };
+
+        yield return new("proposal-bike-lane", 24, "road-signs", AppealType.Proposal, Channel.Portal, Morozov,
+            "Предлагаю нанести разметку велополосы по ул. Малышева от ул. Восточной до пр. Ленина и поставить знаки: велосипедистов много, а ехать им приходится между машинами.")
+        { Place = Uralgrad("ул. Малышева, 80", 56.8400, 60.6200), IsPublic = true,
+          Life = l => l.Register().Work()
+                       .Answered("Предложение поддержано: велополоса на участке ул. Малышева от ул. Восточной до пр. Ленина включена в проект организации дорожного движения на 2027 год.",
+                           FederalResult.Supported)
+                       .Rate(4, "Хорошо, ждём.") };
+
+        yield return new("proposal-bus-shelter", 13, "bus-stops", AppealType.Proposal, Channel.Mobile, Nikiforova,
+            "На остановке «Рынок» по ул. Ленина нет павильона: пожилые люди ждут автобус под дождём и снегом. Предлагаю установить павильон со скамейкой.")
+        { Place = Kamnegorsk("ул. Ленина, 50, ост. «Рынок»", 56.4150, 61.9250), IsPublic = true,
+          Life = l => l.Register().Work()
+                       .Answered("Павильон с навесом и скамейкой будет установлен на остановке «Рынок» до 15 декабря.", FederalResult.SupportedMeasuresTaken) };
+
+        yield return new("kiosk-noise-bazhova", 20, "kiosks", AppealType.Problem, Channel.Portal, Khasanova,
+            "Киоск у дома 12 по ул. Бажова работает круглосуточно, продавец Гасанов Рустам ночью включает громкую музыку, у киоска собираются компании. Жильцы квартиры 5 и 7 не спят. Прошу проверить законность размещения киоска.")
+        { Place = Uralgrad("ул. Бажова, 12", 56.8500, 60.6300), IsPublic = true,
+          Life = l => l.Mask("Киоск у дома 12 по ул. Бажова работает круглосуточно, продавец *** ночью включает громкую музыку, у киоска собираются компании. Жильцы квартир *** не спят. Прошу проверить законность размещения киоска.")
+                       .Register().Work()
+                       .Step("Выезд 10 ноября: киоск размещён с нарушением схемы, владельцу выдано предписание.")
+                       .Answered("Договор на размещение киоска расторгнут, киоск демонтирован 17 ноября.", FederalResult.SupportedMeasuresTaken)
+                       .Rate(5, "Стало тихо, спасибо.") };
+
+        yield return new("tree-felling-mira", 17, "tree-felling", AppealType.Problem, Channel.Portal, Lebedev,
+            "Во дворе дома 20 по ул. Мира пилят здоровые берёзы. Председатель ТСЖ Сергеев Антон Викторович (тел. +7 (912) 000-11-22) говорит, что есть разрешение, но показать его отказывается.")
+        { Place = Kamnegorsk("ул. Мира, 20", 56.4120, 61.9300), IsPublic = true,
+          Life = l => l.Mask("Во дворе дома 20 по ул. Мира пилят здоровые берёзы. Председатель ТСЖ (имя и телефон скрыты модератором) говорит, что есть разрешение, но показать его отказывается.")
+                       .Register().Work()
+                       .Answered("Порубочный билет ТСЖ выдан на три аварийных дерева; остальные деревья рубить запрещено, ТСЖ предупреждено.", FederalResult.NotSupported)
+                       .Rate(3, "Три берёзы всё равно спилили.") };
+
+        yield return new("pothole-shevchenko", 14, "potholes", AppealType.Problem, Channel.Mobile, Smirnova,
+            "У дома 9 по ул. Шевченко во дворе провал асфальта у въезда на парковку, машины цепляют днищем. Яма растёт после каждого дождя.")
+        { Place = Uralgrad("ул. Шевченко, 9", 56.8250, 60.6100), IsPublic = true,
+          Life = l => l.Register().Work()
+                       .Step("Осмотр: провал над колодцем ливневой канализации; передано в МУП «Водоканал» для ремонта колодца.") };
+
+        yield return new("yard-snow-frunze", 4, "yard-snow", AppealType.Problem, Channel.Portal, Belova,
+            "Во дворе дома 35 по ул. Фрунзе не вывозят снег, тротуар к детскому саду превратился в каток.")
+        { Place = Uralgrad("ул. Фрунзе, 35", 56.8150, 60.5900), IsPublic = true, Life = l => l.Register().Assign() };
+
+        yield return new("gratitude-playground-kamn", 30, "playgrounds", AppealType.Gratitude, Channel.Telegram,
+            Who.Person("Юсупова", "Алсу", "Ринатовна", phone: "+7 (950) 201-44-17"),
+            "Спасибо администрации Камнегорска за новую детскую площадку у дома 12 по ул. Строителей! Дети в восторге, мамы тоже.")
+        { Place = Kamnegorsk("ул. Строителей, 12"), IsPublic = true, MessageId = "tg:502118734:41",
+          Life = l => l.Register().Work()
+                       .Answered("Спасибо за отзыв! В 2027 году по программе благоустройства дворов обновим ещё пять площадок.", FederalResult.Explained)
                        .Close("Заявитель не оценил ответ в течение 10 дней.") };
 
         // ---- Rejected ----

@@ -71,6 +71,10 @@ sealed class DemoLife(Appeal appeal, DemoDirectory d, AppDbContext db, IReadOnly
         }, Moderator, Office(after)));
     }
 
+    /// <summary>The moderator masks third parties' personal data in the text the portal publishes.</summary>
+    public DemoLife Mask(string publicText, double after = 2) =>
+        Then(() => appeal.SetPublicText(publicText, Moderator, Office(after)));
+
     public DemoLife AskClarification(string question, double after = 4) =>
         Then(() => appeal.AskClarification(question, Moderator, Office(after)));
 

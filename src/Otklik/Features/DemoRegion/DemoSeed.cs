@@ -50,6 +50,7 @@ public static class DemoSeed
             var rules = await db.DeadlineRules.AsNoTracking().ToListAsync(ct);
             appeals = await AddAppealsAsync(db, d, now, DeadlineClocks.For(calendar, rules, d.Centre), ct);
             Roadmaps.DemoRoadmaps.Add(db, d, now, calendar, rules);
+            Portal.Public.PublicDemo.Add(db, [.. d.Accounts.Where(a => a.Roles.Any(r => r.Role == Role.Applicant)).Select(a => a.Id)], now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

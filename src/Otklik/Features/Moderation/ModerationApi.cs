@@ -21,6 +21,7 @@ public static class ModerationApi
         group.MapPost("/{id:guid}/route", Route);
         group.MapPost("/{id:guid}/register", Register);
         group.MapPost("/{id:guid}/merge", Merge);
+        group.MapPost("/{id:guid}/public-text", SetPublicText);
         return group;
     }
 
@@ -32,6 +33,8 @@ public static class ModerationApi
     public sealed record RouteRequest(int? Version, Guid? OrganisationId, string? Note);
     public sealed record RegisterRequest(int? Version, Guid? OrganisationId);
     public sealed record MergeRequest(int? Version, Guid? TargetAppealId);
+    /// <summary>The text the public portal shows, third parties' personal data masked; empty or null publishes the text itself.</summary>
+    public sealed record PublicTextRequest(int? Version, string? Text);
     public sealed record RouteProposal(Guid? OrganisationId, string? OrganisationName, string? Why);
 
     static async Task<IResult> ProposedRoute(Guid id, AppDbContext db, CurrentUser user, AutoRouting routing, CancellationToken ct)
@@ -86,7 +89,17 @@ public static class ModerationApi
     static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Merging(changes, r.TargetAppealId, ct), ct);
 
+    static Task<IResult> SetPublicText(Guid id, PublicTextRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, Masking(changes, r.Text), ct);
+
     // ---- The moderation changes, shared by the API endpoints above and the moderator's pages ----
+
+    /// <summary>Sets the published copy of the text (see <see cref="Appeal.SetPublicText"/>).</summary>
+    public static Func<Appeal, DateTime, Task> Masking(AppealChanges changes, string? text) => (appeal, now) =>
+    {
+        appeal.SetPublicText(text, changes.User.RequiredId, now);
+        return Task.CompletedTask;
+    };
 
     /// <summary>Asks the applicant for clarification; the question goes to the applicant through the outbox.</summary>
     public static Func<Appeal, DateTime, Task> Asking(AppealChanges changes, string? question) => (appeal, now) =>

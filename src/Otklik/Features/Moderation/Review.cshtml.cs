@@ -39,6 +39,8 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     // Merge
     [BindProperty] public Guid? TargetAppealId { get; set; }
     [BindProperty] public string? TargetNumber { get; set; }
+    // The published text (third parties' personal data masked)
+    [BindProperty] public string? PublicText { get; set; }
 
     public Appeal Appeal { get; private set; } = null!;
     public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
@@ -79,7 +81,16 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Version = Appeal.Version;
         OrganisationId = Appeal.ExecutorOrganisationId ?? Proposal.OrganisationId;
         FillFixFromAppeal();
+        PublicText = Appeal.PublicText ?? Appeal.Text;
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostPublicTextAsync(CancellationToken ct)
+    {
+        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Masking(changes, PublicText), ct);
+        if (!outcome.Succeeded) return await FailedAsync("publictext", outcome, ct);
+        TempData["Notice"] = $"Текст для публикации обращения {await NumberAsync(ct)} сохранён.";
+        return Redirect($"/office/moderation/{Id}");
     }
 
     /// <summary>Without JavaScript, choosing a category reloads the form with that category's topics; what was typed stays.</summary>

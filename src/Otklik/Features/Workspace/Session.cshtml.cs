@@ -16,8 +16,12 @@ public sealed class LogoutModel : PageModel
     }
 }
 
-/// <summary>The high-contrast version that Russian state sites must offer; remembered in a cookie.</summary>
+/// <summary>
+/// The high-contrast version that Russian state sites must offer; remembered in a cookie. It takes no antiforgery token:
+/// a forged request can only switch someone's display, and the portal's cached pages cannot carry a per-visitor token.
+/// </summary>
 [AllowAnonymous]
+[IgnoreAntiforgeryToken]
 public sealed class ContrastModel : PageModel
 {
     public IActionResult OnPost(string? returnUrl)

@@ -279,6 +279,13 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("PublicText")
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)");
+
+                    b.Property<int>("PublicViews")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("PublicationConsent")
                         .HasColumnType("boolean");
 
@@ -328,6 +335,9 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Supports")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Tags")
                         .HasMaxLength(500)
@@ -390,6 +400,8 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("DueAtUtc", "Id");
+
+                    b.HasIndex("IsPublic", "RegisteredAtUtc");
 
                     b.HasIndex("ReceivedAtUtc", "Id");
 
@@ -1009,6 +1021,24 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AppealId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("AppealSupports", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1572,6 +1602,21 @@ namespace Otklik.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>

@@ -269,6 +269,13 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicText")
+                        .HasMaxLength(12000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PublicViews")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("PublicationConsent")
                         .HasColumnType("INTEGER");
 
@@ -318,6 +325,9 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Supports")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Tags")
                         .HasMaxLength(500)
@@ -380,6 +390,8 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("DueAtUtc", "Id");
+
+                    b.HasIndex("IsPublic", "RegisteredAtUtc");
 
                     b.HasIndex("ReceivedAtUtc", "Id");
 
@@ -999,6 +1011,24 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppealId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("AppealSupports", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1562,6 +1592,21 @@ namespace Otklik.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Directory;
+
+namespace Otklik.Features.Portal.Public;
+
+/// <summary>
+/// The public map: published appeals with a point, clustered by /map/markers at each zoom; the same appeals are listed
+/// under the map, which is what a screen reader or a browser without JavaScript gets.
+/// </summary>
+[OutputCache(PolicyName = PublicCache.Policy)]
+public sealed class MapModel(AppDbContext db) : PageModel
+{
+    public const int ListLimit = 100;
+
+    [BindProperty(SupportsGet = true)] public Guid? Category { get; set; }
+    [BindProperty(SupportsGet = true)] public PublicStage? Stage { get; set; }
+
+    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public IReadOnlyList<PublicMap.Point> Points { get; private set; } = [];
+
+    public string MarkersUrl => "/map/markers?" + string.Join('&', new[]
+    {
+        Category is { } c ? "category=" + c : null,
+        Stage is { } s ? "stage=" + s : null,
+    }.Where(x => x is not null));
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
+        if (Category is { } c && Categories.All(x => x.Id != c)) Category = null;
+        Points = await PublicMap.PointsAsync(db, Category, Stage, ct);
+    }
+}

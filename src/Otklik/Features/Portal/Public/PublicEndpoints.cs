@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Intake;
+
+namespace Otklik.Features.Portal.Public;
+
+/// <summary>The public portal's non-page endpoints: photos of a published appeal, the map's markers, the statistics as CSV.</summary>
+public static class PublicEndpoints
+{
+    public static void MapPortalPublic(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/appeals/{number}/photos/{id:guid}", PhotoAsync).AllowAnonymous();
+        routes.MapGet("/map/markers", MarkersAsync).AllowAnonymous().CacheOutput(PublicCache.Policy);
+        routes.MapGet("/stats.csv", CsvAsync).AllowAnonymous().CacheOutput(PublicCache.Policy);
+    }
+
+    /// <summary>A photo the applicant attached to a published appeal; anything else (a document, an answer's file, an unpublished appeal) is 404.</summary>
+    static async Task<IResult> PhotoAsync(string number, Guid id, AppDbContext db, IFileStore files, HttpContext http, CancellationToken ct)
+    {
+        var photo = await db.Attachments.AsNoTracking()
+            .Where(f => f.Id == id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Appeal
+                        && db.Appeals.Visible().Any(a => a.Id == f.AppealId && a.Number == number))
+            .Select(f => new { f.StorageKey, f.ContentType }).SingleOrDefaultAsync(ct);
+        if (photo is null) return TypedResults.NotFound();
+        var stream = await files.OpenAsync(photo.StorageKey, ct);
+        if (stream is null) return TypedResults.NotFound();
+        // Short: an appeal the moderator unpublishes must not live on in caches for long.
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.File(stream, photo.ContentType);
+    }
+
+    static async Task<IResult> MarkersAsync(int? zoom, Guid? category, PublicStage? stage, AppDbContext db, CancellationToken ct)
+    {
+        var points = await PublicMap.PointsAsync(db, category, stage, ct);
+        return TypedResults.Ok(PublicMap.Cluster(points, zoom ?? 10));
+    }
+
+    static async Task<IResult> CsvAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var stats = await PublicStats.LoadAsync(db, clock.GetUtcNow().UtcDateTime, ct);
+        return TypedResults.File(PublicStats.Csv(stats), "text/csv; charset=utf-8", "otklik-statistics.csv");
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+
+namespace Otklik.Features.Portal.Public;
+
+public sealed record StatRow(string Label, int Count);
+
+/// <summary>The numbers of /stats, over the published appeals only (<see cref="PublicAppeals.Visible"/>).</summary>
+public sealed record PublicStatsData(
+    int Total, IReadOnlyList<StatRow> ByCategory, IReadOnlyList<StatRow> ByTerritory, IReadOnlyList<StatRow> ByStage,
+    IReadOnlyList<StatRow> ByMonth, int Answered, int AnsweredOnTime, int Rated, double? AverageRating)
+{
+    /// <summary>Of the appeals whose answer was sent, the share sent by the answer's deadline, in per cent.</summary>
+    public double? OnTimePercent => Answered == 0 ? null : Math.Round(100.0 * AnsweredOnTime / Answered, 1);
+}
+
+public static class PublicStats
+{
+    public const int Months = 12;
+
+    /// <summary>
+    /// One narrow read of the published appeals, counted in memory: a region's public appeals number in the thousands, the
+    /// page is cached, and the same code then counts alike on both engines (months included).
+    /// </summary>
+    public static async Task<PublicStatsData> LoadAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)
+    {
+        var rows = await db.Appeals.AsNoTracking().Visible()
+            .Select(a => new { a.CategoryId, a.TerritoryId, a.Status, a.RegisteredAtUtc, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.Rating })
+            .ToListAsync(ct);
+        var names = await PublicNames.LoadAsync(db, ct);
+
+        static List<StatRow> Rows<T>(IEnumerable<T> keys, Func<T, string> label) =>
+            [.. keys.GroupBy(k => label(k)).Select(g => new StatRow(g.Key, g.Count())).OrderByDescending(r => r.Count).ThenBy(r => r.Label, StringComparer.Ordinal)];
+
+        var stages = Enum.GetValues<PublicStage>()
+            .Select(s => new StatRow(PublicAppeals.Title(s), rows.Count(r => PublicAppeals.StageOf(r.Status) == s)))
+            .Where(r => r.Count > 0).ToList();
+        var firstMonth = new DateTime(nowUtc.Year, nowUtc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-(Months - 1));
+        var months = Enumerable.Range(0, Months).Select(i => firstMonth.AddMonths(i))
+            .Select(m => new StatRow(MonthLabel(m), rows.Count(r => r.RegisteredAtUtc!.Value.Year == m.Year && r.RegisteredAtUtc.Value.Month == m.Month)))
+            .SkipWhile(r => r.Count == 0).ToList();
+        // An answer counts as sent only in the statuses that show it; a reopened appeal's earlier answer no longer counts.
+        var answered = rows.Where(r => PublicAppeals.AnswerShown(r.Status) && r.AnsweredAtUtc is not null).ToList();
+        var rated = rows.Where(r => r.Rating is not null).ToList();
+        return new PublicStatsData(rows.Count,
+            Rows(rows, r => names.Category(r.CategoryId)),
+            Rows(rows, r => names.Territory(r.TerritoryId) ?? "Без территории"),
+            stages, months,
+            answered.Count, answered.Count(r => r.AnswerDueAtUtc is { } due && r.AnsweredAtUtc <= due),
+            rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(r => r.Rating!.Value), 2));
+    }
+
+    static readonly string[] MonthNames = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
+
+    public static string MonthLabel(DateTime month) => $"{MonthNames[month.Month - 1]} {month.Year}";
+
+    /// <summary>The same numbers as the page, for a spreadsheet: UTF-8 with a BOM and semicolons, as Russian Excel opens it.</summary>
+    public static byte[] Csv(PublicStatsData s)
+    {
+        var csv = new StringBuilder();
+        csv.Append("Раздел;Показатель;Значение\r\n");
+        void Line(string section, string label, string value) =>
+            csv.Append(Cell(section)).Append(';').Append(Cell(label)).Append(';').Append(Cell(value)).Append("\r\n");
+        Line("Всего", "Опубликовано обращений", s.Total.ToString(CultureInfo.InvariantCulture));
+        foreach (var r in s.ByCategory) Line("Категория", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var r in s.ByTerritory) Line("Территория", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var r in s.ByStage) Line("Состояние", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var r in s.ByMonth) Line("Месяц", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
+        Line("Ответы", "Дан ответ", s.Answered.ToString(CultureInfo.InvariantCulture));
+        Line("Ответы", "Ответ дан в срок", s.AnsweredOnTime.ToString(CultureInfo.InvariantCulture));
+        Line("Ответы", "Доля ответов в срок, %", s.OnTimePercent?.ToString("0.0", CultureInfo.InvariantCulture) ?? "");
+        Line("Оценки", "Оценено ответов", s.Rated.ToString(CultureInfo.InvariantCulture));
+        Line("Оценки", "Средняя оценка", s.AverageRating?.ToString("0.00", CultureInfo.InvariantCulture) ?? "");
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+    }
+
+    static string Cell(string value) =>
+        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"'
+        // A cell starting like a formula would run in a spreadsheet.
+        : value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value;
+}

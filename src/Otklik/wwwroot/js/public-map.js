@@ -1,0 +1,88 @@
+// The public map (/map): territory outlines, and the published appeals as markers clustered by the server for the
+// current zoom (/map/markers?zoom=..): a single appeal is a marker with a link, a cluster a circle with its count that
+// zooms in when pressed. Without a tile server the outlines and the markers still show.
+(function () {
+    'use strict';
+    if (!window.L) return;
+    L.Icon.Default.imagePath = '/lib/leaflet/images/';
+
+    function outline(geometry) {
+        var polygons = geometry.type === 'MultiPolygon' ? geometry.coordinates : geometry.type === 'Polygon' ? [geometry.coordinates] : [];
+        return polygons.map(function (p) { return p.map(function (ring) { return ring.map(function (c) { return [c[1], c[0]]; }); }); });
+    }
+
+    function text(s) {
+        var d = document.createElement('div');
+        d.textContent = s;
+        return d.innerHTML;
+    }
+
+    function init(el) {
+        var map = L.map(el, { attributionControl: !!el.dataset.tiles });
+        if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || '' }).addTo(map);
+        map.setView([56.8, 61.0], 8);
+        var layer = L.layerGroup().addTo(map);
+        var url = el.dataset.markers;
+        var request = 0;
+
+        function draw(markers) {
+            layer.clearLayers();
+            markers.forEach(function (m) {
+                if (m.count === 1) {
+                    L.marker([m.lat, m.lon], { title: '№ ' + m.number + ': ' + m.title, alt: '№ ' + m.number })
+                        .bindPopup('<a href="/appeals/' + encodeURIComponent(m.number) + '">№ ' + text(m.number) + '</a><br>' + text(m.title))
+                        .addTo(layer);
+                } else {
+                    var size = m.count < 10 ? 34 : m.count < 100 ? 40 : 48;
+                    L.marker([m.lat, m.lon], {
+                        title: 'Обращений рядом: ' + m.count + '. Приблизить',
+                        icon: L.divIcon({ className: 'cluster', html: '<span>' + m.count + '</span>', iconSize: [size, size] })
+                    }).on('click keypress', function () { map.setView([m.lat, m.lon], Math.min(map.getZoom() + 2, 18)); }).addTo(layer);
+                }
+            });
+            el.dataset.markersShown = String(markers.length);
+        }
+
+        function load() {
+            var mine = ++request;
+            var sep = url.indexOf('?') < 0 ? '?' : (url.endsWith('?') ? '' : '&');
+            fetch(url + sep + 'zoom=' + map.getZoom(), { headers: { Accept: 'application/json' } })
+                .then(function (r) { return r.ok ? r.json() : []; })
+                .then(function (markers) { if (mine === request) draw(markers); })
+                .catch(function () { /* the list under the map has the same appeals */ });
+        }
+
+        var first = true;
+        map.on('zoomend', function () { if (!first) load(); });
+
+        fetch(el.dataset.territories, { headers: { Accept: 'application/json' } })
+            .then(function (r) { return r.ok ? r.json() : []; })
+            .then(function (list) {
+                return Promise.all(list.map(function (t) {
+                    return fetch(el.dataset.territories + '/' + t.id, { headers: { Accept: 'application/json' } })
+                        .then(function (r) { return r.ok ? r.json() : null; });
+                }));
+            })
+            .then(function (details) {
+                var bounds = L.latLngBounds([]);
+                details.forEach(function (t) {
+                    if (!t || !t.boundary) return;
+                    var shape = L.polygon(outline(t.boundary), {
+                        color: '#4a5560', weight: 2, fill: true, fillOpacity: 0.04, interactive: false, className: 'territory territory-' + t.code
+                    }).addTo(map);
+                    // Without tiles the names are the only landmarks; under the outline, so that they never cover a marker.
+                    if (!el.dataset.tiles) {
+                        var b = shape.getBounds();
+                        L.tooltip({ permanent: true, direction: 'bottom', className: 'territory-label' })
+                            .setLatLng([b.getSouth(), b.getCenter().lng]).setContent(text(t.name)).addTo(map);
+                    }
+                    bounds.extend(shape.getBounds());
+                });
+                if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 28], animate: false });
+            })
+            .catch(function () { })
+            .then(function () { first = false; load(); });
+    }
+
+    document.querySelectorAll('[data-public-map]').forEach(init);
+})();
