@@ -58,7 +58,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         foreach (var (type, payload) in _notices) db.Outbox.Add(OutboxMessage.Create(type, payload(appeal), appeal.Id, now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
+        return TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, now, ct));
     }
 
     /// <summary>
