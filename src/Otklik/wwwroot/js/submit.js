@@ -197,6 +197,8 @@
         }).catch(function () {
             sending = false;
             say('Нет сети — обращение сохранено и будет отправлено, когда связь восстановится.');
+            // The "online" event is the usual signal; a network that says it is up but drops requests gets another try.
+            setTimeout(function () { if (draft.pending && navigator.onLine !== false) send(); }, 20000);
         });
     }
 

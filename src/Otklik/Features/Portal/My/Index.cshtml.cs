@@ -16,7 +16,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user) : PageModel
 {
     public const int PageSize = 20;
 
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
 
     public sealed record Row(string Number, DateTime ReceivedAtUtc, Guid OwnerOrganisationId, AppealType Type, string Category, AppealStatus Status, string Excerpt);
 
@@ -30,7 +30,8 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user) : PageModel
         var me = user.RequiredId;
         var mine = db.Appeals.AsNoTracking().Where(a => a.ApplicantUserId == me);
         Total = await mine.CountAsync(ct);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        // Read by hand: "page" is the route value naming the Razor page, which model binding would take instead.
+        PageNumber = Math.Clamp(int.TryParse(Request.Query["page"], out var requested) ? requested : 1, 1, Pages);
         var rows = await mine.OrderByDescending(a => a.ReceivedAtUtc).ThenByDescending(a => a.Sequence)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Select(a => new

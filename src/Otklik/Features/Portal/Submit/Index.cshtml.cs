@@ -102,7 +102,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
             Route = await PlaceAsync(la, lo, TopicId, ct);
             if (Route.Problem is { } problem) Errors["latitude"] = problem;
         }
-        else if (lat is null != lon is null) Errors[lat is null ? "latitude" : "longitude"] = "Укажите обе координаты точки или выберите точку на карте.";
+        else if (lat is null != lon is null && !Errors.ContainsKey("latitude") && !Errors.ContainsKey("longitude")) Errors[lat is null ? "latitude" : "longitude"] = "Укажите обе координаты точки или выберите точку на карте.";
         await StorePhotosAsync(me, ct);
 
         if (Errors.Count == 0)
@@ -189,7 +189,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
         return await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key && a.ApplicantUserId == me).Select(a => a.Number).FirstOrDefaultAsync(ct);
     }
 
-    RedirectResult Sent(string number) => Redirect($"/my/{number}?sent=1");
+    RedirectResult Sent(string number) => Redirect($"/my/{number}?sent=true");
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
