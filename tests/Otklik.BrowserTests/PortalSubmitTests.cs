@@ -42,6 +42,7 @@ public sealed class PortalSubmitTests(Browser browser, AppPool pool) : IClassFix
         var map = page.Locator("[data-map]");
         var territoryA = map.Locator("path.territory-T-A");
         await Assertions.Expect(territoryA).ToBeVisibleAsync();
+        await map.ScrollIntoViewIfNeededAsync();
         var box = await territoryA.BoundingBoxAsync() ?? throw new InvalidOperationException("Territory A has no outline on screen.");
         await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await Assertions.Expect(page.Locator("#route-info")).ToContainTextAsync("Территория: Город А. Ответит: Администрация города А.");
