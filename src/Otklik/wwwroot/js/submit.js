@@ -178,6 +178,13 @@
         dropPhotos(draft.key).then(function () { location.assign(url); });
     }
 
+    var reset = document.getElementById('draft-reset');
+    reset.hidden = false;
+    reset.addEventListener('click', function () {
+        localStorage.removeItem(DRAFT);
+        dropPhotos(draft.key).then(function () { location.assign(location.pathname); });
+    });
+
     var sending = false;
     function send() {
         if (sending) return;
