@@ -90,6 +90,7 @@ if (config.GetValue("Otklik:Workers", true))
 {
     builder.Services.AddHostedService<ClarificationSweep>();
     builder.Services.AddHostedService<DeadlineWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
 }
 
 var app = builder.Build();

@@ -29,7 +29,14 @@ public sealed class AnswerAttachmentTests(AppPool pool) : IClassFixture<AppPool>
         var stored = await app.WithDbAsync(db => db.Attachments.AsNoTracking().SingleAsync(x => x.Id == act.Id));
         Assert.Equal(((Guid?)a.Id, AttachmentPurpose.Answer), (stored.AppealId, stored.Purpose));
 
-        // The applicant tells the answer's file from their own, and gets it.
+        // A draft is not the applicant's to see: neither its file in the appeal nor the file itself.
+        Assert.DoesNotContain((await app.GetAsync(a.Id, Persona.Applicant)).Attachments, x => x.Id == act.Id);
+        await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/attachments/{act.Id}").Expect(HttpStatusCode.NotFound);
+        await app.ClientAs(Persona.MunAController).GetAsync($"/api/v1/attachments/{act.Id}").Expect(HttpStatusCode.OK);
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
+        a = await app.ActAsync(Persona.MunAController, a, "answer/approve");
+
+        // Once sent, the applicant tells the answer's file from their own, and gets it.
         var seen = await app.GetAsync(a.Id, Persona.Applicant);
         Assert.Equal(AttachmentPurpose.Answer, seen.Attachments.Single(x => x.Id == act.Id).Purpose);
         var download = await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/attachments/{act.Id}").Expect(HttpStatusCode.OK);

@@ -49,6 +49,18 @@ public static class AppealAccess
             if (await user.ReachesAsync(step.OwnerOrganisationId, ct, Viewers)) return true;
         return appeal.IsEscalatedToHq && await user.HasRoleAsync(Role.HqMember, ct);
     }
+
+    /// <summary>Sees the appeal through a staff duty (assignment or an organisation in scope), not only as its applicant.</summary>
+    public static async Task<bool> SeesAsStaffAsync(CurrentUser user, Appeal appeal, CancellationToken ct)
+    {
+        if (user.Id is not { } id) return false;
+        if (appeal.AssigneeId == id) return true;
+        if (await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Viewers)) return true;
+        if (await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Viewers)) return true;
+        foreach (var part in appeal.Parts)
+            if (await user.ReachesAsync(part.OrganisationId, ct, Viewers)) return true;
+        return false;
+    }
 }
 
 /// <summary>The duty an action needs: a role, and the organisation of the appeal that role must reach.</summary>

@@ -68,7 +68,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         await tx.CommitAsync(ct);
         // The public portal's cached pages of this appeal and the lists go stale (a change may also unpublish it).
         if (wasPublic || appeal.IsPublic) await Portal.Public.PublicCache.AppealChangedAsync(publicPages, appeal.Number, ct);
-        return TypedResults.Ok(await AppealViews.LoadAsync(db, id, now, ct));
+        return TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, now, ct));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Intake;
+using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
 
@@ -34,12 +35,40 @@ public static class AppealViews
 {
     public static async Task<AppealView> LoadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
     {
+        var (appeal, attachments, steps) = await ReadAsync(db, id, nowUtc, ct);
+        return Of(appeal, attachments, nowUtc, steps);
+    }
+
+    static async Task<(Appeal, List<IntakeApi.AttachmentView>, IReadOnlyList<Roadmaps.PublicStepView>)> ReadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
+    {
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
         var attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == id).OrderBy(a => a.UploadedAtUtc)
             .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
         // The agreed steps of a complaint's roadmap: what the applicant sees of the plan (a draft stays with staff).
-        return Of(appeal, attachments, nowUtc, await Roadmaps.RoadmapViews.PublicAsync(db, id, nowUtc, ct));
+        return (appeal, attachments, await Roadmaps.RoadmapViews.PublicAsync(db, id, nowUtc, ct));
     }
+
+    /// <summary>
+    /// The appeal as the caller may see it: staff see everything; the applicant sees the answer (its text, result and
+    /// files) only once it has been sent, never a draft on its way through the executor and the controller.
+    /// </summary>
+    public static async Task<AppealView> LoadForAsync(AppDbContext db, CurrentUser user, Guid id, DateTime nowUtc, CancellationToken ct)
+    {
+        var (appeal, attachments, steps) = await ReadAsync(db, id, nowUtc, ct);
+        var view = Of(appeal, attachments, nowUtc, steps);
+        return await AppealAccess.SeesAsStaffAsync(user, appeal, ct) ? view : ForApplicant(view);
+    }
+
+    /// <summary>Whether the applicant may read the answer: it has been sent (and maybe rated or closed since).</summary>
+    public static bool AnswerIsPublicToApplicant(AppealStatus status) => status is AppealStatus.AnswerSent or AppealStatus.Closed;
+
+    public static AppealView ForApplicant(AppealView view) => AnswerIsPublicToApplicant(view.Status)
+        ? view
+        : view with
+        {
+            AnswerText = null, AnswerResult = null,
+            Attachments = [.. view.Attachments.Where(a => a.Purpose != AttachmentPurpose.Answer)],
+        };
 
     public static AppealView Of(Appeal a, IReadOnlyList<IntakeApi.AttachmentView> attachments, DateTime nowUtc,
         IReadOnlyList<Roadmaps.PublicStepView>? roadmapSteps = null) => new(

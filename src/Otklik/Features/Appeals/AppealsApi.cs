@@ -43,13 +43,13 @@ public static class AppealsApi
 
     static async Task<IResult> Get(Guid id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         await AppealAccess.CanSeeAsync(db, user, id, ct)
-            ? TypedResults.Ok(await AppealViews.LoadAsync(db, id, clock.GetUtcNow().UtcDateTime, ct))
+            ? TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct))
             : AppealChanges.NotFound();
 
     static async Task<IResult> GetByNumber(string number, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var id = await (await AppealAccess.VisibleAsync(db, user, ct)).Where(a => a.Number == number).Select(a => a.Id).FirstOrDefaultAsync(ct);
-        return id == Guid.Empty ? AppealChanges.NotFound() : TypedResults.Ok(await AppealViews.LoadAsync(db, id, clock.GetUtcNow().UtcDateTime, ct));
+        return id == Guid.Empty ? AppealChanges.NotFound() : TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct));
     }
 
     static async Task<IResult> History(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct)
@@ -160,13 +160,16 @@ public static class AppealsApi
         changes.RunAsync(id, r.Version, AppealActions.ReturnAnswer(changes, r.Reasons, r.Comment, ct), ct);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
-        {
-            if (r.Comment is not null) CheckText("comment", r.Comment, 2000, required: false);
-            appeal.Rate(r.Score ?? throw new InputException("score", "field.required", "Поставьте оценку от 1 до 5.", 422), r.Comment,
-                changes.User.RequiredId, now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, Duty.Applicant, Rating(changes, r.Score, r.Comment), ct);
+
+    /// <summary>The applicant rates the answer (the API and the portal's page alike).</summary>
+    public static Func<Appeal, DateTime, Task> Rating(AppealChanges changes, int? score, string? comment) => (appeal, now) =>
+    {
+        if (comment is not null) CheckText("comment", comment, 2000, required: false);
+        appeal.Rate(score ?? throw new InputException("score", "field.required", "Поставьте оценку от 1 до 5.", 422), comment,
+            changes.User.RequiredId, now);
+        return Task.CompletedTask;
+    };
 
     static Task<IResult> Close(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.CloseAnswered, (appeal, now) =>

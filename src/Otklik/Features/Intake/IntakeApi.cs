@@ -319,6 +319,13 @@ public static class IntakeApi
             ? await AppealAccess.CanSeeAsync(db, user, appealId, ct)
             : a.UploadedById is not null && a.UploadedById == user.Id;
         if (!visible) return TypedResults.NotFound();
+        // The answer's files reach the applicant with the answer, not while it is a draft.
+        if (a.Purpose == AttachmentPurpose.Answer && a.AppealId is { } answeredId)
+        {
+            var appeal = await db.Appeals.AsNoTracking().Include(x => x.Parts).SingleAsync(x => x.Id == answeredId, ct);
+            if (!AppealViews.AnswerIsPublicToApplicant(appeal.Status) && !await AppealAccess.SeesAsStaffAsync(user, appeal, ct))
+                return TypedResults.NotFound();
+        }
         var stream = await files.OpenAsync(a.StorageKey, ct);
         return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, a.ContentType, a.FileName);
     }

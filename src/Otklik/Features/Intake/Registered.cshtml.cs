@@ -6,7 +6,6 @@ using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Moderation;
-using Otklik.Features.Routing;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Intake;
@@ -28,12 +27,7 @@ public sealed class RegisteredModel(AppDbContext db, CurrentUser user, DeadlineC
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
         Appeal = appeal;
         Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
-        var executor = await FirstRouting.ChooseAsync(db, appeal.TopicId, appeal.TerritoryId, ct);
-        var clock = await clocks.ForAsync(db, executor?.OrganisationId ?? appeal.OwnerOrganisationId, ct);
-        var policy = clock.PolicyFor(DeadlineStage.Answer, appeal.Regime, appeal.Kind, appeal.TopicId, appeal.Priority == AppealPriority.High)
-                     ?? DeadlinePolicy.Parse("calendar-days:30");
-        var due = clock.Compute(policy, appeal.ModerationDueAtUtc);
-        LatestAnswer = due.DueDate?.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture) ?? ModerationScreens.Local(due.EndUtc, Zone);
+        LatestAnswer = await Intake.LatestAnswer.FormatAsync(db, clocks, appeal, Zone, ct);
         return Page();
     }
 }

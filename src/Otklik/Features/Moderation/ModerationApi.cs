@@ -61,12 +61,7 @@ public static class ModerationApi
         changes.RunAsync(id, r.Version, Duty.Moderate, Asking(changes, r.Question), ct);
 
     static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Applicant, (appeal, now) =>
-        {
-            AppealsApi.CheckText("text", r.Text, 5000);
-            appeal.GiveClarification(r.Text!, changes.User.RequiredId, now);
-            return Task.CompletedTask;
-        }, ct);
+        changes.RunAsync(id, r.Version, Duty.Applicant, GivingClarification(changes, r.Text), ct);
 
     static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Rejecting(changes, r.Ground, r.Comment), ct);
@@ -108,6 +103,14 @@ public static class ModerationApi
         appeal.AskClarification(question!, changes.User.RequiredId, now);
         changes.NotifyWithDeadlines("appeal.clarification_requested",
             a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
+        return Task.CompletedTask;
+    };
+
+    /// <summary>The applicant answers a clarification request; moderation starts again (the API and the portal's page).</summary>
+    public static Func<Appeal, DateTime, Task> GivingClarification(AppealChanges changes, string? text) => (appeal, now) =>
+    {
+        AppealsApi.CheckText("text", text, 5000);
+        appeal.GiveClarification(text!, changes.User.RequiredId, now);
         return Task.CompletedTask;
     };
 

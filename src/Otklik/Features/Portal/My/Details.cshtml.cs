@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
+using Otklik.Features.Execution;
+using Otklik.Features.Intake;
+using Otklik.Features.Moderation;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Portal.My;
+
+/// <summary>
+/// One of the applicant's appeals: its public route, the due date, the answer once sent, and what the applicant can do
+/// now — answer a clarification request or the executor's request for details, rate the answer. Only the applicant who
+/// submitted it sees it here (anyone else gets 404); every action runs through <see cref="AppealChanges"/> like the API.
+/// </summary>
+[Authorize]
+public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, DeadlineClocks clocks) : PageModel
+{
+    [FromRoute] public string Number { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public bool Sent { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+
+    [BindProperty] public int? Version { get; set; }
+    [BindProperty] public string? Clarification { get; set; }
+    [BindProperty] public string? Reply { get; set; }
+    [BindProperty] public int? Score { get; set; }
+    [BindProperty] public string? Comment { get; set; }
+
+    public Appeal Appeal { get; private set; } = null!;
+    public DateTime NowUtc { get; private set; }
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+    public string? CategoryName { get; private set; }
+    public string? TopicName { get; private set; }
+    public string? TerritoryName { get; private set; }
+    public string? ExecutorName { get; private set; }
+    public string? DueDate { get; private set; }
+    public string? PauseRequest { get; private set; }
+    public IReadOnlyList<IntakeApi.AttachmentView> Photos { get; private set; } = [];
+    public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
+    public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
+    public AppealChanges.Outcome? Failed { get; private set; }
+    public string? FailedForm { get; private set; }
+
+    public bool AnswerShown => AppealViews.AnswerIsPublicToApplicant(Appeal.Status);
+    public bool CanRate => Appeal.Status == AppealStatus.AnswerSent;
+    public bool CanClarify => Appeal.Status == AppealStatus.Clarification;
+    public bool CanReply => Appeal.PausedAtUtc is not null && !Appeal.IsTerminal;
+    public DateTime? RateByUtc => CanRate && Appeal.AnsweredAtUtc is { } at ? at.AddDays(PublicRoute.RatingDays) : null;
+
+    public string Local(DateTime utc) => ModerationScreens.Local(utc, Zone);
+    public string? ErrorFor(string form, string field) => FailedForm == form ? Failed?.ErrorFor(field) : null;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostClarifyAsync(CancellationToken ct) =>
+        ActAsync("clarify", (id, v) => changes.TryRunAsync(id, v, [Duty.Applicant], ModerationApi.GivingClarification(changes, Clarification), ct), "clarified", ct);
+
+    public Task<IActionResult> OnPostReplyAsync(CancellationToken ct) =>
+        ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, AppealActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
+            "replied", ct);
+
+    public Task<IActionResult> OnPostRateAsync(CancellationToken ct) =>
+        ActAsync("rate", (id, v) => changes.TryRunAsync(id, v, [Duty.Applicant], AppealsApi.Rating(changes, Score, string.IsNullOrWhiteSpace(Comment) ? null : Comment), ct),
+            null, ct);
+
+    async Task<IActionResult> ActAsync(string form, Func<Guid, int?, Task<AppealChanges.Outcome>> run, string? done, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var seen = Version;
+        if (!await LoadAsync(ct)) return NotFound();
+        if (form == "reply" && string.IsNullOrWhiteSpace(Reply))
+            return Refused(form, new(false, 422, "Напишите ответ на запрос исполнителя.", new Dictionary<string, string[]> { ["note"] = ["Поле обязательно для заполнения."] }));
+        var outcome = await run(Appeal.Id, seen);
+        if (!outcome.Succeeded) { await LoadAsync(ct); return Refused(form, outcome); }
+        done ??= Score <= Appeal.LowRating ? "reopened" : "closed";
+        return Redirect($"/my/{Appeal.Number}?done={done}");
+    }
+
+    IActionResult Refused(string form, AppealChanges.Outcome outcome)
+    {
+        if (outcome.Status == 404) return NotFound();
+        Failed = outcome;
+        FailedForm = form;
+        Response.StatusCode = outcome.Status;
+        return Page();
+    }
+
+    async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var me = user.RequiredId;
+        // The applicant's own only: a member of staff who sees the appeal at the office sees it there, not here.
+        var appeal = await db.Appeals.AsNoTracking().Include(a => a.History)
+            .SingleOrDefaultAsync(a => a.Number == Number && a.ApplicantUserId == me, ct);
+        if (appeal is null) return false;
+        Appeal = appeal;
+        NowUtc = clock.GetUtcNow().UtcDateTime;
+        Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
+        CategoryName = await db.Categories.Where(c => c.Id == appeal.CategoryId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        TopicName = await db.Topics.Where(t => t.Id == appeal.TopicId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        TerritoryName = await db.Territories.Where(t => t.Id == appeal.TerritoryId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        var names = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        ExecutorName = appeal.ExecutorOrganisationId is { } ex ? names.GetValueOrDefault(ex) : null;
+        var files = await db.Attachments.AsNoTracking().Where(a => a.AppealId == appeal.Id).OrderBy(a => a.UploadedAtUtc)
+            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+        Photos = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
+        // The answer's files travel with the answer: a draft's files are not the applicant's to see.
+        AnswerFiles = AnswerShown ? [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)] : [];
+        Steps = PublicRoute.Steps(appeal.History, id => names.GetValueOrDefault(id));
+        PauseRequest = appeal.PausedAtUtc is null ? null
+            : appeal.History.Where(e => e.Kind == EventKind.ClockPaused).OrderBy(e => e.Sequence).LastOrDefault()?.Note;
+        DueDate = DeadlineStates.Finished.Contains(appeal.Status) ? null : await LatestAnswer.FormatAsync(db, clocks, appeal, Zone, ct);
+        Version = appeal.Version;
+        return true;
+    }
+}

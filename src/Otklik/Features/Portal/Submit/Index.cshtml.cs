@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
+using Otklik.Features.Directory;
+using Otklik.Features.Intake;
+using Otklik.Features.Moderation;
+using Otklik.Features.Routing;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Portal.Submit;
+
+/// <summary>
+/// A signed-in person submits an appeal in steps (one form: without JavaScript every step shows at once). The submission
+/// is the API's own (<see cref="IntakeApi.SubmitAsync"/>): the same checks, numbering and idempotency key, so a form
+/// sent twice — a double click, or a draft sent again when the network returns — makes one appeal.
+/// </summary>
+[Authorize]
+[RequestSizeLimit(MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
+public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, IFileStore files)
+    : PageModel
+{
+    public const int MaxPhotos = 5;
+
+    [BindProperty] public string? IdempotencyKey { get; set; }
+    [BindProperty] public AppealType? Type { get; set; }
+    [BindProperty] public Guid? CategoryId { get; set; }
+    [BindProperty] public Guid? TopicId { get; set; }
+    [BindProperty] public string? Address { get; set; }
+    [BindProperty] public string? Latitude { get; set; }
+    [BindProperty] public string? Longitude { get; set; }
+    [BindProperty] public string? Text { get; set; }
+    [BindProperty] public List<IFormFile> Photos { get; set; } = [];
+    /// <summary>Photos stored by an earlier try of this form that was refused for another field: they stay with it.</summary>
+    [BindProperty] public List<Guid> KeptPhotos { get; set; } = [];
+    [BindProperty] public bool Consent { get; set; }
+
+    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public IReadOnlyList<ModerationScreens.TopicOption> Topics { get; private set; } = [];
+    public IReadOnlyList<(Guid Id, string Name)> Kept { get; private set; } = [];
+    public Place? Route { get; private set; }
+    public Dictionary<string, string> Errors { get; } = [];
+    public string? Error { get; private set; }
+    /// <summary>A form shown for the first time (not a refused post): the device may put its saved draft into it.</summary>
+    public bool Fresh { get; private set; }
+
+    public string? ErrorFor(params string[] fields) => fields.Select(f => Errors.GetValueOrDefault(f)).FirstOrDefault(e => e is not null);
+
+    public sealed record Place(string? Territory, string? Organisation, string? Why, string? Problem);
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        Fresh = true;
+        await LoadAsync(ct);
+    }
+
+    /// <summary>Where a point lies and who would answer: the territory and the executor the first routing proposes.</summary>
+    public async Task<IActionResult> OnGetRouteAsync(string? latitude, string? longitude, Guid? topicId, CancellationToken ct)
+    {
+        if (!Coordinates.TryParse(latitude, out var lat) || !Coordinates.TryParse(longitude, out var lon) || lat is null || lon is null)
+            return new JsonResult(new Place(null, null, null, "Укажите точку на карте или введите широту и долготу.")) { StatusCode = 422 };
+        return new JsonResult(await PlaceAsync(lat.Value, lon.Value, topicId, ct));
+    }
+
+    async Task<Place> PlaceAsync(double lat, double lon, Guid? topicId, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        SubmitRules.CheckLocation(e, lat, lon);
+        if (e.Any) return new(null, null, null, "Такой точки нет: широта — от −90 до 90, долгота — от −180 до 180.");
+        var territoryId = await locator.LocateAsync(lat, lon, ct);
+        if (territoryId is null) return new(null, null, null, "Точка на карте не попадает ни в одну территорию региона.");
+        var territory = await db.Territories.AsNoTracking().Where(t => t.Id == territoryId).Select(t => t.Name).SingleAsync(ct);
+        var choice = await FirstRouting.ChooseAsync(db, topicId, territoryId, ct);
+        var organisation = choice is null ? null : await db.Organisations.AsNoTracking().Where(o => o.Id == choice.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        return new(territory, organisation, choice?.Why, null);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        ModelState.Clear();
+        var me = user.RequiredId;
+        // A draft sent again (the network came back, a second click) finds the appeal it already made, before its photos
+        // are stored a second time under new ids.
+        if (!string.IsNullOrEmpty(IdempotencyKey) && await MineByKeyAsync(IdempotencyKey, ct) is { } made) return Sent(made);
+
+        if (Type is null || !Enum.IsDefined(Type.Value)) Errors["type"] = "Выберите тип обращения.";
+        if (CategoryId is null) Errors["categoryId"] = "Выберите категорию.";
+        if (TopicId is null) Errors["topicId"] = "Выберите тему обращения.";
+        if (!Coordinates.TryParse(Latitude, out var lat)) Errors["latitude"] = "Широта — число, например 56.8389.";
+        if (!Coordinates.TryParse(Longitude, out var lon)) Errors["longitude"] = "Долгота — число, например 60.6057.";
+        var textErrors = new InputErrors();
+        SubmitRules.CheckText(textErrors, "text", Text);
+        try { textErrors.ThrowIfAny(); }
+        catch (InputException e) { Errors["text"] = string.Join(" ", e.Errors["text"]); }
+        if (lat is { } la && lon is { } lo)
+        {
+            Route = await PlaceAsync(la, lo, TopicId, ct);
+            if (Route.Problem is { } problem) Errors["latitude"] = problem;
+        }
+        else if (lat is null != lon is null && !Errors.ContainsKey("latitude") && !Errors.ContainsKey("longitude")) Errors[lat is null ? "latitude" : "longitude"] = "Укажите обе координаты точки или выберите точку на карте.";
+        await StorePhotosAsync(me, ct);
+
+        if (Errors.Count == 0)
+        {
+            var person = await db.Users.AsNoTracking().SingleAsync(p => p.Id == me, ct);
+            var applicant = new ApplicantInfo
+            {
+                Kind = ApplicantKind.Person, LastName = Blank(person.LastName), FirstName = Blank(person.FirstName), MiddleName = Blank(person.MiddleName),
+                Email = Blank(person.Email), Phone = Blank(person.PhoneNumber),
+            };
+            var request = new IntakeApi.SubmitRequest(Type, null, null, Channel.Portal, null, applicant, CategoryId, TopicId, null, Blank(Address),
+                lat, lon, Text, Consent, Consent, KeptPhotos.Count == 0 ? null : [.. KeptPhotos]);
+            try
+            {
+                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, ct);
+                return Sent(await db.Appeals.AsNoTracking().Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct));
+            }
+            catch (InputException e)
+            {
+                db.ChangeTracker.Clear();
+                if (e.Errors.ContainsKey("Idempotency-Key"))
+                {
+                    // A twin of this very form won the race (its photos got other ids, so its request differs): that is the appeal.
+                    if (await MineByKeyAsync(IdempotencyKey!, ct) is { } twin) return Sent(twin);
+                    Error = "Эта форма уже использована для другого обращения. Проверьте данные и отправьте ещё раз.";
+                    IdempotencyKey = Guid.NewGuid().ToString("N");
+                }
+                foreach (var (field, messages) in e.Errors) Errors[Field(field)] = string.Join(" ", messages);
+            }
+            catch (RuleException e)
+            {
+                db.ChangeTracker.Clear();
+                Error = e.Message;
+            }
+        }
+        Error ??= "Обращение не отправлено: исправьте отмеченные поля.";
+        await LoadAsync(ct);
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
+    /// <summary>The intake's field names, as the steps of this form show them.</summary>
+    static string Field(string apiField) => apiField switch
+    {
+        "kind" or "regime" => "topicId",
+        "territoryId" => "latitude",
+        "attachmentIds" => "photos",
+        "publicationConsent" => "consent",
+        var f when f.StartsWith("applicant", StringComparison.Ordinal) => "applicant",
+        var f => f,
+    };
+
+    /// <summary>Checks and stores the chosen photos (images only); stored ones stay with the form even if another field is refused.</summary>
+    async Task StorePhotosAsync(Guid me, CancellationToken ct)
+    {
+        var chosen = Photos.Where(p => p.Length > 0).ToList();
+        KeptPhotos = await db.Attachments.AsNoTracking()
+            .Where(a => KeptPhotos.Contains(a.Id) && a.UploadedById == me && a.AppealId == null).Select(a => a.Id).ToListAsync(ct);
+        if (chosen.Count + KeptPhotos.Count > MaxPhotos) { Errors["photos"] = $"Не больше {MaxPhotos} фотографий."; return; }
+        var checkedFiles = new List<IntakeApi.CheckedFile>();
+        foreach (var photo in chosen)
+        {
+            try
+            {
+                var file = await IntakeApi.CheckFileAsync(photo, "photos", ct);
+                if (file.Kind != AttachmentKind.Photo) { Errors["photos"] = $"Файл «{file.FileName}» — не фотография: прикрепите JPEG, PNG, WebP или HEIC."; return; }
+                checkedFiles.Add(file);
+            }
+            catch (InputException e)
+            {
+                Errors["photos"] = e.Message;
+                return;
+            }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var file in checkedFiles)
+            KeptPhotos.Add((await IntakeApi.StoreAsync(file, db, files, me, now, null, AttachmentPurpose.Appeal, ct)).Id);
+        if (checkedFiles.Count > 0) await db.SaveChangesAsync(ct);
+    }
+
+    async Task<string?> MineByKeyAsync(string key, CancellationToken ct)
+    {
+        var me = user.RequiredId;
+        return await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key && a.ApplicantUserId == me).Select(a => a.Number).FirstOrDefaultAsync(ct);
+    }
+
+    RedirectResult Sent(string number) => Redirect($"/my/{number}?sent=true");
+
+    static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    async Task LoadAsync(CancellationToken ct)
+    {
+        Categories = await ModerationScreens.CategoriesAsync(db, ct);
+        Topics = await ModerationScreens.TopicsAsync(db, ct);
+        var me = user.RequiredId;
+        Kept = KeptPhotos.Count == 0 ? [] : (await db.Attachments.AsNoTracking().Where(a => KeptPhotos.Contains(a.Id) && a.UploadedById == me)
+            .Select(a => new { a.Id, a.FileName }).ToListAsync(ct)).Select(a => (a.Id, a.FileName)).ToList();
+    }
+}
