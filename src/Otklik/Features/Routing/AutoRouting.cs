@@ -67,6 +67,8 @@ public sealed class AutoRouting(AppDbContext db, RoutingRules rules, Organisatio
         var plan = new Plan { Decision = d, AtIntake = atIntake };
         // A refusal is news only where the rules decide the executor; the moderator's own choice needs no second refusal.
         if (atIntake || (chosen is null && currentExecutor is null)) plan.Refusals.AddRange(d.Refusals);
+        // The intake's hot path: with no rule matching, the appeal simply waits for the moderator.
+        if (atIntake && !d.Matched) return plan;
         var organisations = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.Name, o.ShortName, o.IsConnected }).ToListAsync(ct);
         foreach (var o in organisations) plan.Names[o.Id] = o.ShortName;
         bool Usable(Guid id) => organisations.Any(o => o.Id == id && o.IsConnected);
