@@ -13,6 +13,7 @@ using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
 using Otklik.Features.Moderation;
+using Otklik.Features.Portal.Accounts;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -81,6 +82,7 @@ builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddOtklikMail(config);
+builder.Services.AddPortalAccounts(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -102,6 +104,7 @@ app.UseStatusCodePages(async context =>
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePortalAccounts();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
