@@ -270,6 +270,10 @@ public sealed class AccountPagesTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(png, await photo.Content.ReadAsByteArrayAsync());
         var stored = await app.WithDbAsync(db => db.Attachments.AsNoTracking().SingleAsync(a => a.Id == db.Users.Where(p => p.Id == app.Region.IdOf(Persona.Applicant)).Select(p => p.PhotoAttachmentId).Single()));
         Assert.Equal((AttachmentPurpose.ProfilePhoto, (Guid?)null), (stored.Purpose, stored.AppealId));
+        // The photo is the profile's, not an appeal's: it cannot be bound to one.
+        var bound = await app.ClientAs(Persona.Applicant).PostJsonAsync("/api/v1/appeals", Samples.Pothole(app.Region).With("attachmentIds", new[] { stored.Id }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bound.StatusCode);
+        Assert.Null(await app.WithDbAsync(db => db.Attachments.Where(a => a.Id == stored.Id).Select(a => a.AppealId).SingleAsync()));
         using var other = await PortalSession.SignedInAsync(app, Persona.OtherApplicant);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetRawAsync("/account/photo")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await new PortalSession(app).GetRawAsync("/account/photo")).StatusCode);
