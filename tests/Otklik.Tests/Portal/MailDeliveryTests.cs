@@ -130,6 +130,29 @@ public sealed class MailDeliveryTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal("Для сообщения «appeal.something_new» нет письма.", rows[unknown.Id].LastError);
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_deadline_notice_goes_to_the_staff_who_hold_the_role_at_the_organisation(Engine engine)
+    {
+        MailBox.RequireSink();
+        var app = await pool.For(engine);
+        var appeal = await app.SubmitAsync();
+        // A title of its own: the dispatcher's address is shared by every app of the run.
+        var title = $"Срок по обращению {appeal.Number} истёк ({Guid.NewGuid():N})";
+        var notice = OutboxMessage.Create("deadline.overdue", new
+        {
+            appealId = appeal.Id, appeal.Number, Level = WatchLevel.Overdue, Role = Otklik.Features.Directory.Role.Dispatcher,
+            OrganisationId = app.Region.MunA, PersonId = (Guid?)null, Title = title, dueAtUtc = appeal.DueAtUtc,
+        }, appeal.Id, app.Clock.GetUtcNow().UtcDateTime);
+        await app.WithDbAsync(async db => { db.Outbox.Add(notice); await db.SaveChangesAsync(); });
+
+        await app.DispatchMailAsync();
+
+        var letter = await app.Mail.WaitForAsync("munadispatcher@test.example", m => m.Subject == title);
+        Assert.Contains($"/office/appeals/{appeal.Id}", letter.TextOf());
+        Assert.Equal("deadline.overdue", letter.Headers["X-Otklik-Type"]);
+        Assert.NotNull((await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == notice.Id))).ProcessedAtUtc);
+    }
+
     static Task<OutboxMessage> ReceivedMessageAsync(TestApp app, Guid appealId) =>
         app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == appealId && m.Type == "appeal.received"));
 
