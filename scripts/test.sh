@@ -33,6 +33,23 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -
 export OTKLIK_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Pooling=true"
 echo "== PostgreSQL on port $PGPORT"
 
+# 2b. A local SMTP server (npm smtp-server, tests/smtp-sink): every message lands as an .eml file that the tests read back.
+[ -x /usr/bin/node ] || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+[ -d tests/smtp-sink/node_modules ] || (cd tests/smtp-sink && npm ci --no-audit --no-fund --silent)
+SMTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+MAIL_DIR=$(mktemp -d /tmp/otklik-mail.XXXXXX)
+SMTP_PORT=$SMTP_PORT MAIL_DIR=$MAIL_DIR node tests/smtp-sink/sink.js >"$MAIL_DIR.log" 2>&1 &
+SMTP_PID=$!
+stop_all() {
+  kill "$SMTP_PID" 2>/dev/null || true
+  rm -rf "$MAIL_DIR" "$MAIL_DIR.log"
+  stop_pg
+}
+trap stop_all EXIT
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null && break; sleep 0.1; done
+export OTKLIK_TEST_SMTP_PORT=$SMTP_PORT OTKLIK_TEST_MAIL_DIR=$MAIL_DIR
+echo "== SMTP sink on port $SMTP_PORT"
+
 # 3. Build, check that neither engine's migrations lag behind the model, run the tests.
 dotnet tool restore >/dev/null
 dotnet build Otklik.slnx -c Release -nologo -v q

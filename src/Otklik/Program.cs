@@ -11,10 +11,12 @@ using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
+using Otklik.Features.Mail;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
 using Otklik.Features.Roadmaps;
 using Otklik.Features.Portal.Public;
+using Otklik.Features.Portal.Accounts;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -85,6 +87,8 @@ builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();
 builder.Services.AddRoadmaps(config);
 builder.Services.AddPortalPublic();
+builder.Services.AddOtklikMail(config);
+builder.Services.AddPortalAccounts(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -108,6 +112,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePortalPublic();
+app.UsePortalAccounts();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

@@ -46,7 +46,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero); // 10:00 in Moscow, a Monday
 
-    TestApp(Engine engine, bool demoSeed)
+    /// <summary>Where this app's letters land: the SMTP sink's folder (scripts/test.sh), or else the app's own pickup folder.</summary>
+    public MailBox Mail { get; }
+
+    TestApp(Engine engine, bool demoSeed, IReadOnlyDictionary<string, string?>? settings)
     {
         Engine = engine;
         Clock = new FakeTimeProvider(Start);
@@ -72,15 +75,17 @@ public sealed class TestApp : IAsyncDisposable
             _sqliteFile = Path.Combine(root, name + ".db");
             connection = $"Data Source={_sqliteFile}";
         }
-        _factory = new Factory(engine, connection, _files, demoSeed, Clock, ServerLog);
+        Mail = new MailBox(MailBox.SinkFolder ?? _files + "-mail");
+        _factory = new Factory(engine, connection, _files, demoSeed, Clock, ServerLog, settings ?? new Dictionary<string, string?>());
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
     }
 
-    public static async Task<TestApp> StartAsync(Engine engine, bool demoSeed = false)
+    /// <param name="settings">Configuration that overrides the tests' defaults (e.g. a low rate limit).</param>
+    public static async Task<TestApp> StartAsync(Engine engine, bool demoSeed = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = await Task.Run(() => new TestApp(engine, demoSeed));
+        var app = await Task.Run(() => new TestApp(engine, demoSeed, settings));
         if (!demoSeed) app.Region = await TestRegion.CreateAsync(app);
         return app;
     }
@@ -128,9 +133,11 @@ public sealed class TestApp : IAsyncDisposable
             foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" }) File.Delete(f);
         }
         if (Directory.Exists(_files)) Directory.Delete(_files, recursive: true);
+        if (Directory.Exists(_files + "-mail")) Directory.Delete(_files + "-mail", recursive: true);
     }
 
-    sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock, ServerLog log) : WebApplicationFactory<Program>
+    sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock, ServerLog log,
+        IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -140,6 +147,20 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Otklik:DemoSeed", demoSeed ? "true" : "false");
             builder.UseSetting("Otklik:Workers", "false");
             builder.UseSetting("Otklik:Files", files);
+            // Mail goes to the SMTP sink when scripts/test.sh runs one, else to a pickup folder; the portal's guards are
+            // opened wide (no minimum form time, high rate limits) except where a test sets them.
+            if (MailBox.SinkPort is { } smtpPort)
+            {
+                builder.UseSetting("Otklik:Mail:Host", "127.0.0.1");
+                builder.UseSetting("Otklik:Mail:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            builder.UseSetting("Otklik:Mail:Pickup", files + "-mail");
+            builder.UseSetting("Otklik:Mail:AdministratorEmail", MailBox.PortalAdministrator);
+            builder.UseSetting("Otklik:Mail:CuratorEmail", MailBox.PortalCurator);
+            builder.UseSetting("Otklik:BotCheck:MinSeconds", "0");
+            builder.UseSetting("Otklik:RateLimits:AccountsPerMinute", "100000");
+            builder.UseSetting("Otklik:RateLimits:SubmitPerMinute", "100000");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.AddProvider(log));
             builder.ConfigureServices(s =>
             {

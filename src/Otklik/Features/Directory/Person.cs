@@ -12,6 +12,15 @@ public sealed class Person : IdentityUser<Guid>
     public string? MiddleName { get; set; }
     public string? Position { get; set; }
     public DateTime CreatedAtUtc { get; set; }
+    /// <summary>The applicant agrees to e-mails about the course of their appeals (the receipt is always sent).</summary>
+    public bool NotifyByEmail { get; set; } = true;
+    /// <summary>The applicant agrees by default to the publication of their appeals (asked again on each appeal).</summary>
+    public bool PublicationConsent { get; set; }
+    /// <summary>An organisation's representative: the organisation's name and ИНН.</summary>
+    public string? OrganisationName { get; set; }
+    public string? OrganisationInn { get; set; }
+    /// <summary>The profile photo: an attachment uploaded by the person, served only to them.</summary>
+    public Guid? PhotoAttachmentId { get; set; }
     public List<RoleAssignment> Roles { get; set; } = [];
 
     public string FullName => string.Join(' ', new[] { LastName, FirstName, MiddleName }.Where(s => !string.IsNullOrWhiteSpace(s)));

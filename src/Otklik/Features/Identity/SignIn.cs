@@ -17,12 +17,20 @@ public static class SignIn
             if (person is not null) await users.AccessFailedAsync(person);
             return null;
         }
+        // A portal account whose e-mail is not confirmed yet cannot sign in (the portal's sign-in page says why).
+        if (!person.EmailConfirmed) return null;
         await users.ResetAccessFailedCountAsync(person);
+        await IssueCookieAsync(http, person);
+        return person;
+    }
+
+    /// <summary>The session cookie for a person already identified (by password or by an external provider).</summary>
+    public static async Task IssueCookieAsync(HttpContext http, Person person)
+    {
         var identity = new ClaimsIdentity([
             new Claim(ClaimTypes.NameIdentifier, person.Id.ToString()),
             new Claim(ClaimTypes.Name, person.FullName),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return person;
     }
 }

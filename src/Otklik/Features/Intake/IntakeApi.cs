@@ -52,8 +52,11 @@ public static class IntakeApi
     /// idempotency key (a repeated request gets the appeal it already made), the channel's message id, and the auto-rules
     /// (moderation, or straight to registration with its executor and route). Refuses with <see cref="InputException"/> (field errors) or <see cref="RuleException"/>.
     /// </summary>
+    /// <param name="onCreated">Runs once, on a new appeal only, before it is saved, in the same transaction (a page's own
+    /// routing and outbox messages, say).</param>
     public static async Task<Submitted> SubmitAsync(SubmitRequest request, string? idempotencyKey, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct,
+        Action<Appeal, DateTime>? onCreated = null)
     {
         var key = idempotencyKey ?? "";
         if (key.Length > 100 || key.Any(char.IsControl))
@@ -91,13 +94,14 @@ public static class IntakeApi
                     db.Outbox.Add(OutboxMessage.Create("appeal.registered", new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc,
                         appeal.AnswerDueDate, appeal.AnswerDueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
             }
+            onCreated?.Invoke(appeal, now);
             await db.SaveChangesAsync(ct);
             // Bound after the appeal row exists (the foreign key), and only if still unbound: a file taken by a concurrent
             // submission in the meantime rolls this one back.
             if (request.AttachmentIds is { Length: > 0 } ids)
             {
                 var uploader = user.Id;
-                var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader)
+                var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader && a.Purpose == AttachmentPurpose.Appeal)
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
                 if (bound != ids.Distinct().Count())
                     throw new InputException("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.",
@@ -217,7 +221,8 @@ public static class IntakeApi
             if (ids.Length > ContentSniffer.MaxPerAppeal)
                 e.Add("attachmentIds", "attachments.too_many", $"Не больше {ContentSniffer.MaxPerAppeal} файлов.");
             var distinct = ids.Distinct().ToArray();
-            var usable = await db.Attachments.CountAsync(a => distinct.Contains(a.Id) && a.AppealId == null && a.UploadedById == user.Id, ct);
+            var usable = await db.Attachments.CountAsync(a => distinct.Contains(a.Id) && a.AppealId == null && a.UploadedById == user.Id
+                && a.Purpose == AttachmentPurpose.Appeal, ct);
             if (usable != distinct.Length || distinct.Length != ids.Length)
                 e.Add("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.");
         }

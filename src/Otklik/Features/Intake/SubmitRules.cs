@@ -24,6 +24,8 @@ public static partial class SubmitRules
 
     public static bool ContainsMarkup(string text) => Markup().IsMatch(text);
 
+    public static bool IsValidPhone(string phone) => PhonePattern().IsMatch(phone);
+
     public static void CheckText(InputErrors errors, string field, string? text, int min = MinTextLength, int max = MaxTextLength)
     {
         if (string.IsNullOrWhiteSpace(text)) { errors.Add(field, "field.required", "Поле обязательно для заполнения."); return; }

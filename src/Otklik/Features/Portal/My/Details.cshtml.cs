@@ -42,6 +42,8 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public IReadOnlyList<IntakeApi.AttachmentView> Photos { get; private set; } = [];
     public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
+    /// <summary>The agreed steps of a complaint's roadmap (empty for other appeals).</summary>
+    public IReadOnlyList<Roadmaps.PublicStepView> RoadmapSteps { get; private set; } = [];
     public AppealChanges.Outcome? Failed { get; private set; }
     public string? FailedForm { get; private set; }
 
@@ -110,6 +112,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         // The answer's files travel with the answer: a draft's files are not the applicant's to see.
         AnswerFiles = AnswerShown ? [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)] : [];
         Steps = PublicRoute.Steps(appeal.History, id => names.GetValueOrDefault(id));
+        RoadmapSteps = await Roadmaps.RoadmapViews.PublicAsync(db, appeal.Id, NowUtc, ct);
         PauseRequest = appeal.PausedAtUtc is null ? null
             : appeal.History.Where(e => e.Kind == EventKind.ClockPaused).OrderBy(e => e.Sequence).LastOrDefault()?.Note;
         DueDate = DeadlineStates.Finished.Contains(appeal.Status) ? null : await LatestAnswer.FormatAsync(db, clocks, appeal, Zone, ct);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,7 +19,9 @@ namespace Otklik.Features.Portal.Submit;
 /// is the API's own (<see cref="IntakeApi.SubmitAsync"/>): the same checks, numbering and idempotency key, so a form
 /// sent twice — a double click, or a draft sent again when the network returns — makes one appeal.
 /// </summary>
-[Authorize]
+// Only confirmed accounts submit here, so the limit per person is the guard; the form-time check of BotCheck would
+// refuse a draft that the device resends the moment the page opens again after being offline.
+[Authorize, EnableRateLimiting(Accounts.PortalAccounts.SubmitPolicy)]
 [RequestSizeLimit(MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
 public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IFileStore files)

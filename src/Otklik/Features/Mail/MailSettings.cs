@@ -1,0 +1,22 @@
+namespace Otklik.Features.Mail;
+
+/// <summary>Otklik:Mail. With no Host the letters are written as .eml files to <see cref="Pickup"/> (the demo needs no mail server).</summary>
+public sealed class MailSettings
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string From { get; set; } = "Отклик <noreply@otklik.local>";
+    public bool UseSsl { get; set; }
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string Pickup { get; set; } = Path.Combine("data", "mail");
+    /// <summary>The portal's public address, for links in letters written by the background dispatcher.</summary>
+    public string SiteUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>The portal administrator and curator (seed 000): they get a copy of every contact-form request.</summary>
+    public string? AdministratorEmail { get; set; }
+    public string? CuratorEmail { get; set; }
+    /// <summary>How many messages one pass claims at most.</summary>
+    public int BatchSize { get; set; } = 50;
+    /// <summary>After this many failed attempts a message is given up (marked processed, the error kept).</summary>
+    public int MaxAttempts { get; set; } = 20;
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Otklik.Features.Directory;
+
+namespace Otklik.Features.Portal.Accounts;
+
+/// <summary>The link from the confirmation letter: a valid, unexpired token confirms the address.</summary>
+[AllowAnonymous]
+public sealed class ConfirmModel(UserManager<Person> users) : AccountPage
+{
+    [BindProperty(SupportsGet = true)] public string? UserId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Token { get; set; }
+    public bool Confirmed { get; private set; }
+    public string? Email { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var person = Guid.TryParse(UserId, out var id) ? await users.FindByIdAsync(id.ToString()) : null;
+        if (person is not null && !string.IsNullOrEmpty(Token) && (await users.ConfirmEmailAsync(person, Token)).Succeeded)
+        {
+            Confirmed = true;
+            Email = person.Email;
+            return Page();
+        }
+        Email = person?.Email;
+        Error = "Ссылка недействительна или устарела. Запросите новое письмо для подтверждения.";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

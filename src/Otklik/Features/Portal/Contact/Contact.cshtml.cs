@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Deadlines;
+using Otklik.Features.Directory;
+using Otklik.Features.Intake;
+using Otklik.Features.Mail;
+using Otklik.Features.Portal.Accounts;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Portal.Contact;
+
+/// <summary>
+/// The contact form on the page of a fund, business site or incubator (seed 000). A request becomes an appeal through
+/// the one intake path (<see cref="IntakeApi.SubmitAsync"/>), on the organisation's own topic and so its deadline rule
+/// (2 working days in the demo), routed to the organisation; the portal's administrator and curator (and the
+/// organisation's own address) get a copy through the outbox, in the same transaction.
+/// </summary>
+[AllowAnonymous, EnableRateLimiting(PortalAccounts.SubmitPolicy)]
+public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
+    Routing.AutoRouting routing, OutboxDispatcher dispatcher) : AccountPage
+{
+    [FromRoute] public Guid Id { get; set; }
+    [BindProperty] public string? IdempotencyKey { get; set; }
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? Phone { get; set; }
+    [BindProperty] public string? OrganisationName { get; set; }
+    [BindProperty] public string? Message { get; set; }
+    [BindProperty] public bool Consent { get; set; }
+
+    public Organisation Organisation { get; private set; } = null!;
+    [TempData] public string? SentNumber { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is null) return NotFound();
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var topic = await LoadAsync(ct);
+        if (topic is null) return NotFound();
+        SentNumber = null;
+        if (BotCheck.Check(HttpContext) is { } bot) { Error = bot; return Refused(); }
+        Require("Name", Name, "Укажите, как к вам обращаться.", 200);
+        if (Blank(Email) is not { } email) Errors["Email"] = "Укажите адрес электронной почты: на него придёт ответ.";
+        else if (!PortalAccounts.IsEmail(email)) Errors["Email"] = "Неверный адрес электронной почты.";
+        CheckPhone(Phone);
+        Optional("OrganisationName", OrganisationName, 300);
+        if (!Consent) Errors["Consent"] = "Без согласия на обработку персональных данных запрос не может быть принят.";
+        try
+        {
+            var text = new InputErrors();
+            SubmitRules.CheckText(text, "Message", Message, max: 5000);
+            text.ThrowIfAny();
+        }
+        catch (InputException e) { Errors["Message"] = string.Join(" ", e.Errors["Message"]); }
+        if (Errors.Count > 0) return Refused();
+
+        var isOrg = Blank(OrganisationName) is not null;
+        var applicant = new ApplicantInfo
+        {
+            Kind = isOrg ? ApplicantKind.Organisation : ApplicantKind.Person,
+            FirstName = isOrg ? null : Name!.Trim(), RepresentativeName = isOrg ? Name!.Trim() : null,
+            OrganisationName = Blank(OrganisationName), Email = Email!.Trim(), Phone = Blank(Phone),
+        };
+        var request = new IntakeApi.SubmitRequest(AppealType.Question, null, null, Channel.InvestPortal, null, applicant, topic.CategoryId, topic.Id,
+            null, null, null, null, Message, false, false, null);
+        var organisation = Organisation;
+        try
+        {
+            var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, ct, (appeal, now) =>
+            {
+                appeal.Route(organisation.Id, "Форма связи на странице организации", null, now);
+                db.Outbox.Add(OutboxMessage.Create("contact.copy", new
+                {
+                    appeal.Number, organisation = organisation.Name, organisationEmail = organisation.Email, name = Name!.Trim(),
+                    applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone, message = Message!.Trim(),
+                }, appeal.Id, now));
+            });
+            dispatcher.Nudge();
+            SentNumber = await db.Appeals.Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct);
+            return Redirect($"/contact/{Id}");
+        }
+        catch (InputException e)
+        {
+            db.ChangeTracker.Clear();
+            foreach (var (field, messages) in e.Errors) Errors[FieldOf(field)] = string.Join(" ", messages);
+            if (e.Errors.ContainsKey("Idempotency-Key")) IdempotencyKey = Guid.NewGuid().ToString("N");
+            return Refused();
+        }
+        catch (RuleException e)
+        {
+            db.ChangeTracker.Clear();
+            Error = e.Message;
+            return Refused();
+        }
+    }
+
+    static string FieldOf(string apiField) => apiField switch
+    {
+        "applicant.email" => "Email",
+        "applicant.phone" => "Phone",
+        "applicant.organisationName" => "OrganisationName",
+        "applicant.firstName" or "applicant.representativeName" => "Name",
+        "text" => "Message",
+        _ => "",
+    };
+
+    /// <summary>
+    /// The organisation and its contact topic: an active business topic routed to it for the whole region, one with its
+    /// own answer rule first (the portal regulation's 2 working days). No such topic: the organisation has no contact form.
+    /// </summary>
+    async Task<Topic?> LoadAsync(CancellationToken ct)
+    {
+        var org = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == Id && o.IsConnected, ct);
+        if (org is null) return null;
+        Organisation = org;
+        var topics = await db.TopicRoutes.AsNoTracking().Where(r => r.OrganisationId == Id && r.TerritoryId == null)
+            .Join(db.Topics.Where(t => t.IsActive && t.DefaultRegime == LegalRegime.BusinessConsultation), r => r.TopicId, t => t.Id, (r, t) => t)
+            .Join(db.Categories.Where(c => c.IsActive), t => t.CategoryId, c => c.Id, (t, c) => t)
+            .ToListAsync(ct);
+        if (topics.Count == 0) return null;
+        var ids = topics.Select(t => t.Id).ToList();
+        var withOwnRule = await db.DeadlineRules.AsNoTracking().Where(r => r.Stage == DeadlineStage.Answer && r.TopicId != null && ids.Contains(r.TopicId.Value))
+            .Select(r => r.TopicId!.Value).ToListAsync(ct);
+        return topics.OrderByDescending(t => withOwnRule.Contains(t.Id)).ThenBy(t => t.Name, StringComparer.Ordinal).First();
+    }
+}
