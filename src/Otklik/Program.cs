@@ -12,6 +12,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
+using Otklik.Features.Stats;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
@@ -113,6 +114,7 @@ api.MapAppealsApi();
 api.MapModerationApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
+api.MapStatsApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 
