@@ -45,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 runuser -u postgres -- $PGBIN/initdb -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -l "$work/pg.log" -w -t 60 \
+runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
   -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDATA -c fsync=on -c synchronous_commit=on -c max_connections=300 -c shared_buffers=512MB" start >/dev/null
 echo "== PostgreSQL $($PGBIN/postgres --version | awk '{print $3}') on port $PGPORT (fsync on)"
 

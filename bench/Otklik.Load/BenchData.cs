@@ -168,6 +168,8 @@ public static class BenchData
         var random = new Random(2026);
         var builder = new AppealBuilder(dir, staff, clock, federal, now, random);
         const int batch = 2000;
+        var building = new Stopwatch();
+        var writing = new Stopwatch();
         for (var done = 0; done < count;)
         {
             var size = Math.Min(batch, count - done);
@@ -175,6 +177,7 @@ public static class BenchData
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var appeals = new List<Appeal>(size);
+            building.Start();
             for (var i = done; i < done + size; i++)
             {
                 var received = start + TimeSpan.FromTicks((long)((now - start).Ticks * (i + random.NextDouble()) / (count + 1)));
@@ -182,11 +185,15 @@ public static class BenchData
                 var sequence = counters[year] = counters.GetValueOrDefault(year) + 1;
                 appeals.Add(builder.Build(year, sequence, received));
             }
+            building.Stop();
+            writing.Start();
             db.Appeals.AddRange(appeals);
             await db.SaveChangesAsync(ct);
+            writing.Stop();
             done += size;
             progress?.Invoke(done, count);
         }
+        Console.Error.WriteLine(FormattableString.Invariant($"  (building appeals in memory {building.Elapsed.TotalSeconds:F1} s, writing them {writing.Elapsed.TotalSeconds:F1} s)"));
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

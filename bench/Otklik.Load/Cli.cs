@@ -16,6 +16,7 @@ namespace Otklik.Load;
 /// The harness of issue 8. Commands:
 /// <code>
 ///   run    --engine sqlite|postgres --connection CS --app path/Otklik.dll --appeals N [--quick] [--limits] --out results.json
+///   fill   --engine sqlite|postgres --connection CS --appeals N    only the data (to look at plans, or to time the fill)
 ///   echo   --port P                   the prebuilt-response limit: GET /r/{bytes} answers that many prebuilt bytes
 ///   report --results a.json,b.json [--pgbench file] [--redmine file] --out docs/performance.md --command "…"
 /// </code>
@@ -29,6 +30,7 @@ public static class Cli
         switch (args.FirstOrDefault())
         {
             case "run": await RunAsync(a); return 0;
+            case "fill": await FillOnlyAsync(a); return 0;
             case "echo": await EchoAsync(a.Int("--port", 0)); return 0;
             case "report": Report.Write(a); return 0;
             default:
@@ -50,17 +52,7 @@ public static class Cli
         var results = new RunResults { Engine = engine, Appeals = appeals, Quick = quick, WarmupSeconds = warmup.TotalSeconds, DurationSeconds = duration.TotalSeconds };
 
         await using var services = Services(engine, connection);
-        Console.WriteLine($"== {engine}: filling {appeals:N0} appeals");
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await db.Database.EnsureDeletedAsync();
-            await Otklik.Data.Database.MigrateAsync(db, CancellationToken.None);
-            await DeadlineData.EnsureAsync(db, now, CancellationToken.None);
-        }
-        var fill = Stopwatch.StartNew();
-        await BenchData.FillAsync(services, appeals, now, BenchData.ConsoleProgress("filling"), CancellationToken.None);
-        results.FillSeconds = fill.Elapsed.TotalSeconds;
+        results.FillSeconds = await FillAsync(services, engine, appeals, now);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -98,7 +90,7 @@ public static class Cli
             await server.WaitForExitAsync();
         }
 
-        results.Sweep = await Sweep.RunAsync(services, now);
+        results.Sweep = await Sweep.RunAsync(services, TimeProvider.System.GetUtcNow().UtcDateTime);
         Console.WriteLine($"   sweep: {results.Sweep}");
 
         if (a.Has("--limits"))
@@ -127,6 +119,28 @@ public static class Cli
         var outPath = a.Get("--out", $"bench-{engine}.json");
         await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"== {engine}: results in {outPath}");
+    }
+
+    static async Task FillOnlyAsync(Args a)
+    {
+        await using var services = Services(a.Get("--engine", "postgres"), a.Get("--connection", ""));
+        await FillAsync(services, a.Get("--engine", "postgres"), a.Int("--appeals", 2000), TimeProvider.System.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>A brand-new database of the engine, migrated as the app migrates it, then the bench region and its appeals.</summary>
+    static async Task<double> FillAsync(IServiceProvider services, string engine, int appeals, DateTime now)
+    {
+        Console.WriteLine($"== {engine}: filling {appeals:N0} appeals");
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Database.EnsureDeletedAsync();
+            await Otklik.Data.Database.MigrateAsync(db, CancellationToken.None);
+            await DeadlineData.EnsureAsync(db, now, CancellationToken.None);
+        }
+        var fill = Stopwatch.StartNew();
+        await BenchData.FillAsync(services, appeals, now, BenchData.ConsoleProgress("filling"), CancellationToken.None);
+        return fill.Elapsed.TotalSeconds;
     }
 
     static readonly Features.Appeals.AppealStatus[] DeadlineStatesFinished = Features.Appeals.DeadlineStates.Finished;
@@ -164,11 +178,11 @@ public static class Cli
     /// <summary>The published app as production runs it: Release, no demo data, no background workers (stable figures).</summary>
     static Process StartApp(string dll, string engine, string connection, int port)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll)])
+        // --urls: appsettings.json names a port of its own, which ASPNETCORE_URLS would not override.
+        var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Database__Provider"] = engine == "postgres" ? "Postgres" : "Sqlite";
         info.Environment["ConnectionStrings__Otklik"] = connection;
@@ -184,10 +198,12 @@ public static class Cli
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        process.Exited += (_, _) => { lock (tail) if (tail.Count > 0) Console.Error.WriteLine("   server output:\n" + string.Join('\n', tail)); };
-        process.EnableRaisingEvents = true;
+        Tails.AddOrUpdate(process, tail);
         return process;
     }
+
+    /// <summary>The last lines each started process wrote, shown when it dies before it answers.</summary>
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, Queue<string>> Tails = new();
 
     static async Task WaitForAsync(Uri baseAddress, string path, Process process)
     {
@@ -195,7 +211,11 @@ public static class Cli
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(3))
         {
-            if (process.HasExited) throw new InvalidOperationException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} exited with {process.ExitCode}");
+            if (process.HasExited)
+            {
+                var output = Tails.TryGetValue(process, out var tail) ? string.Join('\n', tail) : "";
+                throw new InvalidOperationException($"{string.Join(' ', process.StartInfo.ArgumentList)} exited with {process.ExitCode}:\n{output}");
+            }
             try
             {
                 using var response = await http.GetAsync(path);

@@ -19,10 +19,8 @@ public static class Sweep
     /// The deadline sweep (the same <see cref="DeadlineWatch.RunOnceAsync"/> the app's worker and bench/Otklik.Bench run) over
     /// the whole database. The fill leaves every appeal watched up to the moment it was written, as a running watch would.
     /// </summary>
-    public static async Task<SweepResult> RunAsync(IServiceProvider services, DateTime now)
+    public static async Task<SweepResult> RunAsync(IServiceProvider services, DateTime at)
     {
-        var at = TimeProvider.System.GetUtcNow().UtcDateTime;
-        if (at < now) at = now;
         var first = await PassAsync(services, at);
         var day = await PassAsync(services, at.AddDays(1));
         return new(first.Seconds, first.Result.Appeals, first.Result.Notices, day.Seconds, day.Result.Appeals, day.Result.Notices);
