@@ -28,8 +28,9 @@ public sealed record BenchTopic(Guid Id, Guid CategoryId, TopicWords Words, bool
 /// <summary>
 /// Fills a database with a realistic region and N appeals through the entity's own methods (submit, route, register,
 /// assign, start, answer, approve, rate, the deadline watch between steps), so numbers, histories, deadlines and watch
-/// levels are what production would store. Appeals are built in memory and written in big batches (one transaction
-/// each) by EF, which keeps the path correct as the model grows; the yearly counters are set so intake numbers on.
+/// levels are what production would store. Appeals are built in memory and written in big batches by
+/// <see cref="BulkWriter"/> (PostgreSQL COPY; SQLite prepared inserts), which takes its columns from the EF model, so the
+/// path stays correct as the model grows; the yearly counters are set so intake numbers on.
 /// </summary>
 public static class BenchData
 {
@@ -175,7 +176,6 @@ public static class BenchData
             var size = Math.Min(batch, count - done);
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
             var appeals = new List<Appeal>(size);
             building.Start();
             for (var i = done; i < done + size; i++)
@@ -187,8 +187,8 @@ public static class BenchData
             }
             building.Stop();
             writing.Start();
-            db.Appeals.AddRange(appeals);
-            await db.SaveChangesAsync(ct);
+            await BulkWriter.WriteAsync(db, appeals, ct);
+            await BulkWriter.WriteAsync(db, [.. appeals.SelectMany(a => a.History)], ct);
             writing.Stop();
             done += size;
             progress?.Invoke(done, count);
