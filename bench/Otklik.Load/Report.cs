@@ -37,7 +37,7 @@ public static partial class Report
     internal static void Write(Args a)
     {
         var runs = a.Get("--results", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => JsonSerializer.Deserialize<RunResults>(File.ReadAllText(p))!).ToList();
+            .Select(p => JsonSerializer.Deserialize<RunResults>(File.ReadAllText(p), Cli.ResultsJson)!).ToList();
         if (runs.Count == 0) throw new InvalidOperationException("no --results");
         var appeals = runs[0].Appeals;
         var pgbench = ReadPgbench(a.Get("--pgbench", ""));
