@@ -94,5 +94,10 @@ if [ "$redmine" = 1 ]; then
   kill "$redmine_pid" 2>/dev/null || true; redmine_pid=""
 fi
 
-$load report --results "$results" --pgbench "$work/pgbench.txt" --redmine "$redmine_out" --out docs/performance.md \
+# The raw results stay after the run: rerun the report from them (e.g. with another --note) without measuring again.
+keep=/tmp/otklik-bench-results-$(date -u +%Y%m%d-%H%M%S); mkdir -p "$keep"
+cp "$work"/*.json "$work/pgbench.txt" "$keep"/; [ -n "$redmine_out" ] && cp "$redmine_out" "$keep"/
+results=${results//$work/$keep}; [ -n "$redmine_out" ] && redmine_out="$keep/redmine.txt"
+$load report --results "$results" --pgbench "$keep/pgbench.txt" --redmine "$redmine_out" --out docs/performance.md \
   --command "bench/run.sh $args" --commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" --note "$note"
+echo "== raw results kept in $keep"

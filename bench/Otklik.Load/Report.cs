@@ -87,8 +87,8 @@ public static partial class Report
                     L(FormattableString.Invariant($"| {r.Engine} | {w.Rate:N1} | {w.P50:F1} | {w.P95:F1} | {w.P99:F1} | {w.Errors} | ")
                       + (peer is null ? "— | " : FormattableString.Invariant($"{peer.Rate:N1} ({peer.P95:F0}) | "))
                       + (double.IsNaN(limit.Rate) ? "— | " : FormattableString.Invariant($"{limit.Rate:N0} ({limit.Label}) | "))
-                      + (peer is null ? "— | " : FormattableString.Invariant($"{w.Rate / peer.Rate:N0}× | "))
-                      + (double.IsNaN(limit.Rate) ? "— |" : FormattableString.Invariant($"{w.Rate / limit.Rate:P0} |")));
+                      + (peer is null ? "— | " : Ratio(w.Rate / peer.Rate) + " | ")
+                      + (double.IsNaN(limit.Rate) ? "— |" : FormattableString.Invariant($"{w.Rate / limit.Rate * 100:0.##} % |")));
             if (runs.Select(r => r.Workloads.FirstOrDefault(w => w.Name == name)?.FirstError).FirstOrDefault(e => e is not null) is { } error)
                 L($"\nFirst error: `{error.ReplaceLineEndings(" ")}`");
             L();
@@ -117,6 +117,10 @@ public static partial class Report
         File.WriteAllText(path, text);
         Console.WriteLine($"== written to {path}");
     }
+
+    /// <summary>Two significant digits below 10 (0.26×, 2.1×), whole numbers above (140×).</summary>
+    public static string Ratio(double r) =>
+        double.IsNaN(r) ? "—" : r < 1 ? FormattableString.Invariant($"{r:0.##}×") : r < 10 ? FormattableString.Invariant($"{r:0.#}×") : FormattableString.Invariant($"{r:N0}×");
 
     static string Mib(long? kb) => kb is { } k ? FormattableString.Invariant($"{k / 1024.0:F0} MiB") : "—";
 

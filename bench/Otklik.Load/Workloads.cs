@@ -108,7 +108,7 @@ public static class Workloads
             new("intake c32", "POST /api/v1/appeals + Idempotency-Key (applicant)", C(32), w => Intake(w, t)) { Limit = "pgbench" },
             new("list page 1", $"GET /api/v1/appeals?{BenchTargets.OpenStatuses}&organisationId&categoryId&sort=due&limit=25", C(8),
                 w => w.GetAsync(ListPage1(w, t), Analyst)) { RedminePhase = "list", Limit = "prebuilt" },
-            new("list deep page", $"the same, page {BenchTargets.DeepPage} by keyset cursor", C(8), w => w.GetAsync(DeepPage(w, t), Analyst)) { Limit = "prebuilt" },
+            new("list deep page", $"the same, page {BenchTargets.DeepPage} (or the deepest the data has) by keyset cursor", C(8), w => w.GetAsync(DeepPage(w, t), Analyst)) { Limit = "prebuilt" },
             new("read", "GET /api/v1/appeals/{id} + GET /api/v1/appeals/{id}/history", C(8), w => Read(w, t)) { RedminePhase = "get", Limit = "prebuilt" },
             new("transition", "POST /api/v1/appeals/{id}/answer | answer/submit | answer/return (a cycle of status changes with text)", C(8),
                 w => Transition(w, t)) { RedminePhase = "update" },
