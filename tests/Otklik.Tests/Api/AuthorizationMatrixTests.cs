@@ -43,6 +43,10 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("GET", $"{Api}/attachments/{{id:guid}}", "photo of an appeal in work at МО А", Expect.Everyone(404).With(200, MunASees),
             PhotoOfAppeal(r), NoBody),
 
+        // ---- The dashboard: every staff role that sees appeals gets the counts of what it sees ----
+        new Line("GET", $"{Api}/stats/dashboard", "counts of what the caller sees",
+            Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles, ContentEditor), Setup.None, NoBody),
+
         // ---- Moderation: the moderator of the owning centre ----
         new Line("GET", $"{Api}/appeals/{{id:guid}}/proposed-route", "Moderation",
             Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),

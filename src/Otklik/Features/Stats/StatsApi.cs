@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Stats;
+
+public sealed record StatusCount(AppealStatus Status, string Title, int Count, int Overdue);
+
+public sealed record GroupCount(Guid? Id, string Name, int Total, int Open, int Overdue);
+
+/// <summary>The centre's dashboard: what the caller sees, counted by status, category and territory, and how much is overdue.</summary>
+public sealed record DashboardView(DateTime AtUtc, int Total, int Open, int Overdue,
+    IReadOnlyList<StatusCount> ByStatus, IReadOnlyList<GroupCount> ByCategory, IReadOnlyList<GroupCount> ByTerritory);
+
+public static class StatsApi
+{
+    public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/stats").WithTags("Stats");
+        group.MapGet("/dashboard", Dashboard).RequireRole(AppealAccess.Viewers).WithName("Dashboard")
+            .WithSummary("Counts of the appeals the caller sees: by status, category and territory, with the overdue ones.");
+        return group;
+    }
+
+    static async Task<IResult> Dashboard(AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await CountAsync(db, await AppealAccess.VisibleAsync(db, user, ct), clock.GetUtcNow().UtcDateTime, ct));
+
+    /// <summary>
+    /// One grouped pass over the appeals (status × category × territory × past its deadline), folded into the three views
+    /// in memory: the groups are a few thousand at most, whatever the number of appeals. Overdue means what the lists'
+    /// overdue filter means: not finished, not paused, past the current stage deadline.
+    /// </summary>
+    public static async Task<DashboardView> CountAsync(AppDbContext db, IQueryable<Appeal> appeals, DateTime nowUtc, CancellationToken ct)
+    {
+        var rows = await appeals.AsNoTracking()
+            .GroupBy(a => new { a.Status, a.CategoryId, a.TerritoryId, Late = a.PausedAtUtc == null && a.DueAtUtc < nowUtc })
+            .Select(g => new { g.Key.Status, g.Key.CategoryId, g.Key.TerritoryId, g.Key.Late, Count = g.Count() })
+            .ToListAsync(ct);
+        var categories = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var territories = await db.Territories.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+
+        var groups = rows.Select(r => new
+        {
+            r.Status, r.CategoryId, r.TerritoryId, r.Count,
+            Open = DeadlineStates.Finished.Contains(r.Status) ? 0 : r.Count,
+            Overdue = !DeadlineStates.Finished.Contains(r.Status) && r.Late ? r.Count : 0,
+        }).ToList();
+        var byStatus = groups.GroupBy(g => g.Status).OrderBy(g => g.Key)
+            .Select(g => new StatusCount(g.Key, Labels.Of(g.Key), g.Sum(x => x.Count), g.Sum(x => x.Overdue))).ToList();
+        var byCategory = groups.GroupBy(g => g.CategoryId)
+            .Select(g => new GroupCount(g.Key, categories.GetValueOrDefault(g.Key, "—"), g.Sum(x => x.Count), g.Sum(x => x.Open), g.Sum(x => x.Overdue)))
+            .OrderByDescending(g => g.Total).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+        var byTerritory = groups.GroupBy(g => g.TerritoryId)
+            .Select(g => new GroupCount(g.Key, g.Key is { } id ? territories.GetValueOrDefault(id, "—") : "Без территории",
+                g.Sum(x => x.Count), g.Sum(x => x.Open), g.Sum(x => x.Overdue)))
+            .OrderByDescending(g => g.Total).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+        return new DashboardView(nowUtc, groups.Sum(g => g.Count), groups.Sum(g => g.Open), groups.Sum(g => g.Overdue), byStatus, byCategory, byTerritory);
+    }
+}
