@@ -109,7 +109,9 @@ public sealed class RoutingTests(Browser browser) : IClassFixture<Browser>
         await Assertions.Expect(parts.Locator(".badge.ok")).ToHaveCountAsync(2);
         await lead.GetByRole(AriaRole.Link, new() { Name = "Собрать ответ из частей соисполнителей" }).ClickAsync();
         var text = lead.GetByLabel("Текст ответа");
-        await Assertions.Expect(text).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Мининвест: Участок дороги включён.*Город Б: Подрядчик города Б",
+        // Both parts, in the order they were done (here both at the same instant of the test's clock).
+        await Assertions.Expect(text).ToHaveValueAsync(
+            new System.Text.RegularExpressions.Regex("^(?=.*Мининвест: Участок дороги включён)(?=.*Город Б: Подрядчик города Б)",
             System.Text.RegularExpressions.RegexOptions.Singleline));
         var composed = await text.InputValueAsync();
         await text.FillAsync("Уважаемая Мария! " + composed.Replace("Мининвест: ", "").Replace("Город Б: ", "") + " Яма будет заделана до 1 декабря.");

@@ -33,8 +33,10 @@ public sealed class AnswerFilesPageTests(AppPool pool) : IClassFixture<AppPool>
         var file = await app.WithDbAsync(db => db.Attachments.AsNoTracking().SingleAsync(x => x.AppealId == a.Id && x.Purpose == AttachmentPurpose.Answer));
         Assert.Equal(("акт обследования.pdf", "application/pdf", (long)pdf.Length, (Guid?)app.Region.IdOf(Persona.MunAExecutor)),
             (file.FileName, file.ContentType, file.Size, file.UploadedById));
-        var download = await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/attachments/{file.Id}").Expect(HttpStatusCode.OK);
+        var download = await app.ClientAs(Persona.MunAExecutor).GetAsync($"/api/v1/attachments/{file.Id}").Expect(HttpStatusCode.OK);
         Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());
+        // The applicant gets the file only once the answer is sent, never while it is a draft.
+        await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/attachments/{file.Id}").Expect(HttpStatusCode.NotFound);
 
         card = await executor.HtmlAsync($"/office/appeals/{a.Id}");
         Assert.Matches($"<h2>Файлы ответа</h2>\\s*<ul>\\s*<li><a href=\"/api/v1/attachments/{file.Id}\">акт обследования.pdf</a>", card);
