@@ -11,6 +11,7 @@ using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
+using Otklik.Features.Knowledge;
 using Otklik.Features.Moderation;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
@@ -79,6 +80,7 @@ builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
+builder.Services.AddKnowledge(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -113,6 +115,7 @@ api.MapAppealsApi();
 api.MapModerationApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
+api.MapKnowledgeApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 
