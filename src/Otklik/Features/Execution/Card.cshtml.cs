@@ -22,6 +22,9 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+    /// <summary>An answer template to insert into the answer draft (a GET, so it works without JavaScript).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Template { get; set; }
+    public Knowledge.CardKnowledge Knowledge { get; private set; } = Otklik.Features.Knowledge.CardKnowledge.None;
 
     public Appeal? Appeal { get; private set; }
     public DateTime NowUtc { get; private set; }
@@ -152,6 +155,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "co-executor" => "Часть обращения передана соисполнителю.",
         "part" => "Часть соисполнителя выполнена.",
         "answer" => "Черновик ответа сохранён.",
+        "consulted" => "Ответ по базе знаний отправлен, обращение закрыто.",
         "submitted" => "Ответ отправлен.",
         "extend" => "Срок продлён.",
         "extension-request" => "Запрос на продление срока направлен руководителю.",
@@ -236,10 +240,11 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         CanReview = control && a.Status == AppealStatus.AnswerReview;
         CanEnd = control && working;
 
-        // An empty answer form starts from the draft already written.
+        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, CanAnswer, Template, clock, ct);
+        // An empty answer form starts from the draft already written (and the template asked for).
         if (Posted is null && Request.Method == HttpMethods.Get)
         {
-            AnswerText = a.AnswerText;
+            AnswerText = Otklik.Features.Knowledge.CardKnowledge.Insert(a.AnswerText, Knowledge.Inserted);
             AnswerResult = a.AnswerResult;
             // The head grants what was asked unless they change it.
             ExtendDays = a.ExtensionRequestedDays;
