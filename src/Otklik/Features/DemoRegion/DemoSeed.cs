@@ -49,6 +49,7 @@ public static class DemoSeed
             var (calendar, _) = await services.GetRequiredService<DeadlineClocks>().LoadAsync(ct);
             var rules = await db.DeadlineRules.AsNoTracking().ToListAsync(ct);
             appeals = await AddAppealsAsync(db, d, now, DeadlineClocks.For(calendar, rules, d.Centre), ct);
+            Knowledge.DemoKnowledge.Add(db, d, now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -55,7 +55,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public bool CanReview { get; private set; }
     public bool CanEnd { get; private set; }
     public bool HasActions => CanStart || CanStep || CanAnswer || CanPause || CanResume || CanRedirect || CanCoExecute || PartsToComplete.Count > 0
-                              || CanExtend || CanRequestExtension || CanReview || CanEnd;
+                              || CanExtend || CanRequestExtension || CanReview || CanEnd || Knowledge.MayConsult;
 
     // ---- The posted form: its fields come back filled in when it fails ----
     [BindProperty] public int? Version { get; set; }

@@ -52,11 +52,11 @@ public sealed class Article
         ("дата пересмотра", c => c.ReviewOn), ("публикация", c => c.IsPublished),
     ];
 
-    public static Article Create(Content c, Guid? authorId, string authorName, DateTime nowUtc)
+    public static Article Create(Content c, Guid? authorId, string authorName, DateTime nowUtc, Guid? id = null)
     {
         var article = new Article
         {
-            Id = Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)), AuthorId = authorId, AuthorName = authorName, CreatedAtUtc = nowUtc,
+            Id = id ?? Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)), AuthorId = authorId, AuthorName = authorName, CreatedAtUtc = nowUtc,
         };
         article.Apply(c, authorId, authorName, nowUtc, "создана");
         return article;
