@@ -12,6 +12,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
+using Otklik.Features.Knowledge;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
 using Otklik.Features.Roadmaps;
@@ -90,6 +91,7 @@ builder.Services.AddRoadmaps(config);
 builder.Services.AddPortalPublic();
 builder.Services.AddOtklikMail(config);
 builder.Services.AddPortalAccounts(config);
+builder.Services.AddKnowledge(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -130,6 +132,7 @@ api.MapCalendarApi();
 api.MapRoutingApi();
 api.MapRoadmapsApi();
 api.MapStatsApi();
+api.MapKnowledgeApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

@@ -35,6 +35,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Roadmaps.RoadmapStep> RoadmapSteps => Set<Features.Roadmaps.RoadmapStep>();
     public DbSet<Features.Roadmaps.HqDecision> HqDecisions => Set<Features.Roadmaps.HqDecision>();
     public DbSet<Features.Roadmaps.RoadmapTemplate> RoadmapTemplates => Set<Features.Roadmaps.RoadmapTemplate>();
+    public DbSet<Features.Search.SearchEntry> SearchEntries => Set<Features.Search.SearchEntry>();
+    public DbSet<Features.Knowledge.Article> Articles => Set<Features.Knowledge.Article>();
+    public DbSet<Features.Knowledge.ArticleVersion> ArticleVersions => Set<Features.Knowledge.ArticleVersion>();
+    public DbSet<Features.Knowledge.AnswerTemplate> AnswerTemplates => Set<Features.Knowledge.AnswerTemplate>();
 
     public abstract bool IsPostgres { get; }
 
@@ -55,13 +59,21 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
+        Features.Search.SearchIndexer.Index(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
         GuardAppendOnly();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        return SaveIndexedAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    /// <summary>The search entries of the changed appeals and articles go into the same save, hence the same transaction.</summary>
+    async Task<int> SaveIndexedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        await Features.Search.SearchIndexer.IndexAsync(this, ct);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
     }
 
     /// <summary>History is append-only: an update or delete of an event is a bug, refused before it reaches the database.</summary>

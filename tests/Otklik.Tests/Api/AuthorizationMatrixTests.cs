@@ -114,8 +114,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("GET", $"{Api}/roadmap-templates", "", Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles), Setup.None, NoBody),
         new Line("GET", $"{Api}/roadmap-templates/{{id:guid}}", "", Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles),
             RoadmapTemplate(r), NoBody),
-        Admin("POST", "/roadmap-templates", "", Setup.None, _ => NewTemplate(r), 201, RegionAdmin),
-        Admin("PUT", "/roadmap-templates/{id:guid}", "", RoadmapTemplate(r), t => NewTemplate(r, t.Version), 200, RegionAdmin),
+        Admin("POST", "/roadmap-templates", "", Setup.None, _ => NewRoadmapTemplate(r), 201, RegionAdmin),
+        Admin("PUT", "/roadmap-templates/{id:guid}", "", RoadmapTemplate(r), t => NewRoadmapTemplate(r, t.Version), 200, RegionAdmin),
         new Line("DELETE", $"{Api}/roadmap-templates/{{id:guid}}", "", Expect.SignedIn(403).With(204, RegionAdmin), RoadmapTemplate(r), NoBody),
 
         // ---- After the answer: the applicant rates it; the centre closes it if they don't ----
@@ -187,6 +187,34 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { name = "Интеграция" }, 201, RegionAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { name = "Интеграция" }, 201, RegionAdmin, MunBAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for a citizen: nobody may act as them", Citizen, _ => new { name = "Интеграция" }, 201),
+
+        // ---- The knowledge base: anyone searches the published articles; every staff role reads it all; content editors and
+        // administrators write it within their organisation's subtree (the centre's articles here); administrators see what is stale ----
+        Public("/knowledge/search", Setup.None, "?q=" + Uri.EscapeDataString("субсидия")),
+        Public("/knowledge/suggest", Setup.None, "?text=" + Uri.EscapeDataString("как получить субсидию на оборудование")),
+        new Line("POST", $"{Api}/knowledge/suggest/{{id:guid}}/opened", "a published article", Expect.Everyone(204), Article(r), NoBody),
+        new Line("GET", $"{Api}/knowledge/articles", "", Expect.SignedIn(403).With(200, Staff), Setup.None, NoBody),
+        new Line("GET", $"{Api}/knowledge/articles/{{id:guid}}", "", Expect.SignedIn(403).With(200, Staff), Article(r), NoBody),
+        new Line("GET", $"{Api}/knowledge/articles/{{id:guid}}/versions", "", Expect.SignedIn(403).With(200, Staff), Article(r), NoBody),
+        Admin("POST", "/knowledge/articles", "owned by the centre", Setup.None, _ => NewArticle(r, null), 201, ContentEditor, RegionAdmin),
+        Admin("PUT", "/knowledge/articles/{id:guid}", "owned by the centre", Article(r), _ => NewArticle(r, 1), 200, ContentEditor, RegionAdmin),
+        Admin("GET", "/knowledge/stale", "", Setup.None, _ => new { }, 200, RegionAdmin, MunBAdmin) with { Body = NoBody },
+        new Line("GET", $"{Api}/knowledge/templates", "", Expect.SignedIn(403).With(200, Staff), Setup.None, NoBody),
+        Admin("POST", "/knowledge/templates", "owned by the centre", Setup.None, _ => NewTemplate(r, null), 201, ContentEditor, RegionAdmin),
+        Admin("PUT", "/knowledge/templates/{id:guid}", "owned by the centre", Template(r), _ => NewTemplate(r, 1), 200, ContentEditor, RegionAdmin),
+        new Line("DELETE", $"{Api}/knowledge/templates/{{id:guid}}", "owned by the centre", Expect.SignedIn(403).With(204, ContentEditor, RegionAdmin),
+            Template(r), NoBody),
+        // The target's part id carries the appeal the template is filled for: whoever sees that appeal gets it filled.
+        new Line("GET", $"{Api}/knowledge/templates/{{id:guid}}/filled", "for an appeal in work at МО А",
+            Expect.SignedIn(403).With(404, Staff).With(200, [.. MunASees.Intersect(Staff)]), TemplateAndAppeal(r), NoBody) { Query = "?appealId={partId:guid}" },
+        new Line("GET", $"{Api}/knowledge/export.csv", "", Expect.SignedIn(403).With(200, Staff), Setup.None, NoBody),
+        new Line("GET", $"{Api}/knowledge/export.md", "", Expect.SignedIn(403).With(200, Staff), Setup.None, NoBody),
+        new Line("POST", $"{Api}/knowledge/import", "one article of the centre", Expect.SignedIn(403).With(200, ContentEditor, RegionAdmin), Setup.None,
+            _ => new StringContent("Вопрос;Ответ;Категория;Организация;Пересмотреть до\r\nКак получить субсидию?;Через Фонд.;Меры поддержки;Центр управления регионом;2027-06-01\r\n",
+                System.Text.Encoding.UTF8, "text/csv")),
+        // A question answered from an article while still in moderation: the owning centre's operator or moderator.
+        Act("consultation", Consultation(r), CentreSees, [CentreOperator, CentreModerator],
+            t => new { articleId = t.OtherId }),
 
         // ---- Region-wide things (territories, catalogue, routing): an administrator at the region root only ----
         Admin("POST", "/territories/import", "a new territory", Setup.None, _ => NewTerritory(), 200, RegionAdmin),
@@ -265,6 +293,38 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
 
     static Line Admin(string method, string route, string @case, Setup setup, Func<Target, object> body, int success, params Persona[] may) =>
         new(method, Api + route, @case, Expect.SignedIn(403).With(success, may), setup, Json(body));
+
+    // ---- The knowledge base ----
+
+    static readonly Persona[] Staff = [.. Enum.GetValues<Persona>().Except([Applicant, OtherApplicant, NoRoles])];
+
+    static object NewArticle(TestRegion r, int? version) => new
+    {
+        version, title = "Как получить субсидию «Модернизация»?", answer = "Заявку подают в Фонд.", categoryId = r.BusinessCategory,
+        ownerOrganisationId = r.Centre, reviewOn = "2027-06-01", isPublished = true,
+    };
+
+    static object NewTemplate(TestRegion r, int? version) => new
+    {
+        version, name = "Ответ по субсидии", body = "Уважаемый(ая) {ИмяЗаявителя}! По обращению № {Номер} сообщаем: {ОтветСтатьи}", categoryId = r.BusinessCategory,
+        ownerOrganisationId = r.Centre,
+    };
+
+    static Setup Article(TestRegion r) => new("an article of the centre", app => CreateAsync(app, "/knowledge/articles", NewArticle(r, null)));
+
+    static Setup Template(TestRegion r) => new("a template of the centre", app => CreateAsync(app, "/knowledge/templates", NewTemplate(r, null)));
+
+    static Setup TemplateAndAppeal(TestRegion r) => new("a template and an appeal in work at МО А", async app =>
+    {
+        var template = await CreateAsync(app, "/knowledge/templates", NewTemplate(r, null));
+        return template with { PartId = (await app.AppealInAsync(InWork)).Id };
+    });
+
+    static Setup Consultation(TestRegion r) => new("a subsidy question in moderation and an article", async app =>
+    {
+        var article = await CreateAsync(app, "/knowledge/articles", NewArticle(r, null));
+        return Of(await app.AppealInAsync(Moderation, Samples.Subsidy(app.Region))) with { OtherId = article.Id };
+    });
 
     // ---- Targets ----
 
@@ -353,13 +413,13 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
 
     static Setup ComplaintAndTemplate(TestRegion r) => new("complaint in work and a roadmap template", async app =>
     {
-        var template = await CreateAsync(app, "/roadmap-templates", NewTemplate(r));
+        var template = await CreateAsync(app, "/roadmap-templates", NewRoadmapTemplate(r));
         return Of(await app.ComplaintInWorkAsync()) with { OtherId = template.Id };
     });
 
-    static Setup RoadmapTemplate(TestRegion r) => new("a roadmap template", async app => (await CreateAsync(app, "/roadmap-templates", NewTemplate(r))) with { Version = 1 });
+    static Setup RoadmapTemplate(TestRegion r) => new("a roadmap template", async app => (await CreateAsync(app, "/roadmap-templates", NewRoadmapTemplate(r))) with { Version = 1 });
 
-    static object NewTemplate(TestRegion r, int? version = null) => new
+    static object NewRoadmapTemplate(TestRegion r, int? version = null) => new
     {
         version, topicId = r.HousingTopic, name = "Срыв сроков капитального ремонта",
         steps = new object[] { new { title = "Запросить объяснения у подрядчика", policy = "working-days:2" } },

@@ -577,6 +577,40 @@ public sealed partial class Appeal
         Move(AppealStatus.InWork, EventKind.AnswerReturned, nowUtc, controllerId, note, new { reasons });
     }
 
+    /// <summary>Can a simple consultation be answered from the knowledge base now (the card offers it only then).</summary>
+    public bool MayAnswerFromKnowledgeBase() =>
+        (Type == AppealType.Question || Kind == AppealKind.SimpleConsultation) && KnowledgeAnswerable.Contains(Status) && Parts.All(p => p.Status != PartStatus.Open);
+
+    static readonly AppealStatus[] KnowledgeAnswerable =
+        [AppealStatus.Moderation, AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft];
+
+    /// <summary>
+    /// A question answered from a knowledge base article (seed 001: a simple consultation in one day): the shortest legal
+    /// path. Still in moderation, the owning centre registers it and answers it itself; the answer is written, sent and
+    /// the appeal closed, each step in the history, the article named in the answer and closing events.
+    /// </summary>
+    public void AnswerFromKnowledgeBase(Guid articleId, string articleTitle, string text, Guid actorId, DateTime nowUtc)
+    {
+        if (Type != AppealType.Question && Kind != AppealKind.SimpleConsultation)
+            throw new RuleException("knowledge.not_consultation", "По базе знаний отвечают только на вопросы и простые консультации.");
+        Require("knowledge.answer", "Ответить по базе знаний можно только на обращение, которое ещё рассматривается.", KnowledgeAnswerable);
+        RequireText(text, "text");
+        RequirePartsDone();
+        if (Status == AppealStatus.Moderation)
+        {
+            ExecutorOrganisationId ??= OwnerOrganisationId;
+            RegisteredAtUtc = nowUtc;
+            AnswerClockStartedAtUtc = nowUtc;
+            Move(AppealStatus.Registered, EventKind.Registered, nowUtc, actorId, "Консультация по базе знаний", new { article = articleId });
+        }
+        AnswerText = text.Trim();
+        AnswerResult = FederalResult.Explained;
+        Move(AppealStatus.AnswerDraft, EventKind.AnswerDrafted, nowUtc, actorId, null, new { result = AnswerResult, article = articleId });
+        SendAnswer(actorId, nowUtc);
+        ClosedAtUtc = nowUtc;
+        Move(AppealStatus.Closed, EventKind.Closed, nowUtc, actorId, $"Ответ дан по статье базы знаний «{articleTitle}»", new { article = articleId });
+    }
+
     // ---- After the answer ----
 
     public const int LowRating = 2;

@@ -80,7 +80,7 @@ public static class AppealsApi
         var now = clock.GetUtcNow().UtcDateTime;
         var filter = AppealFilter.Parse(q.Status, q.OrganisationId, q.CategoryId, q.TopicId, q.TerritoryId, q.Channel, q.Kind, q.Regime,
             q.Deadline, q.Overdue, q.AssigneeId, q.Q);
-        var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now), sort, q.Cursor);
+        var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db), sort, q.Cursor);
 
         var rows = await query.Take(limit + 1).Select(a => new
         {

@@ -24,7 +24,7 @@ public sealed record AppealFilter
     /// <summary>The API's older overdue flag: true is the same as <see cref="DeadlineState.Overdue"/>, false is everything else.</summary>
     public bool? Overdue { get; init; }
     public Guid? AssigneeId { get; init; }
-    /// <summary>Lower-cased, trimmed text matched against <see cref="Appeal.SearchText"/>.</summary>
+    /// <summary>The trimmed, lower-cased search query, found through the search index (<see cref="Search.ISearchIndex"/>): word forms, "phrases", -exclusions.</summary>
     public string? Text { get; init; }
 
     /// <summary>Reads the filter from request values; a wrong value is refused with the field it came from.</summary>
@@ -66,7 +66,7 @@ public sealed record AppealFilter
 
     static readonly AppealStatus[] Finished = DeadlineStates.Finished;
 
-    public IQueryable<Appeal> Apply(IQueryable<Appeal> query, DateTime nowUtc)
+    public IQueryable<Appeal> Apply(IQueryable<Appeal> query, DateTime nowUtc, Data.AppDbContext db)
     {
         var statuses = Statuses;
         if (statuses.Length > 0) query = query.Where(a => statuses.Contains(a.Status));
@@ -83,7 +83,12 @@ public sealed record AppealFilter
                 ? query.Where(a => !Finished.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc)
                 : query.Where(a => Finished.Contains(a.Status) || a.PausedAtUtc != null || a.DueAtUtc >= nowUtc);
         if (Deadline is { } state) query = WithState(query, state, nowUtc);
-        if (Text is { } text) query = query.Where(a => a.SearchText.Contains(text));
+        if (Text is { } text)
+        {
+            // The staff copy of the index (it holds the applicant too); the list keeps its own order and keyset paging.
+            var matching = Search.SearchIndexes.For(db).Matching(db, Search.SearchKind.Appeal, publicOnly: false, Search.SearchQuery.Parse(text));
+            query = query.Where(a => matching.Contains(a.Id));
+        }
         return query;
     }
 

@@ -51,6 +51,7 @@ public static class DemoSeed
             appeals = await AddAppealsAsync(db, d, now, DeadlineClocks.For(calendar, rules, d.Centre), ct);
             Roadmaps.DemoRoadmaps.Add(db, d, now, calendar, rules);
             Portal.Public.PublicDemo.Add(db, [.. d.Accounts.Where(a => a.Roles.Any(r => r.Role == Role.Applicant)).Select(a => a.Id)], now);
+            Knowledge.DemoKnowledge.Add(db, d, now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -24,6 +24,9 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
     /// <summary>The lead asks for the answer form to start from the co-executors' parts.</summary>
     [BindProperty(SupportsGet = true)] public bool Compose { get; set; }
+    /// <summary>An answer template to insert into the answer draft (a GET, so it works without JavaScript).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Template { get; set; }
+    public Knowledge.CardKnowledge Knowledge { get; private set; } = Otklik.Features.Knowledge.CardKnowledge.None;
 
     public Appeal? Appeal { get; private set; }
     public DateTime NowUtc { get; private set; }
@@ -54,7 +57,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public bool CanReview { get; private set; }
     public bool CanEnd { get; private set; }
     public bool HasActions => CanStart || CanStep || CanAnswer || CanPause || CanResume || CanRedirect || CanCoExecute || PartsToComplete.Count > 0
-                              || CanExtend || CanRequestExtension || CanReview || CanEnd;
+                              || CanExtend || CanRequestExtension || CanReview || CanEnd || Knowledge.MayConsult;
 
     // ---- The posted form: its fields come back filled in when it fails ----
     [BindProperty] public int? Version { get; set; }
@@ -154,6 +157,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "co-executor" => "Часть обращения передана соисполнителю.",
         "part" => "Часть соисполнителя выполнена.",
         "answer" => "Черновик ответа сохранён.",
+        "consulted" => "Ответ по базе знаний отправлен, обращение закрыто.",
         "submitted" => "Ответ отправлен.",
         "extend" => "Срок продлён.",
         "extension-request" => "Запрос на продление срока направлен руководителю.",
@@ -239,10 +243,11 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         CanReview = control && a.Status == AppealStatus.AnswerReview;
         CanEnd = control && working;
 
-        // An empty answer form starts from the draft already written.
+        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, CanAnswer, Template, clock, ct);
+        // An empty answer form starts from the draft already written (and the template asked for).
         if (Posted is null && Request.Method == HttpMethods.Get)
         {
-            AnswerText = a.AnswerText;
+            AnswerText = Otklik.Features.Knowledge.CardKnowledge.Insert(a.AnswerText, Knowledge.Inserted);
             AnswerResult = a.AnswerResult;
             if (Compose && CanAnswer && ComposedParts(a) is { Length: > 0 } composed)
                 AnswerText = string.IsNullOrWhiteSpace(a.AnswerText) ? composed : $"{a.AnswerText}\n\n{composed}";

@@ -43,7 +43,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
             var cursor = Request.Query["cursor"].ToString();
             IsFirstPage = cursor.Length == 0;
             var now = clock.GetUtcNow().UtcDateTime;
-            var filtered = Filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now);
+            var filtered = Filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db);
             var (rows, next) = await AppealsListRows.PageAsync(db, filtered, Sort, cursor, PageSize, Directory, now, ct);
             Rows = rows;
             if (next is not null) NextLink = "/office/appeals" + QueryString.Create(withoutCursor.Append(KeyValuePair.Create("cursor", (string?)next)));

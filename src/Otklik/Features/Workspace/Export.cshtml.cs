@@ -22,7 +22,7 @@ public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider 
         var directory = await ListDirectory.LoadAsync(db, ct);
         var zone = await directory.ZoneOfAsync(user, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var filtered = filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now);
+        var filtered = filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db);
         var columns = ExportColumn.For(zone);
         var rows = ExportColumn.RowsAsync(db, filtered, sort, directory, now, ct);
 
