@@ -2,7 +2,7 @@
 # Otklik side by side with Redmine and with the machine's own limits (issue 8), in one run. Writes the section between
 # the "bench/run.sh" markers of docs/performance.md (the rest of the file stays).
 #
-#   bench/run.sh [--quick] [--appeals N] [--with-redmine] [--engines "postgres sqlite"] [--note TEXT]
+#   bench/run.sh [--quick] [--appeals N] [--with-redmine] [--engines "postgres sqlite"] [--only search,read] [--note TEXT]
 #
 #   --quick         2,000 appeals and 1 + 3 s per workload: checks the harness in a minute or two; not figures to quote
 #   --appeals N     appeals to fill (default 100,000; the targets of issue 8 are at 1,000,000)
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args="$*"
-quick=""; appeals=""; redmine=0; engines="postgres sqlite"; note=""
+quick=""; appeals=""; redmine=0; engines="postgres sqlite"; note=""; only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=--quick ;;
@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
     --with-redmine) redmine=1 ;;
     --engines) engines=$2; shift ;;
     --note) note=$2; shift ;;
+    --only) only="--only $2"; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -74,7 +75,7 @@ limits=--limits
 for engine in $engines; do
   if [ "$engine" = postgres ]; then cs="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=otklik_bench;Maximum Pool Size=100;Timeout=60"
   else cs="Data Source=$work/otklik-bench.db"; fi
-  $load run --engine "$engine" --connection "$cs" --app "$work/app/Otklik.dll" --appeals "$appeals" $quick $limits --out "$work/$engine.json"
+  $load run --engine "$engine" --connection "$cs" --app "$work/app/Otklik.dll" --appeals "$appeals" $quick $limits $only --out "$work/$engine.json"
   results="$results${results:+,}$work/$engine.json"
   limits=""
 done

@@ -171,6 +171,7 @@ public static class BenchData
         const int batch = 2000;
         var building = new Stopwatch();
         var writing = new Stopwatch();
+        long searchId = await WithDbAsync(services, db => db.SearchEntries.Select(e => (long?)e.Id).MaxAsync(ct)) ?? 0;
         for (var done = 0; done < count;)
         {
             var size = Math.Min(batch, count - done);
@@ -189,6 +190,10 @@ public static class BenchData
             writing.Start();
             await BulkWriter.WriteAsync(db, appeals, ct);
             await BulkWriter.WriteAsync(db, [.. appeals.SelectMany(a => a.History)], ct);
+            // The search index, as SaveChanges would have written it (SQLite's FTS5 triggers follow the inserts).
+            var entries = appeals.SelectMany(a => Otklik.Features.Search.SearchIndexer.EntriesOf(a, db.IsPostgres)).ToList();
+            foreach (var e in entries) e.Id = ++searchId;
+            await BulkWriter.WriteAsync(db, entries, ct);
             writing.Stop();
             done += size;
             progress?.Invoke(done, count);
@@ -204,6 +209,9 @@ public static class BenchData
                 else existing.Last = Math.Max(existing.Last, last);
             }
             await db.SaveChangesAsync(ct);
+            // Rows written with explicit keys: move the identity on, so that the app's own inserts do not collide.
+            if (db.IsPostgres)
+                await db.Database.ExecuteSqlRawAsync("SELECT setval(pg_get_serial_sequence('\"SearchEntries\"', 'Id'), GREATEST((SELECT max(\"Id\") FROM \"SearchEntries\"), 1))", ct);
             // Fresh statistics (and, in PostgreSQL, the visibility map for index-only scans), as a live database has.
             if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE", ct);
             else await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);

@@ -49,6 +49,9 @@ public static class Cli
         var warmup = TimeSpan.FromSeconds(a.Double("--warmup", quick ? 1 : 5));
         var duration = TimeSpan.FromSeconds(a.Double("--duration", quick ? 3 : 30));
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        // --only search,read: measure just these workloads (the fill and the sweep run as always).
+        var only = a.Get("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        IEnumerable<Workload> Chosen(BenchTargets t) => Workloads.All(t).Where(w => only.Length == 0 || only.Contains(w.Name));
         var results = new RunResults { Engine = engine, Appeals = appeals, Quick = quick, WarmupSeconds = warmup.TotalSeconds, DurationSeconds = duration.TotalSeconds };
 
         await using var services = Services(engine, connection);
@@ -76,12 +79,12 @@ public static class Cli
             using (var http = LoadRunner.Client(baseAddress, 1)) await targets.FindDeepPagesAsync(http, CancellationToken.None);
             // Each operation once, untimed: the app's first requests pay for JIT and cold caches, which no workload should.
             using (var http = LoadRunner.Client(baseAddress, 1))
-                foreach (var workload in Workloads.All(targets))
+                foreach (var workload in Chosen(targets))
                 {
                     try { await workload.Operation(new Worker(http, 0, 1)); }
                     catch (Exception e) when (e is LoadFailureException or HttpRequestException or TaskCanceledException) { Console.WriteLine($"   priming {workload.Name}: {e.Message}"); }
                 }
-            foreach (var workload in Workloads.All(targets))
+            foreach (var workload in Chosen(targets))
             {
                 var r = await LoadRunner.RunAsync(workload, baseAddress, warmup, duration);
                 r.ServerRssKb = LoadRunner.Memory(server.Id).CurrentKb;
@@ -161,7 +164,7 @@ public static class Cli
     /// <summary>Targets that serve only to read the workloads' names and limits.</summary>
     static readonly BenchTargets EmptyTargets = new()
     {
-        Directory = new BenchDirectory(Guid.Empty, Guid.Empty, [], []), ReadIds = [], Slots = [], ListFilters = [],
+        Directory = new BenchDirectory(Guid.Empty, Guid.Empty, [], []), ReadIds = [], PublicNumbers = [], Slots = [], ListFilters = [],
     };
 
     public static string Line(LoadResult r) => string.Create(CultureInfo.InvariantCulture,

@@ -21,6 +21,8 @@ public sealed class BenchTargets
 {
     public required BenchDirectory Directory { get; init; }
     public required IReadOnlyList<Guid> ReadIds { get; init; }
+    /// <summary>Numbers of published appeals, for the anonymous appeal page.</summary>
+    public required IReadOnlyList<string> PublicNumbers { get; init; }
     public required IReadOnlyList<Slot> Slots { get; init; }
     /// <summary>(executor organisation, category) pairs with open appeals, most first.</summary>
     public required IReadOnlyList<(Guid Organisation, Guid Category)> ListFilters { get; init; }
@@ -45,9 +47,11 @@ public sealed class BenchTargets
         var filters = await ours.Where(a => working.Contains(a.Status) && a.ExecutorOrganisationId != null)
             .GroupBy(a => new { a.ExecutorOrganisationId, a.CategoryId }).Select(g => new { g.Key.ExecutorOrganisationId, g.Key.CategoryId, Count = g.Count() })
             .ToListAsync(ct);
+        var published = await Otklik.Features.Portal.Public.PublicAppeals.Visible(db.Appeals.AsNoTracking())
+            .OrderBy(a => a.Number).Take(500).Select(a => a.Number).ToListAsync(ct);
         return new BenchTargets
         {
-            Directory = dir, ReadIds = readIds, Slots = [.. slots.Select(s => new Slot(s.Id, s.Version))],
+            Directory = dir, ReadIds = readIds, PublicNumbers = published, Slots = [.. slots.Select(s => new Slot(s.Id, s.Version))],
             ListFilters = [.. filters.OrderByDescending(f => f.Count).Take(20).Select(f => (f.ExecutorOrganisationId!.Value, f.CategoryId))],
         };
     }
@@ -112,13 +116,13 @@ public static class Workloads
             new("read", "GET /api/v1/appeals/{id} + GET /api/v1/appeals/{id}/history", C(8), w => Read(w, t)) { RedminePhase = "get", Limit = "prebuilt" },
             new("transition", "POST /api/v1/appeals/{id}/answer | answer/submit | answer/return (a cycle of status changes with text)", C(8),
                 w => Transition(w, t)) { RedminePhase = "update" },
-            // Stand-in until issue 6 lands: today's text filter of the staff list (a lower-cased contains on SearchText).
-            new("search", "GET /api/v1/appeals?q={word}&limit=25", C(8), w => w.GetAsync($"{Api}/appeals?q={Uri.EscapeDataString(w.Random.Pick(Vocabulary.SearchWords))}&limit=25", Analyst))
+            // The staff list's text filter: Russian full-text search with morphology (the search index of issue 6).
+            new("search", "GET /api/v1/appeals?q={word}&limit=25 (full-text, Russian morphology)", C(8), w => w.GetAsync($"{Api}/appeals?q={Uri.EscapeDataString(w.Random.Pick(Vocabulary.SearchWords))}&limit=25", Analyst))
                 { RedminePhase = "search", Limit = "prebuilt" },
             new("dashboard", "GET /api/v1/stats/dashboard", C(8), w => w.GetAsync($"{Api}/stats/dashboard", Analyst)) { Limit = "prebuilt" },
-            // Stand-ins until issue 5 lands: the portal's root page for the feed, an anonymous catalogue read for the appeal page.
-            new("public feed", "GET / (anonymous; stand-in for /feed)", C(8), w => w.GetAsync("/")) { Limit = "prebuilt" },
-            new("public appeal", "GET /api/v1/categories (anonymous; stand-in for /appeals/{number})", C(8), w => w.GetAsync($"{Api}/categories")) { Limit = "prebuilt" },
+            new("public feed", "GET /feed?p={1..5} (anonymous, output-cached)", C(8), w => w.GetAsync($"/feed?p={w.Random.Next(1, 6)}")) { Limit = "prebuilt" },
+            new("public appeal", "GET /appeals/{number} (anonymous, output-cached)", C(8),
+                w => w.GetAsync(t.PublicNumbers.Count > 0 ? $"/appeals/{w.Random.Pick(t.PublicNumbers)}" : "/feed")) { Limit = "prebuilt" },
         ];
     }
 

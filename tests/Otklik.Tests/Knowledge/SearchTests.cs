@@ -51,7 +51,10 @@ public sealed class SearchTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(new[] { taxi.Id, sign.Id }.Order(), Ids(await app.SearchAsync(SearchKind.Article, $"перевозка пассажиров {m}")).Order());
         Assert.Equal([sign.Id], Ids(await app.SearchAsync(SearchKind.Article, $"разрешение -такси {m}")));
         Assert.Equal([taxi.Id], Ids(await app.SearchAsync(SearchKind.Article, $"разрешение -\"согласуют с администрацией\" {m}")));
-        Assert.Empty(await app.SearchAsync(SearchKind.Article, $"разрешение -{m}"));
+        // Other tests of the class add their own permits to the shared database: only this test's two must be gone.
+        var withoutMarker = Ids(await app.SearchAsync(SearchKind.Article, $"разрешение -{m}"));
+        Assert.DoesNotContain(taxi.Id, withoutMarker);
+        Assert.DoesNotContain(sign.Id, withoutMarker);
 
         // The list filter's side of the index answers the same.
         Assert.Equal([sign.Id], await app.MatchingAsync(SearchKind.Article, $"разрешение -такси {m}", publicOnly: true));
