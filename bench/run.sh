@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --with-redmine) redmine=1 ;;
     --engines) engines=$2; shift ;;
     --note) note=$2; shift ;;
-    --only) only="--only $2"; shift ;;
+    --only) only=$2; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -75,7 +75,7 @@ limits=--limits
 for engine in $engines; do
   if [ "$engine" = postgres ]; then cs="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=otklik_bench;Maximum Pool Size=100;Timeout=60"
   else cs="Data Source=$work/otklik-bench.db"; fi
-  $load run --engine "$engine" --connection "$cs" --app "$work/app/Otklik.dll" --appeals "$appeals" $quick $limits $only --out "$work/$engine.json"
+  $load run --engine "$engine" --connection "$cs" --app "$work/app/Otklik.dll" --appeals "$appeals" $quick $limits ${only:+--only "$only"} --out "$work/$engine.json"
   results="$results${results:+,}$work/$engine.json"
   limits=""
 done

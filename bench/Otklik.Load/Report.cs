@@ -64,9 +64,9 @@ public static partial class Report
             + " The app is the published Release build with `Otklik:DemoSeed=false` and `Otklik:Workers=false`; PostgreSQL runs with fsync on."));
         L($"Redmine: {redmineSource}. Limits: intake — `pgbench`, a single-row INSERT per transaction on the same PostgreSQL (fsync on);"
           + " reads — a Kestrel endpoint answering prebuilt bytes of the same size, driven by the same load generator (`Otklik.Load echo`).");
-        L("Stand-ins until their endpoints exist: **search** is today's text filter of the staff list (`q=`, a lower-cased contains), not the"
-          + " full-text search of issue 6; **public feed** is the portal's `/` and **public appeal** an anonymous catalogue read, until the"
-          + " `/feed` and `/appeals/{number}` pages of issue 5. Each is one line in `bench/Otklik.Load/Workloads.cs`.");
+        L("**search** is the staff list filtered by the full-text index (Russian morphology; PostgreSQL tsvector, SQLite FTS5 over"
+          + " Lucene stems); **public feed** and **public appeal** are the portal's anonymous `/feed` and `/appeals/{number}` pages"
+          + " (output-cached; each appeal-page view is counted with one UPDATE). Each workload is one line in `bench/Otklik.Load/Workloads.cs`.");
         L();
 
         var names = runs.SelectMany(r => r.Workloads.Select(w => w.Name)).Distinct().ToList();

@@ -156,6 +156,42 @@ public sealed class PortalSubmitTests(Browser browser, AppPool pool) : IClassFix
         await page.Context.CloseAsync();
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task While_the_text_is_typed_the_knowledge_base_suggests_an_answer_and_opening_it_is_counted(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        var r = app.Region;
+        var article = Otklik.Features.Knowledge.Article.Create(new Otklik.Features.Knowledge.Article.Content(
+            $"Как получить субсидию на модернизацию оборудования ({marker})", "Субсидию «Модернизация» выдаёт Мининвест по заявлению через Госуслуги.",
+            null, null, r.BusinessCategory, null, r.Centre, new DateOnly(2027, 6, 1), true), null, "Тестов", app.Clock.GetUtcNow().UtcDateTime);
+        await app.WithDbAsync(async db => { db.Articles.Add(article); await db.SaveChangesAsync(); });
+
+        var page = await ApplicantAsync(app, phone: true);
+        await page.GotoAsync("/submit");
+        await page.GetByLabel("Вопрос", new() { Exact = true }).CheckAsync();
+        await Next(page);
+        await page.GetByLabel("Категория обращения").SelectOptionAsync(new SelectOptionValue { Label = "Городское благоустройство" });
+        await Next(page);
+        await page.GetByLabel("Тема обращения").SelectOptionAsync(new SelectOptionValue { Label = "Ямы на дорогах" });
+        await Next(page);
+        await Next(page);
+        // A word form that is not in the article: «субсидии на модернизацию» finds «субсидию на модернизацию».
+        await page.GetByLabel("Текст обращения").FillAsync($"Подскажите, как получить субсидии на модернизацию станков {marker}");
+        var suggestion = page.Locator(".suggest a", new() { HasTextString = marker });
+        await Assertions.Expect(page.Locator(".suggest")).ToContainTextAsync("Возможно, ответ уже есть");
+        await Assertions.Expect(suggestion).ToHaveAttributeAsync("href", $"/faq/{article.Id}");
+        await Browser.ShotAsync(page, app, "56-submit-suggestion");
+
+        // Opening the suggestion is counted: the person may not need to send the appeal at all.
+        var popup = await page.Context.RunAndWaitForPageAsync(() => page.RunAndWaitForRequestFinishedAsync(() => suggestion.ClickAsync(),
+            new() { Predicate = q => q.Url.Contains($"/suggest/{article.Id}/opened", StringComparison.Ordinal) }));
+        await Assertions.Expect(popup.GetByRole(AriaRole.Heading, new() { NameString = marker })).ToBeVisibleAsync();
+        Assert.Equal(1, await app.WithDbAsync(db => db.Articles.Where(a => a.Id == article.Id).Select(a => a.SuggestionOpens).SingleAsync()));
+        Assert.False(await app.WithDbAsync(db => db.Appeals.AnyAsync(a => a.Text.Contains(marker))));
+        await page.Context.CloseAsync();
+    }
+
     static Task Next(IPage page) => page.Locator(".step.current [data-next]").ClickAsync();
 
     /// <summary>A browser of an applicant signed in through the API (the cookie lands in the browser's context).</summary>
