@@ -48,7 +48,7 @@ public static partial class Report
         L(Begin);
         L("## Side by side: Otklik, Redmine and the machine's limits");
         L();
-        L(FormattableString.Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()} by `{a.Get("--command", "bench/run.sh")}`")
+        L(FormattableString.Invariant($"Measured {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Machine()} by `{a.Get("--command", "bench/run.sh")}`")
             + FormattableString.Invariant($" (Otklik {a.Get("--commit", "?")}, {RuntimeInformation.FrameworkDescription})."));
         if (runs[0].Quick)
             L("**Quick mode**: small data and a few seconds per workload. It shows the harness works; these are not figures to quote.");

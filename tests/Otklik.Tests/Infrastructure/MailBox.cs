@@ -54,11 +54,13 @@ public sealed class MailBox(string folder)
         void Signal(object? _, FileSystemEventArgs __) { if (changed.CurrentCount == 0) changed.Release(); }
         watcher.Created += Signal;
         watcher.Renamed += (s, e) => Signal(s, e);
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        // A real SMTP server delivers in real time: the timeout is measured on a stopwatch, not on the app's clock.
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             if (To(address).FirstOrDefault(m => where?.Invoke(m) ?? true) is { } message) return message;
-            var left = deadline - DateTime.UtcNow;
+            var left = limit - waited.Elapsed;
             if (left <= TimeSpan.Zero) throw new TimeoutException($"No letter to {address} arrived in {folder}.");
             await changed.WaitAsync(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
         }

@@ -12,31 +12,18 @@ namespace Otklik.Features.Deadlines;
 /// outbox in the same transaction. Several nodes may sweep at once: each appeal is claimed with a row lock that
 /// others skip (PostgreSQL) or under SQLite's single writer, and re-checked after the claim, so a notice goes out once.
 /// </summary>
-public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineWatch> log) : BackgroundService
+public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineWatch> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromMinutes(1), "Deadline watch")
 {
     public const int BatchSize = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var services = scope.ServiceProvider;
-                var result = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<DeadlineClocks>(),
-                    clock.GetUtcNow().UtcDateTime, stop);
-                if (result.Notices > 0) log.LogInformation("Deadline watch: {Appeals} appeals, {Notices} notices", result.Appeals, result.Notices);
-                var parts = await Routing.PartWatch.RunOnceAsync(services.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
-                if (parts > 0) log.LogInformation("Deadline watch: {Parts} overdue parts escalated", parts);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Deadline watch failed; it will run again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stop));
+        var db = services.GetRequiredService<AppDbContext>();
+        var result = await RunOnceAsync(db, services.GetRequiredService<DeadlineClocks>(), nowUtc, ct);
+        if (result.Notices > 0) Log.LogInformation("Deadline watch: {Appeals} appeals, {Notices} notices", result.Appeals, result.Notices);
+        var parts = await Routing.PartWatch.RunOnceAsync(db, nowUtc, ct);
+        if (parts > 0) Log.LogInformation("Deadline watch: {Parts} overdue parts escalated", parts);
     }
 
     public sealed record Result(int Appeals, int Notices);

@@ -30,25 +30,13 @@ public static class StaleArticles
 /// Tells the owner organisation's content editors, once per staleness, that an article's review date has passed
 /// (outbox "knowledge.article_stale"). A new review date that passes in its turn is told again.
 /// </summary>
-public sealed class StaleArticleSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleArticleSweep> log) : BackgroundService
+public sealed class StaleArticleSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleArticleSweep> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromHours(1), "Stale article sweep")
 {
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var told = await RunOnceAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
-                if (told > 0) log.LogInformation("Stale article sweep told the owners of {Count} articles", told);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Stale article sweep failed; it will run again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stop));
+        var told = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), nowUtc, ct);
+        if (told > 0) Log.LogInformation("Stale article sweep told the owners of {Count} articles", told);
     }
 
     public static async Task<int> RunOnceAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)

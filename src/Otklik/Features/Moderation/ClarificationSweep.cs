@@ -6,25 +6,13 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Moderation;
 
 /// <summary>Rejects appeals whose applicant has not answered a clarification request within 3 calendar days.</summary>
-public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClarificationSweep> log) : BackgroundService
+public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClarificationSweep> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromMinutes(1), "Clarification sweep")
 {
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var rejected = await RunOnceAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
-                if (rejected > 0) log.LogInformation("Clarification sweep rejected {Count} appeals", rejected);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Clarification sweep failed; it will run again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stop));
+        var rejected = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), nowUtc, ct);
+        if (rejected > 0) Log.LogInformation("Clarification sweep rejected {Count} appeals", rejected);
     }
 
     /// <summary>One pass; each appeal is saved on its own so that a concurrent change of one does not stop the rest.</summary>

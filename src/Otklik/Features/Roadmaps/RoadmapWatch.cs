@@ -13,29 +13,15 @@ namespace Otklik.Features.Roadmaps;
 /// row, as every change of an appeal does, so it never races a change or the other watch; several nodes may sweep at
 /// once: PostgreSQL skips rows another node holds, SQLite has one writer, and each claim is re-checked, so a notice goes out once.
 /// </summary>
-public sealed class RoadmapWatch(IServiceScopeFactory scopes, TimeProvider clock, ILogger<RoadmapWatch> log) : BackgroundService
+public sealed class RoadmapWatch(IServiceScopeFactory scopes, TimeProvider clock, ILogger<RoadmapWatch> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromMinutes(1), "Roadmap watch")
 {
     public const int BatchSize = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var services = scope.ServiceProvider;
-                var result = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<DeadlineClocks>(),
-                    clock.GetUtcNow().UtcDateTime, stop);
-                if (result.Notices > 0) log.LogInformation("Roadmap watch: {Complaints} complaints, {Notices} notices", result.Complaints, result.Notices);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Roadmap watch failed; it will run again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stop));
+        var result = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<DeadlineClocks>(), nowUtc, ct);
+        if (result.Notices > 0) Log.LogInformation("Roadmap watch: {Complaints} complaints, {Notices} notices", result.Complaints, result.Notices);
     }
 
     public sealed record Result(int Complaints, int Notices);

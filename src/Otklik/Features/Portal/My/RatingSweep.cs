@@ -1,3 +1,4 @@
+using Otklik.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
@@ -10,28 +11,16 @@ namespace Otklik.Features.Portal.My;
 /// single writer, and each appeal is re-checked after the claim, so an appeal closes once and a rating given at the
 /// same moment wins or loses cleanly at the version check.
 /// </summary>
-public sealed class RatingSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<RatingSweep> log) : BackgroundService
+public sealed class RatingSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<RatingSweep> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromMinutes(5), "Rating sweep")
 {
     public const int BatchSize = 200;
     public const string Reason = "Заявитель не оценил ответ в течение 10 дней.";
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var closed = await RunOnceAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), clock.GetUtcNow().UtcDateTime, stop);
-                if (closed > 0) log.LogInformation("Rating sweep closed {Count} unrated appeals", closed);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Rating sweep failed; it will run again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stop));
+        var closed = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), nowUtc, ct);
+        if (closed > 0) Log.LogInformation("Rating sweep closed {Count} unrated appeals", closed);
     }
 
     /// <summary>One pass: batch after batch until nothing is due.</summary>

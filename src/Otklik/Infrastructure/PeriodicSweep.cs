@@ -1,0 +1,32 @@
+namespace Otklik.Infrastructure;
+
+/// <summary>
+/// A background pass run on this node every <paramref name="interval"/> (only when Otklik:Workers is on): each pass in
+/// a scope of its own; a failed pass is logged and the next tick tries again. The work itself is a static
+/// <c>RunOnceAsync</c> of each sweep, which the tests call with a fake clock.
+/// </summary>
+public abstract class PeriodicSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger log, TimeSpan interval, string name) : BackgroundService
+{
+    protected ILogger Log => log;
+
+    /// <summary>One pass at <paramref name="nowUtc"/>, logging what it did.</summary>
+    protected abstract Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await PassAsync(scope.ServiceProvider, clock.GetUtcNow().UtcDateTime, stop);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "{Sweep} failed; it will run again", name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stop));
+    }
+}
