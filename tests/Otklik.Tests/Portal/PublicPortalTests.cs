@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
 using Otklik.Features.Portal.Public;
 using Otklik.Tests.Infrastructure;
@@ -71,7 +72,8 @@ public sealed class PublicPortalTests
         var notPublic = hidden["СКРЫТО-НЕПУБЛИЧНО"];
         await anonymous.GetAsync($"/appeals/{notPublic.Number}/photos/{hiddenPhoto.Id}").Expect(HttpStatusCode.NotFound);
         await anonymous.GetAsync($"/appeals/{shown.Number}/photos/{hiddenPhoto.Id}").Expect(HttpStatusCode.NotFound);
-        // The view counter counted only the published appeal's views.
+        // The view counter counted only the published appeal's views (written in a batch).
+        await app.Services.GetRequiredService<PublicViewCounts>().FlushAsync();
         var views = await app.WithDbAsync(db => db.Appeals.Where(a => a.PublicViews > 0).Select(a => a.Number).ToListAsync());
         Assert.Equal([shown.Number], views);
     }
@@ -242,6 +244,7 @@ public sealed class PublicPortalTests
 
         // Popularity: views (counted even when the page comes from the cache) and supports.
         for (var i = 0; i < 3; i++) await web.HtmlAsync($"/appeals/{gratitude.Number}");
+        Assert.Equal(3, await app.Services.GetRequiredService<PublicViewCounts>().FlushAsync());
         Assert.Equal(3, await app.WithDbAsync(db => db.Appeals.Where(a => a.Id == gratitude.Id).Select(a => a.PublicViews).SingleAsync()));
         Assert.Equal(gratitude.Number, Numbers(await web.HtmlAsync("/feed?sort=Popular"))[0]);
     }
@@ -272,6 +275,7 @@ public sealed class PublicPortalTests
         Assert.Contains("ИСПРАВЛЕН", await web.HtmlAsync($"/appeals/{a.Number}"));
         Assert.Contains("ИСПРАВЛЕН", await web.HtmlAsync("/feed"));
         // Every GET was counted, cached or not.
+        await app.Services.GetRequiredService<PublicViewCounts>().FlushAsync();
         Assert.Equal(5, await app.WithDbAsync(db => db.Appeals.Where(x => x.Id == a.Id).Select(x => x.PublicViews).SingleAsync()));
 
         // Any other change of the appeal (here the dispatcher's assignment) evicts it too.

@@ -22,6 +22,8 @@ public static class PublicCache
     public static IServiceCollection AddPortalPublic(this IServiceCollection services)
     {
         services.AddOutputCache(o => o.AddPolicy(Policy, new PublicPagePolicy()));
+        services.AddSingleton<PublicViewCounts>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublicViewCounts>());
         return services;
     }
 
@@ -77,18 +79,17 @@ public static class PublicCache
 public sealed class CountsPublicViewAttribute : Attribute;
 
 /// <summary>
-/// Counts a view of an appeal's public page before the output cache answers: one UPDATE … SET PublicViews = PublicViews + 1
-/// of an indexed row, which also happens when the page itself comes from the cache. The page is not re-rendered for it; the
-/// count on cached pages lags until the next eviction, which is fine for a popularity sort.
+/// Counts a view of an appeal's public page before the output cache answers (so views the cache serves count too), in
+/// memory: <see cref="PublicViewCounts"/> writes them in batches. The page is not re-rendered for it; the count on cached
+/// pages lags until the next eviction, which is fine for a popularity sort.
 /// </summary>
-sealed class ViewCounter(RequestDelegate next)
+sealed class ViewCounter(RequestDelegate next, PublicViewCounts counts)
 {
-    public async Task InvokeAsync(HttpContext http, AppDbContext db)
+    public Task InvokeAsync(HttpContext http)
     {
         if (HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<CountsPublicViewAttribute>() is not null
             && http.Request.RouteValues["number"] is string number && number.Length <= 20)
-            await db.Appeals.Visible().Where(a => a.Number == number)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.PublicViews, a => a.PublicViews + 1), http.RequestAborted);
-        await next(http);
+            counts.Add(number);
+        return next(http);
     }
 }

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+
+namespace Otklik.Features.Portal.Public;
+
+/// <summary>
+/// Views of public appeal pages, counted in memory and written every <see cref="Interval"/> (and when the node stops):
+/// one UPDATE per batch of numbers seen the same number of times, instead of one UPDATE per view — a view costs the page
+/// nothing. Each node counts its own views; the increments add up. A crash loses at most one interval of views, which only
+/// feed the popularity sort. Unpublished or unknown numbers match no row; <see cref="MaxPending"/> bounds the memory a
+/// crawler of made-up numbers can take.
+/// </summary>
+public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<PublicViewCounts> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    const int MaxPending = 100_000;
+    const int Batch = 500;
+
+    readonly ConcurrentDictionary<string, int> _pending = new();
+    int _numbers; // how many numbers wait (ConcurrentDictionary.Count would take every lock on each view)
+
+    public void Add(string number)
+    {
+        if (_pending.TryGetValue(number, out _) || Volatile.Read(ref _numbers) < MaxPending)
+        {
+            if (_pending.TryAdd(number, 1)) Interlocked.Increment(ref _numbers);
+            else _pending.AddOrUpdate(number, 1, (_, n) => n + 1);
+        }
+    }
+
+    /// <summary>Writes the views counted so far; returns how many. Tests call it before reading the counts.</summary>
+    public async Task<int> FlushAsync(CancellationToken ct = default)
+    {
+        // Each number is taken out on its own: a view counted meanwhile starts the number again, none is lost.
+        var taken = new List<(string Number, int Views)>();
+        foreach (var number in _pending.Keys)
+            if (_pending.TryRemove(number, out var views))
+            {
+                Interlocked.Decrement(ref _numbers);
+                taken.Add((number, views));
+            }
+        if (taken.Count == 0) return 0;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var group in taken.GroupBy(t => t.Views, t => t.Number))
+            foreach (var numbers in group.Chunk(Batch))
+            {
+                var add = group.Key;
+                await db.Appeals.Visible().Where(a => numbers.Contains(a.Number))
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.PublicViews, a => a.PublicViews + add), ct);
+            }
+        await tx.CommitAsync(ct);
+        return taken.Sum(t => t.Views);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+                await FlushQuietlyAsync(stop);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        await base.StopAsync(ct);
+        await FlushQuietlyAsync(ct);
+    }
+
+    async Task FlushQuietlyAsync(CancellationToken ct)
+    {
+        try { await FlushAsync(ct); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Public page views were not written; they are dropped");
+        }
+    }
+}
