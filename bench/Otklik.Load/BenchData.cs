@@ -194,6 +194,10 @@ public static class BenchData
             var entries = appeals.SelectMany(a => Otklik.Features.Search.SearchIndexer.EntriesOf(a, db.IsPostgres)).ToList();
             foreach (var e in entries) e.Id = ++searchId;
             await BulkWriter.WriteAsync(db, entries, ct);
+            // Statistics as the tables grow: the foreign-key checks of COPY are planned once per connection, and a plan made
+            // while "Appeals" looked empty scans it for every history row (the fill then slows down quadratically).
+            if (db.IsPostgres && (done == 0 || (done / batch) % 50 == 49))
+                await db.Database.ExecuteSqlRawAsync("ANALYZE \"Appeals\", \"AppealEvents\", \"SearchEntries\"", ct);
             writing.Stop();
             done += size;
             progress?.Invoke(done, count);

@@ -82,6 +82,7 @@ builder.Services.AddRazorPages(o =>
 });
 
 builder.Services.AddSingleton<OrganisationTree>();
+builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddScoped<CurrentUser>();

@@ -62,6 +62,10 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, Orga
             .OfType<string>().ToList();
         return paths.Where(p => scopes.Any(s => p.Value.StartsWith(s, StringComparison.Ordinal))).Select(p => p.Key).ToHashSet();
     }
+
+    /// <summary>Whether <paramref name="scope"/> (from <see cref="ScopeAsync"/>) holds every organisation of the directory.</summary>
+    public async Task<bool> IsEverywhereAsync(IReadOnlySet<Guid> scope, CancellationToken ct) =>
+        scope.Count > 0 && scope.Count >= (await tree.PathsAsync(ct)).Count;
 }
 
 /// <summary>The organisation paths, cached: organisations change rarely and every scope check needs them.</summary>

@@ -75,6 +75,31 @@ public sealed class DashboardTests
         await app.Anonymous().GetAsync("/api/v1/stats/dashboard").Expect(HttpStatusCode.Unauthorized);
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_counts_are_made_once_per_half_minute_per_audience_and_say_when(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        await app.AppealInAsync(InWork);
+        var first = await DashboardAsync(app, Persona.CentreAnalyst);
+        Assert.Equal((1, app.Clock.GetUtcNow().UtcDateTime), (first.Total, first.AtUtc));
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await DashboardAsync(app, Persona.MunAExecutor)).Total);
+
+        // A new appeal a little later: the same counts, made at the same moment, for the region and for the municipality.
+        app.Clock.Advance(TimeSpan.FromSeconds(28));
+        await app.AppealInAsync(InWork);
+        Assert.Equal((1, first.AtUtc), (await DashboardAsync(app, Persona.CentreAnalyst)) is var again ? (again.Total, again.AtUtc) : default);
+        Assert.Equal(1, (await DashboardAsync(app, Persona.MunAExecutor)).Total);
+
+        // Half a minute after they were made, they are made again.
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var fresh = await DashboardAsync(app, Persona.CentreAnalyst);
+        Assert.Equal((2, app.Clock.GetUtcNow().UtcDateTime), (fresh.Total, fresh.AtUtc));
+        Assert.Equal(1, (await DashboardAsync(app, Persona.MunAExecutor)).Total); // its own entry, made a second later: still fresh
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await DashboardAsync(app, Persona.MunAExecutor)).Total);
+    }
+
     static int Status(DashboardView view, AppealStatus status) => view.ByStatus.SingleOrDefault(s => s.Status == status)?.Count ?? 0;
 
     static async Task<DashboardView> DashboardAsync(TestApp app, Persona who) =>

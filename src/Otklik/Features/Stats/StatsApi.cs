@@ -13,6 +13,47 @@ public sealed record GroupCount(Guid? Id, string Name, int Total, int Open, int 
 public sealed record DashboardView(DateTime AtUtc, int Total, int Open, int Overdue,
     IReadOnlyList<StatusCount> ByStatus, IReadOnlyList<GroupCount> ByCategory, IReadOnlyList<GroupCount> ByTerritory);
 
+/// <summary>
+/// The dashboard's counts, kept for <see cref="Lifetime"/> per audience: at a million appeals one count reads the whole
+/// table (about a second on two cores), so it is made once per interval, whatever the number of people looking, and
+/// shows when it was made (<see cref="DashboardView.AtUtc"/>). Concurrent callers of an expired entry wait for the same
+/// count (single flight); a failed count is not kept.
+/// </summary>
+public sealed class DashboardCache(TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    const int MaxEntries = 1000;
+
+    sealed record Entry(DateTime MadeAtUtc, Lazy<Task<DashboardView>> View);
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _entries = new();
+
+    public async Task<DashboardView> GetAsync(string key, Func<Task<DashboardView>> count)
+    {
+        while (true)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (_entries.Count > MaxEntries)
+                foreach (var old in _entries.Where(e => now - e.Value.MadeAtUtc >= Lifetime)) _entries.TryRemove(old);
+            var entry = _entries.GetOrAdd(key, _ => new Entry(now, new Lazy<Task<DashboardView>>(count)));
+            if (now - entry.MadeAtUtc >= Lifetime)
+            {
+                _entries.TryRemove(KeyValuePair.Create(key, entry));
+                continue;
+            }
+            try
+            {
+                return await entry.View.Value;
+            }
+            catch
+            {
+                _entries.TryRemove(KeyValuePair.Create(key, entry));
+                throw;
+            }
+        }
+    }
+}
+
 public static class StatsApi
 {
     public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder routes)
@@ -23,8 +64,13 @@ public static class StatsApi
         return group;
     }
 
-    static async Task<IResult> Dashboard(AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
-        TypedResults.Ok(await CountAsync(db, await AppealAccess.VisibleAsync(db, user, ct), clock.GetUtcNow().UtcDateTime, ct));
+    static async Task<IResult> Dashboard(AppDbContext db, CurrentUser user, DashboardCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        // Everyone who sees the whole region shares one count; anyone else has their own (their own appeals are in it).
+        var key = await user.IsEverywhereAsync(await user.ScopeAsync(ct, AppealAccess.Viewers), ct) ? "region" : $"person:{user.Id}";
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        return TypedResults.Ok(await cache.GetAsync(key, () => CountAsync(db, visible, clock.GetUtcNow().UtcDateTime, CancellationToken.None)));
+    }
 
     /// <summary>
     /// One grouped pass over the appeals (status × category × territory × past its deadline), folded into the three views
