@@ -223,7 +223,7 @@ public static class BenchData
         return dir;
     }
 
-    static async Task<T> WithDbAsync<T>(IServiceProvider services, Func<AppDbContext, Task<T>> read)
+    internal static async Task<T> WithDbAsync<T>(IServiceProvider services, Func<AppDbContext, Task<T>> read)
     {
         await using var scope = services.CreateAsyncScope();
         return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());

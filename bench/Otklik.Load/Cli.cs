@@ -55,7 +55,9 @@ public static class Cli
         var results = new RunResults { Engine = engine, Appeals = appeals, Quick = quick, WarmupSeconds = warmup.TotalSeconds, DurationSeconds = duration.TotalSeconds };
 
         await using var services = Services(engine, connection);
-        results.FillSeconds = await FillAsync(services, engine, appeals, now);
+        // --reuse: the database as an earlier fill (and earlier runs) left it — for profiling one change after another.
+        if (a.Has("--reuse")) results.Appeals = appeals = await BenchData.WithDbAsync(services, db => db.Appeals.CountAsync());
+        else results.FillSeconds = await FillAsync(services, engine, appeals, now);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -21,7 +21,11 @@ public static class Database
         if (provider == DatabaseProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(cs)) throw new InvalidOperationException("ConnectionStrings:Otklik is required for PostgreSQL.");
-            services.AddDbContext<PostgresAppDbContext>(o => o.UseNpgsql(cs));
+            // Statements prepared on the server from their second use on each connection, parsed and planned once instead
+            // of on every request: at a million appeals +60 % reads, +40 % status changes and searches (docs/performance.md).
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+            if (npgsql.MaxAutoPrepare == 0) (npgsql.MaxAutoPrepare, npgsql.AutoPrepareMinUsages) = (64, 2);
+            services.AddDbContext<PostgresAppDbContext>(o => o.UseNpgsql(npgsql.ConnectionString));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
         }
         else

@@ -414,6 +414,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "ReceivedAtUtc", "Id");
 
+                    b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc");
+
                     b.ToTable("Appeals");
                 });
 

@@ -404,6 +404,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "ReceivedAtUtc", "Id");
 
+                    b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc");
+
                     b.ToTable("Appeals");
                 });
 
