@@ -6,6 +6,8 @@
 #
 #   --quick         2,000 appeals and 1 + 3 s per workload: checks the harness in a minute or two; not figures to quote
 #   --appeals N     appeals to fill (default 100,000; the targets of issue 8 are at 1,000,000)
+#   --redmine-appeals N  issues Redmine is preloaded with (default: --appeals); its search at a million issues runs into
+#                   minutes per request, so a run may compare with Redmine at 100,000 and say so
 #   --with-redmine  installs and runs Redmine from Debian's packages with ../shared/peers/redmine/ (setup.sh uses
 #                   PostgreSQL's default cluster: fine on a bench machine, never in CI); without it the report takes
 #                   Redmine's figures from ../shared/peers/redmine/RESULTS.md and says so
@@ -16,12 +18,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args="$*"
-quick=""; appeals=""; redmine=0; engines="postgres sqlite"; note=""; only=""
+quick=""; appeals=""; redmine_appeals=""; redmine=0; engines="postgres sqlite"; note=""; only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=--quick ;;
     --appeals) appeals=$2; shift ;;
     --with-redmine) redmine=1 ;;
+    --redmine-appeals) redmine_appeals=$2; shift ;;
     --engines) engines=$2; shift ;;
     --note) note=$2; shift ;;
     --only) only=$2; shift ;;
@@ -87,10 +90,11 @@ if [ "$redmine" = 1 ]; then
   echo "== Redmine (Debian packages) on port $port: $peer/setup.sh"
   setup=$(bash "$peer/setup.sh" "$port")
   key=$(echo "$setup" | sed -n 's/^API_KEY=//p'); redmine_pid=$(echo "$setup" | sed -n 's/^PID=//p')
-  if [ "$appeals" -gt 4000 ]; then bash "$peer/preload.sh" "$appeals"; fi
+  redmine_appeals=${redmine_appeals:-$appeals}
+  if [ "$redmine_appeals" -gt 4000 ]; then bash "$peer/preload.sh" "$redmine_appeals"; fi
   if [ -n "$quick" ]; then counts="--n 100 --list 50 --get 100 --put 100 --search 20"; else counts="--n 2000 --list 500 --get 500 --put 500 --search 100"; fi
   # shellcheck disable=SC2086
-  node "$peer/bench.js" --base "http://127.0.0.1:$port" --key "$key" --conc 8 --rounds 1 --phases a,b,c,d,e $counts --max-seconds 600 | tee "$work/redmine.txt"
+  node "$peer/bench.js" --base "http://127.0.0.1:$port" --key "$key" --conc 8 --rounds 1 --phases a,b,c,d,e $counts --max-seconds 300 | tee "$work/redmine.txt"
   redmine_out="$work/redmine.txt"
   kill "$redmine_pid" 2>/dev/null || true; redmine_pid=""
 fi
@@ -100,5 +104,5 @@ keep=/tmp/otklik-bench-results-$(date -u +%Y%m%d-%H%M%S); mkdir -p "$keep"
 cp "$work"/*.json "$work/pgbench.txt" "$keep"/; [ -n "$redmine_out" ] && cp "$redmine_out" "$keep"/
 results=${results//$work/$keep}; [ -n "$redmine_out" ] && redmine_out="$keep/redmine.txt"
 $load report --results "$results" --pgbench "$keep/pgbench.txt" --redmine "$redmine_out" --out docs/performance.md \
-  --command "bench/run.sh $args" --commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" --note "$note"
+  ${redmine_out:+--redmine-issues "${redmine_appeals:-$appeals}"} --command "bench/run.sh $args" --commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" --note "$note"
 echo "== raw results kept in $keep"

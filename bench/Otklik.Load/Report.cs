@@ -42,6 +42,8 @@ public static partial class Report
         var appeals = runs[0].Appeals;
         var pgbench = ReadPgbench(a.Get("--pgbench", ""));
         var (redmine, redmineSource) = ReadRedmine(a.Get("--redmine", ""), appeals);
+        if (a.Int("--redmine-issues", 0) is > 0 and var issues && redmine.Count > 0 && redmineSource.Contains("in this run", StringComparison.Ordinal))
+            redmineSource += FormattableString.Invariant($", with {issues:N0} issues in the project (preloaded)");
 
         var md = new StringBuilder();
         void L(string line = "") => md.Append(line).Append('\n');
