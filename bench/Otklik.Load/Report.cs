@@ -68,7 +68,7 @@ public static partial class Report
           + " reads — a Kestrel endpoint answering prebuilt bytes of the same size, driven by the same load generator (`Otklik.Load echo`).");
         L("**search** is the staff list filtered by the full-text index (Russian morphology; PostgreSQL tsvector, SQLite FTS5 over"
           + " Lucene stems); **public feed** and **public appeal** are the portal's anonymous `/feed` and `/appeals/{number}` pages"
-          + " (output-cached; each appeal-page view is counted with one UPDATE). Each workload is one line in `bench/Otklik.Load/Workloads.cs`.");
+          + " (output-cached; appeal-page views are counted in memory and written every 5 s). Each workload is one line in `bench/Otklik.Load/Workloads.cs`.");
         L();
 
         var names = runs.SelectMany(r => r.Workloads.Select(w => w.Name)).Distinct().ToList();

@@ -25,6 +25,10 @@ public static class Database
             // of on every request: at a million appeals +60 % reads, +40 % status changes and searches (docs/performance.md).
             var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(cs);
             if (npgsql.MaxAutoPrepare == 0) (npgsql.MaxAutoPrepare, npgsql.AutoPrepareMinUsages) = (64, 2);
+            // Requests are short and many run at once: starting parallel workers (~20 ms) cost more than they saved — the
+            // staff search at a million appeals took 29 ms with two workers, 2 ms without (ADR 0013).
+            if (npgsql.Options?.Contains("max_parallel_workers_per_gather", StringComparison.Ordinal) != true)
+                npgsql.Options = $"{npgsql.Options} -c max_parallel_workers_per_gather=0".Trim();
             services.AddDbContext<PostgresAppDbContext>(o => o.UseNpgsql(npgsql.ConnectionString));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
         }

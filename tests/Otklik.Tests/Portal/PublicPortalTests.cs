@@ -244,7 +244,7 @@ public sealed class PublicPortalTests
 
         // Popularity: views (counted even when the page comes from the cache) and supports.
         for (var i = 0; i < 3; i++) await web.HtmlAsync($"/appeals/{gratitude.Number}");
-        Assert.Equal(3, await app.Services.GetRequiredService<PublicViewCounts>().FlushAsync());
+        await app.Services.GetRequiredService<PublicViewCounts>().FlushAsync(); // the node's own 5-s flush may have written some already
         Assert.Equal(3, await app.WithDbAsync(db => db.Appeals.Where(a => a.Id == gratitude.Id).Select(a => a.PublicViews).SingleAsync()));
         Assert.Equal(gratitude.Number, Numbers(await web.HtmlAsync("/feed?sort=Popular"))[0]);
     }

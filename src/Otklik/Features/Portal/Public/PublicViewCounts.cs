@@ -32,6 +32,16 @@ public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<Public
     /// <summary>Writes the views counted so far; returns how many. Tests call it before reading the counts.</summary>
     public async Task<int> FlushAsync(CancellationToken ct = default)
     {
+        // One flush at a time: a caller that comes while the timer's flush is writing returns after it has committed.
+        await _flushing.WaitAsync(ct);
+        try { return await WriteAsync(ct); }
+        finally { _flushing.Release(); }
+    }
+
+    readonly SemaphoreSlim _flushing = new(1, 1);
+
+    async Task<int> WriteAsync(CancellationToken ct)
+    {
         // Each number is taken out on its own: a view counted meanwhile starts the number again, none is lost.
         var taken = new List<(string Number, int Views)>();
         foreach (var number in _pending.Keys)
