@@ -82,12 +82,16 @@ public static class AppealsApi
             q.Deadline, q.Overdue, q.AssigneeId, q.Q);
         var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db), sort, q.Cursor);
 
-        var rows = await query.Take(limit + 1).Select(a => new
+        // Two steps: the page's ids first (the filter and the order, answered from indexes), then only those rows — the
+        // filter may match hundreds of rows scattered over as many pages, of which the page needs 25 (ADR 0013).
+        var ids = await query.Take(limit + 1).Select(a => a.Id).ToListAsync(ct);
+        var found = await db.Appeals.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new
         {
             a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel, a.CategoryId, a.TopicId, a.TerritoryId,
             a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, Excerpt = a.Text.Substring(0, 200), a.ReceivedAtUtc, a.DueAtUtc,
             a.PausedAtUtc,
-        }).ToListAsync(ct);
+        }).ToDictionaryAsync(a => a.Id, ct);
+        var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
         var items = rows.Take(limit).Select(a => new AppealListItem(a.Id, a.Number, a.Version, a.Status, a.Type, a.Kind, a.Regime, a.Channel,
             a.CategoryId, a.TopicId, a.TerritoryId, a.OwnerOrganisationId, a.ExecutorOrganisationId, a.AssigneeId, a.Excerpt, a.ReceivedAtUtc,
             a.DueAtUtc, !Appeal.Terminal.Contains(a.Status) && a.Status != AppealStatus.AnswerSent && a.PausedAtUtc is null && now > a.DueAtUtc)).ToList();

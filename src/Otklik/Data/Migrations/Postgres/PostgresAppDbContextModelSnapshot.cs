@@ -416,6 +416,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc"), new[] { "Number", "OwnerOrganisationId", "ReceivedAtUtc", "Id" });
+
                     b.ToTable("Appeals");
                 });
 

@@ -404,7 +404,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "ReceivedAtUtc", "Id");
 
-                    b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc");
+                    b.HasIndex("ExecutorOrganisationId", "CategoryId", "Status", "DueAtUtc")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Number", "OwnerOrganisationId", "ReceivedAtUtc", "Id" });
 
                     b.ToTable("Appeals");
                 });
