@@ -85,6 +85,7 @@ builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
+builder.Services.AddSingleton<IntakeWriter>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();

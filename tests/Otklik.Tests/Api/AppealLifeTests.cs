@@ -53,5 +53,13 @@ public sealed class AppealLifeTests(AppPool pool) : IClassFixture<AppPool>
              EventKind.AnswerApproved, EventKind.AnswerSent, EventKind.Rated, EventKind.Reopened, EventKind.AnswerDrafted, EventKind.AnswerSubmitted,
              EventKind.AnswerApproved, EventKind.AnswerSent, EventKind.Rated, EventKind.Closed],
             events.Select(e => e.Kind));
+
+        // The card in one request: the appeal with the same history; without the parameter, no history at all.
+        var card = await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/appeals/{a.Id}?include=history").Expect(HttpStatusCode.OK);
+        var withHistory = await card.ReadAsync<AppealView>();
+        Assert.Equal((a.Id, a.Number, a.Status), (withHistory.Id, withHistory.Number, withHistory.Status));
+        Assert.Equal(events.Select(e => (e.Id, e.Sequence, e.Kind, e.ActorName)), withHistory.History!.Select(e => (e.Id, e.Sequence, e.Kind, e.ActorName)));
+        var plain = await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/appeals/{a.Id}").Expect(HttpStatusCode.OK);
+        Assert.DoesNotContain("\"history\"", await plain.Content.ReadAsStringAsync());
     }
 }

@@ -72,7 +72,7 @@ public sealed class AttachmentTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(a.Id, await app.WithDbAsync(db => db.Attachments.Where(x => x.Id == photo.Id).Select(x => x.AppealId).SingleAsync()));
     }
 
-    static async Task<IntakeApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name, string claimedType)
+    internal static async Task<IntakeApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name, string claimedType)
     {
         using var form = Form(bytes, name, claimedType);
         var response = await app.ClientAs(who).PostAsync("/api/v1/attachments", form).Expect(HttpStatusCode.Created);
@@ -94,7 +94,7 @@ public sealed class AttachmentTests(AppPool pool) : IClassFixture<AppPool>
     }
 
     /// <summary>A real PNG image: signature, IHDR, zlib-compressed RGB scanlines in IDAT, IEND, each chunk with its CRC.</summary>
-    static byte[] Png(int width, int height)
+    internal static byte[] Png(int width, int height)
     {
         var raw = new MemoryStream();
         for (var y = 0; y < height; y++)

@@ -574,6 +574,8 @@ public sealed partial class BadInputTests(AppPool pool) : IClassFixture<AppPool>
         ];
         foreach (var (query, code, field) in cases)
             await RefusedAsync(await moderator.GetAsync($"{Submit}?{query}"), HttpStatusCode.BadRequest, code, [field], because: query);
+        var appeal = await app.SubmitAsync();
+        await RefusedAsync(await moderator.GetAsync($"{Submit}/{appeal.Id}?include=journals"), HttpStatusCode.BadRequest, "query.include", ["include"]);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -585,6 +587,7 @@ public sealed partial class BadInputTests(AppPool pool) : IClassFixture<AppPool>
 
         await RefusedAsync(await moderator.GetAsync($"{Submit}/{Guid.NewGuid()}"), HttpStatusCode.NotFound, "appeal.not_found");
         await RefusedAsync(await moderator.GetAsync($"{Submit}/{Guid.NewGuid()}/history"), HttpStatusCode.NotFound, "appeal.not_found");
+        await RefusedAsync(await moderator.GetAsync($"{Submit}/{Guid.NewGuid()}?include=history"), HttpStatusCode.NotFound, "appeal.not_found");
         await RefusedAsync(await moderator.GetAsync($"{Submit}/by-number/2026-999999"), HttpStatusCode.NotFound, "appeal.not_found");
         await RefusedAsync(await moderator.PostJsonAsync($"{Submit}/{Guid.NewGuid()}/register", new { version = 1 }), HttpStatusCode.NotFound, "appeal.not_found");
         await RefusedAsync(await moderator.GetAsync($"{Submit}/not-a-guid"), HttpStatusCode.NotFound, "not_found");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
 using Otklik.Tests.Infrastructure;
 
@@ -48,6 +49,73 @@ public sealed class ConcurrencyTests
         Assert.Equal(200, await app.WithDbAsync(db => db.AppealCounters.Where(c => c.Year == 2026).Select(c => c.Last).SingleAsync()));
         Assert.Equal(200, await app.WithDbAsync(db => db.AppealEvents.CountAsync(e => e.Kind == EventKind.Received)));
         Assert.Equal(200, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "appeal.received")));
+        AssertNoServerErrors(app, logged);
+    }
+
+    /// <summary>
+    /// Group commit (ADR 0014): submissions that wait while a batch is written go together into the next one — one number
+    /// range, one transaction. One of them failing at the write (its file taken by its neighbour) rolls the batch back,
+    /// and each is written again alone: the others are accepted, the bad one alone is refused, and no number is lost.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Waiting_submissions_are_written_in_one_batch_and_a_bad_one_fails_alone(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var logged = app.ServerLog.Errors.Count;
+        var writer = app.Services.GetRequiredService<Otklik.Features.Intake.IntakeWriter>();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var threeWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batches = 0;
+        writer.BeforeBatch = async () =>
+        {
+            if (Interlocked.Increment(ref batches) > 1) return;
+            entered.TrySetResult();
+            await release.Task;
+        };
+        writer.Queued = waiting => { if (waiting == 3) threeWaiting.TrySetResult(); };
+        var applicant = app.ClientAs(Persona.Applicant);
+        var photo = await AttachmentTests.UploadAsync(app, Persona.Applicant, AttachmentTests.Png(4, 3), "яма.png", "image/png");
+        var written = writer.Written;
+
+        var first = applicant.PostJsonAsync(Submit, Samples.Pothole(app.Region, text: "Первая: яма у остановки, машины бьют колёса."));
+        await entered.Task;
+        var withPhoto = Enumerable.Range(1, 2).Select(i => applicant.PostJsonAsync(Submit,
+            Samples.Pothole(app.Region, text: $"С фотографией № {i}: яма у школы, машины бьют колёса.").With("attachmentIds", new[] { photo.Id }))).ToList();
+        var plain = applicant.PostJsonAsync(Submit, Samples.Pothole(app.Region, text: "Без фотографии: яма у почты, машины бьют колёса."));
+        await threeWaiting.Task;
+        release.TrySetResult();
+
+        Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await plain).StatusCode);
+        var photoAnswers = await Task.WhenAll(withPhoto);
+        Assert.Single(photoAnswers, r => r.StatusCode == HttpStatusCode.Created);
+        await Task.FromResult(Assert.Single(photoAnswers, r => r.StatusCode != HttpStatusCode.Created)).ExpectProblem(HttpStatusCode.UnprocessableEntity, "attachments.unknown");
+
+        // The batch of three was rolled back and its two good submissions written one by one: numbers 1 to 3, no gap.
+        var stored = await app.WithDbAsync(db => db.Appeals.AsNoTracking().OrderBy(a => a.Sequence).Select(a => new { a.Id, a.Number }).ToListAsync());
+        Assert.Equal(["2026-000001", "2026-000002", "2026-000003"], stored.Select(a => a.Number));
+        Assert.Equal(3, await app.WithDbAsync(db => db.AppealCounters.Where(c => c.Year == 2026).Select(c => c.Last).SingleAsync()));
+        Assert.Single(await app.WithDbAsync(db => db.Attachments.Where(a => a.Id == photo.Id && a.AppealId != null).ToListAsync()));
+        Assert.Equal(3, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "appeal.received")));
+        Assert.Equal(3, writer.Written - written);
+
+        // Three more waiting together with nothing wrong: one batch of three.
+        var before = (writer.Batches, writer.Written);
+        entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        threeWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        batches = 0;
+        var holder = applicant.PostJsonAsync(Submit, Samples.Pothole(app.Region, text: "Четвёртая: яма у рынка, машины бьют колёса."));
+        await entered.Task;
+        var together = Enumerable.Range(1, 3).Select(i => applicant.PostJsonAsync(Submit,
+            Samples.Pothole(app.Region, text: $"Вместе № {i}: яма у парка, машины бьют колёса."))).ToList();
+        await threeWaiting.Task;
+        release.TrySetResult();
+        Assert.Equal(HttpStatusCode.Created, (await holder).StatusCode);
+        foreach (var r in await Task.WhenAll(together)) Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.Equal((before.Batches + 2, before.Written + 4), (writer.Batches, writer.Written));
+        Assert.Equal(7, await app.WithDbAsync(db => db.AppealCounters.Where(c => c.Year == 2026).Select(c => c.Last).SingleAsync()));
         AssertNoServerErrors(app, logged);
     }
 

@@ -145,13 +145,13 @@ public sealed partial class Appeal
         string? IdempotencyKey, string? RequestHash, AppealPriority Priority = AppealPriority.Normal, Guid? RespondentOrganisationId = null);
 
     /// <summary>A new appeal: received now, waiting for moderation. Its number comes from the yearly counter.</summary>
-    public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc, DeadlineClock clock)
+    public static Appeal Submit(Draft d, int year, int sequence, DateTime nowUtc, DeadlineClock clock, Guid? id = null)
     {
         if (d.IsPublic && !d.PublicationConsent)
             throw new InputException("publicationConsent", "appeal.consent_required", "Для публикации обращения нужно согласие заявителя.");
         var appeal = new Appeal
         {
-            Id = Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)),
+            Id = id ?? Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)),
             Year = year, Sequence = sequence, Number = FormatNumber(year, sequence),
             Type = d.Type, Kind = d.Kind, Regime = d.Regime, Channel = d.Channel, ChannelMessageId = d.ChannelMessageId,
             Applicant = d.Applicant, ApplicantUserId = d.ApplicantUserId, RegisteredById = d.RegisteredById,

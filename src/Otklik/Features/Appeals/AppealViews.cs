@@ -19,7 +19,9 @@ public sealed record AppealView(
     DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
     IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments,
     Guid? RespondentOrganisationId = null, Routing.RouteKind? RouteKind = null, IReadOnlyList<string>? Tags = null, string? AnswerPolicyOverride = null,
-    IReadOnlyList<Roadmaps.PublicStepView>? RoadmapSteps = null);
+    IReadOnlyList<Roadmaps.PublicStepView>? RoadmapSteps = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<EventView>? History = null);
 
 public sealed record PartView(Guid Id, Guid OrganisationId, string Task, PartStatus Status, string? Result, DateTime? DueAtUtc, DateTime? CompletedAtUtc,
     int Stage = 0, DateTime? OpenedAtUtc = null, string? Policy = null, DateTime? EscalatedAtUtc = null);

@@ -41,10 +41,19 @@ public static class AppealsApi
 
     // ---- Reads ----
 
-    static async Task<IResult> Get(Guid id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
-        await AppealAccess.CanSeeAsync(db, user, id, ct)
-            ? TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct))
-            : AppealChanges.NotFound();
+    /// <summary>One appeal; with <c>?include=history</c> its history too, in the same answer (a card needs both).</summary>
+    static async Task<IResult> Get(Guid id, [FromQuery] string? include, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var withHistory = include switch
+        {
+            null or "" => false,
+            "history" => true,
+            _ => throw new InputException("include", "query.include", "Можно добавить к обращению только его историю: include=history."),
+        };
+        if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
+        var view = await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct);
+        return TypedResults.Ok(withHistory ? view with { History = await HistoryAsync(db, id, ct) } : view);
+    }
 
     static async Task<IResult> GetByNumber(string number, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
@@ -52,17 +61,16 @@ public static class AppealsApi
         return id == Guid.Empty ? AppealChanges.NotFound() : TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct));
     }
 
-    static async Task<IResult> History(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct)
-    {
-        if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
-        var events = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == id)
+    static async Task<IResult> History(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct) =>
+        await AppealAccess.CanSeeAsync(db, user, id, ct) ? TypedResults.Ok(await HistoryAsync(db, id, ct)) : AppealChanges.NotFound();
+
+    static Task<List<EventView>> HistoryAsync(AppDbContext db, Guid id, CancellationToken ct) =>
+        db.AppealEvents.AsNoTracking().Where(e => e.AppealId == id)
             .OrderBy(e => e.Sequence)
             .Select(e => new EventView(e.Id, e.Sequence, e.Kind, e.AtUtc, e.ActorId,
                 db.Users.Where(u => u.Id == e.ActorId).Select(u => u.LastName + " " + u.FirstName).FirstOrDefault(),
                 e.FromStatus, e.ToStatus, e.Note, e.Data))
             .ToListAsync(ct);
-        return TypedResults.Ok(events);
-    }
 
     public sealed record ListQuery(
         [FromQuery] string[]? Status, [FromQuery] Guid? OrganisationId, [FromQuery] Guid? CategoryId, [FromQuery] Guid? TopicId,

@@ -37,9 +37,9 @@ public static class IntakeApi
     static readonly Channel[] OpenChannels = [Channel.Portal, Channel.Mobile, Channel.InvestPortal];
 
     static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IntakeWriter writer, CancellationToken ct)
     {
-        var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, routing, ct);
+        var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, routing, writer, ct);
         var view = await AppealViews.LoadAsync(db, submitted.AppealId, clock.GetUtcNow().UtcDateTime, ct);
         return submitted.IsNew ? TypedResults.Created($"/api/v1/appeals/{view.Id}", view) : TypedResults.Ok(view);
     }
@@ -52,11 +52,11 @@ public static class IntakeApi
     /// idempotency key (a repeated request gets the appeal it already made), the channel's message id, and the auto-rules
     /// (moderation, or straight to registration with its executor and route). Refuses with <see cref="InputException"/> (field errors) or <see cref="RuleException"/>.
     /// </summary>
-    /// <param name="onCreated">Runs once, on a new appeal only, before it is saved, in the same transaction (a page's own
-    /// routing and outbox messages, say).</param>
+    /// <param name="onCreated">Runs once, on a new appeal only, before it is saved, in the same transaction and with the
+    /// writer's context, not the caller's (a page's own routing and outbox messages, say).</param>
     public static async Task<Submitted> SubmitAsync(SubmitRequest request, string? idempotencyKey, AppDbContext db, CurrentUser user,
-        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, CancellationToken ct,
-        Action<Appeal, DateTime>? onCreated = null)
+        TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IntakeWriter writer, CancellationToken ct,
+        Action<Appeal, DateTime, AppDbContext>? onCreated = null)
     {
         var key = idempotencyKey ?? "";
         if (key.Length > 100 || key.Any(char.IsControl))
@@ -71,53 +71,11 @@ public static class IntakeApi
         if (await SameChannelMessageAsync(db, draft, ct) is { } known) return new(known, false);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        // Everything that can be read is read before the counter's lock is taken: the lock serialises submissions.
+        // Everything is read and planned here, concurrently; the writer only numbers and writes (group commit).
         var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
         var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;
         var plan = await routing.PlanAsync(await routing.FactsAsync(draft, now, ct), null, null, atIntake: true, ct);
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var sequence = await NextSequenceAsync(db, year, ct);
-            // Asked again under the counter's lock, which serialises submissions: a twin request that got there first
-            // has committed by now, and leaving here rolls back the number just taken.
-            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } twin) return new(twin, false);
-            if (await SameChannelMessageAsync(db, draft, ct) is { } same) return new(same, false);
-            var appeal = Appeal.Submit(draftWithKey, year, sequence, now, deadlines);
-            Routing.AutoRouting.Apply(plan, appeal, user.Id, now);
-            db.Appeals.Add(appeal);
-            db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
-            if (plan.Decision.Matched)
-            {
-                appeal.ApplyDeadlines(appeal.ExecutorOrganisationId is { } executor && appeal.Status == AppealStatus.Registered ? plan.Clocks[executor] : deadlines, now);
-                if (appeal.Status == AppealStatus.Registered)
-                    db.Outbox.Add(OutboxMessage.Create("appeal.registered", new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc,
-                        appeal.AnswerDueDate, appeal.AnswerDueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
-            }
-            onCreated?.Invoke(appeal, now);
-            await db.SaveChangesAsync(ct);
-            // Bound after the appeal row exists (the foreign key), and only if still unbound: a file taken by a concurrent
-            // submission in the meantime rolls this one back.
-            if (request.AttachmentIds is { Length: > 0 } ids)
-            {
-                var uploader = user.Id;
-                var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader && a.Purpose == AttachmentPurpose.Appeal)
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appeal.Id), ct);
-                if (bound != ids.Distinct().Count())
-                    throw new InputException("attachmentIds", "attachments.unknown", "Некоторые файлы не найдены или уже прикреплены к другому обращению.",
-                        StatusCodes.Status422UnprocessableEntity);
-            }
-            await tx.CommitAsync(ct);
-            return new(appeal.Id, true);
-        }
-        catch (DbUpdateException) when (idempotencyKey is not null || draft.ChannelMessageId is not null)
-        {
-            // The unique indexes are the last guard (a twin in another year's counter, say): answer with the winner's appeal.
-            db.ChangeTracker.Clear();
-            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, hash, ct) is { } again) return new(again, false);
-            if (await SameChannelMessageAsync(db, draft, ct) is { } winner) return new(winner, false);
-            throw;
-        }
+        return await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, user.Id, request.AttachmentIds, onCreated), ct);
     }
 
     /// <summary>An integration that sends the same channel message again gets the appeal it already made.</summary>
@@ -133,30 +91,35 @@ public static class IntakeApi
     {
         var found = await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct);
         if (found is null) return null;
-        if (found.RequestHash != hash)
-            throw new InputException("Idempotency-Key", "idempotency.key_reused",
-                "Этот ключ идемпотентности уже использован для другого обращения.", StatusCodes.Status422UnprocessableEntity);
+        if (found.RequestHash != hash) throw KeyReused();
         return found.Id;
     }
 
+    internal static InputException KeyReused() => new("Idempotency-Key", "idempotency.key_reused",
+        "Этот ключ идемпотентности уже использован для другого обращения.", StatusCodes.Status422UnprocessableEntity);
+
     /// <summary>
-    /// Takes the next number of the year inside the caller's transaction: the row lock (PostgreSQL) or the write lock
-    /// (SQLite) serialises concurrent submissions, and a rolled-back submission gives its number back unused.
+    /// Takes the next <paramref name="count"/> numbers of the year inside the caller's transaction and returns the last of
+    /// them: the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent writers, and a rolled-back
+    /// transaction gives its numbers back unused.
     /// </summary>
-    internal static async Task<int> NextSequenceAsync(AppDbContext db, int year, CancellationToken ct)
+    internal static async Task<int> NextSequenceAsync(AppDbContext db, int year, CancellationToken ct, int count = 1)
     {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = """
-            INSERT INTO "AppealCounters" ("Year", "Last") VALUES (@year, 1)
-            ON CONFLICT ("Year") DO UPDATE SET "Last" = "AppealCounters"."Last" + 1
+            INSERT INTO "AppealCounters" ("Year", "Last") VALUES (@year, @count)
+            ON CONFLICT ("Year") DO UPDATE SET "Last" = "AppealCounters"."Last" + @count
             RETURNING "Last"
             """;
-        var p = command.CreateParameter();
-        p.ParameterName = "@year";
-        p.Value = year;
-        command.Parameters.Add(p);
+        foreach (var (name, value) in new[] { ("@year", year), ("@count", count) })
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -17,7 +17,7 @@ namespace Otklik.Features.Intake;
 /// </summary>
 [Authorize]
 public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing) : PageModel
+    Routing.AutoRouting routing, IntakeWriter writer) : PageModel
 {
     public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting];
 
@@ -119,7 +119,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
                 lat, lon, Text, false, false, null);
             try
             {
-                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, ct);
+                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct);
                 return Redirect($"/office/register/{submitted.AppealId}");
             }
             catch (InputException e)

@@ -21,7 +21,7 @@ namespace Otklik.Features.Portal.Contact;
 /// </summary>
 [AllowAnonymous, EnableRateLimiting(PortalAccounts.SubmitPolicy)]
 public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing, OutboxDispatcher dispatcher) : AccountPage
+    Routing.AutoRouting routing, IntakeWriter writer, OutboxDispatcher dispatcher) : AccountPage
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string? IdempotencyKey { get; set; }
@@ -75,10 +75,10 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLoc
         var organisation = Organisation;
         try
         {
-            var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, ct, (appeal, now) =>
+            var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct, (appeal, now, written) =>
             {
                 appeal.Route(organisation.Id, "Форма связи на странице организации", null, now);
-                db.Outbox.Add(OutboxMessage.Create("contact.copy", new
+                written.Outbox.Add(OutboxMessage.Create("contact.copy", new
                 {
                     appeal.Number, organisation = organisation.Name, organisationEmail = organisation.Email, name = Name!.Trim(),
                     applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone, message = Message!.Trim(),

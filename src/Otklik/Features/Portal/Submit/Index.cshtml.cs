@@ -24,7 +24,7 @@ namespace Otklik.Features.Portal.Submit;
 [Authorize, EnableRateLimiting(Accounts.PortalAccounts.SubmitPolicy)]
 [RequestSizeLimit(MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
-public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IFileStore files)
+public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IntakeWriter writer, IFileStore files)
     : PageModel
 {
     public const int MaxPhotos = 5;
@@ -120,7 +120,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
                 lat, lon, Text, Consent, Consent, KeptPhotos.Count == 0 ? null : [.. KeptPhotos]);
             try
             {
-                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, ct);
+                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct);
                 return Sent(await db.Appeals.AsNoTracking().Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct));
             }
             catch (InputException e)
