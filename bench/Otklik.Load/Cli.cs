@@ -88,7 +88,9 @@ public static class Cli
                 }
             foreach (var workload in Chosen(targets))
             {
+                var before = CpuSample.Read(server.Id);
                 var r = await LoadRunner.RunAsync(workload, baseAddress, warmup, duration);
+                r.Cpu = CpuSample.Between(before, CpuSample.Read(server.Id), r.AllOperations);
                 r.ServerRssKb = LoadRunner.Memory(server.Id).CurrentKb;
                 results.Workloads.Add(r);
                 Console.WriteLine(Line(r));
@@ -171,7 +173,9 @@ public static class Cli
 
     public static string Line(LoadResult r) => string.Create(CultureInfo.InvariantCulture,
         $"   {r.Name,-28} c={r.Concurrency,-3} ops={r.Operations,-7} err={r.Errors,-4} rate={r.Rate,9:F1}/s p50={r.P50,8:F1} p95={r.P95,8:F1} p99={r.P99,8:F1} ms  {r.BytesPerOperation / 1024,6:F1} KiB/op")
-        + (r.ServerRssKb is { } rss ? $"  rss={rss / 1024} MiB" : "") + (r.FirstError is { } e ? $"\n      first error: {e}" : "");
+        + (r.ServerRssKb is { } rss ? $"  rss={rss / 1024} MiB" : "")
+        + (r.Cpu is { } c ? $"\n      cpu/op: app {c.AppMs:F2} ms, db {c.DatabaseMs:F2} ms, load {c.LoadMs:F2} ms; busy {c.BusyPercent:F0} %; bound {c.Bound:N0}/s" : "")
+        + (r.FirstError is { } e ? $"\n      first error: {e}" : "");
 
     /// <summary>The services the harness itself needs for filling and the sweep: the context of the engine and the deadline clocks.</summary>
     public static ServiceProvider Services(string engine, string connection)

@@ -7,7 +7,7 @@ namespace Otklik.Load;
 
 /// <summary>
 /// One workload: a name, the request it sends (as the report shows it), its concurrency, and the operation one worker
-/// repeats. An operation is usually one request; "read" is two (the appeal, then its history), as a card needs them.
+/// repeats. An operation is one request ("read" asks for the appeal with its history in one, as a card needs them).
 /// </summary>
 public sealed record Workload(string Name, string Request, int Concurrency, Func<Worker, Task> Operation)
 {
@@ -22,6 +22,9 @@ public sealed record LoadResult(string Name, string Request, int Concurrency, in
     double P50, double P95, double P99, double BytesPerOperation, double RequestsPerOperation, string? FirstError)
 {
     public long? ServerRssKb { get; set; }
+    /// <summary>Successful operations, warm-up included: what the CPU measured over the whole run was spent on.</summary>
+    public long AllOperations { get; init; }
+    public CpuShare? Cpu { get; set; }
 }
 
 /// <summary>A failed operation: the wrong status or no answer.</summary>
@@ -83,7 +86,7 @@ public static class LoadRunner
         using var http = Client(baseAddress, workload.Concurrency);
         var latencies = new List<double>[workload.Concurrency];
         var workers = new Worker[workload.Concurrency];
-        int errors = 0, measured = 0;
+        int errors = 0, measured = 0, succeeded = 0;
         string? firstError = null;
         long measuredBytes = 0, measuredRequests = 0;
         var clock = Stopwatch.StartNew();
@@ -112,6 +115,7 @@ public static class LoadRunner
                     Interlocked.CompareExchange(ref firstError, e.Message, null);
                 }
                 worker.Iteration++;
+                if (ok) Interlocked.Increment(ref succeeded);
                 if (ok && started >= measureFrom)
                 {
                     mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
@@ -129,7 +133,8 @@ public static class LoadRunner
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
         return new LoadResult(workload.Name, workload.Request, workload.Concurrency, all.Length, errors, seconds, all.Length / seconds,
             Percentile(all, 50), Percentile(all, 95), Percentile(all, 99),
-            all.Length == 0 ? 0 : (double)measuredBytes / all.Length, all.Length == 0 ? 0 : (double)measuredRequests / all.Length, firstError);
+            all.Length == 0 ? 0 : (double)measuredBytes / all.Length, all.Length == 0 ? 0 : (double)measuredRequests / all.Length, firstError)
+            { AllOperations = succeeded };
     }
 
     static double Percentile(double[] sorted, double p) =>

@@ -96,6 +96,21 @@ public static partial class Report
             L();
         }
 
+        L("### Where the two cores went");
+        L();
+        L("CPU time per operation, read from /proc around each workload (warm-up included, divided by every successful operation): the app,"
+          + " PostgreSQL's processes, and the load generator, which shares the machine. **bound** is what the cores could do at these costs"
+          + " with nothing else running (cores × 1000 / the sum); **busy** is how much of the machine the workload used. A rate near its bound"
+          + " with the machine busy is limited by CPU, not by waiting: only doing less work per operation raises it.");
+        L();
+        L("| workload | engine | ops/s | app ms/op | database ms/op | load generator ms/op | busy | bound ops/s |");
+        L("|---|---|---|---|---|---|---|---|");
+        foreach (var name in names)
+            foreach (var r in runs)
+                if (r.Workloads.FirstOrDefault(w => w.Name == name) is { Cpu: { } c } w)
+                    L(FormattableString.Invariant($"| {name} | {r.Engine} | {w.Rate:N0} | {c.AppMs:F2} | {c.DatabaseMs:F2} | {c.LoadMs:F2} | {c.BusyPercent:F0} % | {c.Bound:N0} |"));
+        L();
+
         L("### sweep");
         L();
         L("`DeadlineWatch.RunOnceAsync` over the whole database, in the harness's process after the HTTP workloads: a pass at the current moment"

@@ -113,7 +113,8 @@ public static class Workloads
             new("list page 1", $"GET /api/v1/appeals?{BenchTargets.OpenStatuses}&organisationId&categoryId&sort=due&limit=25", C(8),
                 w => w.GetAsync(ListPage1(w, t), Analyst)) { RedminePhase = "list", Limit = "prebuilt" },
             new("list deep page", $"the same, page {BenchTargets.DeepPage} (or the deepest the data has) by keyset cursor", C(8), w => w.GetAsync(DeepPage(w, t), Analyst)) { Limit = "prebuilt" },
-            new("read", "GET /api/v1/appeals/{id} + GET /api/v1/appeals/{id}/history", C(8), w => Read(w, t)) { RedminePhase = "get", Limit = "prebuilt" },
+            new("read", "GET /api/v1/appeals/{id}?include=history (the appeal with its history, as Redmine's ?include=journals)", C(8),
+                w => w.GetAsync($"{Api}/appeals/{w.Random.Pick(t.ReadIds)}?include=history", Analyst)) { RedminePhase = "get", Limit = "prebuilt" },
             new("transition", "POST /api/v1/appeals/{id}/answer | answer/submit | answer/return (a cycle of status changes with text)", C(8),
                 w => Transition(w, t)) { RedminePhase = "update" },
             // The staff list's text filter: Russian full-text search with morphology (the search index of issue 6).
@@ -152,13 +153,6 @@ public static class Workloads
     {
         var (org, cat, cursor) = w.Random.Pick(t.DeepPages);
         return BenchTargets.ListUrl(org, cat, cursor);
-    }
-
-    static async Task Read(Worker w, BenchTargets t)
-    {
-        var id = w.Random.Pick(t.ReadIds);
-        await w.GetAsync($"{Api}/appeals/{id}", Analyst);
-        await w.GetAsync($"{Api}/appeals/{id}/history", Analyst);
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
+builder.Services.AddSingleton<AccessCache>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();

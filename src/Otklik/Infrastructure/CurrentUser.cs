@@ -9,7 +9,7 @@ namespace Otklik.Infrastructure;
 /// Who is calling and what they may reach: the one place where role × organisation scope is decided.
 /// A role held at an organisation reaches that organisation and every organisation under it.
 /// </summary>
-public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, OrganisationTree tree)
+public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, OrganisationTree tree, AccessCache access)
 {
     IReadOnlyList<RoleAssignment>? _roles;
 
@@ -21,7 +21,7 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, Orga
     {
         if (_roles is not null) return _roles;
         if (Id is not { } id) return _roles = [];
-        return _roles = await db.RoleAssignments.AsNoTracking().Where(r => r.PersonId == id).ToListAsync(ct);
+        return _roles = await access.RolesAsync(db, id, ct);
     }
 
     public async Task<bool> HasRoleAsync(Role role, CancellationToken ct) => (await RolesAsync(ct)).Any(r => r.Role == role);

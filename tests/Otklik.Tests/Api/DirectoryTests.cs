@@ -109,6 +109,11 @@ public sealed class DirectoryTests(AppPool pool) : IClassFixture<AppPool>
         var munA = await app.AppealInAsync(AppealStatus.Registered);
         await withKey.TryActAsync(munA, "assign", new { personId = r.IdOf(Persona.MunAExecutor) }).Expect(HttpStatusCode.NotFound);
 
+        // The key's person and roles are kept between requests (AccessCache), but a change of roles is seen at once:
+        // taken back to municipality A, the key no longer reaches the appeal it just extended in B.
+        await admin.PutJsonAsync($"/api/v1/people/{person.Id}/roles", new[] { new { role = "dispatcher", organisationId = r.MunA } }).Expect(HttpStatusCode.OK);
+        await withKey.TryActAsync(a, "extend", new { days = 2, reason = "Нужен ещё один выезд" }).Expect(HttpStatusCode.NotFound);
+
         await app.ClientWithKey(key.Secret + "x").GetAsync("/api/v1/auth/me").Expect(HttpStatusCode.Unauthorized);
     }
 

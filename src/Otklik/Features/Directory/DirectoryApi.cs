@@ -177,7 +177,7 @@ public static class DirectoryApi
         _ => e.Description,
     };
 
-    static async Task<IResult> SetRoles(Guid id, RoleRequest[] roles, AppDbContext db, CurrentUser user, CancellationToken ct)
+    static async Task<IResult> SetRoles(Guid id, RoleRequest[] roles, AppDbContext db, CurrentUser user, AccessCache access, CancellationToken ct)
     {
         var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return NotFound("Сотрудник не найден.");
@@ -190,6 +190,7 @@ public static class DirectoryApi
         foreach (var r in checkedRoles) r.PersonId = id;
         db.RoleAssignments.AddRange(checkedRoles);
         await db.SaveChangesAsync(ct);
+        access.Forget(id);
         return TypedResults.Ok(new PersonView(person.Id, person.FullName, person.Email, person.Position,
             [.. checkedRoles.Select(x => new RoleRequest(x.Role, x.OrganisationId))]));
     }

@@ -7,12 +7,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Otklik.Data;
 using Otklik.Features.Directory;
+using Otklik.Infrastructure;
 
 namespace Otklik.Features.Identity;
 
 /// <summary>"Authorization: Bearer otk_…" for integrations and scripts; the key maps to a person and their roles.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db, AccessCache access)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,10 +24,8 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var key = header["Bearer ".Length..].Trim();
         var hash = ApiKeys.Hash(key);
-        var found = await db.ApiKeys.AsNoTracking().Where(k => k.Hash == hash && k.RevokedAtUtc == null)
-            .Select(k => new { k.PersonId }).SingleOrDefaultAsync(Context.RequestAborted);
-        if (found is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, found.PersonId.ToString())], SchemeName);
+        if (await access.KeyOwnerAsync(db, hash, Context.RequestAborted) is not { } person) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, person.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }
