@@ -73,6 +73,13 @@ for c in 8 32; do
   echo "intake c$c $tps" >> "$work/pgbench.txt"
 done
 
+# What PostgreSQL alone can answer on this machine: pgbench's built-in select-only script (a primary-key SELECT per
+# transaction) at the reads' concurrency — the most any read made of N such statements could reach is this rate / N.
+runuser -u postgres -- $PGBIN/pgbench -h 127.0.0.1 -p "$PGPORT" -i -q -s 10 limits >/dev/null 2>&1
+tps=$(runuser -u postgres -- $PGBIN/pgbench -h 127.0.0.1 -p "$PGPORT" -n -S -c 8 -j 2 -T "$duration" limits 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+echo "   pgbench -S c=8: $tps tps"
+echo "select c8 $tps" >> "$work/pgbench.txt"
+
 results=""
 limits=--limits
 for engine in $engines; do

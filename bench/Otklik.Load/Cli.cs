@@ -18,7 +18,7 @@ namespace Otklik.Load;
 ///   run    --engine sqlite|postgres --connection CS --app path/Otklik.dll --appeals N [--quick] [--limits] --out results.json
 ///   fill   --engine sqlite|postgres --connection CS --appeals N    only the data (to look at plans, or to time the fill)
 ///   echo   --port P                   the prebuilt-response limit: GET /r/{bytes} answers that many prebuilt bytes
-///   report --results a.json,b.json [--pgbench file] [--redmine file] --out docs/performance.md --command "…"
+///   report --results a.json,b.json [--pgbench file] [--redmine file [--redmine-measured "when, where"]] --out docs/performance.md --command "…"
 /// </code>
 /// bench/run.sh drives them; see docs/performance.md for what the figures mean.
 /// </summary>
@@ -79,13 +79,18 @@ public static class Cli
             await using (var scope = services.CreateAsyncScope())
                 targets = await BenchTargets.ReadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), 512, CancellationToken.None);
             using (var http = LoadRunner.Client(baseAddress, 1)) await targets.FindDeepPagesAsync(http, CancellationToken.None);
-            // Each operation once, untimed: the app's first requests pay for JIT and cold caches, which no workload should.
-            using (var http = LoadRunner.Client(baseAddress, 1))
-                foreach (var workload in Chosen(targets))
-                {
-                    try { await workload.Operation(new Worker(http, 0, 1)); }
-                    catch (Exception e) when (e is LoadFailureException or HttpRequestException or TaskCanceledException) { Console.WriteLine($"   priming {workload.Name}: {e.Message}"); }
-                }
+            // Every workload for a warm-up of its own, untimed, before anything is measured: under load the runtime spends
+            // its first ~25 s re-compiling hot methods (tiered JIT: 1–1.5 s of JIT a second, seen with dotnet-counters),
+            // which the first measured workload would otherwise pay for alone.
+            Console.WriteLine($"   priming every workload for {warmup.TotalSeconds:0.#} s (JIT, caches)");
+            foreach (var workload in Chosen(targets))
+            {
+                var primed = await LoadRunner.RunAsync(workload, baseAddress, TimeSpan.Zero, warmup);
+                if (primed.FirstError is { } e) Console.WriteLine($"   priming {workload.Name}: {e}");
+            }
+            // The peak resident memory from here on is that of the measured work; the warm-up's peak is kept beside it.
+            results.ServerWarmupPeakRssKb = LoadRunner.Memory(server.Id).PeakKb;
+            LoadRunner.ResetPeak(server.Id);
             foreach (var workload in Chosen(targets))
             {
                 var before = CpuSample.Read(server.Id);
@@ -96,7 +101,7 @@ public static class Cli
                 Console.WriteLine(Line(r));
             }
             results.ServerPeakRssKb = LoadRunner.Memory(server.Id).PeakKb;
-            Console.WriteLine($"   server peak RSS (VmHWM): {results.ServerPeakRssKb / 1024.0:F0} MiB");
+            Console.WriteLine($"   server peak RSS (VmHWM) over the measured workloads: {results.ServerPeakRssKb / 1024.0:F0} MiB; during start-up and priming: {results.ServerWarmupPeakRssKb / 1024.0:F0} MiB");
         }
         finally
         {
@@ -284,6 +289,7 @@ public sealed class RunResults
     public int OpenAppeals { get; set; }
     public string DatabaseVersion { get; set; } = "";
     public long? ServerPeakRssKb { get; set; }
+    public long? ServerWarmupPeakRssKb { get; set; }
     public List<LoadResult> Workloads { get; set; } = [];
     public Dictionary<string, LoadResult> Limits { get; set; } = [];
     public SweepResult? Sweep { get; set; }

@@ -140,6 +140,13 @@ public static class LoadRunner
     static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
+    /// <summary>Starts the process's peak resident memory (VmHWM) afresh from its current size (Linux: 5 → /proc/PID/clear_refs).</summary>
+    public static void ResetPeak(int pid)
+    {
+        try { File.WriteAllText($"/proc/{pid}/clear_refs", "5"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     /// <summary>The peak and current resident memory of a process, in KiB (VmHWM, VmRSS of /proc/PID/status); null where there is no /proc.</summary>
     public static (long? PeakKb, long? CurrentKb) Memory(int pid)
     {

@@ -41,7 +41,7 @@ public static partial class Report
         if (runs.Count == 0) throw new InvalidOperationException("no --results");
         var appeals = runs[0].Appeals;
         var pgbench = ReadPgbench(a.Get("--pgbench", ""));
-        var (redmine, redmineSource) = ReadRedmine(a.Get("--redmine", ""), appeals);
+        var (redmine, redmineSource) = ReadRedmine(a.Get("--redmine", ""), appeals, a.Get("--redmine-measured", ""));
         if (a.Int("--redmine-issues", 0) is > 0 and var issues && redmine.Count > 0 && redmineSource.Contains("in this run", StringComparison.Ordinal))
             redmineSource += FormattableString.Invariant($", with {issues:N0} issues in the project (preloaded)");
 
@@ -56,12 +56,12 @@ public static partial class Report
             L("**Quick mode**: small data and a few seconds per workload. It shows the harness works; these are not figures to quote.");
         if (a.Get("--note", "") is { Length: > 0 } note) L($"**Note:** {note}");
         L();
-        L("| engine | database | appeals | history events | open appeals | fill | server peak RSS (VmHWM) |");
-        L("|---|---|---|---|---|---|---|");
+        L("| engine | database | appeals | history events | open appeals | fill | server peak RSS (VmHWM), measured workloads | … start-up and priming |");
+        L("|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
-            L(FormattableString.Invariant($"| {r.Engine} | {r.DatabaseVersion} | {r.Appeals:N0} | {r.Events:N0} | {r.OpenAppeals:N0} | {r.FillSeconds:F0} s ({r.Appeals / Math.Max(0.001, r.FillSeconds):N0}/s) | {Mib(r.ServerPeakRssKb)} |"));
+            L(FormattableString.Invariant($"| {r.Engine} | {r.DatabaseVersion} | {r.Appeals:N0} | {r.Events:N0} | {r.OpenAppeals:N0} | {r.FillSeconds:F0} s ({r.Appeals / Math.Max(0.001, r.FillSeconds):N0}/s) | {Mib(r.ServerPeakRssKb)} | {Mib(r.ServerWarmupPeakRssKb)} |"));
         L();
-        L(FormattableString.Invariant($"Each workload: {runs[0].WarmupSeconds:0.#} s of warm-up, then {runs[0].DurationSeconds:0.#} s measured, at a fixed concurrency (keep-alive")
+        L(FormattableString.Invariant($"First every workload runs {runs[0].WarmupSeconds:0.#} s untimed (the runtime's tiered JIT re-compiles hot code for ~25 s under load); then each workload: {runs[0].WarmupSeconds:0.#} s of warm-up, then {runs[0].DurationSeconds:0.#} s measured, at a fixed concurrency (keep-alive")
             + (" connections, client on the same machine). ops/s counts successful operations; p50/p95/p99 are client-side latencies of one operation."
             + " The app is the published Release build with `Otklik:DemoSeed=false` and `Otklik:Workers=false`; PostgreSQL runs with fsync on."));
         L($"Redmine: {redmineSource}. Limits: intake — `pgbench`, a single-row INSERT per transaction on the same PostgreSQL (fsync on);"
@@ -102,6 +102,9 @@ public static partial class Report
           + " PostgreSQL's processes, and the load generator, which shares the machine. **bound** is what the cores could do at these costs"
           + " with nothing else running (cores × 1000 / the sum); **busy** is how much of the machine the workload used. A rate near its bound"
           + " with the machine busy is limited by CPU, not by waiting: only doing less work per operation raises it.");
+        L();
+        if (pgbench.TryGetValue("select c8", out var selects))
+            L(FormattableString.Invariant($"PostgreSQL alone, on the same server: {selects:N0} primary-key SELECTs/s (`pgbench -S`, concurrency 8, its client on the same machine) — a read made of five such statements could reach {selects / 5:N0}/s with no app at all."));
         L();
         L("| workload | engine | ops/s | app ms/op | database ms/op | load generator ms/op | busy | bound ops/s |");
         L("|---|---|---|---|---|---|---|---|");
@@ -155,7 +158,7 @@ public static partial class Report
     }
 
     /// <summary>bench.js's lines ("create round=1 … rate=17.6/s p50=434.0ms p95=633.0ms …") of this run, or RESULTS.md's figures.</summary>
-    static (Dictionary<string, Peer> Figures, string Source) ReadRedmine(string path, int appeals)
+    static (Dictionary<string, Peer> Figures, string Source) ReadRedmine(string path, int appeals, string? measured)
     {
         if (path.Length > 0 && File.Exists(path))
         {
@@ -164,7 +167,8 @@ public static partial class Report
                 if (PhaseLine().Match(line) is { Success: true } m && PhaseOf.TryGetValue(m.Groups[1].Value, out var name))
                     figures[name] = new(Num(m.Groups[2].Value), Num(m.Groups[3].Value), Num(m.Groups[4].Value));
             if (figures.Count > 0)
-                return (figures, "Redmine 5.0.4 (Debian packages, WEBrick, package defaults) measured **in this run** by `../shared/peers/redmine/bench.js`, concurrency 8");
+                return (figures, "Redmine 5.0.4 (Debian packages, WEBrick, package defaults) measured " + (measured is { Length: > 0 } ? $"**{measured}** (not in this run)" : "**in this run**")
+                    + " by `../shared/peers/redmine/bench.js`, concurrency 8");
         }
         return (FromResultsMd(appeals), "Redmine 5.0.4, Apache + Passenger ×4, package defaults — **from ../shared/peers/redmine/RESULTS.md, not this run** ("
             + (appeals <= 10_000 ? "its N = 2,000 table" : "its ~100,000-issue table; create from N = 2,000") + "), concurrency 8");
