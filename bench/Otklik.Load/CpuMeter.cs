@@ -27,23 +27,27 @@ public sealed record CpuSample(double AppMs, double DatabaseMs, double LoadMs, d
     /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15, counted after the command name's closing parenthesis).</summary>
     static double ProcessMs(int pid) => Stat(pid) is { } s ? s.Ticks * MsPerTick : 0;
 
+    /// <summary>
+    /// Every live "postgres" process's own time, plus the time of its children that have exited (cutime + cstime: the
+    /// postmaster collects its backends' and autovacuum workers' when they end), so a backend closed mid-run still counts.
+    /// </summary>
     static double PostgresMs()
     {
         double ms = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { Name: "postgres" } s) ms += s.Ticks * MsPerTick;
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { Name: "postgres" } s) ms += (s.Ticks + s.ChildTicks) * MsPerTick;
         return ms;
     }
 
-    static (string Name, long Ticks)? Stat(int pid)
+    static (string Name, long Ticks, long ChildTicks)? Stat(int pid)
     {
         try
         {
             var line = File.ReadAllText($"/proc/{pid}/stat");
             var open = line.IndexOf('(');
             var close = line.LastIndexOf(')');
-            var fields = line[(close + 2)..].Split(' ');
-            return (line[(open + 1)..close], long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            var f = line[(close + 2)..].Split(' ').Select(x => long.TryParse(x, CultureInfo.InvariantCulture, out var v) ? v : 0).ToArray();
+            return (line[(open + 1)..close], f[11] + f[12], f[13] + f[14]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException) { return null; }
     }

@@ -7,6 +7,20 @@ namespace Otklik.Tests.Api;
 /// <summary>The whole life of an appeal through the API, on both engines.</summary>
 public sealed class AppealLifeTests(AppPool pool) : IClassFixture<AppPool>
 {
+    /// <summary>Intake answers from the appeal it has just written (ADR 0014): that answer is exactly what a read gives.</summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_answer_to_a_submission_is_the_appeal_as_a_read_shows_it(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var applicant = app.ClientAs(Persona.Applicant);
+        var created = await applicant.PostJsonAsync("/api/v1/appeals", Samples.Pothole(app.Region, text: "  Яма у подъезда дома 5, машины бьют колёса.  "))
+            .Expect(HttpStatusCode.Created);
+        var posted = await created.Content.ReadAsStringAsync();
+        var id = (await created.ReadAsync<AppealView>()).Id;
+        var read = await (await applicant.GetAsync($"/api/v1/appeals/{id}").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync();
+        Assert.Equal(read, posted);
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_pothole_goes_from_submission_to_closure(Engine engine)
     {

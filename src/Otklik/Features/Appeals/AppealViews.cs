@@ -44,11 +44,14 @@ public static class AppealViews
     static async Task<(Appeal, List<IntakeApi.AttachmentView>, IReadOnlyList<Roadmaps.PublicStepView>)> ReadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
     {
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
-        var attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == id).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+        var attachments = await AttachmentsAsync(db, id, ct);
         // The agreed steps of a complaint's roadmap: what the applicant sees of the plan (a draft stays with staff).
         return (appeal, attachments, await Roadmaps.RoadmapViews.PublicAsync(db, id, nowUtc, ct));
     }
+
+    public static Task<List<IntakeApi.AttachmentView>> AttachmentsAsync(AppDbContext db, Guid appealId, CancellationToken ct) =>
+        db.Attachments.AsNoTracking().Where(a => a.AppealId == appealId).OrderBy(a => a.UploadedAtUtc)
+            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
 
     /// <summary>
     /// The appeal as the caller may see it: staff see everything; the applicant sees the answer (its text, result and

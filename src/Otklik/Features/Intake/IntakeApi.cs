@@ -40,12 +40,17 @@ public static class IntakeApi
         TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IntakeWriter writer, CancellationToken ct)
     {
         var submitted = await SubmitAsync(request, http.Request.Headers["Idempotency-Key"].ToString(), db, user, locator, clock, clocks, routing, writer, ct);
-        var view = await AppealViews.LoadAsync(db, submitted.AppealId, clock.GetUtcNow().UtcDateTime, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A new appeal is answered from what was just written (its files read back if it has any); a replay reads it.
+        var view = submitted.Written is { } written
+            ? AppealViews.Of(written, request.AttachmentIds is { Length: > 0 } ? await AppealViews.AttachmentsAsync(db, written.Id, ct) : [], now)
+            : await AppealViews.LoadAsync(db, submitted.AppealId, now, ct);
         return submitted.IsNew ? TypedResults.Created($"/api/v1/appeals/{view.Id}", view) : TypedResults.Ok(view);
     }
 
     /// <summary>The appeal a submission ended in, and whether it made a new one or found an earlier twin.</summary>
-    public sealed record Submitted(Guid AppealId, bool IsNew);
+    /// <param name="Written">The appeal as written, when this submission made it (not when it found a twin).</param>
+    public sealed record Submitted(Guid AppealId, bool IsNew, Appeal? Written = null);
 
     /// <summary>
     /// The one way an appeal comes in, for the API and the operator's page alike: validation, the year's number, the
@@ -70,7 +75,9 @@ public static class IntakeApi
         var draftWithKey = draft with { IdempotencyKey = idempotencyKey, RequestHash = hash };
         if (await SameChannelMessageAsync(db, draft, ct) is { } known) return new(known, false);
 
+        // Whole microseconds, as both databases keep them: the answer made from the written appeal shows the times a read shows.
         var now = clock.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
         // Everything is read and planned here, concurrently; the writer only numbers and writes (group commit).
         var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
         var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;

@@ -149,7 +149,8 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
             {
                 var last = await IntakeApi.NextSequenceAsync(db, year.Key, ct, count: year.Count());
                 var sequence = last - year.Count();
-                foreach (var i in year) Create(db, batch[i].Submission, outcomes[i].Submitted!.AppealId, year.Key, ++sequence);
+                foreach (var i in year)
+                    outcomes[i] = new(new(outcomes[i].Submitted!.AppealId, true, Create(db, batch[i].Submission, outcomes[i].Submitted!.AppealId, year.Key, ++sequence)), null);
             }
             await db.SaveChangesAsync(ct);
             foreach (var i in fresh)
@@ -184,7 +185,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
         }
     }
 
-    static void Create(AppDbContext db, Prepared s, Guid id, int year, int sequence)
+    static Appeal Create(AppDbContext db, Prepared s, Guid id, int year, int sequence)
     {
         var (plan, now) = (s.Plan, s.NowUtc);
         var appeal = Appeal.Submit(s.Draft, year, sequence, now, s.Deadlines, id);
@@ -199,5 +200,6 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
                     appeal.AnswerDueDate, appeal.AnswerDueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
         }
         s.OnCreated?.Invoke(appeal, now, db);
+        return appeal;
     }
 }
