@@ -116,15 +116,17 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             // Twins: an earlier request with the same idempotency key or channel message, already written or in this batch.
-            var keys = batch.Select(p => p.Submission.Draft.IdempotencyKey).OfType<string>().Distinct().ToList();
-            var known = keys.Count == 0 ? [] : await db.Appeals.AsNoTracking().Where(a => keys.Contains(a.IdempotencyKey!))
-                .Select(a => new { a.IdempotencyKey, a.Id, a.RequestHash }).ToDictionaryAsync(a => a.IdempotencyKey!, a => (a.Id, a.RequestHash), ct);
-            var messages = batch.Where(p => p.Submission.Draft.ChannelMessageId is not null).Select(p => p.Submission.Draft.ChannelMessageId!).Distinct().ToList();
-            var channels = batch.Where(p => p.Submission.Draft.ChannelMessageId is not null).Select(p => p.Submission.Draft.Channel).Distinct().ToList();
-            var knownMessages = messages.Count == 0 ? [] : await db.Appeals.AsNoTracking()
-                .Where(a => channels.Contains(a.Channel) && messages.Contains(a.ChannelMessageId!))
-                .Select(a => new { a.Channel, a.ChannelMessageId, a.Id }).ToListAsync(ct);
-            var byMessage = knownMessages.ToDictionary(a => (a.Channel, a.ChannelMessageId!), a => a.Id);
+            // One indexed look per key: SQLite answers "IdempotencyKey IN (…)" by scanning the table (a million rows).
+            var known = new Dictionary<string, (Guid Id, string? RequestHash)>(StringComparer.Ordinal);
+            foreach (var key in batch.Select(p => p.Submission.Draft.IdempotencyKey).OfType<string>().Distinct())
+                if (await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct) is { } k)
+                    known[key] = (k.Id, k.RequestHash);
+            var byMessage = new Dictionary<(Channel, string), Guid>();
+            foreach (var (channel, message) in batch.Where(p => p.Submission.Draft.ChannelMessageId is not null)
+                         .Select(p => (p.Submission.Draft.Channel, p.Submission.Draft.ChannelMessageId!)).Distinct())
+                if (await db.Appeals.AsNoTracking().Where(a => a.Channel == channel && a.ChannelMessageId == message).Select(a => (Guid?)a.Id)
+                        .FirstOrDefaultAsync(ct) is { } id)
+                    byMessage[(channel, message)] = id;
 
             var fresh = new List<int>();
             for (var i = 0; i < batch.Count; i++)
