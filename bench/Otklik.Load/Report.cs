@@ -100,7 +100,8 @@ public static partial class Report
         L();
         L("CPU time per operation, read from /proc around each workload (warm-up included, divided by every successful operation): the app,"
           + " PostgreSQL's processes, and the load generator, which shares the machine. **bound** is what the cores could do at these costs"
-          + " with nothing else running (cores × 1000 / the sum); **busy** is how much of the machine the workload used. A rate near its bound"
+          + " with nothing else running (cores × 1000 / the sum); **busy** is how much of the machine the workload used (SQLite runs inside the app's"
+          + " process: its work counts as the app's). A rate near its bound"
           + " with the machine busy is limited by CPU, not by waiting: only doing less work per operation raises it.");
         L();
         if (pgbench.TryGetValue("select c8", out var selects))
