@@ -41,8 +41,8 @@ public static partial class Report
         if (runs.Count == 0) throw new InvalidOperationException("no --results");
         var appeals = runs[0].Appeals;
         var pgbench = ReadPgbench(a.Get("--pgbench", ""));
-        var (redmine, redmineSource) = ReadRedmine(a.Get("--redmine", ""), appeals, a.Get("--redmine-measured", ""));
-        if (a.Int("--redmine-issues", 0) is > 0 and var issues && redmine.Count > 0 && redmineSource.Contains("in this run", StringComparison.Ordinal))
+        var (redmine, redmineSource, measuredByBenchJs) = ReadRedmine(a.Get("--redmine", ""), appeals, a.Get("--redmine-measured", ""));
+        if (a.Int("--redmine-issues", 0) is > 0 and var issues && measuredByBenchJs)
             redmineSource += FormattableString.Invariant($", with {issues:N0} issues in the project (preloaded)");
 
         var md = new StringBuilder();
@@ -159,7 +159,7 @@ public static partial class Report
     }
 
     /// <summary>bench.js's lines ("create round=1 … rate=17.6/s p50=434.0ms p95=633.0ms …") of this run, or RESULTS.md's figures.</summary>
-    static (Dictionary<string, Peer> Figures, string Source) ReadRedmine(string path, int appeals, string? measured)
+    static (Dictionary<string, Peer> Figures, string Source, bool MeasuredByBenchJs) ReadRedmine(string path, int appeals, string? measured)
     {
         if (path.Length > 0 && File.Exists(path))
         {
@@ -169,10 +169,10 @@ public static partial class Report
                     figures[name] = new(Num(m.Groups[2].Value), Num(m.Groups[3].Value), Num(m.Groups[4].Value));
             if (figures.Count > 0)
                 return (figures, "Redmine 5.0.4 (Debian packages, WEBrick, package defaults) measured " + (measured is { Length: > 0 } ? $"**{measured}** (not in this run)" : "**in this run**")
-                    + " by `../shared/peers/redmine/bench.js`, concurrency 8");
+                    + " by `../shared/peers/redmine/bench.js`, concurrency 8", true);
         }
         return (FromResultsMd(appeals), "Redmine 5.0.4, Apache + Passenger ×4, package defaults — **from ../shared/peers/redmine/RESULTS.md, not this run** ("
-            + (appeals <= 10_000 ? "its N = 2,000 table" : "its ~100,000-issue table; create from N = 2,000") + "), concurrency 8");
+            + (appeals <= 10_000 ? "its N = 2,000 table" : "its ~100,000-issue table; create from N = 2,000") + "), concurrency 8", false);
     }
 
     static double Num(string s) => double.Parse(s, CultureInfo.InvariantCulture);

@@ -85,6 +85,15 @@ public static class IntakeApi
         return await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, user.Id, request.AttachmentIds, onCreated), ct);
     }
 
+    /// <summary>
+    /// The appeal an earlier request already made of this draft: the same idempotency key (with the same request, else
+    /// refused with <c>idempotency.key_reused</c>) or the same channel message. Each is one look through a unique index.
+    /// </summary>
+    internal static async Task<Guid?> EarlierTwinAsync(AppDbContext db, Appeal.Draft draft, CancellationToken ct) =>
+        draft.IdempotencyKey is { } key && await ReplayAsync(db, key, draft.RequestHash!, ct) is { } replay
+            ? replay
+            : await SameChannelMessageAsync(db, draft, ct);
+
     /// <summary>An integration that sends the same channel message again gets the appeal it already made.</summary>
     static async Task<Guid?> SameChannelMessageAsync(AppDbContext db, Appeal.Draft draft, CancellationToken ct)
     {

@@ -83,7 +83,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
             var results = await TryWriteAsync(batch);
             Interlocked.Increment(ref Batches);
             Interlocked.Add(ref Written, batch.Count);
-            for (var i = 0; i < batch.Count; i++) results[i].Complete(batch[i].Done);
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -96,63 +96,47 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
         }
     }
 
-    /// <summary>What became of one submission of a batch: an appeal (new or a twin's), or a refusal.</summary>
-    readonly record struct Outcome(IntakeApi.Submitted? Submitted, Exception? Refusal)
-    {
-        public void Complete(TaskCompletionSource<IntakeApi.Submitted> done)
-        {
-            if (Submitted is { } s) done.TrySetResult(s);
-            else done.TrySetException(Refusal!);
-        }
-    }
-
-    async Task<Outcome[]> TryWriteAsync(List<Pending> batch)
+    async Task<IntakeApi.Submitted[]> TryWriteAsync(List<Pending> batch)
     {
         var ct = CancellationToken.None;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var outcomes = new Outcome[batch.Count];
+        var results = new IntakeApi.Submitted[batch.Count];
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // Twins: an earlier request with the same idempotency key or channel message, already written or in this batch.
-            // One indexed look per key: SQLite answers "IdempotencyKey IN (…)" by scanning the table (a million rows).
-            var known = new Dictionary<string, (Guid Id, string? RequestHash)>(StringComparer.Ordinal);
-            foreach (var key in batch.Select(p => p.Submission.Draft.IdempotencyKey).OfType<string>().Distinct())
-                if (await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct) is { } k)
-                    known[key] = (k.Id, k.RequestHash);
-            var byMessage = new Dictionary<(Channel, string), Guid>();
-            foreach (var (channel, message) in batch.Where(p => p.Submission.Draft.ChannelMessageId is not null)
-                         .Select(p => (p.Submission.Draft.Channel, p.Submission.Draft.ChannelMessageId!)).Distinct())
-                if (await db.Appeals.AsNoTracking().Where(a => a.Channel == channel && a.ChannelMessageId == message).Select(a => (Guid?)a.Id)
-                        .FirstOrDefaultAsync(ct) is { } id)
-                    byMessage[(channel, message)] = id;
-
+            // Twins: an earlier request with the same idempotency key or channel message, in this batch or already written.
+            // A key reused for another request fails the batch, and then that submission alone.
+            var keys = new Dictionary<string, (Guid Id, string? RequestHash)>(StringComparer.Ordinal);
+            var messages = new Dictionary<(Channel, string), Guid>();
             var fresh = new List<int>();
             for (var i = 0; i < batch.Count; i++)
             {
                 var d = batch[i].Submission.Draft;
-                if (d.IdempotencyKey is { } key && known.TryGetValue(key, out var twin))
-                    outcomes[i] = twin.RequestHash == d.RequestHash ? new(new(twin.Id, false), null) : new(null, IntakeApi.KeyReused());
-                else if (d.ChannelMessageId is { } message && byMessage.TryGetValue((d.Channel, message), out var same))
-                    outcomes[i] = new(new(same, false), null);
+                Guid? twin;
+                if (d.IdempotencyKey is { } key && keys.TryGetValue(key, out var first))
+                    twin = first.RequestHash == d.RequestHash ? first.Id : throw IntakeApi.KeyReused();
+                else if (d.ChannelMessageId is { } message && messages.TryGetValue((d.Channel, message), out var same))
+                    twin = same;
                 else
+                    twin = await IntakeApi.EarlierTwinAsync(db, d, ct);
+                if (twin is { } earlier)
                 {
-                    fresh.Add(i);
-                    // Its id, known before the insert, makes a later twin of this batch a twin of this one.
-                    var id = Guid.CreateVersion7(new DateTimeOffset(batch[i].Submission.NowUtc, TimeSpan.Zero));
-                    if (d.IdempotencyKey is { } k) known[k] = (id, d.RequestHash);
-                    if (d.ChannelMessageId is { } m) byMessage[(d.Channel, m)] = id;
-                    outcomes[i] = new(new(id, true), null);
+                    results[i] = new(earlier, false);
+                    continue;
                 }
+                var id = Guid.CreateVersion7(new DateTimeOffset(batch[i].Submission.NowUtc, TimeSpan.Zero));
+                if (d.IdempotencyKey is { } k) keys[k] = (id, d.RequestHash);
+                if (d.ChannelMessageId is { } m) messages[(d.Channel, m)] = id;
+                results[i] = new(id, true);
+                fresh.Add(i);
             }
 
             foreach (var year in fresh.GroupBy(i => batch[i].Submission.Year))
             {
-                var last = await IntakeApi.NextSequenceAsync(db, year.Key, ct, count: year.Count());
-                var sequence = last - year.Count();
+                var sequence = await IntakeApi.NextSequenceAsync(db, year.Key, ct, count: year.Count()) - year.Count();
                 foreach (var i in year)
-                    outcomes[i] = new(new(outcomes[i].Submitted!.AppealId, true, Create(db, batch[i].Submission, outcomes[i].Submitted!.AppealId, year.Key, ++sequence)), null);
+                    results[i] = results[i] with { Written = Create(db, batch[i].Submission, results[i].AppealId, year.Key, ++sequence) };
             }
             await db.SaveChangesAsync(ct);
             foreach (var i in fresh)
@@ -160,7 +144,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
                 // Bound after the appeal rows exist (the foreign key), and only if still unbound: a file taken by a
                 // concurrent submission in the meantime fails the batch, and then this submission alone.
                 if (batch[i].Submission.AttachmentIds is not { Length: > 0 } ids) continue;
-                var appealId = outcomes[i].Submitted!.AppealId;
+                var appealId = results[i].AppealId;
                 var uploader = batch[i].Submission.ActorId;
                 var bound = await db.Attachments.Where(a => ids.Contains(a.Id) && a.AppealId == null && a.UploadedById == uploader && a.Purpose == AttachmentPurpose.Appeal)
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.AppealId, appealId), ct);
@@ -169,20 +153,14 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
                         StatusCodes.Status422UnprocessableEntity);
             }
             await tx.CommitAsync(ct);
-            return outcomes;
+            return results;
         }
         catch (DbUpdateException) when (batch.Count == 1)
         {
             // The unique indexes are the last guard (a twin written by another node since the look above): answer with
             // the winner's appeal. The rollback gave the number back.
             db.ChangeTracker.Clear();
-            var d = batch[0].Submission.Draft;
-            if (d.IdempotencyKey is { } key && await db.Appeals.AsNoTracking().Where(a => a.IdempotencyKey == key)
-                    .Select(a => new { a.Id, a.RequestHash }).SingleOrDefaultAsync(ct) is { } twin)
-                return [twin.RequestHash == d.RequestHash ? new(new(twin.Id, false), null) : new(null, IntakeApi.KeyReused())];
-            if (d.ChannelMessageId is { } message && await db.Appeals.AsNoTracking().Where(a => a.Channel == d.Channel && a.ChannelMessageId == message)
-                    .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } winner)
-                return [new(new(winner, false), null)];
+            if (await IntakeApi.EarlierTwinAsync(db, batch[0].Submission.Draft, ct) is { } winner) return [new(winner, false)];
             throw;
         }
     }

@@ -85,7 +85,7 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLoc
                 }, appeal.Id, now));
             });
             dispatcher.Nudge();
-            SentNumber = await db.Appeals.Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct);
+            SentNumber = submitted.Written?.Number ?? await db.Appeals.Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct);
             return Redirect($"/contact/{Id}");
         }
         catch (InputException e)

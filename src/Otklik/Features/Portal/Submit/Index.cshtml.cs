@@ -121,7 +121,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
             try
             {
                 var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct);
-                return Sent(await db.Appeals.AsNoTracking().Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct));
+                return Sent(submitted.Written?.Number ?? await db.Appeals.AsNoTracking().Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct));
             }
             catch (InputException e)
             {
