@@ -222,6 +222,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
             t => Roles(("executor", r.MunB), ("hqMember", t.OtherId!.Value)), 200, RegionAdmin),
         Admin("PUT", "/people/{id:guid}/roles", "an HQ member under МО Б loses the membership", ExecutorAndHqBody(r, member: true),
             _ => Roles(("executor", r.MunB)), 200, RegionAdmin),
+        Admin("POST", "/people/{id:guid}/api-keys", "for an HQ member under МО Б: the key would act as the HQ", ExecutorAndHqBody(r, member: true),
+            _ => new { name = "Интеграция" }, 201, RegionAdmin),
         // The region keeps an administrator: the last one cannot step down or be taken down (409 for itself, 403 for the rest).
         Admin("PUT", "/people/{id:guid}/roles", "the last region administrator left with no role", Setup.Fixed("the region administrator", r.IdOf(RegionAdmin)),
             _ => Roles(), 409, RegionAdmin),

@@ -118,6 +118,11 @@ public sealed class DirectoryEscalationTests(AppPool pool) : IClassFixture<AppPo
         await munBAdmin.PutJsonAsync($"{Api}/people/{executor.Id}/roles", Roles(("executor", r.MunB)))
             .ExpectProblem(HttpStatusCode.Forbidden, "directory.role_above_scope");
         await munBAdmin.PutJsonAsync($"{Api}/people/{executor.Id}/roles", Roles(("dispatcher", r.MunB), ("hqMember", hqBody.Id))).Expect(HttpStatusCode.OK);
+        // Nor does it issue an API key that would act as the HQ member.
+        var keys = await app.WithDbAsync(db => db.ApiKeys.CountAsync());
+        await munBAdmin.PostJsonAsync($"{Api}/people/{executor.Id}/api-keys", new { name = "Интеграция" })
+            .ExpectProblem(HttpStatusCode.Forbidden, "directory.role_above_scope");
+        Assert.Equal(keys, await app.WithDbAsync(db => db.ApiKeys.CountAsync()));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
