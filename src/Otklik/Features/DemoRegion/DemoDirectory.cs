@@ -74,7 +74,8 @@ sealed class DemoDirectory
     {
         Region = Org("region", "Правительство Уральской области", "Правительство УО", OrganisationKind.Region, null);
         Centre = Org("centre", "Центр управления регионом Уральской области", "ЦУР", OrganisationKind.CentreOfManagement, Region);
-        MinInvest = Org("mininvest", "Министерство инвестиций и развития Уральской области", "Мининвест", OrganisationKind.Ministry, Region);
+        // The ministry of investment sits on the Business Protection HQ: its secretary is one of the ministry's people.
+        MinInvest = Org("mininvest", "Министерство инвестиций и развития Уральской области", "Мининвест", OrganisationKind.Ministry, Region, hq: true);
         SmeDepartment = Org("mininvest-sme", "Департамент поддержки малого и среднего предпринимательства", "Деп. МСП", OrganisationKind.Department, MinInvest);
         ConsumerMarketDepartment = Org("mininvest-consumer", "Департамент потребительского рынка и лицензирования", "Деп. потребрынка", OrganisationKind.Department, MinInvest);
         InvestmentDepartment = Org("mininvest-projects", "Департамент инвестиционных проектов и земельных отношений", "Деп. инвестпроектов", OrganisationKind.Department, MinInvest);

@@ -60,11 +60,12 @@ public static class DirectoryApi
 
     public sealed record OrganisationRequest(int? Version, string? Name, string? ShortName, OrganisationKind? Kind, Guid? ParentId, string? TimeZone,
         TimeOnly? WorkdayStart, TimeOnly? WorkdayEnd, TimeOnly? BreakStart, TimeOnly? BreakEnd, bool? IsConnected, bool? AnswersNeedApproval,
-        bool? SitsOnBusinessProtectionHq);
+        bool? SitsOnBusinessProtectionHq, bool? AdditionalCentre = null);
 
     static async Task<IResult> CreateOrganisation(OrganisationRequest r, AppDbContext db, CurrentUser user, OrganisationTree tree, CancellationToken ct)
     {
         CheckOrganisation(r);
+        var regionAdministrator = await user.IsRegionAdministratorAsync(ct);
         Organisation? parent = null;
         if (r.ParentId is { } parentId)
         {
@@ -72,9 +73,19 @@ public static class DirectoryApi
                 ?? throw new InputException("parentId", "directory.unknown_organisation", "Вышестоящей организации нет в справочнике.", 422);
             if (!await user.ReachesAsync(parentId, ct, Role.Administrator)) return Forbidden();
         }
-        else if (!await user.IsRegionAdministratorAsync(ct))
+        else if (!regionAdministrator)
             return Forbidden();
-        var org = Organisation.Create(Guid.CreateVersion7(), r.Name!, r.ShortName ?? "", r.Kind!.Value, parent, r.TimeZone ?? parent?.TimeZone ?? "Europe/Moscow",
+        if (!regionAdministrator)
+        {
+            // A centre of management owns new appeals of every territory, a region is a root of scope, HQ membership reaches
+            // escalated complaints of every organisation: none of these is a municipality's to create.
+            if (r.Kind is OrganisationKind.CentreOfManagement or OrganisationKind.Region) return ScopeChangeForbidden("kind");
+            if (r.SitsOnBusinessProtectionHq == true) return ScopeChangeForbidden("sitsOnBusinessProtectionHq");
+        }
+        var id = Guid.CreateVersion7();
+        if (r.Kind == OrganisationKind.CentreOfManagement && parent is not null)
+            await DirectoryRules.CheckOneCentreAsync(db, parent.Path, id, r.AdditionalCentre, ct);
+        var org = Organisation.Create(id, r.Name!, r.ShortName ?? "", r.Kind!.Value, parent, r.TimeZone ?? parent?.TimeZone ?? "Europe/Moscow",
             r.IsConnected ?? true, r.SitsOnBusinessProtectionHq ?? false);
         Apply(org, r);
         db.Organisations.Add(org);
@@ -90,8 +101,17 @@ public static class DirectoryApi
         if (org is null) return NotFound("Организация не найдена.");
         if (!await user.ReachesAsync(id, ct, Role.Administrator)) return Forbidden();
         CheckOrganisation(r);
+        if (DirectoryRules.ScopeChangeOf(org, r.Kind!.Value, r.ParentId, r.SitsOnBusinessProtectionHq) is { } field
+            && !await user.IsRegionAdministratorAsync(ct))
+            return ScopeChangeForbidden(field);
         if (r.Version != org.Version) throw new RuleException("concurrency.stale_version", "Организацию уже изменили. Обновите данные и повторите.");
         if (r.ParentId != org.ParentId) throw new RuleException("directory.move", "Перенос организации в другое подчинение пока не поддерживается.");
+        if (r.Kind == OrganisationKind.CentreOfManagement && org.Kind != OrganisationKind.CentreOfManagement)
+            await DirectoryRules.CheckOneCentreAsync(db, org.Path, org.Id, r.AdditionalCentre, ct);
+        // HQ membership is held only at organisations on the HQ: one leaves it after its members do.
+        if (r.SitsOnBusinessProtectionHq == false && org.SitsOnBusinessProtectionHq
+            && await db.RoleAssignments.AnyAsync(x => x.Role == Role.HqMember && x.OrganisationId == id, ct))
+            throw new RuleException("directory.hq_members_remain", "У организации есть члены Штаба по защите бизнеса: сначала снимите с них членство.");
         db.Entry(org).Property(o => o.Version).OriginalValue = org.Version;
         var hoursBefore = (org.TimeZone, org.WorkdayStart, org.WorkdayEnd, org.BreakStart, org.BreakEnd);
         org.Update(r.Name!, r.ShortName ?? "", r.Kind!.Value, r.TimeZone ?? org.TimeZone, r.IsConnected ?? org.IsConnected,
@@ -151,8 +171,8 @@ public static class DirectoryApi
         foreach (var (f, v) in new[] { ("lastName", r.LastName), ("firstName", r.FirstName), ("middleName", r.MiddleName), ("position", r.Position) })
             SubmitRules.CheckOptional(e, f, v, 200);
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
-        var roles = await CheckRolesAsync(r.Roles ?? [], db, user, ct);
-        if (roles is null) return Forbidden();
+        var (roles, refused) = await CheckRolesAsync(r.Roles ?? [], [], db, user, ct);
+        if (refused is not null) return refused;
         var person = new Person
         {
             Id = Guid.CreateVersion7(), UserName = r.Email!.Trim(), Email = r.Email.Trim(), EmailConfirmed = true, LastName = r.LastName!.Trim(),
@@ -184,8 +204,9 @@ public static class DirectoryApi
         if (!IsStaff(person)) return Forbidden(CitizenAccount);
         foreach (var old in person.Roles)
             if (old.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
-        var checkedRoles = await CheckRolesAsync(roles, db, user, ct);
-        if (checkedRoles is null) return Forbidden();
+        var (checkedRoles, refused) = await CheckRolesAsync(roles, person.Roles, db, user, ct);
+        if (refused is not null) return refused;
+        await DirectoryRules.CheckRegionKeepsAnAdministratorAsync(db, person, checkedRoles, ct);
         db.RoleAssignments.RemoveRange(person.Roles);
         foreach (var r in checkedRoles) r.PersonId = id;
         db.RoleAssignments.AddRange(checkedRoles);
@@ -201,13 +222,21 @@ public static class DirectoryApi
     /// </summary>
     static bool IsStaff(Person person) => person.Roles.Any(r => r.OrganisationId is not null);
 
-    /// <summary>Validates requested roles; null when the administrator's own scope does not reach one of them.</summary>
-    static async Task<List<RoleAssignment>?> CheckRolesAsync(RoleRequest[] requested, AppDbContext db, CurrentUser user, CancellationToken ct)
+    /// <summary>
+    /// Validates requested roles (422) and whether the administrator may give them (a refusal): every role only at an
+    /// organisation the administrator's own scope reaches, so never above it; HQ membership, which reaches every complaint
+    /// escalated to the HQ whatever organisation it is held at, only by the region's administrator (given or taken back)
+    /// and only at an organisation that sits on the HQ. <paramref name="current"/> are the person's roles before.
+    /// </summary>
+    static async Task<(List<RoleAssignment> Roles, IResult? Refused)> CheckRolesAsync(RoleRequest[] requested, IReadOnlyList<RoleAssignment> current,
+        AppDbContext db, CurrentUser user, CancellationToken ct)
     {
         var e = new InputErrors();
         var result = new List<RoleAssignment>();
+        var at = new List<int>();
         for (var i = 0; i < requested.Length; i++)
         {
+            if (requested[i] is null) { e.Add($"roles[{i}]", "field.required", "Укажите роль и организацию."); continue; }
             var (role, org) = (requested[i].Role, requested[i].OrganisationId);
             if (role is null) { e.Add($"roles[{i}].role", "field.required", "Укажите роль."); continue; }
             if (role == Role.Applicant) { if (org is not null) e.Add($"roles[{i}].organisationId", "directory.applicant_org", "Роль заявителя не привязана к организации."); }
@@ -215,11 +244,23 @@ public static class DirectoryApi
             else if (!await db.Organisations.AnyAsync(o => o.Id == org, ct)) e.Add($"roles[{i}].organisationId", "directory.unknown_organisation", "Такой организации нет.");
             if (result.Any(x => x.Role == role && x.OrganisationId == org)) continue;
             result.Add(new RoleAssignment { Id = Guid.CreateVersion7(), Role = role.Value, OrganisationId = org });
+            at.Add(i);
         }
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
         foreach (var r in result)
-            if (r.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return null;
-        return result;
+            if (r.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return ([], Forbidden());
+
+        var hqBefore = current.Where(x => x.Role == Role.HqMember).Select(x => x.OrganisationId).ToHashSet();
+        var added = result.Select((r, k) => (r, k)).Where(x => x.r.Role == Role.HqMember && !hqBefore.Contains(x.r.OrganisationId)).ToList();
+        var removed = hqBefore.Except(result.Where(x => x.Role == Role.HqMember).Select(x => x.OrganisationId)).Any();
+        if (added.Count == 0 && !removed) return (result, null);
+        if (!await user.IsRegionAdministratorAsync(ct))
+            return ([], RoleAboveScope(added.Count > 0 ? $"roles[{at[added[0].k]}].role" : "roles"));
+        foreach (var (r, k) in added)
+            if (!await db.Organisations.AnyAsync(o => o.Id == r.OrganisationId && o.SitsOnBusinessProtectionHq, ct))
+                e.Add($"roles[{at[k]}].organisationId", "directory.not_on_hq", "Членом Штаба по защите бизнеса может быть только сотрудник организации, входящей в Штаб.");
+        e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        return (result, null);
     }
 
     public sealed record ApiKeyRequest(string? Name);
@@ -232,6 +273,8 @@ public static class DirectoryApi
         if (!IsStaff(person)) return Forbidden(CitizenAccount);
         foreach (var role in person.Roles)
             if (role.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
+        // A key acts as its person: one for an HQ member would carry the HQ's reach to whoever holds the key.
+        if (person.Roles.Any(x => x.Role == Role.HqMember) && !await user.IsRegionAdministratorAsync(ct)) return RoleAboveScope("personId");
         var e = new InputErrors();
         if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Назовите ключ: для какой интеграции он выдан.");
         SubmitRules.CheckOptional(e, "name", r.Name, 200);
@@ -417,6 +460,15 @@ public static class DirectoryApi
         extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
 
     const string CitizenAccount = "Это учётная запись заявителя: администратор управляет только учётными записями сотрудников.";
+
+    static IResult ScopeChangeForbidden(string field) => ForbiddenField(field, "directory.scope_change",
+        "Вид организации, её подчинение и участие в Штабе по защите бизнеса меняет только администратор региона.");
+
+    static IResult RoleAboveScope(string field) => ForbiddenField(field, "directory.role_above_scope",
+        "Членство в Штабе по защите бизнеса назначает и снимает только администратор региона.");
+
+    static IResult ForbiddenField(string field, string code, string detail) => TypedResults.Problem(title: "Недостаточно прав", detail: detail, statusCode: 403,
+        extensions: new Dictionary<string, object?> { ["code"] = code, ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 
     static IResult Forbidden(string detail = "Ваши полномочия не распространяются на эту организацию.") => TypedResults.Problem(title: "Недостаточно прав", detail: detail,
         statusCode: 403, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });

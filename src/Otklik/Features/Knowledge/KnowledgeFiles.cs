@@ -35,20 +35,10 @@ public static class KnowledgeFiles
             a.IsPublished ? "да" : "нет"))];
     }
 
-    public static async Task<byte[]> CsvAsync(AppDbContext db, CancellationToken ct)
-    {
-        var sb = new StringBuilder(string.Join(';', Columns.Select(Field))).Append("\r\n");
-        foreach (var r in await RowsAsync(db, ct))
-            sb.Append(string.Join(';', new[] { r.Id, r.Title, r.Answer, r.LegalBasis, r.Links, r.Category, r.Topic, r.Organisation, r.ReviewOn, r.Published }
-                .Select(Field))).Append("\r\n");
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
-    }
-
-    static string Field(string? value)
-    {
-        value ??= "";
-        return value.IndexOfAny([';', ',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-    }
+    /// <summary>The articles as <see cref="Csv"/> writes every export: a title typed as "=HYPERLINK(…)" opens as text.</summary>
+    public static async Task<byte[]> CsvAsync(AppDbContext db, CancellationToken ct) =>
+        Csv.File([Columns, .. (await RowsAsync(db, ct)).Select(r =>
+            new[] { r.Id, r.Title, r.Answer, r.LegalBasis, r.Links, r.Category, r.Topic, r.Organisation, r.ReviewOn, r.Published })]);
 
     /// <summary>RFC 4180 records (quoted fields may hold delimiters, quotes doubled and line breaks), each with its row number; an unclosed quote is an error of its row.</summary>
     static List<(int Row, List<string> Fields, bool Unclosed)> ReadCsv(string text, char delimiter)
@@ -203,7 +193,8 @@ public static class KnowledgeFiles
                     : $"полей {fields.Count} вместо {header.Count} (потерян или лишний разделитель «{delimiter}»)."));
                 continue;
             }
-            string? Field(string name) => header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) is var k and >= 0 ? fields[k] : null;
+            // The apostrophe the export puts before a formula character is taken back, so an exported file imports unchanged.
+            string? Field(string name) => header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) is var k and >= 0 ? Csv.Unneutralise(fields[k]) : null;
             rows.Add(new Row(row, Field("Id"), Field("Вопрос"), Field("Ответ"), Field("Правовое основание"), Field("Ссылки"), Field("Категория"),
                 Field("Тема"), Field("Организация"), Field("Пересмотреть до"), Field("Опубликована")));
         }

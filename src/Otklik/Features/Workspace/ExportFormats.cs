@@ -7,6 +7,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Infrastructure;
 
 namespace Otklik.Features.Workspace;
 
@@ -62,14 +63,14 @@ public sealed record ExportColumn(string Header, double Width, Func<AppealRow, o
     }
 }
 
-/// <summary>CSV as Russian Excel opens it: UTF-8 with a byte-order mark, ";" between fields, CRLF between rows.</summary>
+/// <summary>The list as CSV (<see cref="Csv"/>: the dialect and the formula neutralisation of every export), streamed row by row.</summary>
 public static class ExportCsv
 {
     public static async Task WriteAsync(Stream body, IReadOnlyList<ExportColumn> columns, IAsyncEnumerable<AppealRow> rows, CancellationToken ct)
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true);
         await writer.WriteAsync('\uFEFF');
-        await writer.WriteAsync(string.Join(';', columns.Select(c => Field(c.Header))) + "\r\n");
+        await writer.WriteAsync(Csv.Row(columns.Select(c => c.Header)));
         var line = new StringBuilder();
         var n = 0;
         await foreach (var row in rows.WithCancellation(ct))
@@ -82,23 +83,13 @@ public static class ExportCsv
                 {
                     null => "",
                     DateTime at => at.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture),
-                    var v => Field(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""),
+                    var v => Csv.Field(Convert.ToString(v, CultureInfo.InvariantCulture)),
                 });
             }
             line.Append("\r\n");
             await writer.WriteAsync(line, ct);
             if (++n % ExportLimits.Chunk == 0) await writer.FlushAsync(ct);
         }
-    }
-
-    /// <summary>
-    /// Quotes a field when it holds the separator, a quote or a line break. Text that a spreadsheet would take for a
-    /// formula (=, +, -, @ first: an address typed by anyone) gets a leading apostrophe, so opening the file runs nothing.
-    /// </summary>
-    public static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 }
 

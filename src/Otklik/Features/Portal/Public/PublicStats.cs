@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 
@@ -59,10 +58,8 @@ public static class PublicStats
     /// <summary>The same numbers as the page, for a spreadsheet: UTF-8 with a BOM and semicolons, as Russian Excel opens it.</summary>
     public static byte[] Csv(PublicStatsData s)
     {
-        var csv = new StringBuilder();
-        csv.Append("Раздел;Показатель;Значение\r\n");
-        void Line(string section, string label, string value) =>
-            csv.Append(Cell(section)).Append(';').Append(Cell(label)).Append(';').Append(Cell(value)).Append("\r\n");
+        var rows = new List<string[]> { new[] { "Раздел", "Показатель", "Значение" } };
+        void Line(string section, string label, string value) => rows.Add([section, label, value]);
         Line("Всего", "Опубликовано обращений", s.Total.ToString(CultureInfo.InvariantCulture));
         foreach (var r in s.ByCategory) Line("Категория", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var r in s.ByTerritory) Line("Территория", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
@@ -73,11 +70,7 @@ public static class PublicStats
         Line("Ответы", "Доля ответов в срок, %", s.OnTimePercent?.ToString("0.0", CultureInfo.InvariantCulture) ?? "");
         Line("Оценки", "Оценено ответов", s.Rated.ToString(CultureInfo.InvariantCulture));
         Line("Оценки", "Средняя оценка", s.AverageRating?.ToString("0.00", CultureInfo.InvariantCulture) ?? "");
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+        // Category and territory names are the region's own text: the shared writer neutralises formulas in them too.
+        return Infrastructure.Csv.File(rows);
     }
-
-    static string Cell(string value) =>
-        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"'
-        // A cell starting like a formula would run in a spreadsheet.
-        : value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value;
 }
