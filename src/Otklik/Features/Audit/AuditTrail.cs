@@ -6,14 +6,13 @@ namespace Otklik.Features.Audit;
 
 /// <summary>
 /// Writes the audit trail without making a read wait for it (ADR 0015): a request puts its line into a bounded in-memory
-/// queue and goes on; every <see cref="Interval"/> (and when the node stops) the queue is written in one transaction,
+/// queue and goes on; every second (Otklik:Audit:FlushSeconds; and when the node stops) the queue is written in one transaction,
 /// one batched INSERT. A line is never dropped quietly: when the database cannot take a batch, the batch waits for the
 /// next tick; when the queue is full, the line is written to the log in full at Critical level and counted in
 /// <see cref="Dropped"/>. What a crash of the process (kill -9) loses is at most one interval of lines.
 /// </summary>
 public sealed class AuditTrail : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     const int Batch = 1000;
 
     readonly IServiceScopeFactory _scopes;
@@ -21,6 +20,7 @@ public sealed class AuditTrail : BackgroundService
     readonly ILogger<AuditTrail> _log;
     readonly Channel<AuditRecord> _queue;
     readonly int _capacity;
+    readonly TimeSpan _interval;
     readonly List<AuditRecord> _unsaved = [];
     readonly SemaphoreSlim _flushing = new(1, 1);
     long _dropped;
@@ -30,6 +30,7 @@ public sealed class AuditTrail : BackgroundService
         (_scopes, _clock, _log) = (scopes, clock, log);
         Enabled = config.GetValue("Otklik:Audit:Enabled", true);
         _capacity = Math.Max(1, config.GetValue("Otklik:Audit:QueueCapacity", 100_000));
+        _interval = TimeSpan.FromSeconds(Math.Max(0.1, config.GetValue("Otklik:Audit:FlushSeconds", 1.0)));
         _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = false,
@@ -81,7 +82,7 @@ public sealed class AuditTrail : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(_interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -105,7 +106,7 @@ public sealed class AuditTrail : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The batch stays in memory and is tried again at the next tick; the queue behind it stays bounded.
-            _log.LogError(e, "{Count} audit lines were not written; trying again in {Interval}", _unsaved.Count + _queue.Reader.Count, Interval);
+            _log.LogError(e, "{Count} audit lines were not written; trying again in {Interval}", _unsaved.Count + _queue.Reader.Count, _interval);
         }
     }
 }
