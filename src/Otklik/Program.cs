@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Audit;
 using Otklik.Features.Deadlines;
 using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
@@ -95,6 +96,7 @@ builder.Services.AddPortalPublic();
 builder.Services.AddOtklikMail(config);
 builder.Services.AddPortalAccounts(config);
 builder.Services.AddKnowledge(config);
+builder.Services.AddAudit(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -136,6 +138,7 @@ api.MapRoutingApi();
 api.MapRoadmapsApi();
 api.MapStatsApi();
 api.MapKnowledgeApi();
+api.MapAuditApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

@@ -39,6 +39,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Knowledge.Article> Articles => Set<Features.Knowledge.Article>();
     public DbSet<Features.Knowledge.ArticleVersion> ArticleVersions => Set<Features.Knowledge.ArticleVersion>();
     public DbSet<Features.Knowledge.AnswerTemplate> AnswerTemplates => Set<Features.Knowledge.AnswerTemplate>();
+    public DbSet<Features.Audit.AuditRecord> AuditRecords => Set<Features.Audit.AuditRecord>();
 
     public abstract bool IsPostgres { get; }
 
@@ -83,6 +84,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         foreach (var entry in ChangeTracker.Entries<AppealEvent>())
             if (entry.State is EntityState.Modified or EntityState.Deleted)
                 throw new InvalidOperationException("Appeal history is append-only.");
+        // So is the personal-data audit trail; its retention sweep deletes old lines with one set-based DELETE (ADR 0015).
+        foreach (var entry in ChangeTracker.Entries<Features.Audit.AuditRecord>())
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+                throw new InvalidOperationException("The audit trail is append-only.");
     }
 }
 

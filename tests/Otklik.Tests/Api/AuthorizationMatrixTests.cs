@@ -241,6 +241,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("POST", "/knowledge/articles", "owned by the centre", Setup.None, _ => NewArticle(r, null), 201, ContentEditor, RegionAdmin),
         Admin("PUT", "/knowledge/articles/{id:guid}", "owned by the centre", Article(r), _ => NewArticle(r, 1), 200, ContentEditor, RegionAdmin),
         Admin("GET", "/knowledge/stale", "", Setup.None, _ => new { }, 200, RegionAdmin, MunBAdmin) with { Body = NoBody },
+        // The personal-data audit trail: the region administrator (and a security officer at the region root, tested in PersonalDataAuditTests).
+        new Line("GET", $"{Api}/audit", "the whole trail", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None, NoBody),
         new Line("GET", $"{Api}/knowledge/templates", "", Expect.SignedIn(403).With(200, Staff), Setup.None, NoBody),
         Admin("POST", "/knowledge/templates", "owned by the centre", Setup.None, _ => NewTemplate(r, null), 201, ContentEditor, RegionAdmin),
         Admin("PUT", "/knowledge/templates/{id:guid}", "owned by the centre", Template(r), _ => NewTemplate(r, 1), 200, ContentEditor, RegionAdmin),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Audit;
 using Otklik.Features.Directory;
 using Otklik.Infrastructure;
 
@@ -42,7 +43,8 @@ public static class AppealsApi
     // ---- Reads ----
 
     /// <summary>One appeal; with <c>?include=history</c> its history too, in the same answer (a card needs both).</summary>
-    static async Task<IResult> Get(Guid id, [FromQuery] string? include, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Get(Guid id, [FromQuery] string? include, AppDbContext db, CurrentUser user, TimeProvider clock,
+        HttpContext http, AuditTrail audit, CancellationToken ct)
     {
         var withHistory = include switch
         {
@@ -52,17 +54,34 @@ public static class AppealsApi
         };
         if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
         var view = await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct);
-        return TypedResults.Ok(withHistory ? view with { History = await HistoryAsync(db, id, ct) } : view);
+        var answer = withHistory ? view with { History = await HistoryAsync(db, id, ct) } : view;
+        await AuditReadAsync(http, user, audit, id, withHistory ? "api include=history" : "api", ct);
+        return TypedResults.Ok(answer);
     }
 
-    static async Task<IResult> GetByNumber(string number, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> GetByNumber(string number, AppDbContext db, CurrentUser user, TimeProvider clock, HttpContext http, AuditTrail audit,
+        CancellationToken ct)
     {
         var id = await (await AppealAccess.VisibleAsync(db, user, ct)).Where(a => a.Number == number).Select(a => a.Id).FirstOrDefaultAsync(ct);
-        return id == Guid.Empty ? AppealChanges.NotFound() : TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct));
+        if (id == Guid.Empty) return AppealChanges.NotFound();
+        var view = await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct);
+        await AuditReadAsync(http, user, audit, id, "api by-number", ct);
+        return TypedResults.Ok(view);
     }
 
-    static async Task<IResult> History(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct) =>
-        await AppealAccess.CanSeeAsync(db, user, id, ct) ? TypedResults.Ok(await HistoryAsync(db, id, ct)) : AppealChanges.NotFound();
+    static async Task<IResult> History(Guid id, AppDbContext db, CurrentUser user, HttpContext http, AuditTrail audit, CancellationToken ct)
+    {
+        if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
+        var history = await HistoryAsync(db, id, ct);
+        await AuditReadAsync(http, user, audit, id, "api history", ct);
+        return TypedResults.Ok(history);
+    }
+
+    /// <summary>A member of staff read the appeal (152-ФЗ audit); an applicant reading their own appeal is not recorded.</summary>
+    static async Task AuditReadAsync(HttpContext http, CurrentUser user, AuditTrail audit, Guid id, string how, CancellationToken ct)
+    {
+        if (await user.IsStaffAsync(ct)) audit.Record(http, user, AuditKind.AppealRead, id, how);
+    }
 
     static Task<List<EventView>> HistoryAsync(AppDbContext db, Guid id, CancellationToken ct) =>
         db.AppealEvents.AsNoTracking().Where(e => e.AppealId == id)

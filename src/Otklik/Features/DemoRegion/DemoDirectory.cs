@@ -232,6 +232,7 @@ sealed class DemoDirectory
         Account("moderator", "Сафина", "Гульнара", "Рашидовна", "Ведущий специалист по модерации", (Role.Moderator, Centre));
         Account("editor", "Третьяков", "Илья", "Валерьевич", "Редактор портала", (Role.ContentEditor, Centre));
         Account("analyst", "Полякова", "Ксения", "Андреевна", "Аналитик", (Role.Analyst, Region));
+        Account("security", "Лаврентьева", "Ольга", "Борисовна", "Администратор информационной безопасности", (Role.SecurityOfficer, Region));
         Account("hq", "Шестаков", "Роман", "Игоревич", "Секретарь Штаба по защите бизнеса", (Role.HqMember, MinInvest));
         Account("hq.fns", "Зуева", "Татьяна", "Михайловна", "Заместитель руководителя УФНС", (Role.HqMember, Fns));
 

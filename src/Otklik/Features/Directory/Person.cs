@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Otklik.Features.Directory;
 
-public enum Role { Applicant, Operator, Moderator, Dispatcher, Executor, Controller, HqMember, ContentEditor, Analyst, Administrator }
+public enum Role { Applicant, Operator, Moderator, Dispatcher, Executor, Controller, HqMember, ContentEditor, Analyst, Administrator, SecurityOfficer }
 
 /// <summary>Anyone who signs in: an applicant on the portal or a member of staff. Staff roles are scoped to organisations.</summary>
 public sealed class Person : IdentityUser<Guid>

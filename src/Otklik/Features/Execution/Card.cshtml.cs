@@ -18,7 +18,8 @@ namespace Otklik.Features.Execution;
 // The answer form carries up to ten files of up to 20 MB; the server's default for other requests is 1 MB.
 [RequestSizeLimit(10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = 10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
-public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore) : PageModel
+public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore,
+    Audit.AuditTrail audit) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
@@ -96,7 +97,12 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 
     public static IEnumerable<GroundInfo> LeaveGrounds => Grounds.All.Values.Where(g => g.Outcomes.Contains(AppealOutcome.LeaveWithoutAnswer));
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(ct) ? Page() : NotFoundPage();
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await ShowAsync(ct)) return NotFoundPage();
+        if (await user.IsStaffAsync(ct)) audit.Record(HttpContext, user, Audit.AuditKind.AppealRead, Id, "office card");
+        return Page();
+    }
 
     public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", AppealActions.Start(changes, ct), ct);
     public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", AppealActions.Step(changes, StepNote, ct), ct);

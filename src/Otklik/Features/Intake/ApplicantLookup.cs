@@ -7,24 +7,48 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Intake;
 
 /// <summary>
-/// Finds an applicant who called before: by e-mail or phone among the applicants of appeals the operator sees, and among
-/// portal accounts. Phones are compared by their last ten digits, however they were typed.
+/// Finds an applicant who called before: by the full e-mail address or the full phone number among the applicants of
+/// appeals the operator sees, and among portal accounts. Phones are compared by their last ten digits (the number
+/// without +7 or 8), however they were typed. Only an operator of a call-taking organisation may look up
+/// (<see cref="MayLookUpAsync"/>), never by part of a number, and every lookup is recorded in the audit trail with its
+/// shape (phone or e-mail) and how many were found, never the value looked for.
 /// </summary>
 public static class ApplicantLookup
 {
     public sealed record Found(ApplicantInfo Applicant, string Source);
 
-    public static async Task<(IReadOnlyList<Found> Matches, string? Problem)> FindAsync(AppDbContext db, CurrentUser user, string? lookup, CancellationToken ct)
+    /// <summary>Organisations that take calls: the region's centre of management (ЦУР), and any other body of that kind.</summary>
+    public static readonly OrganisationKind[] CallTaking = [OrganisationKind.CentreOfManagement];
+
+    public const string Refusal = "Искать заявителей по телефону или почте может только оператор центра управления, принимающего звонки.";
+
+    /// <summary>The person holds the operator role at an organisation that takes calls (<see cref="CallTaking"/>).</summary>
+    public static async Task<bool> MayLookUpAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
+        var at = (await user.RolesAsync(ct)).Where(r => r.Role == Role.Operator && r.OrganisationId is not null).Select(r => r.OrganisationId!.Value).ToList();
+        return at.Count > 0 && await db.Organisations.AsNoTracking().AnyAsync(o => at.Contains(o.Id) && CallTaking.Contains(o.Kind), ct);
+    }
+
+    public static async Task<(IReadOnlyList<Found> Matches, string? Problem)> FindAsync(AppDbContext db, CurrentUser user, string? lookup,
+        HttpContext http, Audit.AuditTrail audit, CancellationToken ct)
+    {
+        if (!await MayLookUpAsync(db, user, ct)) return ([], Refusal);
         var text = lookup?.Trim() ?? "";
         string? email = null, digits = null;
-        if (text.Contains('@')) email = text.ToLowerInvariant();
-        else
+        if (text.Contains('@'))
         {
-            var all = new string([.. text.Where(char.IsAsciiDigit)]);
-            if (all.Length >= 5) digits = all.Length > 10 ? all[^10..] : all;
+            var at = text.IndexOf('@', StringComparison.Ordinal);
+            if (at > 0 && at == text.LastIndexOf('@') && text.IndexOf('.', at) > at + 1 && !text.EndsWith('.') && !text.Any(char.IsWhiteSpace))
+                email = text.ToLowerInvariant();
         }
-        if (email is null && digits is null) return ([], "Введите телефон (не меньше 5 цифр) или адрес электронной почты.");
+        else if (text.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.'))
+        {
+            // The whole number: 10 digits, or 11 with the leading 7 or 8. Part of a number would let anyone page through the region's applicants.
+            var all = new string([.. text.Where(char.IsAsciiDigit)]);
+            if (all.Length == 10 || (all.Length == 11 && all[0] is '7' or '8')) digits = all[^10..];
+        }
+        if (email is null && digits is null)
+            return ([], "Введите номер телефона полностью (10 цифр, можно с +7 или 8) или адрес электронной почты целиком.");
 
         // ToLower() is translated to SQL lower() on both engines; the StringComparison overloads are not translatable.
 #pragma warning disable CA1862
@@ -58,7 +82,9 @@ public static class ApplicantLookup
             };
             if (seen.Add(Key(applicant))) found.Add(new(applicant, "учётная запись на портале"));
         }
-        return ([.. found.Take(5)], null);
+        IReadOnlyList<Found> matches = [.. found.Take(5)];
+        audit.Record(http, user, Audit.AuditKind.ApplicantLookup, null, email is not null ? "email" : "phone", matches.Count);
+        return (matches, null);
     }
 
     static string Key(ApplicantInfo a) =>

@@ -295,7 +295,8 @@ public static class IntakeApi
         return attachment;
     }
 
-    static async Task<IResult> Download(Guid id, AppDbContext db, CurrentUser user, IFileStore files, CancellationToken ct)
+    static async Task<IResult> Download(Guid id, AppDbContext db, CurrentUser user, IFileStore files, HttpContext http, Audit.AuditTrail audit,
+        CancellationToken ct)
     {
         var a = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return TypedResults.NotFound();
@@ -311,6 +312,10 @@ public static class IntakeApi
                 return TypedResults.NotFound();
         }
         var stream = await files.OpenAsync(a.StorageKey, ct);
-        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, a.ContentType, a.FileName);
+        if (stream is null) return TypedResults.NotFound();
+        // Staff taking an applicant's file is recorded (152-ФЗ); an applicant's own downloads are not.
+        if (a.Purpose == AttachmentPurpose.Appeal && a.AppealId is not null && await user.IsStaffAsync(ct))
+            audit.Record(http, user, Audit.AuditKind.FileDownload, a.AppealId, "api attachment " + a.Id.ToString("D"));
+        return TypedResults.File(stream, a.ContentType, a.FileName);
     }
 }

@@ -17,7 +17,7 @@ namespace Otklik.Features.Intake;
 /// </summary>
 [Authorize]
 public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing, IntakeWriter writer) : PageModel
+    Routing.AutoRouting routing, IntakeWriter writer, Audit.AuditTrail audit) : PageModel
 {
     public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting];
 
@@ -47,6 +47,8 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
     public IReadOnlyList<ModerationScreens.TopicOption> Topics { get; private set; } = [];
     public IReadOnlyList<ApplicantLookup.Found> Matches { get; private set; } = [];
     public bool Searched { get; private set; }
+    /// <summary>The person may look applicants up (<see cref="ApplicantLookup.MayLookUpAsync"/>); others see no search.</summary>
+    public bool MayLookUp { get; private set; }
     public Dictionary<string, string> Errors { get; } = [];
     public string? Error { get; private set; }
     public string? Refusal { get; private set; }
@@ -67,9 +69,10 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
         if (!await MayRegisterAsync(ct)) return Refuse();
         ModelState.Clear();
         await LoadAsync(ct);
-        var (matches, problem) = await ApplicantLookup.FindAsync(db, user, Lookup, ct);
+        var (matches, problem) = await ApplicantLookup.FindAsync(db, user, Lookup, HttpContext, audit, ct);
         Searched = problem is null;
         if (problem is not null) Errors["lookup"] = problem;
+        if (!MayLookUp) Response.StatusCode = StatusCodes.Status403Forbidden;
         Matches = matches;
         if (matches.Count > 0) Fill(matches[0].Applicant);
         return Page();
@@ -80,9 +83,11 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
         if (!await MayRegisterAsync(ct)) return Refuse();
         ModelState.Clear();
         await LoadAsync(ct);
-        var (matches, _) = await ApplicantLookup.FindAsync(db, user, Lookup, ct);
+        var (matches, problem) = await ApplicantLookup.FindAsync(db, user, Lookup, HttpContext, audit, ct);
         Matches = matches;
-        Searched = true;
+        Searched = problem is null;
+        if (problem is not null) Errors["lookup"] = problem;
+        if (!MayLookUp) Response.StatusCode = StatusCodes.Status403Forbidden;
         if (Pick is { } i && i >= 0 && i < matches.Count) Fill(matches[i].Applicant);
         return Page();
     }
@@ -167,6 +172,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
 
     async Task LoadAsync(CancellationToken ct)
     {
+        MayLookUp = await ApplicantLookup.MayLookUpAsync(db, user, ct);
         Categories = await ModerationScreens.CategoriesAsync(db, ct);
         Topics = await ModerationScreens.TopicsAsync(db, ct);
     }

@@ -16,7 +16,8 @@ namespace Otklik.Features.Moderation;
 /// a small form that runs through <see cref="AppealChanges"/> with the same change as the API endpoint.
 /// </summary>
 [Authorize]
-public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges changes, TerritoryLocator locator, TimeProvider clock) : PageModel
+public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges changes, TerritoryLocator locator, TimeProvider clock,
+    Audit.AuditTrail audit) : PageModel
 {
     public sealed record HistoryLine(DateTime AtUtc, EventKind Kind, AppealStatus ToStatus, string? Actor, string? Note);
 
@@ -77,6 +78,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } refused) return refused;
+        audit.Record(HttpContext, user, Audit.AuditKind.AppealRead, Id, "office moderation");
         Notice = TempData["Notice"] as string;
         Version = Appeal.Version;
         OrganisationId = Appeal.ExecutorOrganisationId ?? Proposal.OrganisationId;

@@ -12,7 +12,7 @@ namespace Otklik.Features.Workspace;
 /// The list of <c>/office/appeals</c> as it stands (the same query string, every page) as CSV or XLSX. A wrong filter is
 /// refused with a 400 problem before anything is sent.
 /// </summary>
-public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
+public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider clock, Audit.AuditTrail audit) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string format, CancellationToken ct)
     {
@@ -24,7 +24,8 @@ public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider 
         var now = clock.GetUtcNow().UtcDateTime;
         var filtered = filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db);
         var columns = ExportColumn.For(zone);
-        var rows = ExportColumn.RowsAsync(db, filtered, sort, directory, now, ct);
+        var counted = new RowCount();
+        var rows = counted.Count(ExportColumn.RowsAsync(db, filtered, sort, directory, now, ct));
 
         var name = $"obrashcheniya-{TimeZoneInfo.ConvertTimeFromUtc(now, zone):yyyy-MM-dd-HHmm}.{format}";
         var disposition = new ContentDispositionHeaderValue("attachment");
@@ -33,6 +34,13 @@ public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider 
         Response.Headers.CacheControl = "no-store";
         Response.Headers["X-Export-Limit"] = ExportLimits.MaxRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+        // Recorded once the rows are read, with their count; a download cut short is recorded with the rows read so far.
+        try { return await WriteAsync(format, columns, rows, ct); }
+        finally { audit.Record(HttpContext, user, Audit.AuditKind.AppealExport, null, $"office list {format}: {Request.QueryString.Value}", counted.Rows); }
+    }
+
+    async Task<IActionResult> WriteAsync(string format, IReadOnlyList<ExportColumn> columns, IAsyncEnumerable<AppealRow> rows, CancellationToken ct)
+    {
         if (format == "csv")
         {
             Response.ContentType = "text/csv; charset=utf-8";
@@ -49,5 +57,19 @@ public sealed class ExportModel(AppDbContext db, CurrentUser user, TimeProvider 
         Response.ContentLength = file.Length;
         await file.CopyToAsync(Response.Body, ct);
         return new EmptyResult();
+    }
+
+    sealed class RowCount
+    {
+        public int Rows { get; private set; }
+
+        public async IAsyncEnumerable<T> Count<T>(IAsyncEnumerable<T> rows)
+        {
+            await foreach (var row in rows)
+            {
+                Rows++;
+                yield return row;
+            }
+        }
     }
 }

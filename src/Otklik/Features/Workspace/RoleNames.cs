@@ -16,6 +16,7 @@ public static class RoleNames
         Role.ContentEditor => "Редактор портала",
         Role.Analyst => "Аналитик",
         Role.Administrator => "Администратор",
+        Role.SecurityOfficer => "Администратор безопасности",
         _ => role.ToString(),
     };
 }

@@ -1,0 +1,56 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Otklik.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PersonalDataAudit : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AuditRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AppealId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Rows = table.Column<int>(type: "INTEGER", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRecords_ActorId_AtUtc",
+                table: "AuditRecords",
+                columns: new[] { "ActorId", "AtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRecords_AppealId_AtUtc",
+                table: "AuditRecords",
+                columns: new[] { "AppealId", "AtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRecords_AtUtc_Id",
+                table: "AuditRecords",
+                columns: new[] { "AtUtc", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AuditRecords");
+        }
+    }
+}
