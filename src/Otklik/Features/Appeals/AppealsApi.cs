@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Directory;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -202,7 +203,7 @@ public static class AppealsApi
 
     // ---- Helpers ----
 
-    internal static void Notify(AppealChanges changes, Appeal appeal, string type, DateTime now) =>
+    internal static void Notify(AppealChanges changes, Appeal appeal, MessageType type, DateTime now) =>
         changes.Db.Outbox.Add(OutboxMessage.Create(type, new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, now));
 
     internal static void CheckText(string field, string? value, int max, bool required = true)

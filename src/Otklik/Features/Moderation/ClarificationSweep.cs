@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Moderation;
@@ -26,7 +27,7 @@ public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider
             var appeal = await db.Appeals.SingleAsync(a => a.Id == id, ct);
             if (appeal.Status != AppealStatus.Clarification) continue;
             appeal.ExpireClarification(nowUtc);
-            db.Outbox.Add(OutboxMessage.Create("appeal.rejected", new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, nowUtc));
+            db.Outbox.Add(OutboxMessage.Create(MessageTypes.Rejected, new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, nowUtc));
             try
             {
                 await db.SaveChangesAsync(ct);

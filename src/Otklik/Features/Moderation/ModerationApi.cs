@@ -4,6 +4,7 @@ using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
 using Otklik.Features.Routing;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Moderation;
@@ -101,7 +102,7 @@ public static class ModerationApi
     {
         AppealsApi.CheckText("question", question, 2000);
         appeal.AskClarification(question!, changes.User.RequiredId, now);
-        changes.NotifyWithDeadlines("appeal.clarification_requested",
+        changes.NotifyWithDeadlines(MessageTypes.ClarificationRequested,
             a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
         return Task.CompletedTask;
     };
@@ -120,7 +121,7 @@ public static class ModerationApi
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
         appeal.Reject(ground ?? throw new InputException("ground", "field.required", "Выберите причину отказа из списка.", 422),
             comment, changes.User.RequiredId, now);
-        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.rejected",
+        changes.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Rejected,
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, reason = Grounds.All[appeal.OutcomeGround!.Value].Title, comment },
             appeal.Id, now));
         return Task.CompletedTask;
@@ -172,7 +173,7 @@ public static class ModerationApi
         }
         appeal.Register(changes.User.RequiredId, now);
         if (plan is not null) AutoRouting.OpenRoute(plan, appeal, now);
-        changes.NotifyWithDeadlines("appeal.registered",
+        changes.NotifyWithDeadlines(MessageTypes.Registered,
             a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
     };
 
@@ -184,7 +185,7 @@ public static class ModerationApi
         if (target is null || !await AppealAccess.CanSeeAsync(changes.User, target, ct))
             throw new InputException("targetAppealId", "moderation.unknown_target", "Обращение для объединения не найдено.", 422);
         appeal.MergeInto(target, changes.User.RequiredId, now);
-        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.merged",
+        changes.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Merged,
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, into = target.Number }, appeal.Id, now));
     };
 }
