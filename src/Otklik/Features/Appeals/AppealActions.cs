@@ -204,7 +204,7 @@ public static class AppealActions
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
         appeal.LeaveWithoutAnswer(ground ?? throw new InputException("ground", "field.required", "Выберите основание.", 422), comment,
             c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, MessageTypes.LeftWithoutAnswer, now);
+        AppealsApi.Notify(c, appeal, MessageTypes.LeftWithoutAnswer, comment, now);
         return Task.CompletedTask;
     });
 
@@ -212,7 +212,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.ReturnToApplicant(comment!, c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, MessageTypes.Returned, now);
+        AppealsApi.Notify(c, appeal, MessageTypes.Returned, comment, now);
         return Task.CompletedTask;
     });
 
@@ -220,7 +220,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.StopCorrespondence(comment!, c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, MessageTypes.CorrespondenceStopped, now);
+        AppealsApi.Notify(c, appeal, MessageTypes.CorrespondenceStopped, comment, now);
         return Task.CompletedTask;
     });
 

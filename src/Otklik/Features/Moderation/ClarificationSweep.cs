@@ -6,7 +6,11 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Moderation;
 
-/// <summary>Rejects appeals whose applicant has not answered a clarification request within 3 calendar days.</summary>
+/// <summary>
+/// Rejects appeals whose applicant has not answered a clarification request within 3 calendar days of receiving it.
+/// Silence counts only after the question was delivered — its letter sent; a question that could not be sent (no
+/// address, the mail server down) leaves the appeal with the moderator, who sees it waiting in «Ждут уточнения».
+/// </summary>
 public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClarificationSweep> log)
     : PeriodicSweep(scopes, clock, log, TimeSpan.FromMinutes(1), "Clarification sweep")
 {
@@ -26,6 +30,11 @@ public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider
         {
             var appeal = await db.Appeals.SingleAsync(a => a.Id == id, ct);
             if (appeal.Status != AppealStatus.Clarification) continue;
+            if (await DeliveredAtAsync(db, appeal, ct) is not { } delivered || delivered + (appeal.ClarificationDueAtUtc - appeal.ClarificationAskedAtUtc) > nowUtc)
+            {
+                db.ChangeTracker.Clear();
+                continue;
+            }
             appeal.ExpireClarification(nowUtc);
             db.Outbox.Add(OutboxMessage.Create(MessageTypes.Rejected, new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, nowUtc));
             try
@@ -40,5 +49,18 @@ public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider
             db.ChangeTracker.Clear();
         }
         return count;
+    }
+
+    /// <summary>
+    /// When the question of the current request reached the applicant: its letter's dispatch, processed without an
+    /// error (a skipped letter — no address — or one given up after retries carries the reason in LastError).
+    /// </summary>
+    public static async Task<DateTime?> DeliveredAtAsync(AppDbContext db, Appeal appeal, CancellationToken ct)
+    {
+        var asked = appeal.ClarificationAskedAtUtc;
+        var type = MessageTypes.ClarificationRequested.Name;
+        return await db.Outbox.AsNoTracking()
+            .Where(m => m.AppealId == appeal.Id && m.Type == type && m.CreatedAtUtc >= asked && m.ProcessedAtUtc != null && m.LastError == null)
+            .OrderBy(m => m.ProcessedAtUtc).Select(m => m.ProcessedAtUtc).FirstOrDefaultAsync(ct);
     }
 }
