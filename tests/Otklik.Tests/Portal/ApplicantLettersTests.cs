@@ -81,7 +81,7 @@ public sealed class ApplicantLettersTests
         Assert.Equal(("акт.pdf", "application/pdf"), (file.FileName, file.ContentType.MimeType));
         using (var bytes = new MemoryStream())
         {
-            await file.Content.DecodeToAsync(bytes);
+            await file.Content!.DecodeToAsync(bytes);
             Assert.Equal(pdf, bytes.ToArray());
         }
 
@@ -90,6 +90,7 @@ public sealed class ApplicantLettersTests
         Assert.Contains("на 1 из 5", reopened.TextOf());
         Assert.Contains($"не позднее {MailComposer.Date(a.AnswerDueDate!.Value)}", reopened.TextOf());
 
+        app.Clock.Advance(TimeSpan.FromHours(1));
         a = await app.ActAsync(Persona.MunAExecutor, a, "answer", new { text = "Яма заделана повторно 30 ноября.", result = "supportedMeasuresTaken" });
         a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
         a = await app.ActAsync(Persona.MunAController, a, "answer/approve");
@@ -97,7 +98,7 @@ public sealed class ApplicantLettersTests
         a = await app.ActAsync(Persona.Applicant, a, "rate", new { score = 5 });
         var closed = await LetterAsync(app, to, $"Рассмотрение обращения № {a.Number} завершено");
         Assert.Contains("Спасибо за оценку ответа: 5 из 5.", closed.TextOf());
-        DatedLocally(closed, LateEvening);
+        DatedLocally(closed, app.Clock.GetUtcNow());
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
