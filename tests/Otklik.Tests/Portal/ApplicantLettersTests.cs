@@ -15,7 +15,7 @@ namespace Otklik.Tests.Portal;
 /// The applicant is told at every step that concerns them: each change made through the API or a page, then the letter
 /// read back from the real SMTP sink — its recipient, subject, the organisation's local date and what it says.
 /// </summary>
-public sealed class ApplicantLettersTests
+public sealed class ApplicantLettersTests(AppPool pool) : IClassFixture<AppPool>
 {
     static readonly TimeZoneInfo Yekaterinburg = TimeZoneInfo.FindSystemTimeZoneById("Asia/Yekaterinburg");
 
@@ -226,6 +226,50 @@ public sealed class ApplicantLettersTests
         app.Clock.SetUtcNow(new DateTimeOffset(a.ClarificationDueAtUtc!.Value.AddDays(5), TimeSpan.Zero));
         await SweepAsync(app);
         Assert.Equal(AppealStatus.Clarification, (await app.StoredAsync(a.Id)).Status);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_hotline_caller_without_email_gets_the_answer_as_a_printable_letter_with_its_outgoing_number(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var body = Samples.Pothole(app.Region).With("channel", "hotline").With("applicant", new Dictionary<string, object?>
+        {
+            ["kind"] = "person", ["lastName"] = "Петров", ["firstName"] = "Иван", ["middleName"] = "Сергеевич",
+            ["phone"] = "+7 343 123-45-67", ["postalAddress"] = "620000, г. А, ул. Мира, 5, кв. 3",
+        });
+        var a = await app.SubmitAsync(body, Persona.CentreOperator);
+        a = await app.ActAsync(Persona.CentreModerator, a, "register");
+        a = await app.ActAsync(Persona.MunADispatcher, a, "assign", new { personId = app.Region.IdOf(Persona.MunAExecutor) });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "start");
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer", new { text = "Уважаемый Иван Сергеевич! Яма у дома 10 заделана 25 ноября.", result = "supportedMeasuresTaken" });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "answer/submit");
+        a = await app.ActAsync(Persona.MunAController, a, "answer/approve");
+
+        using var staff = await Workspace.Office.SignInAsync(app, Persona.MunAController);
+        var card = await (await staff.GetAsync($"/office/appeals/{a.Id}")).Content.ReadAsStringAsync();
+        Assert.Contains("Письмо с ответом для отправки почтой (PDF)", card);
+        Assert.Contains("у заявителя нет электронной почты", card);
+        var response = await staff.GetAsync($"/office/appeals/{a.Id}?handler=letter");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(bytes);
+        var text = string.Join("\n", pdf.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
+        var answeredOn = TimeZoneInfo.ConvertTimeFromUtc(app.Clock.GetUtcNow().UtcDateTime, Yekaterinburg).ToString("dd.MM.yyyy");
+        Assert.Contains("АДМИНИСТРАЦИЯ ГОРОДА А", text);
+        Assert.Contains($"Исх. № {a.Number}/1 от {answeredOn}", text);
+        Assert.Contains($"На № {a.Number}", text);
+        Assert.Contains("Петров Иван Сергеевич", text);
+        Assert.Contains("620000, г. А, ул. Мира, 5, кв. 3", text);
+        Assert.Contains("Яма у дома 10 заделана 25 ноября.", text);
+        // The Cyrillic is drawn with the embedded TrueType font, not a base font without those glyphs.
+        var fonts = pdf.GetPages().SelectMany(p => p.Letters).Select(l => l.FontName).Distinct().ToList();
+        Assert.All(fonts, f => Assert.Contains("DejaVu Sans", f));
+
+        // Someone who does not see the appeal gets nothing.
+        using var other = await Workspace.Office.SignInAsync(app, Persona.MunBController);
+        Assert.NotEqual(HttpStatusCode.OK, (await other.GetAsync($"/office/appeals/{a.Id}?handler=letter")).StatusCode);
     }
 
     static async Task<int> SweepAsync(TestApp app)
