@@ -218,14 +218,35 @@ public sealed class ApplicantLettersTests(AppPool pool) : IClassFixture<AppPool>
         var body = Samples.Pothole(app.Region).With("channel", "hotline").With("applicant",
             new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Петров", ["firstName"] = "Иван", ["phone"] = "+7 343 123-45-67" });
         var a = await app.SubmitAsync(body, Persona.CentreOperator);
+        var askedAt = app.Clock.GetUtcNow().UtcDateTime;
         a = await app.ActAsync(Persona.CentreModerator, a, "clarification-request", new { question = "Уточните номер дома." });
         await app.DispatchMailAsync();
         var asked = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == a.Id && m.Type == "appeal.clarification_requested"));
         Assert.Equal("У заявителя нет адреса электронной почты.", asked.LastError);
 
         app.Clock.SetUtcNow(new DateTimeOffset(a.ClarificationDueAtUtc!.Value.AddDays(5), TimeSpan.Zero));
-        await SweepAsync(app);
+        Assert.Equal(0, await SweepAsync(app));
         Assert.Equal(AppealStatus.Clarification, (await app.StoredAsync(a.Id)).Status);
+
+        // The moderator sees that the question has not reached the applicant, and where to record that it has.
+        using (var moderator = await Workspace.Office.SignInAsync(app, Persona.CentreModerator))
+        {
+            var review = await moderator.HtmlAsync($"/office/moderation/{a.Id}");
+            Assert.Contains("Вопрос ещё не дошёл до заявителя", review);
+            Assert.Contains("Отметить, что вопрос передан", review);
+        }
+
+        // The moderator calls the applicant and records it: from then the three days run.
+        var window = a.ClarificationDueAtUtc!.Value - askedAt;
+        var calledAt = app.Clock.GetUtcNow().UtcDateTime;
+        a = await app.GetAsync(a.Id);
+        a = await app.ActAsync(Persona.CentreModerator, a, "clarification-delivered", new { how = "Вопрос передан по телефону +7 343 123-45-67." });
+        Assert.Equal(EventKind.ClarificationDelivered, (await app.EventsAsync(a.Id))[^1].Kind);
+        app.Clock.SetUtcNow(new DateTimeOffset(calledAt + window - TimeSpan.FromSeconds(1), TimeSpan.Zero));
+        Assert.Equal(0, await SweepAsync(app));
+        app.Clock.SetUtcNow(new DateTimeOffset(calledAt + window, TimeSpan.Zero));
+        Assert.Equal(1, await SweepAsync(app));
+        Assert.Equal(AppealStatus.Rejected, (await app.StoredAsync(a.Id)).Status);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -53,14 +53,19 @@ public sealed class ClarificationSweep(IServiceScopeFactory scopes, TimeProvider
 
     /// <summary>
     /// When the question of the current request reached the applicant: its letter's dispatch, processed without an
-    /// error (a skipped letter — no address — or one given up after retries carries the reason in LastError).
+    /// error (a skipped letter — no address — or one given up after retries carries the reason in LastError), or the
+    /// moderator's record that it was passed on another way (<see cref="Appeal.RecordClarificationDelivered"/>).
     /// </summary>
     public static async Task<DateTime?> DeliveredAtAsync(AppDbContext db, Appeal appeal, CancellationToken ct)
     {
         var asked = appeal.ClarificationAskedAtUtc;
         var type = MessageTypes.ClarificationRequested.Name;
-        return await db.Outbox.AsNoTracking()
+        var letter = await db.Outbox.AsNoTracking()
             .Where(m => m.AppealId == appeal.Id && m.Type == type && m.CreatedAtUtc >= asked && m.ProcessedAtUtc != null && m.LastError == null)
             .OrderBy(m => m.ProcessedAtUtc).Select(m => m.ProcessedAtUtc).FirstOrDefaultAsync(ct);
+        var other = await db.AppealEvents.AsNoTracking()
+            .Where(e => e.AppealId == appeal.Id && e.Kind == EventKind.ClarificationDelivered && e.AtUtc >= asked)
+            .OrderBy(e => e.AtUtc).Select(e => (DateTime?)e.AtUtc).FirstOrDefaultAsync(ct);
+        return letter is null ? other : other is null ? letter : letter < other ? letter : other;
     }
 }

@@ -17,6 +17,7 @@ public static class ModerationApi
         group.MapGet("/{id:guid}/proposed-route", ProposedRoute);
         group.MapPost("/{id:guid}/clarification-request", AskClarification);
         group.MapPost("/{id:guid}/clarification", GiveClarification);
+        group.MapPost("/{id:guid}/clarification-delivered", ClarificationDelivered);
         group.MapPost("/{id:guid}/reject", Reject);
         group.MapPost("/{id:guid}/reclassify", Reclassify);
         group.MapPost("/{id:guid}/route", Route);
@@ -28,6 +29,8 @@ public static class ModerationApi
 
     public sealed record QuestionRequest(int? Version, string? Question);
     public sealed record ClarificationRequest(int? Version, string? Text);
+    /// <summary>How the question reached an applicant the letter could not: «по телефону +7 …, 24.11 в 10:15».</summary>
+    public sealed record DeliveredRequest(int? Version, string? How);
     public sealed record RejectRequest(int? Version, Ground? Ground, string? Comment);
     public sealed record ReclassifyRequest(int? Version, AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Guid? CategoryId, Guid? TopicId,
         Guid? TerritoryId, string? Address, double? Latitude, double? Longitude, bool? IsPublic);
@@ -63,6 +66,14 @@ public static class ModerationApi
 
     static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Applicant, GivingClarification(changes, r.Text), ct);
+
+    static Task<IResult> ClarificationDelivered(Guid id, DeliveredRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
+        {
+            AppealsApi.CheckText("how", r.How, 500);
+            appeal.RecordClarificationDelivered(r.How!, changes.User.RequiredId, now);
+            return Task.CompletedTask;
+        }, ct);
 
     static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Rejecting(changes, r.Ground, r.Comment), ct);
