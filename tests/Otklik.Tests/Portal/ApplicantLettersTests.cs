@@ -8,6 +8,7 @@ using Otklik.Features.Mail;
 using Otklik.Features.Moderation;
 using Otklik.Tests.Api;
 using Otklik.Tests.Infrastructure;
+using Otklik.Tests.Roadmaps;
 
 namespace Otklik.Tests.Portal;
 
@@ -291,6 +292,45 @@ public sealed class ApplicantLettersTests(AppPool pool) : IClassFixture<AppPool>
         // Someone who does not see the appeal gets nothing.
         using var other = await Workspace.Office.SignInAsync(app, Persona.MunBController);
         Assert.NotEqual(HttpStatusCode.OK, (await other.GetAsync($"/office/appeals/{a.Id}?handler=letter")).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_complaints_applicant_is_told_of_the_executors_request_the_roadmap_and_the_hq_decision(Engine engine)
+    {
+        MailBox.RequireSink();
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        var to = MailBox.NewAddress("maria");
+        var a = await app.SubmitAsync(Samples.Housing(r).With("applicant", new Dictionary<string, object?>
+        {
+            ["kind"] = "person", ["lastName"] = "Иванова", ["firstName"] = "Мария", ["email"] = to, ["postalAddress"] = "620000, г. А, ул. Мира, 5, кв. 3",
+        }));
+        a = await app.ActAsync(Persona.CentreModerator, a, "route", new { organisationId = r.MunA });
+        a = await app.ActAsync(Persona.CentreModerator, a, "register");
+        a = await app.ActAsync(Persona.MunADispatcher, a, "assign", new { personId = r.IdOf(Persona.MunAExecutor) });
+        a = await app.ActAsync(Persona.MunAExecutor, a, "start");
+
+        a = await app.ActAsync(Persona.MunAExecutor, a, "pause", new { request = "Пришлите, пожалуйста, фотографию протечки." });
+        var asked = await LetterAsync(app, to, $"Нужно уточнение по обращению № {a.Number}");
+        Assert.Contains("«Пришлите, пожалуйста, фотографию протечки.»", asked.TextOf());
+        Assert.Contains($"/my/{a.Number}", asked.TextOf());
+        a = await app.ActAsync(Persona.Applicant, a, "resume", new { note = "Фотографию приложила." });
+
+        await app.RoadmapAsync(Persona.MunAExecutor, a.Id, "roadmap/steps",
+            new { title = "Выйти на объект с подрядчиком и составить акт", ownerOrganisationId = r.MunA, policy = "working-days:2" });
+        await app.RoadmapAsync(Persona.MunAController, a.Id, "roadmap/approve");
+        var approved = await LetterAsync(app, to, $"Утверждена дорожная карта по жалобе № {a.Number}");
+        Assert.Contains("план мероприятий с ответственными и сроками", approved.TextOf());
+
+        await app.RoadmapCallAsync(Persona.MunAController, a.Id, "hq",
+            await Roadmaps.RoadmapScenario.WithVersionAsync(app, a.Id, new { reason = "Подрядчик срывает сроки." })).Expect(HttpStatusCode.OK);
+        await app.RoadmapCallAsync(Persona.HqMember, a.Id, "hq/decisions", await Roadmaps.RoadmapScenario.WithVersionAsync(app, a.Id, new
+        {
+            date = "2026-11-23", dueDate = "2026-12-04", text = "Администрации города Б выдать ордер на работы.", organisationIds = new[] { r.MunB },
+        })).Expect(HttpStatusCode.OK);
+        var decided = await LetterAsync(app, to, $"Штаб принял решение по жалобе № {a.Number}");
+        Assert.Contains($"рассмотрел вашу жалобу № {a.Number} на заседании 23.11.2026 и принял решение", decided.TextOf());
+        DatedLocally(decided, app.Clock.GetUtcNow());
     }
 
     static async Task<int> SweepAsync(TestApp app)
