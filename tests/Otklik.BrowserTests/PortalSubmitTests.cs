@@ -82,7 +82,7 @@ public sealed class PortalSubmitTests(Browser browser, AppPool pool) : IClassFix
         // What the applicant was told, once the receipt's letter has gone.
         await app.DispatchMailAsync();
         await desktop.GotoAsync($"/my/{number}");
-        await Assertions.Expect(desktop.Locator("#told")).ToContainTextAsync("Обращение принято: отправлено");
+        await Assertions.Expect(desktop.Locator("#told")).ToContainTextAsync("Обращение принято: письмо отправлено");
         await Browser.ShotAsync(desktop, app, "61-my-appeal-desktop");
         await desktop.Context.CloseAsync();
     }

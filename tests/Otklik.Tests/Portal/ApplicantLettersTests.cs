@@ -275,6 +275,11 @@ public sealed class ApplicantLettersTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
+        // Kept for a person to look at, as the browser tests keep their screenshots.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root.Parent is not null && !File.Exists(Path.Combine(root.FullName, "Otklik.slnx"))) root = root.Parent;
+        Directory.CreateDirectory(Path.Combine(root.FullName, "artifacts", "letters"));
+        await File.WriteAllBytesAsync(Path.Combine(root.FullName, "artifacts", "letters", $"answer-letter-{engine.ToString().ToLowerInvariant()}.pdf"), bytes);
 
         using var pdf = UglyToad.PdfPig.PdfDocument.Open(bytes);
         var text = string.Join("\n", pdf.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));

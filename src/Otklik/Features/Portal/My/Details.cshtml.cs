@@ -102,7 +102,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         var to = appeal.Applicant.Email;
         return [.. rows.Select(m => new ToldView(m.ProcessedAtUtc ?? m.CreatedAtUtc, Mail.MessageTypes.Find(m.Type)!.Title,
             m.ProcessedAtUtc is null ? "письмо отправляется"
-            : m.LastError is null ? (to is null ? "отправлено по электронной почте" : $"отправлено на {to}")
+            : m.LastError is null ? (to is null ? "письмо отправлено по электронной почте" : $"письмо отправлено на {to}")
             : $"письмо не отправлено ({m.LastError.TrimEnd('.')}), сообщение показано здесь"))];
     }
 
