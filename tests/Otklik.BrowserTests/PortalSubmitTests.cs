@@ -79,7 +79,10 @@ public sealed class PortalSubmitTests(Browser browser, AppPool pool) : IClassFix
         var desktop = await ApplicantAsync(app, phone: false);
         await desktop.GotoAsync("/submit");
         await Browser.ShotAsync(desktop, app, "60-submit-desktop");
+        // What the applicant was told, once the receipt's letter has gone.
+        await app.DispatchMailAsync();
         await desktop.GotoAsync($"/my/{number}");
+        await Assertions.Expect(desktop.Locator("#told")).ToContainTextAsync("Обращение принято: письмо отправлено");
         await Browser.ShotAsync(desktop, app, "61-my-appeal-desktop");
         await desktop.Context.CloseAsync();
     }

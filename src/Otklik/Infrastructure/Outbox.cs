@@ -18,10 +18,11 @@ public sealed class OutboxMessage
     public DateTime? LockedUntilUtc { get; set; }
     public string? LastError { get; set; }
 
-    public static OutboxMessage Create(string type, object payload, Guid? appealId, DateTime nowUtc) => new()
+    /// <summary>A message of a registered type: an unregistered one cannot be written (see <see cref="Features.Mail.MessageTypes"/>).</summary>
+    public static OutboxMessage Create(Features.Mail.MessageType type, object payload, Guid? appealId, DateTime nowUtc) => new()
     {
         Id = Guid.CreateVersion7(new DateTimeOffset(nowUtc, TimeSpan.Zero)),
-        Type = type,
+        Type = type.Name,
         Payload = JsonSerializer.Serialize(payload, Json.Options),
         AppealId = appealId,
         CreatedAtUtc = nowUtc,

@@ -53,6 +53,7 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
             Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
         Act("clarification-request", Moderation, CentreSees, [CentreModerator], new { question = "Уточните номер дома." }),
         Act("clarification", Clarification, CentreSees, [Applicant], new { text = "Дом 10, напротив второго подъезда." }),
+        Act("clarification-delivered", Clarification, CentreSees, [CentreModerator], new { how = "Вопрос передан по телефону." }),
         Act("reject", Moderation, CentreSees, [CentreModerator], new { ground = "spamOrAds" }),
         Act("reclassify", Moderation, CentreSees, [CentreModerator], new { address = "ул. Ленина, 12" }),
         Act("route", Moderation, CentreSees, [CentreModerator], new { organisationId = r.MunA }),

@@ -62,8 +62,11 @@ public sealed class ModerationTests(AppPool pool) : IClassFixture<AppPool>
         var old = await app.AppealInAsync(AppealStatus.Clarification);
         var due = new DateTime(2026, 11, 26, 18, 59, 59, DateTimeKind.Utc);
         Assert.Equal(due, old.ClarificationDueAtUtc);
+        // Silence counts only once the question has gone out (ApplicantLettersTests: not before).
+        await app.DispatchMailAsync();
         app.Clock.Advance(TimeSpan.FromDays(2));
         var fresh = await app.AppealInAsync(AppealStatus.Clarification);
+        await app.DispatchMailAsync();
 
         // Just before the three days end nothing happens.
         app.Clock.SetUtcNow(new DateTimeOffset(due.AddSeconds(-1)));

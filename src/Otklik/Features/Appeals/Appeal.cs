@@ -194,6 +194,17 @@ public sealed partial class Appeal
         Move(AppealStatus.Moderation, EventKind.ClarificationGiven, nowUtc, actorId, text.Trim(), null);
     }
 
+    /// <summary>
+    /// The moderator records that the question reached the applicant another way — a call to a hotline caller, a letter
+    /// by post: from then the applicant's silence counts, as after a delivered e-mail.
+    /// </summary>
+    public void RecordClarificationDelivered(string how, Guid moderatorId, DateTime nowUtc)
+    {
+        Require("clarification.delivered", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        RequireText(how, "how");
+        Record(EventKind.ClarificationDelivered, nowUtc, moderatorId, how.Trim(), null);
+    }
+
     /// <summary>The automatic rejection when the applicant has not answered a clarification request in time.</summary>
     public void ExpireClarification(DateTime nowUtc)
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -54,7 +55,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("request", request, 2000);
         appeal.PauseForApplicant(request!, c.User.RequiredId, now);
-        c.Db.Outbox.Add(OutboxMessage.Create("appeal.information_requested",
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.InformationRequested,
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, request }, appeal.Id, now));
         return Task.CompletedTask;
     });
@@ -72,7 +73,7 @@ public static class AppealActions
             AppealsApi.CheckText("reason", reason, 2000);
             var target = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
             appeal.Redirect(target.Id, target.IsConnected, reason!, c.User.RequiredId, now);
-            c.Db.Outbox.Add(OutboxMessage.Create("appeal.redirected",
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Redirected,
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason }, appeal.Id, now));
         });
 
@@ -81,7 +82,7 @@ public static class AppealActions
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.Extend(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!, c.User.RequiredId, now);
         // The applicant is told the new deadline: the notice is written after the deadlines are recomputed.
-        c.NotifyWithDeadlines("appeal.extended", a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, reason });
+        c.NotifyWithDeadlines(MessageTypes.Extended, a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, reason });
         return Task.CompletedTask;
     });
 
@@ -91,7 +92,7 @@ public static class AppealActions
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.RequestExtension(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!,
             c.User.RequiredId, now);
-        c.Db.Outbox.Add(OutboxMessage.Create("appeal.extension_requested",
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.ExtensionRequested,
             new { appeal.Id, appeal.Number, role = Role.Controller, organisationId = appeal.ExecutorOrganisationId, days, reason, appeal.AnswerDueDate },
             appeal.Id, now));
         return Task.CompletedTask;
@@ -111,7 +112,7 @@ public static class AppealActions
             var org = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
             if (!org.IsConnected) throw new RuleException("execution.co_executor_external", "Соисполнитель должен работать в системе.");
             appeal.AddCoExecutor(org.Id, task!, c.User.RequiredId, now);
-            c.Db.Outbox.Add(OutboxMessage.Create("appeal.co_executor_added", new { appeal.Id, appeal.Number, organisation = org.Id }, appeal.Id, now));
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.CoExecutorAdded, new { appeal.Id, appeal.Number, organisation = org.Id }, appeal.Id, now));
         });
 
     /// <summary>The staff of the co-executor organisation complete its part.</summary>
@@ -189,7 +190,7 @@ public static class AppealActions
     });
 
     static void AnswerSent(AppealChanges c, Appeal appeal, DateTime now) =>
-        c.Db.Outbox.Add(OutboxMessage.Create("appeal.answered", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Answered, new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
 
     public static AppealAction ReturnAnswer(AppealChanges c, ReworkReason[]? reasons, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
     {
@@ -203,7 +204,7 @@ public static class AppealActions
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
         appeal.LeaveWithoutAnswer(ground ?? throw new InputException("ground", "field.required", "Выберите основание.", 422), comment,
             c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, "appeal.left_without_answer", now);
+        AppealsApi.Notify(c, appeal, MessageTypes.LeftWithoutAnswer, comment, now);
         return Task.CompletedTask;
     });
 
@@ -211,7 +212,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.ReturnToApplicant(comment!, c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, "appeal.returned", now);
+        AppealsApi.Notify(c, appeal, MessageTypes.Returned, comment, now);
         return Task.CompletedTask;
     });
 
@@ -219,7 +220,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.StopCorrespondence(comment!, c.User.RequiredId, now);
-        AppealsApi.Notify(c, appeal, "appeal.correspondence_stopped", now);
+        AppealsApi.Notify(c, appeal, MessageTypes.CorrespondenceStopped, comment, now);
         return Task.CompletedTask;
     });
 

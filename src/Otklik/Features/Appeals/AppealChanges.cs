@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -16,7 +17,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     public Routing.AutoRouting Routing => routing;
     public DateTime NowUtc => clock.GetUtcNow().UtcDateTime;
 
-    readonly List<(string Type, Func<Appeal, object> Payload)> _notices = [];
+    readonly List<(MessageType Type, Func<Appeal, object> Payload)> _notices = [];
 
     /// <summary>
     /// An outbox message whose payload names a deadline: written after the change's deadlines are recomputed, since a
@@ -29,7 +30,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// <summary>The deadline clock of any organisation (a co-executor's part counts in its own time zone and hours).</summary>
     public Task<Deadlines.DeadlineClock> ClockOfAsync(Guid organisationId, CancellationToken ct) => clocks.ForAsync(db, organisationId, ct);
 
-    public void NotifyWithDeadlines(string type, Func<Appeal, object> payload) => _notices.Add((type, payload));
+    public void NotifyWithDeadlines(MessageType type, Func<Appeal, object> payload) => _notices.Add((type, payload));
 
     public Task<IResult> RunAsync(Guid id, int? version, Duty duty, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
         RunAsync(id, version, [duty], change, ct);

@@ -12,6 +12,8 @@ public enum EventKind
     RoadmapStepAdded, RoadmapTemplateApplied, RoadmapStepChanged, RoadmapReordered, RoadmapStepCancelled, RoadmapApproved, RoadmapReopened,
     RoadmapStepReported, RoadmapStepAtRisk, RoadmapStepOverdue, RoadmapStepEscalated, HqEscalated, HqDecisionRecorded,
     PublicTextEdited,
+    // The clarification question passed to the applicant another way than the letter:
+    ClarificationDelivered,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

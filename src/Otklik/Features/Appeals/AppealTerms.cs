@@ -226,6 +226,7 @@ public static class Labels
         EventKind.Received => "Обращение поступило",
         EventKind.ClarificationRequested => "Запрошено уточнение",
         EventKind.ClarificationGiven => "Заявитель дал уточнение",
+        EventKind.ClarificationDelivered => "Вопрос передан заявителю",
         EventKind.Rejected => "Отклонено",
         EventKind.Reclassified => "Исправлена классификация",
         EventKind.Routed => "Выбрана организация-исполнитель",

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Audit;
 using Otklik.Features.Directory;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -199,6 +200,9 @@ public static class AppealsApi
         if (comment is not null) CheckText("comment", comment, 2000, required: false);
         appeal.Rate(score ?? throw new InputException("score", "field.required", "Поставьте оценку от 1 до 5.", 422), comment,
             changes.User.RequiredId, now);
+        // A low score reopens the appeal with a new answer date, told after the deadlines are recomputed; a good one closes it.
+        changes.NotifyWithDeadlines(appeal.Status == AppealStatus.Closed ? MessageTypes.Closed : MessageTypes.Reopened,
+            a => new { a.Id, a.Number, a.Applicant.Email, score, a.AnswerDueDate });
         return Task.CompletedTask;
     };
 
@@ -207,6 +211,7 @@ public static class AppealsApi
         {
             if (r.Note is not null) CheckText("note", r.Note, 2000, required: false);
             appeal.Close(changes.User.RequiredId, r.Note, now);
+            changes.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Closed, new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
             return Task.CompletedTask;
         }, ct);
 
@@ -221,8 +226,8 @@ public static class AppealsApi
 
     // ---- Helpers ----
 
-    internal static void Notify(AppealChanges changes, Appeal appeal, string type, DateTime now) =>
-        changes.Db.Outbox.Add(OutboxMessage.Create(type, new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround }, appeal.Id, now));
+    internal static void Notify(AppealChanges changes, Appeal appeal, MessageType type, string? comment, DateTime now) =>
+        changes.Db.Outbox.Add(OutboxMessage.Create(type, new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, comment }, appeal.Id, now));
 
     internal static void CheckText(string field, string? value, int max, bool required = true)
     {

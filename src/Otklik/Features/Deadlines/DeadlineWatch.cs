@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Deadlines;
@@ -88,7 +89,7 @@ public sealed class DeadlineWatch(IServiceScopeFactory scopes, TimeProvider cloc
                 continue;
             }
             foreach (var n in notices)
-                db.Outbox.Add(OutboxMessage.Create(n.Level switch { WatchLevel.AtRisk => "deadline.at_risk", WatchLevel.Overdue => "deadline.overdue", _ => "deadline.escalated" },
+                db.Outbox.Add(OutboxMessage.Create(n.Level switch { WatchLevel.AtRisk => MessageTypes.DeadlineAtRisk, WatchLevel.Overdue => MessageTypes.DeadlineOverdue, _ => MessageTypes.DeadlineEscalated },
                     new { appealId = appeal.Id, appeal.Number, n.Level, n.Role, n.OrganisationId, n.PersonId, n.Title, dueAtUtc = appeal.DueAtUtc }, appeal.Id, nowUtc));
             moved++;
             sent += notices.Count;

@@ -104,6 +104,25 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         return Page();
     }
 
+    /// <summary>The sent answer as a printable letter (PDF) for the post: an applicant without e-mail gets it this way.</summary>
+    public async Task<IActionResult> OnGetLetterAsync(CancellationToken ct)
+    {
+        if (!await AppealAccess.CanSeeAsync(db, user, Id, ct)) return NotFoundPage();
+        var status = await db.Appeals.Where(x => x.Id == Id).Select(x => x.Status).SingleAsync(ct);
+        if (!AppealViews.AnswerIsPublicToApplicant(status) || await Mail.AnswerLetterPdf.LoadAsync(db, Id, ct) is not { } content)
+            return Refusal(StatusCodes.Status409Conflict, "Письмо печатается, когда ответ направлен заявителю.");
+        try
+        {
+            return File(Mail.AnswerLetterPdf.Render(content), "application/pdf", $"Ответ {content.AppealNumber}.pdf");
+        }
+        catch (Mail.DejaVuFonts.MissingException e)
+        {
+            return Refusal(StatusCodes.Status503ServiceUnavailable, e.Message);
+        }
+    }
+
+    static ContentResult Refusal(int status, string message) => new() { StatusCode = status, Content = message, ContentType = "text/plain; charset=utf-8" };
+
     public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", AppealActions.Start(changes, ct), ct);
     public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", AppealActions.Step(changes, StepNote, ct), ct);
     public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", AppealActions.Pause(changes, PauseRequest, ct), ct);

@@ -28,5 +28,7 @@ sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxMessage>
         b.Property(m => m.Type).HasMaxLength(100);
         b.Property(m => m.LastError).HasMaxLength(2000);
         b.HasIndex(m => new { m.ProcessedAtUtc, m.CreatedAtUtc });
+        // What one appeal's applicant was told (the portal's timeline, the clarification sweep's delivery check).
+        b.HasIndex(m => new { m.AppealId, m.CreatedAtUtc });
     }
 }

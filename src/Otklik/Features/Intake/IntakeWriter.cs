@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Deadlines;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Intake;
@@ -171,12 +172,12 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
         var appeal = Appeal.Submit(s.Draft, year, sequence, now, s.Deadlines, id);
         Routing.AutoRouting.Apply(plan, appeal, s.ActorId, now);
         db.Appeals.Add(appeal);
-        db.Outbox.Add(OutboxMessage.Create("appeal.received", new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
+        db.Outbox.Add(OutboxMessage.Create(MessageTypes.Received, new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
         if (plan.Decision.Matched)
         {
             appeal.ApplyDeadlines(appeal.ExecutorOrganisationId is { } executor && appeal.Status == AppealStatus.Registered ? plan.Clocks[executor] : s.Deadlines, now);
             if (appeal.Status == AppealStatus.Registered)
-                db.Outbox.Add(OutboxMessage.Create("appeal.registered", new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc,
+                db.Outbox.Add(OutboxMessage.Create(MessageTypes.Registered, new { appeal.Id, appeal.Number, appeal.Applicant.Email, appeal.DueAtUtc,
                     appeal.AnswerDueDate, appeal.AnswerDueAtUtc, organisation = appeal.ExecutorOrganisationId }, appeal.Id, now));
         }
         s.OnCreated?.Invoke(appeal, now, db);

@@ -3,6 +3,7 @@ using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
 using Otklik.Features.Search;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Knowledge;
@@ -170,7 +171,7 @@ public static class KnowledgeBase
             var answer = text?.Trim() ?? await AnswerTextAsync(c.Db, appeal, article, await NameOfAsync(c.Db, c.User, ct), Today(clock), ct);
             appeal.AnswerFromKnowledgeBase(article.Id, article.Title, answer, c.User.RequiredId, now);
             await c.Db.Articles.Where(a => a.Id == article.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.UsageCount, a => a.UsageCount + 1), ct);
-            c.Db.Outbox.Add(OutboxMessage.Create("appeal.answered", new { appeal.Id, appeal.Number, appeal.Applicant.Email, article = article.Id }, appeal.Id, now));
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Answered, new { appeal.Id, appeal.Number, appeal.Applicant.Email, article = article.Id }, appeal.Id, now));
         });
 
     public sealed record ArticleHit(Guid Id, string Title, string Fragment, Guid CategoryId, string Category, Guid? TopicId, string? Topic, bool Stale,

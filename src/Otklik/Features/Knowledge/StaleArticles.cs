@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Directory;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Knowledge;
@@ -47,7 +48,7 @@ public sealed class StaleArticleSweep(IServiceScopeFactory scopes, TimeProvider 
         foreach (var a in stale)
         {
             a.StaleNoticeFor = a.ReviewOn;
-            db.Outbox.Add(OutboxMessage.Create("knowledge.article_stale",
+            db.Outbox.Add(OutboxMessage.Create(MessageTypes.ArticleStale,
                 new { article = a.Id, a.Title, a.ReviewOn, role = Role.ContentEditor, organisationId = a.OwnerOrganisationId }, null, nowUtc));
         }
         try

@@ -5,32 +5,59 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
+using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Mail;
 
-/// <summary>One letter: its recipients, a Russian subject and a plain-text body.</summary>
-public sealed record Letter(IReadOnlyList<string> To, string Subject, string Body);
+/// <summary>
+/// One letter: its recipients, a Russian subject, a plain-text body, the files that go with it, and the date it is
+/// signed with — the organisation's local date and time (null: the moment the message was written, in UTC).
+/// </summary>
+public sealed record Letter(IReadOnlyList<string> To, string Subject, string Body, DateTimeOffset? Date = null)
+{
+    public IReadOnlyList<LetterFile> Files { get; init; } = [];
+}
+
+public sealed record LetterFile(string Name, string ContentType, byte[] Content);
 
 /// <summary>What an outbox message becomes: a letter, or nothing to send with the reason why.</summary>
 public sealed record Composed(Letter? Letter, string? Note)
 {
     public static Composed Skip(string note) => new(null, note);
+
+    /// <summary>A letter type this composer has no case for — the registry's test fails on it.</summary>
+    public bool NoComposer { get; private init; }
+    public static Composed Missing(string type) => new(null, $"Для сообщения «{type}» нет письма.") { NoComposer = true };
 }
 
 /// <summary>
 /// Turns outbox messages into letters. The payload says what happened; the database says to whom and the details that
-/// may have changed since (the appeal's due date, the staff who hold a role now).
+/// may have changed since (the appeal's due date, the staff who hold a role now). Which types are letters at all is
+/// the registry's decision (<see cref="MessageTypes"/>).
 /// </summary>
-public sealed class MailComposer(AppDbContext db, MailSettings settings)
+public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileStore? files = null)
 {
     static readonly CultureInfo Ru = CultureInfo.GetCultureInfo("ru-RU");
 
     /// <summary>Messages that carry a one-time token: their payload is erased once the letter has gone.</summary>
     public static bool CarriesSecret(string type) => type.StartsWith("account.", StringComparison.Ordinal);
 
+    /// <summary>
+    /// What the law (59-ФЗ) or the appeal's course requires the applicant to be told: sent even to an applicant who
+    /// declined news by e-mail in their profile.
+    /// </summary>
+    static readonly HashSet<MessageType> Obligatory =
+    [
+        MessageTypes.Received, MessageTypes.ClarificationRequested, MessageTypes.InformationRequested, MessageTypes.Redirected,
+        MessageTypes.Extended, MessageTypes.Answered, MessageTypes.Rejected, MessageTypes.LeftWithoutAnswer, MessageTypes.Returned,
+        MessageTypes.CorrespondenceStopped,
+    ];
+
     public async Task<Composed> ComposeAsync(OutboxMessage message, CancellationToken ct)
     {
+        if (MessageTypes.Find(message.Type) is not { } type) return Composed.Missing(message.Type);
+        if (!type.IsLetter) return Composed.Skip($"«{type.Title}»: сообщается уведомлением в кабинете, не письмом.");
         using var doc = JsonDocument.Parse(message.Payload);
         var p = doc.RootElement;
         return message.Type switch
@@ -43,9 +70,8 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
                 "Ссылка действует 24 часа. Если вы не запрашивали восстановление, просто удалите это письмо: пароль останется прежним."),
             "contact.copy" => ContactCopy(p),
             "deadline.at_risk" or "deadline.overdue" or "deadline.escalated" or "appeal.extension_requested" => await StaffAsync(message, p, ct),
-            "appeal.received" or "appeal.registered" or "appeal.extended" or "appeal.answered" or "appeal.rejected"
-                or "appeal.information_requested" or "appeal.merged" or "appeal.redirected" => await ApplicantAsync(message, p, ct),
-            _ => Composed.Skip($"Для сообщения «{message.Type}» нет письма."),
+            _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
+            _ => Composed.Missing(message.Type),
         };
     }
 
@@ -82,13 +108,13 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
 
     // ---- The applicant ----
 
-    async Task<Composed> ApplicantAsync(OutboxMessage message, JsonElement p, CancellationToken ct)
+    async Task<Composed> ApplicantAsync(MessageType type, OutboxMessage message, JsonElement p, CancellationToken ct)
     {
         var appeal = message.AppealId is { } id ? await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) : null;
         if (appeal is null) return Composed.Skip("Обращение не найдено.");
         var account = appeal.ApplicantUserId is { } uid ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == uid, ct) : null;
-        // The receipt always goes; news of the appeal's course only to those who have not declined it in their profile.
-        if (account is { NotifyByEmail: false } && message.Type != "appeal.received")
+        // What the law requires always goes; other news of the appeal's course only to those who have not declined it.
+        if (account is { NotifyByEmail: false } && !Obligatory.Contains(type))
             return Composed.Skip("Заявитель отказался от уведомлений по электронной почте.");
         var to = Text(p, "email") ?? appeal.Applicant.Email ?? account?.Email;
         if (string.IsNullOrWhiteSpace(to)) return Composed.Skip("У заявителя нет адреса электронной почты.");
@@ -97,8 +123,9 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
         var n = appeal.Number;
         var link = $"{settings.SiteUrl.TrimEnd('/')}/my/{n}";
         var body = new StringBuilder().AppendLine($"Здравствуйте, {Greeting(appeal.Applicant)}!").AppendLine();
+        var attached = new List<LetterFile>();
         string subject;
-        switch (message.Type)
+        switch (type.Name)
         {
             case "appeal.received":
                 subject = $"Обращение № {n} принято";
@@ -108,8 +135,22 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
                 break;
             case "appeal.registered":
                 subject = $"Обращение № {n} зарегистрировано";
-                body.AppendLine($"Обращение № {n} прошло модерацию и направлено исполнителю: {await OrganisationNameAsync(appeal.ExecutorOrganisationId, ct)}.");
-                if (appeal.AnswerDueDate is { } due) body.AppendLine($"Ответ — не позднее {Date(due)}.");
+                body.AppendLine($"Обращение № {n} прошло проверку, зарегистрировано и направлено на рассмотрение: {await OrganisationNameAsync(appeal.ExecutorOrganisationId, ct)}.");
+                if (appeal.AnswerDueDate is { } due) body.AppendLine($"Ответ будет дан не позднее {Date(due)}.");
+                break;
+            case "appeal.clarification_requested":
+                subject = $"Уточните, пожалуйста, обращение № {n}";
+                body.AppendLine($"Чтобы рассмотреть ваше обращение № {n}, нам нужно уточнение:").AppendLine()
+                    .AppendLine($"«{Text(p, "question") ?? appeal.ClarificationQuestion}»").AppendLine()
+                    .AppendLine($"Ответьте, пожалуйста, на странице обращения в личном кабинете: {link}");
+                if (appeal.ClarificationDueAtUtc is { } until)
+                    body.AppendLine($"Если ответа не будет до {Local(until, zone)}, обращение придётся отклонить: без этих сведений его нельзя рассмотреть.");
+                break;
+            case "appeal.information_requested":
+                subject = $"Нужно уточнение по обращению № {n}";
+                body.AppendLine($"Исполнитель просит уточнить сведения по обращению № {n}:").AppendLine()
+                    .AppendLine($"«{Text(p, "request")}»").AppendLine()
+                    .AppendLine("Ответьте, пожалуйста, на странице обращения в личном кабинете. Пока вы готовите ответ, срок рассмотрения приостановлен.");
                 break;
             case "appeal.extended":
                 subject = $"Срок ответа на обращение № {n} продлён";
@@ -120,31 +161,95 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
                 subject = $"Ответ на обращение № {n}";
                 body.AppendLine($"На ваше обращение № {n} дан ответ.");
                 if (appeal.AnswerText is { } answer) body.AppendLine().AppendLine(answer).AppendLine();
-                body.AppendLine("Пожалуйста, оцените ответ: низкая оценка направит обращение на повторное рассмотрение.");
+                attached = await AnswerFilesAsync(appeal.Id, ct);
+                if (attached.Count > 0) body.AppendLine($"К письму приложены файлы ответа: {string.Join(", ", attached.Select(f => f.Name))}.").AppendLine();
+                body.AppendLine("Пожалуйста, оцените ответ в личном кабинете: при низкой оценке обращение будет рассмотрено повторно.");
                 break;
             case "appeal.rejected":
                 subject = $"Обращение № {n} отклонено";
-                body.AppendLine($"Обращение № {n} не может быть рассмотрено.");
-                if ((Text(p, "reason") ?? (appeal.OutcomeGround is { } g ? Grounds.All[g].Title : null)) is { } reason) body.AppendLine($"Причина: {reason}");
+                body.AppendLine($"К сожалению, обращение № {n} не может быть рассмотрено.");
+                if ((Text(p, "reason") ?? (appeal.OutcomeGround is { } g ? Grounds.All[g].Title : null)) is { } reason) body.AppendLine($"Причина: {reason}.");
                 if (Text(p, "comment") is { } comment) body.AppendLine($"Комментарий модератора: {comment}");
-                break;
-            case "appeal.information_requested":
-                subject = $"Нужно уточнение по обращению № {n}";
-                body.AppendLine($"Исполнитель просит уточнить сведения по обращению № {n}:").AppendLine(Text(p, "request"))
-                    .AppendLine().AppendLine("Ответьте на странице обращения в личном кабинете: до ответа срок рассмотрения приостановлен.");
                 break;
             case "appeal.merged":
                 subject = $"Обращение № {n} объединено с № {Text(p, "into")}";
                 body.AppendLine($"Ваше обращение № {n} повторяет обращение № {Text(p, "into")} и рассматривается вместе с ним.");
                 break;
-            default: // appeal.redirected
+            case "appeal.redirected":
                 subject = $"Обращение № {n} переадресовано";
                 body.AppendLine($"Обращение № {n} направлено по компетенции: {Text(p, "organisation")}.");
                 if (Text(p, "reason") is { } because) body.AppendLine($"Причина: {because}");
                 break;
+            case "appeal.reopened":
+                subject = $"Обращение № {n} рассматривается повторно";
+                body.AppendLine($"Вы оценили ответ на обращение № {n} на {Int(p, "score")} из 5, и обращение направлено на повторное рассмотрение.");
+                if (appeal.AnswerDueDate is { } again) body.AppendLine($"Новый ответ будет дан не позднее {Date(again)}.");
+                break;
+            case "appeal.closed":
+                subject = $"Рассмотрение обращения № {n} завершено";
+                body.AppendLine($"Рассмотрение вашего обращения № {n} завершено.");
+                if (Int(p, "score") is { } score) body.AppendLine($"Спасибо за оценку ответа: {score} из 5.");
+                else if (p.TryGetProperty("unrated", out var unrated) && unrated.ValueKind == JsonValueKind.True)
+                    body.AppendLine("Срок для оценки ответа истёк, поэтому обращение закрыто. Ответ по-прежнему доступен в личном кабинете.");
+                break;
+            case "appeal.left_without_answer":
+                subject = $"Обращение № {n} оставлено без ответа";
+                body.AppendLine($"Ваше обращение № {n} оставлено без ответа по существу поставленных в нём вопросов (ст. 11 Федерального закона от 02.05.2006 № 59-ФЗ).");
+                AppendGround(body, appeal, p);
+                break;
+            case "appeal.returned":
+                subject = $"Обращение № {n} возвращено";
+                body.AppendLine($"Ваше обращение № {n} возвращено без рассмотрения: в нём обжалуется судебное решение (ч. 2 ст. 11 Федерального закона от 02.05.2006 № 59-ФЗ).")
+                    .AppendLine("Судебное решение обжалуется в порядке, установленном процессуальным законодательством: апелляционной, кассационной или надзорной жалобой в суд.");
+                if (Text(p, "comment") is { } returned) body.AppendLine($"Пояснение: {returned}");
+                break;
+            case "appeal.correspondence_stopped":
+                subject = $"Переписка по обращению № {n} прекращена";
+                body.AppendLine($"В обращении № {n} содержится вопрос, на который вам уже неоднократно давались письменные ответы по существу, и не приводятся новые доводы или обстоятельства.")
+                    .AppendLine("Принято решение о безосновательности очередного обращения и прекращении переписки по этому вопросу (ч. 5 ст. 11 Федерального закона от 02.05.2006 № 59-ФЗ).");
+                if (Text(p, "comment") is { } decision) body.AppendLine($"Решение: {decision}");
+                break;
+            case "roadmap.approved":
+                subject = $"Утверждена дорожная карта по жалобе № {n}";
+                body.AppendLine($"По вашей жалобе № {n} утверждена дорожная карта — план мероприятий с ответственными и сроками.")
+                    .AppendLine("Ход её выполнения виден на странице обращения в личном кабинете.");
+                break;
+            case "hq.decision_recorded":
+                subject = $"Штаб принял решение по жалобе № {n}";
+                body.AppendLine($"Штаб по защите прав предпринимателей рассмотрел вашу жалобу № {n}"
+                    + (Text(p, "date") is { } met && DateOnly.TryParse(met, CultureInfo.InvariantCulture, out var on) ? $" на заседании {Date(on)}" : "") + " и принял решение.")
+                    .AppendLine("Поручения органам власти и сроки их выполнения — на странице обращения в личном кабинете.");
+                break;
+            default:
+                return Composed.Missing(type.Name);
         }
         body.AppendLine().AppendLine($"Обращение в личном кабинете: {link}");
-        return new(new Letter([to], subject, Sign(body)), null);
+        var date = LocalNow(message.CreatedAtUtc, zone);
+        return new(new Letter([to], subject, Sign(body, date), date) { Files = attached }, null);
+    }
+
+    static void AppendGround(StringBuilder body, Appeal appeal, JsonElement p)
+    {
+        if (appeal.OutcomeGround is { } g) body.AppendLine($"Основание: {Grounds.All[g].Title.ToLower(Ru)}.");
+        if (Text(p, "comment") is { } comment) body.AppendLine($"Пояснение: {comment}");
+    }
+
+    /// <summary>The answer's own files, attached to the answer letter (a file missing from the store is named in the log by the caller's retry).</summary>
+    async Task<List<LetterFile>> AnswerFilesAsync(Guid appealId, CancellationToken ct)
+    {
+        if (files is null) return [];
+        var rows = await db.Attachments.AsNoTracking().Where(a => a.AppealId == appealId && a.Purpose == AttachmentPurpose.Answer)
+            .OrderBy(a => a.UploadedAtUtc).ThenBy(a => a.FileName).ToListAsync(ct);
+        var result = new List<LetterFile>();
+        foreach (var row in rows)
+        {
+            await using var stream = await files.OpenAsync(row.StorageKey, ct)
+                ?? throw new InvalidOperationException($"Файл ответа «{row.FileName}» не найден в хранилище.");
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, ct);
+            result.Add(new LetterFile(row.FileName, row.ContentType, copy.ToArray()));
+        }
+        return result;
     }
 
     static string Greeting(ApplicantInfo a) => a.Kind == ApplicantKind.Organisation
@@ -209,7 +314,21 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
 
     public static string Date(DateOnly d) => d.ToString("dd.MM.yyyy", Ru);
 
-    static string Sign(StringBuilder body) => body.AppendLine().AppendLine("—").AppendLine("Портал «Отклик». Это письмо отправлено автоматически, отвечать на него не нужно.").ToString();
+    static string Sign(StringBuilder body, DateTimeOffset? date = null)
+    {
+        body.AppendLine().AppendLine("—");
+        if (date is { } d) body.AppendLine(LongDate(d));
+        return body.AppendLine("Портал «Отклик». Это письмо отправлено автоматически, отвечать на него не нужно.").ToString();
+    }
+
+    /// <summary>«23 ноября 2026 г.» — the date a letter is signed with.</summary>
+    public static string LongDate(DateTimeOffset local) => local.ToString("d MMMM yyyy", Ru) + " г.";
+
+    /// <summary>The moment, as a wall-clock time with the zone's offset (the letter's Date header and its signature).</summary>
+    public static DateTimeOffset LocalNow(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)), zone);
+
+    static int? Int(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 
     static string? Text(JsonElement p, string name) =>
         p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString() : null;

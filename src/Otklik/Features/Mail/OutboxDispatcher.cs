@@ -46,7 +46,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var claimed = await ClaimAsync(db, ct);
             if (claimed.Count == 0) break;
-            var composer = new MailComposer(db, settings);
+            var composer = new MailComposer(db, settings, scope.ServiceProvider.GetService<Intake.IFileStore>());
             foreach (var message in claimed)
             {
                 var outcome = await DeliverAsync(db, composer, message, ct);
@@ -149,9 +149,25 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         mime.Subject = letter.Subject;
         // The outbox id makes the Message-Id: a letter re-sent after a lost acknowledgement is recognisably the same.
         mime.MessageId = $"{message.Id:N}@otklik";
-        mime.Date = new DateTimeOffset(message.CreatedAtUtc, TimeSpan.Zero);
+        // Dated as the letter is signed: the organisation's wall clock, with its offset.
+        mime.Date = letter.Date ?? new DateTimeOffset(message.CreatedAtUtc, TimeSpan.Zero);
         mime.Headers.Add("X-Otklik-Type", message.Type);
-        mime.Body = new TextPart("plain") { Text = letter.Body };
+        var text = new TextPart("plain") { Text = letter.Body };
+        if (letter.Files.Count == 0)
+        {
+            mime.Body = text;
+            return mime;
+        }
+        var mixed = new Multipart("mixed") { text };
+        foreach (var file in letter.Files)
+            mixed.Add(new MimePart(ContentType.Parse(file.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(file.Content)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = file.Name,
+            });
+        mime.Body = mixed;
         return mime;
     }
 }

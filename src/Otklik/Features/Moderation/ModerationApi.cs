@@ -4,6 +4,7 @@ using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
 using Otklik.Features.Routing;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Moderation;
@@ -16,6 +17,7 @@ public static class ModerationApi
         group.MapGet("/{id:guid}/proposed-route", ProposedRoute);
         group.MapPost("/{id:guid}/clarification-request", AskClarification);
         group.MapPost("/{id:guid}/clarification", GiveClarification);
+        group.MapPost("/{id:guid}/clarification-delivered", ClarificationDelivered);
         group.MapPost("/{id:guid}/reject", Reject);
         group.MapPost("/{id:guid}/reclassify", Reclassify);
         group.MapPost("/{id:guid}/route", Route);
@@ -27,6 +29,8 @@ public static class ModerationApi
 
     public sealed record QuestionRequest(int? Version, string? Question);
     public sealed record ClarificationRequest(int? Version, string? Text);
+    /// <summary>How the question reached an applicant the letter could not: «по телефону +7 …, 24.11 в 10:15».</summary>
+    public sealed record DeliveredRequest(int? Version, string? How);
     public sealed record RejectRequest(int? Version, Ground? Ground, string? Comment);
     public sealed record ReclassifyRequest(int? Version, AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Guid? CategoryId, Guid? TopicId,
         Guid? TerritoryId, string? Address, double? Latitude, double? Longitude, bool? IsPublic);
@@ -62,6 +66,14 @@ public static class ModerationApi
 
     static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Applicant, GivingClarification(changes, r.Text), ct);
+
+    static Task<IResult> ClarificationDelivered(Guid id, DeliveredRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
+        {
+            AppealsApi.CheckText("how", r.How, 500);
+            appeal.RecordClarificationDelivered(r.How!, changes.User.RequiredId, now);
+            return Task.CompletedTask;
+        }, ct);
 
     static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Rejecting(changes, r.Ground, r.Comment), ct);
@@ -101,7 +113,7 @@ public static class ModerationApi
     {
         AppealsApi.CheckText("question", question, 2000);
         appeal.AskClarification(question!, changes.User.RequiredId, now);
-        changes.NotifyWithDeadlines("appeal.clarification_requested",
+        changes.NotifyWithDeadlines(MessageTypes.ClarificationRequested,
             a => new { a.Id, a.Number, a.Applicant.Email, question = a.ClarificationQuestion, due = a.ClarificationDueAtUtc });
         return Task.CompletedTask;
     };
@@ -120,7 +132,7 @@ public static class ModerationApi
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
         appeal.Reject(ground ?? throw new InputException("ground", "field.required", "Выберите причину отказа из списка.", 422),
             comment, changes.User.RequiredId, now);
-        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.rejected",
+        changes.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Rejected,
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, ground = appeal.OutcomeGround, reason = Grounds.All[appeal.OutcomeGround!.Value].Title, comment },
             appeal.Id, now));
         return Task.CompletedTask;
@@ -172,7 +184,7 @@ public static class ModerationApi
         }
         appeal.Register(changes.User.RequiredId, now);
         if (plan is not null) AutoRouting.OpenRoute(plan, appeal, now);
-        changes.NotifyWithDeadlines("appeal.registered",
+        changes.NotifyWithDeadlines(MessageTypes.Registered,
             a => new { a.Id, a.Number, a.Applicant.Email, a.DueAtUtc, a.AnswerDueDate, a.AnswerDueAtUtc, organisation = a.ExecutorOrganisationId });
     };
 
@@ -184,7 +196,7 @@ public static class ModerationApi
         if (target is null || !await AppealAccess.CanSeeAsync(changes.User, target, ct))
             throw new InputException("targetAppealId", "moderation.unknown_target", "Обращение для объединения не найдено.", 422);
         appeal.MergeInto(target, changes.User.RequiredId, now);
-        changes.Db.Outbox.Add(OutboxMessage.Create("appeal.merged",
+        changes.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Merged,
             new { appeal.Id, appeal.Number, appeal.Applicant.Email, into = target.Number }, appeal.Id, now));
     };
 }

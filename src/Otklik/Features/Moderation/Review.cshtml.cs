@@ -30,6 +30,11 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     [BindProperty] public string? Comment { get; set; }
     // Ask for clarification
     [BindProperty] public string? Question { get; set; }
+    /// <summary>How the question reached an applicant the letter could not (a call, a letter by post).</summary>
+    [BindProperty] public string? DeliveredHow { get; set; }
+    /// <summary>Whether the clarification question has reached the applicant: silence counts only after it has.</summary>
+    public string? QuestionDelivery { get; private set; }
+    public bool QuestionDelivered { get; private set; }
     // Correct the classification
     [BindProperty] public AppealType? FixType { get; set; }
     [BindProperty] public Guid? FixCategoryId { get; set; }
@@ -136,7 +141,23 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     {
         var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Asking(changes, Question), ct);
         if (!outcome.Succeeded) return await FailedAsync("clarify", outcome, ct);
-        return Done($"Заявителю отправлен вопрос по обращению {await NumberAsync(ct)}; обращение ждёт уточнения.");
+        var email = await db.Appeals.Where(a => a.Id == Id).Select(a => a.Applicant.Email ?? db.Users.Where(u => u.Id == a.ApplicantUserId).Select(u => u.Email).FirstOrDefault())
+            .SingleAsync(ct);
+        return Done(email is null
+            ? $"Вопрос по обращению {await NumberAsync(ct)} записан, но у заявителя нет электронной почты: передайте вопрос по телефону или почтой и отметьте это на странице обращения — до этого обращение не отклоняется за молчание."
+            : $"Вопрос по обращению {await NumberAsync(ct)} записан и уходит заявителю письмом на {email}; обращение ждёт уточнения.");
+    }
+
+    public async Task<IActionResult> OnPostDeliveredAsync(CancellationToken ct)
+    {
+        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], (appeal, now) =>
+        {
+            AppealsApi.CheckText("how", DeliveredHow, 500);
+            appeal.RecordClarificationDelivered(DeliveredHow!, changes.User.RequiredId, now);
+            return Task.CompletedTask;
+        }, ct);
+        if (!outcome.Succeeded) return await FailedAsync("delivered", outcome, ct);
+        return Done($"Отмечено, что вопрос по обращению {await NumberAsync(ct)} передан заявителю.");
     }
 
     public async Task<IActionResult> OnPostFixAsync(CancellationToken ct)
@@ -242,6 +263,13 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Proposal = await ModerationApi.ProposeAsync(db, changes.Routing, appeal, ct);
         Duplicates = await ModerationScreens.DuplicatesAsync((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, NowUtc, ct);
         Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
+        if (appeal.Status == AppealStatus.Clarification)
+        {
+            var delivered = await ClarificationSweep.DeliveredAtAsync(db, appeal, ct);
+            QuestionDelivered = delivered is not null;
+            QuestionDelivery = delivered is { } at ? $"Вопрос дошёл до заявителя {ModerationScreens.Local(at, Zone)}."
+                : "Вопрос ещё не дошёл до заявителя (письмо не отправлено или у заявителя нет электронной почты): пока он не передан, обращение не отклоняется за молчание.";
+        }
         return null;
     }
 

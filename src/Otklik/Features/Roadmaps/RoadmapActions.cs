@@ -3,6 +3,7 @@ using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Roadmaps;
@@ -106,7 +107,7 @@ public static class RoadmapActions
             var (clockOf, _) = await RoadmapClocks.LoadAsync(c.Db, clocks, ct);
             appeal.ApproveRoadmap(c.User.RequiredId, now, clockOf);
             // The applicant sees the agreed plan on the portal; the owners of its steps learn what they own.
-            c.Db.Outbox.Add(OutboxMessage.Create("roadmap.approved", new
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.RoadmapApproved, new
             {
                 appeal.Id, appeal.Number, appeal.Applicant.Email, revision = appeal.Roadmap!.Revision,
                 owners = appeal.Roadmap.Steps.Where(s => s.IsOpen).Select(s => s.OwnerOrganisationId).Distinct(),
@@ -135,7 +136,7 @@ public static class RoadmapActions
         {
             AppealsApi.CheckText("reason", reason, 2000);
             appeal.EscalateToHq(reason!, c.User.RequiredId, now);
-            c.Db.Outbox.Add(OutboxMessage.Create("hq.escalated", new { appeal.Id, appeal.Number, role = Role.HqMember, reason }, appeal.Id, now));
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.HqEscalated, new { appeal.Id, appeal.Number, role = Role.HqMember, reason }, appeal.Id, now));
             return Task.CompletedTask;
         });
 
@@ -157,7 +158,7 @@ public static class RoadmapActions
                 text ?? "", ids, dueDate, today, c.User.RequiredId, now, clockOf);
             c.Db.HqDecisions.Add(decision);
             foreach (var step in appeal.Roadmap!.Steps.Where(s => s.HqDecisionId == decision.Id)) c.Db.RoadmapSteps.Add(step);
-            c.Db.Outbox.Add(OutboxMessage.Create("hq.decision_recorded",
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.HqDecisionRecorded,
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, decision = decision.Id, date, organisations = ids }, appeal.Id, now));
         });
 

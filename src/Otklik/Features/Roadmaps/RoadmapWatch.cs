@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Deadlines;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Roadmaps;
@@ -79,9 +80,9 @@ public sealed class RoadmapWatch(IServiceScopeFactory scopes, TimeProvider clock
             foreach (var n in notices)
                 db.Outbox.Add(OutboxMessage.Create(n.Level switch
                     {
-                        WatchLevel.AtRisk => "roadmap.step_at_risk",
-                        WatchLevel.Overdue => "roadmap.step_overdue",
-                        _ => "roadmap.step_escalated",
+                        WatchLevel.AtRisk => MessageTypes.StepAtRisk,
+                        WatchLevel.Overdue => MessageTypes.StepOverdue,
+                        _ => MessageTypes.StepEscalated,
                     },
                     new { appealId = appeal.Id, appeal.Number, stepId = n.StepId, n.Level, n.Role, n.OrganisationId, n.PersonId, n.Title, dueAtUtc = n.DueAtUtc },
                     appeal.Id, nowUtc));

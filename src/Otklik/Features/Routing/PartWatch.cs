@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Routing;
@@ -28,7 +29,7 @@ public static class PartWatch
             var appeal = await db.Appeals.Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
             var notices = appeal.EscalateOverdueParts(nowUtc);
             foreach (var n in notices)
-                db.Outbox.Add(OutboxMessage.Create("deadline.part_escalated",
+                db.Outbox.Add(OutboxMessage.Create(MessageTypes.PartEscalated,
                     new { appealId = appeal.Id, appeal.Number, n.Level, n.Role, n.OrganisationId, n.PersonId, n.Title }, appeal.Id, nowUtc));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -1627,6 +1627,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppealId", "CreatedAtUtc");
+
                     b.HasIndex("ProcessedAtUtc", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);

@@ -1612,6 +1612,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppealId", "CreatedAtUtc");
+
                     b.HasIndex("ProcessedAtUtc", "CreatedAtUtc");
 
                     b.ToTable("Outbox", (string)null);

@@ -125,16 +125,16 @@ public static class PortalAccounts
     public static async Task QueueConfirmationAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct)
     {
         var token = await users.GenerateEmailConfirmationTokenAsync(person);
-        await QueueAsync(http, db, "account.confirm", person, $"/account/confirm?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
+        await QueueAsync(http, db, Mail.MessageTypes.AccountConfirm, person, $"/account/confirm?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
     }
 
     public static async Task QueueResetAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct)
     {
         var token = await users.GeneratePasswordResetTokenAsync(person);
-        await QueueAsync(http, db, "account.reset", person, $"/account/reset?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
+        await QueueAsync(http, db, Mail.MessageTypes.AccountReset, person, $"/account/reset?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
     }
 
-    static async Task QueueAsync(HttpContext http, AppDbContext db, string type, Person person, string pathAndQuery, CancellationToken ct)
+    static async Task QueueAsync(HttpContext http, AppDbContext db, Mail.MessageType type, Person person, string pathAndQuery, CancellationToken ct)
     {
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         // The link points back to the address the person used, so it works behind any host name.

@@ -78,7 +78,7 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLoc
             var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct, (appeal, now, written) =>
             {
                 appeal.Route(organisation.Id, "Форма связи на странице организации", null, now);
-                written.Outbox.Add(OutboxMessage.Create("contact.copy", new
+                written.Outbox.Add(OutboxMessage.Create(MessageTypes.ContactCopy, new
                 {
                     appeal.Number, organisation = organisation.Name, organisationEmail = organisation.Email, name = Name!.Trim(),
                     applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone, message = Message!.Trim(),

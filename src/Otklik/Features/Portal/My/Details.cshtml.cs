@@ -44,6 +44,9 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
     /// <summary>The agreed steps of a complaint's roadmap (empty for other appeals).</summary>
     public IReadOnlyList<Roadmaps.PublicStepView> RoadmapSteps { get; private set; } = [];
+    /// <summary>What the applicant was told about this appeal, and whether the letter went.</summary>
+    public IReadOnlyList<ToldView> Told { get; private set; } = [];
+    public sealed record ToldView(DateTime AtUtc, string Title, string How);
     public AppealChanges.Outcome? Failed { get; private set; }
     public string? FailedForm { get; private set; }
 
@@ -91,6 +94,18 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         return Page();
     }
 
+    async Task<List<ToldView>> ToldAsync(Appeal appeal, CancellationToken ct)
+    {
+        var types = Mail.MessageTypes.ToApplicant;
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.AppealId == appeal.Id && types.Contains(m.Type))
+            .OrderBy(m => m.CreatedAtUtc).Select(m => new { m.Type, m.CreatedAtUtc, m.ProcessedAtUtc, m.LastError }).ToListAsync(ct);
+        var to = appeal.Applicant.Email;
+        return [.. rows.Select(m => new ToldView(m.ProcessedAtUtc ?? m.CreatedAtUtc, Mail.MessageTypes.Find(m.Type)!.Title,
+            m.ProcessedAtUtc is null ? "письмо отправляется"
+            : m.LastError is null ? (to is null ? "письмо отправлено по электронной почте" : $"письмо отправлено на {to}")
+            : $"письмо не отправлено ({m.LastError.TrimEnd('.')}), сообщение показано здесь"))];
+    }
+
     async Task<bool> LoadAsync(CancellationToken ct)
     {
         var me = user.RequiredId;
@@ -116,6 +131,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         PauseRequest = appeal.PausedAtUtc is null ? null
             : appeal.History.Where(e => e.Kind == EventKind.ClockPaused).OrderBy(e => e.Sequence).LastOrDefault()?.Note;
         DueDate = DeadlineStates.Finished.Contains(appeal.Status) ? null : await LatestAnswer.FormatAsync(db, clocks, appeal, Zone, ct);
+        Told = await ToldAsync(appeal, ct);
         Version = appeal.Version;
         return true;
     }

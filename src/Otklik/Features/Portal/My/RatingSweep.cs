@@ -2,6 +2,7 @@ using Otklik.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
 
 namespace Otklik.Features.Portal.My;
 
@@ -67,6 +68,7 @@ public sealed class RatingSweep(IServiceScopeFactory scopes, TimeProvider clock,
                 continue;
             }
             appeal.Close(null, Reason, nowUtc);
+            db.Outbox.Add(OutboxMessage.Create(MessageTypes.Closed, new { appeal.Id, appeal.Number, appeal.Applicant.Email, unrated = true }, appeal.Id, nowUtc));
             closed++;
         }
         await db.SaveChangesAsync(ct);

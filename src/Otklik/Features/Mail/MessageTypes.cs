@@ -1,0 +1,123 @@
+namespace Otklik.Features.Mail;
+
+/// <summary>Who a message is for.</summary>
+public enum Recipient
+{
+    /// <summary>The appeal's applicant: the e-mail given with the appeal, else their portal account's.</summary>
+    Applicant,
+    /// <summary>The holder of a portal account (a confirmation or reset link).</summary>
+    AccountHolder,
+    /// <summary>Staff who hold the role named in the payload at the organisation named there (the nearest holder up the tree), or the person named there.</summary>
+    StaffRole,
+    /// <summary>The staff of the organisation(s) named in the payload: a co-executor, a roadmap step's owner, a body bound by an HQ decision.</summary>
+    Organisation,
+    /// <summary>The portal's administrator and curator (seed 000), and the organisation written to.</summary>
+    PortalAdministration,
+}
+
+/// <summary>How a message reaches its recipient.</summary>
+[Flags]
+public enum Delivery
+{
+    /// <summary>Nobody is told, by design: the type must say why.</summary>
+    None = 0,
+    /// <summary>An e-mail composed by <see cref="MailComposer"/>.</summary>
+    Letter = 1,
+    /// <summary>A notice in the office's notification list (staff only).</summary>
+    Notice = 2,
+}
+
+/// <summary>One recipient of a message type and the way they are told.</summary>
+public sealed record Audience(Recipient Who, Delivery How, string? Why = null);
+
+/// <summary>
+/// A kind of outbox message. Only the instances of <see cref="MessageTypes"/> exist, and the outbox takes nothing else
+/// (<see cref="Infrastructure.OutboxMessage.Create"/>), so no code can write a message nobody has decided how to deliver.
+/// </summary>
+public sealed class MessageType
+{
+    public string Name { get; }
+    /// <summary>What the applicant (or the staff person) was told, as the portal's timeline names it.</summary>
+    public string Title { get; }
+    public IReadOnlyList<Audience> To { get; }
+
+    internal MessageType(string name, string title, params Audience[] to)
+    {
+        if (to.Length == 0) throw new ArgumentException($"Message type {name} names nobody: say who, or Delivery.None with the reason.", nameof(to));
+        if (to.FirstOrDefault(a => a.How == Delivery.None && string.IsNullOrWhiteSpace(a.Why)) is not null)
+            throw new ArgumentException($"Message type {name} is delivered to nobody without a reason.", nameof(to));
+        (Name, Title, To) = (name, title, to);
+    }
+
+    /// <summary>Does anyone get an e-mail of it (so <see cref="MailComposer"/> must compose one)?</summary>
+    public bool IsLetter => To.Any(a => a.How.HasFlag(Delivery.Letter));
+    public bool IsForApplicant => To.Any(a => a.Who == Recipient.Applicant && a.How != Delivery.None);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The registry of every outbox message type: who receives it and how. The applicant's letters are composed by
+/// <see cref="MailComposer"/>; the staff's in-office notices by the notification list (staff letters stay as they were).
+/// </summary>
+public static class MessageTypes
+{
+    static Audience[] ApplicantLetter => [new(Recipient.Applicant, Delivery.Letter)];
+    static Audience[] StaffLetterAndNotice => [new(Recipient.StaffRole, Delivery.Letter | Delivery.Notice)];
+    static Audience[] StaffNotice => [new(Recipient.StaffRole, Delivery.Notice)];
+
+    // ---- Accounts and the contact form ----
+    public static readonly MessageType AccountConfirm = new("account.confirm", "Подтверждение адреса электронной почты", new Audience(Recipient.AccountHolder, Delivery.Letter));
+    public static readonly MessageType AccountReset = new("account.reset", "Восстановление пароля", new Audience(Recipient.AccountHolder, Delivery.Letter));
+    public static readonly MessageType ContactCopy = new("contact.copy", "Запрос через форму связи", new Audience(Recipient.PortalAdministration, Delivery.Letter));
+
+    // ---- The applicant, at every step that concerns them ----
+    public static readonly MessageType Received = new("appeal.received", "Обращение принято", ApplicantLetter);
+    public static readonly MessageType Registered = new("appeal.registered", "Обращение зарегистрировано, назначен срок ответа", ApplicantLetter);
+    public static readonly MessageType ClarificationRequested = new("appeal.clarification_requested", "Вопрос для уточнения", ApplicantLetter);
+    public static readonly MessageType InformationRequested = new("appeal.information_requested", "Исполнитель запросил сведения", ApplicantLetter);
+    public static readonly MessageType Rejected = new("appeal.rejected", "Обращение отклонено", ApplicantLetter);
+    public static readonly MessageType Merged = new("appeal.merged", "Обращение объединено с другим", ApplicantLetter);
+    public static readonly MessageType Redirected = new("appeal.redirected", "Обращение переадресовано по компетенции", ApplicantLetter);
+    public static readonly MessageType Extended = new("appeal.extended", "Срок ответа продлён", ApplicantLetter);
+    public static readonly MessageType Answered = new("appeal.answered", "Дан ответ", ApplicantLetter);
+    public static readonly MessageType Reopened = new("appeal.reopened", "Обращение направлено на повторное рассмотрение", ApplicantLetter);
+    public static readonly MessageType Closed = new("appeal.closed", "Рассмотрение обращения завершено", ApplicantLetter);
+    public static readonly MessageType LeftWithoutAnswer = new("appeal.left_without_answer", "Обращение оставлено без ответа", ApplicantLetter);
+    public static readonly MessageType Returned = new("appeal.returned", "Обращение возвращено", ApplicantLetter);
+    public static readonly MessageType CorrespondenceStopped = new("appeal.correspondence_stopped", "Переписка прекращена", ApplicantLetter);
+    public static readonly MessageType RoadmapApproved = new("roadmap.approved", "Утверждена дорожная карта",
+        new Audience(Recipient.Applicant, Delivery.Letter), new Audience(Recipient.Organisation, Delivery.Notice));
+    public static readonly MessageType HqDecisionRecorded = new("hq.decision_recorded", "Штаб принял решение",
+        new Audience(Recipient.Applicant, Delivery.Letter), new Audience(Recipient.Organisation, Delivery.Notice));
+
+    // ---- Staff: letters as before, and notices in the office ----
+    public static readonly MessageType DeadlineAtRisk = new("deadline.at_risk", "Срок под угрозой", StaffLetterAndNotice);
+    public static readonly MessageType DeadlineOverdue = new("deadline.overdue", "Срок пропущен", StaffLetterAndNotice);
+    public static readonly MessageType DeadlineEscalated = new("deadline.escalated", "Пропущенный срок передан руководителю", StaffLetterAndNotice);
+    public static readonly MessageType ExtensionRequested = new("appeal.extension_requested", "Запрос на продление срока", StaffLetterAndNotice);
+    public static readonly MessageType CoExecutorAdded = new("appeal.co_executor_added", "Поручена часть обращения", new Audience(Recipient.Organisation, Delivery.Notice));
+    public static readonly MessageType PartEscalated = new("deadline.part_escalated", "Срок части соисполнителя пропущен", StaffNotice);
+    public static readonly MessageType StepAtRisk = new("roadmap.step_at_risk", "Срок шага дорожной карты под угрозой", StaffNotice);
+    public static readonly MessageType StepOverdue = new("roadmap.step_overdue", "Срок шага дорожной карты пропущен", StaffNotice);
+    public static readonly MessageType StepEscalated = new("roadmap.step_escalated", "Пропущенный шаг дорожной карты передан руководителю", StaffNotice);
+    public static readonly MessageType HqEscalated = new("hq.escalated", "Жалоба передана в Штаб", StaffNotice);
+    public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
+
+    public static readonly IReadOnlyList<MessageType> All =
+    [
+        AccountConfirm, AccountReset, ContactCopy,
+        Received, Registered, ClarificationRequested, InformationRequested, Rejected, Merged, Redirected, Extended, Answered, Reopened, Closed,
+        LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
+        DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
+        HqEscalated, ArticleStale,
+    ];
+
+    static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>The registered type of a stored message (null for a row written before the type was retired).</summary>
+    public static MessageType? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The names of the types the applicant is told by, for the portal's timeline.</summary>
+    public static readonly IReadOnlyList<string> ToApplicant = [.. All.Where(t => t.IsForApplicant).Select(t => t.Name)];
+}
