@@ -56,7 +56,7 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
             ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(o =>
     {
-        o.Cookie.Name = "otklik";
+        o.Cookie.Name = CrossSiteGuard.SessionCookie;
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.SlidingExpiration = true;
@@ -115,8 +115,10 @@ app.UseStatusCodePages(async context =>
         Problems.TitleFor(status), Problems.TitleFor(status) + ".", null);
 });
 app.UseStaticFiles();
+app.UseCrossSiteGuard();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseFormCleaning();
 app.UsePortalPublic();
 app.UsePortalAccounts();
 
@@ -125,7 +127,7 @@ app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenAp
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapGroup("/api/v1").AddEndpointFilterFactory(InputGuard.Factory);
 api.MapAuthApi();
 api.MapIntakeApi();
 api.MapAppealsApi();
