@@ -105,8 +105,16 @@ public static class InputGuard
         }
         var type = value.GetType();
         if (type.Namespace?.StartsWith("Otklik.", StringComparison.Ordinal) != true || type.IsEnum) return;
-        foreach (var property in PropertiesOf(type))
-            Check(property.GetValue(value), path.Length == 0 ? CamelCase(property.Name) : $"{path}.{CamelCase(property.Name)}", errors, depth + 1);
+        foreach (var (property, required) in PropertiesOf(type))
+        {
+            var field = path.Length == 0 ? CamelCase(property.Name) : $"{path}.{CamelCase(property.Name)}";
+            var item = property.GetValue(value);
+            // A list or a nested object declared non-nullable has a default of its own ("[]"); an explicit null in the
+            // JSON would replace it and reach code that never expects it.
+            if (item is null && required)
+                errors.Add(field, "field.null", $"Поле «{field}» не может быть null: укажите значение или не передавайте поле.");
+            else Check(item, field, errors, depth + 1);
+        }
     }
 
     /// <summary>A body taken as raw JSON (a GeoJSON import): its strings and its arrays, the same as a typed body's.</summary>
@@ -132,11 +140,18 @@ public static class InputGuard
         }
     }
 
-    static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
+    static readonly ConcurrentDictionary<Type, (PropertyInfo Property, bool Required)[]> Properties = new();
 
-    static PropertyInfo[] PropertiesOf(Type type) => Properties.GetOrAdd(type, t =>
-        [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0 && p.CanRead
-            && p.Name != "EqualityContract")]);
+    /// <summary>The readable properties of a request type, and whether each is a list or an object declared non-nullable.</summary>
+    static (PropertyInfo, bool)[] PropertiesOf(Type type) => Properties.GetOrAdd(type, t =>
+    {
+        var nullability = new NullabilityInfoContext();
+        return [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && p.Name != "EqualityContract")
+            .Select(p => (p, !p.PropertyType.IsValueType && p.PropertyType != typeof(string)
+                && (p.PropertyType.IsArray || typeof(IEnumerable).IsAssignableFrom(p.PropertyType) || p.PropertyType.Namespace?.StartsWith("Otklik.", StringComparison.Ordinal) == true)
+                && nullability.Create(p).ReadState == NullabilityState.NotNull))];
+    });
 
     static string Field(string path) => path.Length == 0 ? "body" : path;
 
@@ -146,17 +161,24 @@ public static class InputGuard
 
     /// <summary>
     /// Replaces a form's values by the same values without control characters (except tab and line breaks), so that no
-    /// page stores a NUL whatever it binds. Files are passed through untouched. A form that cannot be read is left for
-    /// the endpoint to refuse as before.
+    /// page stores a NUL whatever it binds. Files are passed through untouched. A form that cannot be read is refused
+    /// with a 400 naming the body; one over a size limit is refused by the limit's own handler.
     /// </summary>
     public static IApplicationBuilder UseFormCleaning(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         if (http.Request.HasFormContentType && !HttpMethods.IsGet(http.Request.Method))
         {
-            IFormCollection? form = null;
+            IFormCollection form;
             try { form = await http.Request.ReadFormAsync(http.RequestAborted); }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException) { }
-            if (form is not null && form.Any(f => f.Value.Any(v => v is not null && HasForbidden(v))))
+            catch (Exception e) when (e is InvalidDataException or IOException && e is not OperationCanceledException)
+            {
+                // A broken multipart body (no closing boundary, a cut-off stream) is the client's, not a server error.
+                await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, StatusCodes.Status400BadRequest,
+                    "request.malformed_form", "Запрос содержит ошибки", "Тело запроса не является корректной формой.",
+                    new Dictionary<string, string[]> { ["body"] = ["Тело запроса не является корректной формой."] });
+                return;
+            }
+            if (form.Any(f => f.Value.Any(v => v is not null && HasForbidden(v))))
             {
                 var clean = form.ToDictionary(f => f.Key, f => new StringValues([.. f.Value.Select(v => v is null ? v : Strip(v))]));
                 http.Features.Set<IFormFeature>(new FormFeature(new FormCollection(clean, form.Files)));
