@@ -95,6 +95,7 @@ builder.Services.AddPortalPublic();
 builder.Services.AddOtklikMail(config);
 builder.Services.AddPortalAccounts(config);
 builder.Services.AddKnowledge(config);
+builder.Services.AddUploads(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -115,8 +116,8 @@ app.UseStatusCodePages(async context =>
         Problems.TitleFor(status), Problems.TitleFor(status) + ".", null);
 });
 app.UseStaticFiles();
-app.UseCrossSiteGuard();
 app.UseAuthentication();
+app.UseCrossSiteGuard();
 app.UseAuthorization();
 app.UseFormCleaning();
 app.UsePortalPublic();

@@ -169,7 +169,19 @@ public static class InputGuard
         if (http.Request.HasFormContentType && !HttpMethods.IsGet(http.Request.Method))
         {
             IFormCollection form;
+            var urlEncoded = http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+            if (urlEncoded) http.Request.EnableBuffering();
             try { form = await http.Request.ReadFormAsync(http.RequestAborted); }
+            catch (InvalidDataException) when (urlEncoded)
+            {
+                // ASP.NET Core's form reader refuses an encoded NUL ("%00") outright; read the buffered body again
+                // without it, so that the NUL is stripped like every other control character.
+                http.Request.Body.Position = 0;
+                using var reader = new StreamReader(http.Request.Body, leaveOpen: true);
+                var raw = (await reader.ReadToEndAsync(http.RequestAborted)).Replace("%00", "", StringComparison.Ordinal);
+                form = new FormCollection(await new Microsoft.AspNetCore.WebUtilities.FormReader(raw).ReadFormAsync(http.RequestAborted));
+                http.Features.Set<IFormFeature>(new FormFeature(form));
+            }
             catch (Exception e) when (e is InvalidDataException or IOException && e is not OperationCanceledException)
             {
                 // A broken multipart body (no closing boundary, a cut-off stream) is the client's, not a server error.
