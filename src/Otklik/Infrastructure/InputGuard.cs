@@ -182,7 +182,8 @@ public static class InputGuard
                 form = new FormCollection(await new Microsoft.AspNetCore.WebUtilities.FormReader(raw).ReadFormAsync(http.RequestAborted));
                 http.Features.Set<IFormFeature>(new FormFeature(form));
             }
-            catch (Exception e) when (e is InvalidDataException or IOException && e is not OperationCanceledException)
+            // BadHttpRequestException (a body over its limit: 413) is an IOException too, and stays the framework's.
+            catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
             {
                 // A broken multipart body (no closing boundary, a cut-off stream) is the client's, not a server error.
                 await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, StatusCodes.Status400BadRequest,

@@ -247,7 +247,7 @@ public static class IntakeApi
     {
         var checkedFile = await CheckFileAsync(file, "file", ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        await limits.CheckAsync(db, http, user.Id, checkedFile.Bytes.Length, now, ct);
+        if (await limits.RefusalAsync(db, http, user.Id, checkedFile.Bytes.Length, now, ct) is { } refused) return refused;
         var a = await StoreAsync(checkedFile, db, files, user.Id, now, null, AttachmentPurpose.Appeal, ct);
         a.UploadedFrom = UploadLimits.AddressOf(http);
         await db.SaveChangesAsync(ct);

@@ -34,33 +34,36 @@ public sealed class UploadLimits
     }
 
     /// <summary>
-    /// Refuses an upload over the rate (429) or over the day's quota (429) of the address or of the account; nothing is
-    /// stored before this passes. The quota counts what was uploaded in the last 24 hours, bound or not.
+    /// Refuses an upload over the rate or over the day's quota of the address or of the account with a 429 (and
+    /// Retry-After); null lets it through. Nothing is stored before this passes. The quota counts what was uploaded in
+    /// the last 24 hours, bound or not.
     /// </summary>
-    public async Task CheckAsync(AppDbContext db, HttpContext http, Guid? personId, long size, DateTime nowUtc, CancellationToken ct)
+    public async Task<IResult?> RefusalAsync(AppDbContext db, HttpContext http, Guid? personId, long size, DateTime nowUtc, CancellationToken ct)
     {
         var address = AddressOf(http);
         foreach (var key in personId is { } id ? new[] { "ip:" + address, "user:" + id } : ["ip:" + address])
         {
             using var lease = _rate.AttemptAcquire(key);
             if (!lease.IsAcquired)
-                throw Refused(http, 60, $"Слишком много файлов подряд: не больше {PerMinute} в минуту. Повторите через минуту.");
+                return Refused(http, 60, $"Слишком много файлов подряд: не больше {PerMinute} в минуту. Повторите через минуту.");
         }
         var since = nowUtc.AddDays(-1);
         var recent = db.Attachments.AsNoTracking().Where(a => a.UploadedAtUtc > since
             && (a.UploadedFrom == address || (personId != null && a.UploadedById == personId)));
         var used = await recent.GroupBy(_ => 1).Select(g => new { Files = g.Count(), Bytes = g.Sum(a => a.Size) }).SingleOrDefaultAsync(ct);
         if (used is not null && (used.Files + 1 > FilesPerDay || used.Bytes + size > BytesPerDay))
-            throw Refused(http, 3600, $"Исчерпан суточный лимит загрузки файлов ({FilesPerDay} файлов, {BytesPerDay / 1024 / 1024} МБ). Повторите позже.");
+            return Refused(http, 3600, $"Исчерпан суточный лимит загрузки файлов ({FilesPerDay} файлов, {BytesPerDay / 1024 / 1024} МБ). Повторите позже.");
+        return null;
     }
 
     /// <summary>The client's address as the server sees it (after forwarded headers from trusted proxies, when configured).</summary>
     public static string AddressOf(HttpContext http) => (http.Connection.RemoteIpAddress ?? IPAddress.None).ToString();
 
-    static InputException Refused(HttpContext http, int retryAfterSeconds, string message)
+    static IResult Refused(HttpContext http, int retryAfterSeconds, string message)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return new InputException("file", "attachment.rate_limited", message, StatusCodes.Status429TooManyRequests);
+        return TypedResults.Problem(title: "Слишком много запросов", detail: message, statusCode: StatusCodes.Status429TooManyRequests,
+            extensions: new Dictionary<string, object?> { ["code"] = "attachment.rate_limited", ["errors"] = new Dictionary<string, string[]> { ["file"] = [message] } });
     }
 }
 
