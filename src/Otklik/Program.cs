@@ -57,7 +57,7 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
             ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(o =>
     {
-        o.Cookie.Name = "otklik";
+        o.Cookie.Name = CrossSiteGuard.SessionCookie;
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.SlidingExpiration = true;
@@ -97,6 +97,7 @@ builder.Services.AddOtklikMail(config);
 builder.Services.AddPortalAccounts(config);
 builder.Services.AddKnowledge(config);
 builder.Services.AddAudit(config);
+builder.Services.AddUploads(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -118,7 +119,9 @@ app.UseStatusCodePages(async context =>
 });
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseCrossSiteGuard();
 app.UseAuthorization();
+app.UseFormCleaning();
 app.UsePortalPublic();
 app.UsePortalAccounts();
 
@@ -127,7 +130,7 @@ app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenAp
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapGroup("/api/v1").AddEndpointFilterFactory(InputGuard.Factory);
 api.MapAuthApi();
 api.MapIntakeApi();
 api.MapAppealsApi();

@@ -107,9 +107,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             var name = CamelCase(missing.Groups["name"].Value);
             return Field(400, "request.missing_parameter", name, $"Не указан обязательный параметр «{name}».");
         }
-        if (b.Message.Contains("request body as form", StringComparison.Ordinal))
+        if (b.Message.Contains("request body as form", StringComparison.Ordinal) || b.Message.Contains("request form", StringComparison.Ordinal)
+            || b.InnerException is InvalidDataException)
             return Field(400, "request.malformed_form", "body", "Тело запроса не является корректной формой multipart/form-data.");
-        return (b.StatusCode, "request.bad", Problems.TitleFor(b.StatusCode), "Некорректный запрос.", null);
+        // Whatever else the framework refuses concerns the request as a whole: the body is the field at fault.
+        return b.StatusCode == StatusCodes.Status400BadRequest
+            ? Field(400, "request.bad", "body", "Некорректный запрос.")
+            : (b.StatusCode, "request.bad", Problems.TitleFor(b.StatusCode), "Некорректный запрос.", null);
     }
 
     /// <summary>

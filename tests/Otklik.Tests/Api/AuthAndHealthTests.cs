@@ -14,10 +14,7 @@ public sealed class AuthAndHealthTests(AppPool pool) : IClassFixture<AppPool>
     const string ModeratorEmail = "centremoderator@test.example";
 
     static HttpClient CookieClient(TestApp app) =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        };
+        app.CookieClient();
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_moderator_signs_in_with_a_cookie_works_and_signs_out(Engine engine)

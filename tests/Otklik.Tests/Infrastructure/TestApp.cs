@@ -96,6 +96,20 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient ClientWithKey(string key) => NewClient(key);
 
+    /// <summary>
+    /// A browser's session without JavaScript: cookies kept, redirects not followed, and the Origin header of this site,
+    /// which a browser sends with every POST from the site's own pages (the API refuses a cookie request without it).
+    /// </summary>
+    public HttpClient CookieClient()
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2),
+        };
+        client.DefaultRequestHeaders.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        return client;
+    }
+
     HttpClient NewClient(string? apiKey)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
@@ -160,6 +174,9 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Otklik:BotCheck:MinSeconds", "0");
             builder.UseSetting("Otklik:RateLimits:AccountsPerMinute", "100000");
             builder.UseSetting("Otklik:RateLimits:SubmitPerMinute", "100000");
+            builder.UseSetting("Otklik:Uploads:PerMinute", "100000");
+            builder.UseSetting("Otklik:Uploads:FilesPerDay", "100000");
+            builder.UseSetting("Otklik:Uploads:MegabytesPerDay", "100000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.AddProvider(log));
             builder.ConfigureServices(s =>

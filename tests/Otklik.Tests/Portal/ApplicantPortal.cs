@@ -36,10 +36,7 @@ public sealed class ApplicantPortal(HttpClient http) : IDisposable
     }
 
     public static ApplicantPortal Anonymous(TestApp app) =>
-        new(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        });
+        new(app.CookieClient());
 
     public Task<HttpResponseMessage> GetRawAsync(string url) => _http.GetAsync(url);
 

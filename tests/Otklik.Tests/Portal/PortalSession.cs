@@ -10,10 +10,7 @@ namespace Otklik.Tests.Portal;
 /// <summary>A browser without JavaScript on the portal: cookies kept, redirects not followed, the last form's token and bot stamp reused.</summary>
 public sealed class PortalSession(TestApp app) : IDisposable
 {
-    readonly HttpClient _http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-    {
-        BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-    };
+    readonly HttpClient _http = app.CookieClient();
     string? _token;
     string? _stamp;
 

@@ -100,10 +100,7 @@ public sealed class PortalClient : IDisposable
     public static async Task<PortalClient> SignInAsync(TestApp app, Persona persona)
     {
         await PublicSupport.EnsurePasswordAsync(app, persona);
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        };
+        var client = app.CookieClient();
         await client.PostJsonAsync("/api/v1/auth/login", new { email = $"{persona}@test.example".ToLowerInvariant(), password = TestRegion.Password }).Expect(HttpStatusCode.OK);
         return new PortalClient(client);
     }

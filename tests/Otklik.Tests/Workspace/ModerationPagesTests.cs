@@ -404,10 +404,7 @@ file sealed class StaffSession(HttpClient http) : IDisposable
     }
 
     public static StaffSession Anonymous(TestApp app) =>
-        new(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        });
+        new(app.CookieClient());
 
     public Task<HttpResponseMessage> GetRawAsync(string url) => http.GetAsync(url);
 

@@ -44,6 +44,8 @@ public static class CalendarApi
         else if (!DateTimeOffset.TryParseExact(from.Trim(), ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
                      CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasOffset(from))
             e.Add("from", "deadline.from", $"Момент «{from}» должен быть в формате ISO 8601 со смещением, например 2026-03-06T10:00:00+05:00.");
+        else if (start.Year is < MinYear or > MaxYear)
+            e.Add("from", "deadline.from_range", $"Момент начала отсчёта должен лежать между {MinYear} и {MaxYear} годами.");
         Organisation? org = null;
         if (organisationId is { } orgId)
         {
@@ -67,6 +69,12 @@ public static class CalendarApi
         return TypedResults.Ok(new DueView(parsed.ToString(), clock.Zone.Id, start, due.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             due.ControlDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), due.DueAt, provisional));
     }
+
+    /// <summary>
+    /// The years a deadline may start in: a term counted from 9999 would run past the last date .NET can hold (a 500,
+    /// not an answer), and no production calendar exists for years this far from today anyway.
+    /// </summary>
+    const int MinYear = 1990, MaxYear = 2200;
 
     static bool HasOffset(string text)
     {

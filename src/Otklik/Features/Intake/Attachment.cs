@@ -20,6 +20,8 @@ public sealed class Attachment
     public string Sha256 { get; set; } = "";
     public string StorageKey { get; set; } = "";
     public Guid? UploadedById { get; set; }
+    /// <summary>The client address of an upload through the API, for the per-address daily quota (<see cref="UploadLimits"/>).</summary>
+    public string? UploadedFrom { get; set; }
     public DateTime UploadedAtUtc { get; set; }
 }
 
@@ -54,6 +56,8 @@ public interface IFileStore
 {
     Task SaveAsync(string key, Stream content, CancellationToken ct);
     Task<Stream?> OpenAsync(string key, CancellationToken ct);
+    /// <summary>Removes the file; a file already gone is not an error.</summary>
+    Task DeleteAsync(string key, CancellationToken ct);
 }
 
 /// <summary>Files on local disk under the data folder; an S3-compatible store goes behind the same interface.</summary>
@@ -70,6 +74,12 @@ public sealed class LocalDiskFileStore(string root) : IFileStore
 
     public Task<Stream?> OpenAsync(string key, CancellationToken ct) =>
         Task.FromResult<Stream?>(File.Exists(PathOf(key)) ? File.OpenRead(PathOf(key)) : null);
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
 
     string PathOf(string key) => Path.Combine(root, key[..2], key);
 }

@@ -242,10 +242,14 @@ public static class IntakeApi
 
     public sealed record AttachmentView(Guid Id, string FileName, string ContentType, AttachmentKind Kind, long Size, AttachmentPurpose Purpose);
 
-    static async Task<IResult> Upload(IFormFile? file, AppDbContext db, CurrentUser user, IFileStore files, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Upload(IFormFile? file, HttpContext http, AppDbContext db, CurrentUser user, IFileStore files, UploadLimits limits,
+        TimeProvider clock, CancellationToken ct)
     {
         var checkedFile = await CheckFileAsync(file, "file", ct);
-        var a = await StoreAsync(checkedFile, db, files, user.Id, clock.GetUtcNow().UtcDateTime, null, AttachmentPurpose.Appeal, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await limits.RefusalAsync(db, http, user.Id, checkedFile.Bytes.Length, now, ct) is { } refused) return refused;
+        var a = await StoreAsync(checkedFile, db, files, user.Id, now, null, AttachmentPurpose.Appeal, ct);
+        a.UploadedFrom = UploadLimits.AddressOf(http);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/attachments/{a.Id}", new AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose));
     }

@@ -15,6 +15,10 @@ sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
         b.Property(a => a.Sha256).HasMaxLength(64);
         b.Property(a => a.StorageKey).HasMaxLength(100);
         b.HasIndex(a => a.AppealId);
+        b.Property(a => a.UploadedFrom).HasMaxLength(45);
+        // The daily upload quota per address and per account (UploadLimits).
+        b.HasIndex(a => new { a.UploadedFrom, a.UploadedAtUtc });
+        b.HasIndex(a => new { a.UploadedById, a.UploadedAtUtc });
         b.HasOne<Appeal>().WithMany().HasForeignKey(a => a.AppealId).OnDelete(DeleteBehavior.Restrict);
     }
 }

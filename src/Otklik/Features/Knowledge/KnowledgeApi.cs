@@ -167,7 +167,8 @@ public static class KnowledgeApi
     static async Task<IResult> Import(HttpRequest request, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(ct);
+        // The file is read as text, not bound as JSON: its control characters are stripped here, as a form's are.
+        var text = InputGuard.Strip(await reader.ReadToEndAsync(ct));
         var markdown = request.ContentType?.Contains("markdown", StringComparison.OrdinalIgnoreCase) == true;
         var result = await KnowledgeFiles.ImportAsync(db, user, text, markdown, clock.GetUtcNow().UtcDateTime, ct);
         return result.Forbidden is { } why

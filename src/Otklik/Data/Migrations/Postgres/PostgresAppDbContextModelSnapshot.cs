@@ -1079,9 +1079,17 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<Guid?>("UploadedById")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("UploadedFrom")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AppealId");
+
+                    b.HasIndex("UploadedById", "UploadedAtUtc");
+
+                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
 
                     b.ToTable("Attachments");
                 });

@@ -1066,9 +1066,17 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<Guid?>("UploadedById")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UploadedFrom")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AppealId");
+
+                    b.HasIndex("UploadedById", "UploadedAtUtc");
+
+                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
 
                     b.ToTable("Attachments");
                 });

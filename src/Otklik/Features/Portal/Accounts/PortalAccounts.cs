@@ -219,6 +219,12 @@ public static class PortalAccounts
         return TypedResults.LocalRedirect(LocalOr(returnUrl, "/"));
     }
 
+    /// <summary>
+    /// <paramref name="url"/> when it is a path of this site, else <paramref name="fallback"/>: the same test as
+    /// LocalRedirect's (no scheme-relative "//" or "/\\", no control characters such as a tab, which browsers drop and
+    /// which would otherwise make LocalRedirect throw).
+    /// </summary>
     public static string LocalOr(string? url, string fallback) =>
-        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : fallback;
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl) ? url : fallback;
 }
