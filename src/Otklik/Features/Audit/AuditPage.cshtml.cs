@@ -90,7 +90,7 @@ public sealed class AuditPageModel(AppDbContext db, CurrentUser user, AuditTrail
                 Local(l.AtUtc), l.ActorName ?? "", l.ActorId?.ToString() ?? "", Label(l.Kind), l.AppealNumber ?? "", l.AppealId?.ToString() ?? "",
                 l.Detail ?? "", l.Rows?.ToString(CultureInfo.InvariantCulture) ?? "", l.Address ?? "",
             ];
-            await writer.WriteAsync(string.Join(';', fields.Select(ExportCsv.Field)) + "\r\n");
+            await writer.WriteAsync(Csv.Row(fields));
         }
         return new EmptyResult();
     }
