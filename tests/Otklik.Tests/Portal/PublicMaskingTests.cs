@@ -81,6 +81,14 @@ public sealed class PublicMaskingTests
     }
 
     [Theory]
+    [InlineData("Я живу на ул. Малышева, 12, кв. 5, во дворе яма.", "Я живу на ул. Малышева, [дом скрыт], во дворе яма.")]
+    [InlineData("у моего дома (Малышева д. 12) нет света", "у моего дома (Малышева д. [дом скрыт]) нет света")]
+    [InlineData("на улице Малышевой, 12 нет света", "на улице Малышевой, [дом скрыт] нет света")]
+    // Another house of the same street, and the same number on another street, are not the applicant's.
+    [InlineData("у дома Малышева, 14 яма, и у дома Ленина, 12 тоже.", "у дома Малышева, 14 яма, и у дома Ленина, 12 тоже.")]
+    public void The_applicants_own_house_is_masked_in_the_text(string text, string expected) => Assert.Equal(expected, Masked(text));
+
+    [Theory]
     [InlineData("ИП Чернова Алёна Викторовна", "667601895561", null, true)]
     [InlineData("ип Чернова", null, null, true)]
     [InlineData("Индивидуальный предприниматель Вахрушев П. И.", null, null, true)]

@@ -6,7 +6,7 @@ using Otklik.Features.Appeals;
 namespace Otklik.Features.Portal.Public;
 
 /// <summary>What kind of personal data a masked fragment was.</summary>
-public enum MaskKind { Name, Phone, Email, Inn, Snils, Passport }
+public enum MaskKind { Name, Phone, Email, Inn, Snils, Passport, House }
 
 /// <summary>One masked fragment: where it is in the source text, what it was, and what the public sees instead.</summary>
 public sealed record MaskedSpan(int Start, int Length, MaskKind Kind, string Original)
@@ -69,6 +69,7 @@ public static partial class PublicMasking
         MaskKind.Inn => "[ИНН скрыт]",
         MaskKind.Snils => "[СНИЛС скрыт]",
         MaskKind.Passport => "[номер документа скрыт]",
+        MaskKind.House => "[дом скрыт]",
         _ => "***",
     };
 
@@ -80,6 +81,7 @@ public static partial class PublicMasking
         MaskKind.Inn => "ИНН",
         MaskKind.Snils => "СНИЛС",
         MaskKind.Passport => "номер документа",
+        MaskKind.House => "дом заявителя",
         _ => "",
     };
 
@@ -90,7 +92,7 @@ public static partial class PublicMasking
     public static MaskedText AnswerText(Appeal a) => Mask(a.AnswerText ?? "", a.Applicant, a.PublicUnmasked);
 
     public static MaskedText Mask(string? text, ApplicantInfo applicant, string? released = null) =>
-        Mask(text, NamesOf(applicant), Released(released));
+        Mask(text, NamesOf(applicant), Released(released), applicant.PostalAddress);
 
     /// <summary>The fragments the moderator released, one a line, compared without regard to letter case.</summary>
     public static HashSet<string> Released(string? released) =>
@@ -118,7 +120,7 @@ public static partial class PublicMasking
         (organisationName is { } n && SoleTraderPrefix().IsMatch(n))
         || inn?.Trim().Length == 12 || ogrn?.Trim().Length == 15;
 
-    public static MaskedText Mask(string? text, IReadOnlyList<string> names, IReadOnlySet<string> released)
+    public static MaskedText Mask(string? text, IReadOnlyList<string> names, IReadOnlySet<string> released, string? ownAddress = null)
     {
         text ??= "";
         var found = new List<MaskedSpan>();
@@ -145,6 +147,13 @@ public static partial class PublicMasking
         if (bases.Count > 0)
             foreach (Match m in Word().Matches(text))
                 if (IsName(m.Value, bases)) Add(m.Index, m.Length, MaskKind.Name);
+
+        if (OwnHouse(ownAddress) is { } own)
+            foreach (Match m in own.Matches(text))
+            {
+                var house = m.Groups["house"];
+                Add(house.Index, house.Length, MaskKind.House);
+            }
 
         var spans = Merge(text, found);
         var kept = spans.Where(s => !released.Contains(s.Original.Trim())).ToList();
@@ -250,6 +259,21 @@ public static partial class PublicMasking
                 for (var j = i + 1; j <= Math.Min(i + 3, postal.Count - 1); j++)
                     if (postal[j] == number) return true;
         return false;
+    }
+
+    /// <summary>
+    /// The applicant's own street followed by their own house number (and flat) in any text: «ул. Малышева, д. 12, кв. 5»
+    /// or «на Малышевой, 12»; the street stays, the house and flat go. Null when the postal address names no street and house.
+    /// </summary>
+    static Regex? OwnHouse(string? postal)
+    {
+        if (string.IsNullOrWhiteSpace(postal) || House(postal) is not { } house) return null;
+        var street = AddressTokens().Matches(postal[..house.Index]).Select(m => Normal(m.Value))
+            .LastOrDefault(t => t.Length >= 3 && !char.IsAsciiDigit(t[0]) && !NotStreet.Contains(t));
+        if (street is null) return null;
+        var stem = Bases(street).First();
+        return new Regex(@"(?<!\p{L})" + Regex.Escape(stem) + @"\p{L}{0,3}[\s,.]*(?:(?:д|дом)\.?\s*)?(?<house>" + Regex.Escape(house.Value)
+            + @"(?![\p{N}])(?:[\s,.]*(?:кв|квартира)\.?\s*\d+)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     static readonly HashSet<string> NotStreet = ["ул", "улица", "дом", "пер", "переулок", "пр", "просп", "проспект", "пл", "площадь", "мкр", "корп", "стр"];
