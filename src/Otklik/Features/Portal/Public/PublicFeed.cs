@@ -48,7 +48,7 @@ public static class PublicFeed
             a.Number, a.Type, a.CategoryId, a.TopicId, a.TerritoryId, Text = a.PublicText ?? a.Text, a.PublicUnmasked, a.Status, a.ExecutorOrganisationId,
             a.AnswerDueDate, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, a.PublicViews, a.Supports, a.RegisteredAtUtc,
             a.Applicant.Kind, a.Applicant.FirstName, a.Applicant.LastName, a.Applicant.MiddleName, a.Applicant.OrganisationName,
-            a.Applicant.Inn, a.Applicant.Ogrn, a.Applicant.RepresentativeName, a.Rating,
+            a.Applicant.Inn, a.Applicant.Ogrn, a.Applicant.RepresentativeName, a.Applicant.PostalAddress, a.Rating,
         }).ToListAsync(ct);
         if (rows.Count == 0) return [];
         var names = await PublicNames.LoadAsync(db, ct);
@@ -57,7 +57,7 @@ public static class PublicFeed
             var who = new ApplicantInfo
             {
                 Kind = r.Kind, FirstName = r.FirstName, LastName = r.LastName, MiddleName = r.MiddleName, OrganisationName = r.OrganisationName,
-                Inn = r.Inn, Ogrn = r.Ogrn, RepresentativeName = r.RepresentativeName,
+                Inn = r.Inn, Ogrn = r.Ogrn, RepresentativeName = r.RepresentativeName, PostalAddress = r.PostalAddress,
             };
             return new FeedItem(r.Number, r.Type, names.Category(r.CategoryId), names.Topic(r.TopicId), names.Territory(r.TerritoryId),
                 PublicAppeals.Excerpt(PublicMasking.Mask(r.Text, who, r.PublicUnmasked).Public), PublicAppeals.StageOf(r.Status),
