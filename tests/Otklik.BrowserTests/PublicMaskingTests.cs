@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Otklik.Features.Appeals;
@@ -22,10 +21,15 @@ public sealed class PublicMaskingTests(Browser browser) : IClassFixture<Browser>
         await using var app = await TestApp.StartAsync(engine);
         var r = app.Region;
         // The region administrator imports a territory whose name is markup; the topic of a published appeal is named so too.
-        var import = JsonDocument.Parse($$"""
-            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"XSS-1","name":{{JsonSerializer.Serialize(Payload)}},"organisationId":"{{r.MunA}}"},
-             "geometry":{"type":"Polygon","coordinates":[[[60.6,56.7],[60.9,56.7],[60.9,57.0],[60.6,57.0],[60.6,56.7]]]}}]}
-            """).RootElement;
+        var ring = new[] { new[] { 60.6, 56.7 }, [60.9, 56.7], [60.9, 57.0], [60.6, 57.0], [60.6, 56.7] };
+        var import = new
+        {
+            type = "FeatureCollection",
+            features = new[]
+            {
+                new { type = "Feature", properties = new { code = "XSS-1", name = Payload, organisationId = r.MunA }, geometry = new { type = "Polygon", coordinates = new[] { ring } } },
+            },
+        };
         await app.ClientAs(Persona.RegionAdmin).PostJsonAsync("/api/v1/territories/import", import).Expect(HttpStatusCode.OK);
         var appeal = await app.AppealInAsync(AppealStatus.Registered, PublicSupport.Published(r, 0, "Яма у остановки «Школа», колёса проваливаются."));
         await app.WithDbAsync(db => db.Topics.Where(t => t.Id == r.PotholeTopic).ExecuteUpdateAsync(s => s.SetProperty(t => t.Name, Payload)));
