@@ -59,9 +59,10 @@ public sealed class PublicMaskingTests(Browser browser) : IClassFixture<Browser>
             await context.DisposeAsync();
         }
 
-        // The moderator's map draws the outlines with their names (map.js).
+        // The moderator's map of an appeal in moderation draws the outlines with their names (map.js).
+        var fresh = await app.SubmitAsync(PublicSupport.Published(r, 1, "Не горит фонарь у подъезда, вечером темно."));
         var moderator = await browser.SignInAsync(app, Persona.CentreModerator);
-        await moderator.GotoAsync($"/office/moderation/{appeal.Id}");
+        await moderator.GotoAsync($"/office/moderation/{fresh.Id}");
         await Assertions.Expect(moderator.Locator("#fix-form [data-map] .territory-label", new() { HasText = Payload })).ToHaveCountAsync(1);
         Assert.True(await moderator.EvaluateAsync<bool>("() => window.__xss === undefined"), "A name from data ran as markup on the moderation map.");
         await Browser.ShotAsync(moderator, app, "81-xss-moderation-map");
