@@ -130,4 +130,21 @@ public sealed class PublicMaskingPortalTests
             Assert.DoesNotContain("89123456789", html);
         }
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_demo_region_publishes_no_applicants_own_building_and_no_applicants_surname(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine, demoSeed: true);
+        var published = await app.WithDbAsync(db => db.Appeals.AsNoTracking().Where(a => a.IsPublic && a.PublicationConsent && a.RegisteredAtUtc != null)
+            .Select(a => new { a.Number, a.Address, a.Applicant.PostalAddress, a.Applicant.LastName, a.Status }).ToListAsync());
+        var own = published.Where(a => Features.Portal.Public.PublicMasking.IsOwnAddress(a.Address, a.PostalAddress)).ToList();
+        Assert.True(own.Count >= 4, $"Only {own.Count} demo appeals are at the applicant's own address.");
+        var anonymous = app.Anonymous();
+        foreach (var a in published.Where(a => Features.Portal.Public.PublicAppeals.Shown.Contains(a.Status)))
+        {
+            var html = await anonymous.HtmlAsync($"/appeals/{a.Number}");
+            if (own.Contains(a)) Assert.DoesNotContain($"<dd>{a.Address}</dd>", html);
+            if (a.LastName is { Length: > 2 } last) Assert.DoesNotContain(last, html);
+        }
+    }
 }
