@@ -60,6 +60,7 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("register", Moderation, CentreSees, [CentreModerator]),
         Act("merge", TwoAppealsInModeration, CentreSees, [CentreModerator], t => new { targetAppealId = t.OtherId }),
         Act("public-text", Moderation, CentreSees, [CentreModerator], new { text = "Глубокая яма на проезжей части у дома ***." }),
+        Act("public-unmasked", Moderation, CentreSees, [CentreModerator], new { fragments = new[] { "ул. Ленина" } }),
 
         // ---- Execution: the dispatcher, executors and controller of the executor organisation ----
         Act("assign", Registered, MunASees, [MunADispatcher], new { personId = r.IdOf(MunAExecutor) }),

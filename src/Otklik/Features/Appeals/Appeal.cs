@@ -46,6 +46,11 @@ public sealed partial class Appeal
     /// masked; null shows <see cref="Text"/> as it is. See <see cref="Portal.Public.PublicAppeals"/>.
     /// </summary>
     public string? PublicText { get; private set; }
+    /// <summary>
+    /// The fragments the moderator released from the automatic masking (one a line: a street named like the applicant,
+    /// a number that is not a phone); null when none. See <see cref="Portal.Public.PublicMasking"/>.
+    /// </summary>
+    public string? PublicUnmasked { get; private set; }
     /// <summary>Views of the public page: a plain counter, incremented outside the entity (no version, no history).</summary>
     public int PublicViews { get; private set; }
     /// <summary>"Me too" supports of signed-in people, one each (the rows are <see cref="Portal.Public.AppealSupport"/>).</summary>
@@ -260,6 +265,26 @@ public sealed partial class Appeal
         // The history says that the published text changed, not what it says: the masked words must not leak through it.
         Record(EventKind.PublicTextEdited, nowUtc, moderatorId, value is null ? "Публикуется исходный текст" : "Текст для публикации исправлен модератором",
             new { masked = value is not null });
+    }
+
+    public const int MaxPublicUnmaskedLength = 4000;
+
+    /// <summary>
+    /// The moderator releases wrongly masked fragments (or takes a release back): the public sees them as written.
+    /// Allowed at any stage, like <see cref="SetPublicText"/>; the history does not repeat the fragments.
+    /// </summary>
+    public void SetPublicUnmasked(IEnumerable<string> fragments, Guid moderatorId, DateTime nowUtc)
+    {
+        var list = fragments.Select(f => f.Trim()).Where(f => f.Length > 0 && !f.Contains('\n'))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var value = list.Count == 0 ? null : string.Join('\n', list);
+        if (value is { Length: > MaxPublicUnmaskedLength })
+            throw new InputException("unmasked", "field.too_long", $"Не больше {MaxPublicUnmaskedLength} символов.", StatusCodes.Status422UnprocessableEntity);
+        if (value == PublicUnmasked) return;
+        PublicUnmasked = value;
+        Record(EventKind.PublicTextEdited, nowUtc, moderatorId,
+            value is null ? "Автоматически скрытые данные снова скрыты" : $"Модератор открыл для публикации автоматически скрытые фрагменты: {list.Count}",
+            new { released = list.Count });
     }
 
     /// <summary>Sets or changes the executor organisation before work starts (auto-routing or the moderator).</summary>

@@ -20,6 +20,7 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Property(a => a.Text).HasMaxLength(Intake.SubmitRules.MaxTextLength + 2000);
         b.Property(a => a.Address).HasMaxLength(500);
         b.Property(a => a.PublicText).HasMaxLength(Appeal.MaxPublicTextLength);
+        b.Property(a => a.PublicUnmasked).HasMaxLength(Appeal.MaxPublicUnmaskedLength);
         b.Property(a => a.ClarificationQuestion).HasMaxLength(2000);
         b.Property(a => a.AnswerText).HasMaxLength(20000);
         b.Property(a => a.RatingComment).HasMaxLength(2000);

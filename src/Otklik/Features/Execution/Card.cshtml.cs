@@ -44,6 +44,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 
     // ---- What the person may do here ----
     public bool CanStart { get; private set; }
+    /// <summary>The moderator may change what the portal hides (on the moderation page).</summary>
+    public bool CanMask { get; private set; }
     public bool CanStep { get; private set; }
     public bool CanAnswer { get; private set; }
     public bool CanPause { get; private set; }
@@ -250,6 +252,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         var working = a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft or AppealStatus.AnswerReview;
         var preparing = a.Status is AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft;
         CanStart = execute && a.Status == AppealStatus.Assigned;
+        CanMask = moderate;
         CanStep = execute && preparing;
         CanAnswer = execute && preparing;
         CanPause = execute && a.PausedAtUtc is null && a.Applicant.Kind != ApplicantKind.Anonymous

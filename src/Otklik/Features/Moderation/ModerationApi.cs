@@ -24,6 +24,7 @@ public static class ModerationApi
         group.MapPost("/{id:guid}/register", Register);
         group.MapPost("/{id:guid}/merge", Merge);
         group.MapPost("/{id:guid}/public-text", SetPublicText);
+        group.MapPost("/{id:guid}/public-unmasked", SetPublicUnmasked);
         return group;
     }
 
@@ -39,6 +40,8 @@ public static class ModerationApi
     public sealed record MergeRequest(int? Version, Guid? TargetAppealId);
     /// <summary>The text the public portal shows, third parties' personal data masked; empty or null publishes the text itself.</summary>
     public sealed record PublicTextRequest(int? Version, string? Text);
+    /// <summary>The automatically masked fragments the portal may show after all, as written (an empty list masks everything again).</summary>
+    public sealed record PublicUnmaskedRequest(int? Version, IReadOnlyList<string?>? Fragments);
     public sealed record RouteProposal(Guid? OrganisationId, string? OrganisationName, string? Why);
 
     static async Task<IResult> ProposedRoute(Guid id, AppDbContext db, CurrentUser user, AutoRouting routing, CancellationToken ct)
@@ -99,12 +102,22 @@ public static class ModerationApi
     static Task<IResult> SetPublicText(Guid id, PublicTextRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Masking(changes, r.Text), ct);
 
+    static Task<IResult> SetPublicUnmasked(Guid id, PublicUnmaskedRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, Duty.Moderate, Unmasking(changes, [.. (r.Fragments ?? []).OfType<string>()]), ct);
+
     // ---- The moderation changes, shared by the API endpoints above and the moderator's pages ----
 
     /// <summary>Sets the published copy of the text (see <see cref="Appeal.SetPublicText"/>).</summary>
     public static Func<Appeal, DateTime, Task> Masking(AppealChanges changes, string? text) => (appeal, now) =>
     {
         appeal.SetPublicText(text, changes.User.RequiredId, now);
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Releases automatically masked fragments (see <see cref="Appeal.SetPublicUnmasked"/>).</summary>
+    public static Func<Appeal, DateTime, Task> Unmasking(AppealChanges changes, IReadOnlyList<string> fragments) => (appeal, now) =>
+    {
+        appeal.SetPublicUnmasked(fragments, changes.User.RequiredId, now);
         return Task.CompletedTask;
     };
 

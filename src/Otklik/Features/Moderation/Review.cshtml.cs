@@ -47,6 +47,13 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     [BindProperty] public string? TargetNumber { get; set; }
     // The published text (third parties' personal data masked)
     [BindProperty] public string? PublicText { get; set; }
+    // The automatically masked fragments the moderator lets the portal show
+    [BindProperty] public List<string> Release { get; set; } = [];
+
+    /// <summary>The published text and answer as masked for the portal (<see cref="Portal.Public.PublicMasking"/>), with the masks marked.</summary>
+    public Portal.Public.MaskedText Masked => Portal.Public.PublicMasking.AppealText(Appeal);
+    public Portal.Public.MaskedText? MaskedAnswer => Appeal.AnswerText is null ? null : Portal.Public.PublicMasking.AnswerText(Appeal);
+    public string? PublicAddress => Portal.Public.PublicMasking.Address(Appeal.Address, Appeal.Applicant.PostalAddress);
 
     public Appeal Appeal { get; private set; } = null!;
     public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
@@ -97,6 +104,14 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Masking(changes, PublicText), ct);
         if (!outcome.Succeeded) return await FailedAsync("publictext", outcome, ct);
         TempData["Notice"] = $"Текст для публикации обращения {await NumberAsync(ct)} сохранён.";
+        return Redirect($"/office/moderation/{Id}");
+    }
+
+    public async Task<IActionResult> OnPostUnmaskAsync(CancellationToken ct)
+    {
+        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Unmasking(changes, Release), ct);
+        if (!outcome.Succeeded) return await FailedAsync("unmask", outcome, ct);
+        TempData["Notice"] = $"Скрытие персональных данных обращения {await NumberAsync(ct)} сохранено.";
         return Redirect($"/office/moderation/{Id}");
     }
 

@@ -61,9 +61,13 @@ public static class SearchIndexer
         return changes;
     }
 
-    /// <summary>The text (its <see cref="Appeal.SearchText"/> follows number, text, address and applicant), publicity or status moved.</summary>
+    /// <summary>
+    /// The text (its <see cref="Appeal.SearchText"/> follows number, text, address and applicant), the published copy or
+    /// its released masks, publicity or status moved.
+    /// </summary>
     static bool AppealChanged(EntityEntry<Appeal> e) =>
         e.Property(a => a.SearchText).IsModified || e.Property(a => a.IsPublic).IsModified
+        || e.Property(a => a.PublicText).IsModified || e.Property(a => a.PublicUnmasked).IsModified
         || (e.Entity.IsPublic && e.Property(a => a.Status).IsModified);
 
     static List<Doc> DocsOf(Appeal a)
@@ -74,8 +78,11 @@ public static class SearchIndexer
             new[] { a.Text, a.Address, applicant.DisplayName, applicant.RepresentativeName, applicant.Email, applicant.Phone, applicant.Inn }
                 .Where(s => !string.IsNullOrWhiteSpace(s))));
         var docs = new List<Doc> { staff };
+        // The public copy is what the public page shows, masked by the same rule (Portal.Public.PublicMasking).
         if (a.IsPublic && !Unpublished.Contains(a.Status))
-            docs.Add(new Doc(SearchKind.Appeal, a.Id, true, a.Number, string.Join('\n', new[] { a.Text, a.Address }.Where(s => !string.IsNullOrWhiteSpace(s)))));
+            docs.Add(new Doc(SearchKind.Appeal, a.Id, true, a.Number, string.Join('\n',
+                new[] { Portal.Public.PublicMasking.AppealText(a).Public, Portal.Public.PublicMasking.Address(a.Address, applicant.PostalAddress) }
+                    .Where(s => !string.IsNullOrWhiteSpace(s)))));
         return docs;
     }
 

@@ -19,6 +19,13 @@
         return polygons.map(function (p) { return p.map(function (ring) { return ring.map(function (c) { return [c[1], c[0]]; }); }); });
     }
 
+    // Names come from data (an imported territory): they reach the page as text, never as HTML.
+    function label(text) {
+        var span = document.createElement('span');
+        span.textContent = text;
+        return span;
+    }
+
     function init(el) {
         var latInput = el.dataset.latInput ? document.getElementById(el.dataset.latInput) : null;
         var lonInput = el.dataset.lonInput ? document.getElementById(el.dataset.lonInput) : null;
@@ -75,7 +82,7 @@
                         interactive: false, className: 'territory territory-' + t.code
                     }).addTo(map);
                     // Without tiles the names are the only way to tell the outlines apart.
-                    if (!el.dataset.tiles) shape.bindTooltip(t.name, { permanent: true, direction: 'center', className: 'territory-label' });
+                    if (!el.dataset.tiles) shape.bindTooltip(label(t.name), { permanent: true, direction: 'center', className: 'territory-label' });
                     bounds.extend(shape.getBounds());
                 });
                 // With tiles the point is worth a close look; without them the outlines are the only landmarks.

@@ -11,10 +11,22 @@
         return polygons.map(function (p) { return p.map(function (ring) { return ring.map(function (c) { return [c[1], c[0]]; }); }); });
     }
 
-    function text(s) {
-        var d = document.createElement('div');
-        d.textContent = s;
-        return d.innerHTML;
+    // Everything that comes from data (numbers, topic and territory names) is put into the page as text, in elements
+    // built here: Leaflet treats a string given to a popup, a tooltip or an icon as HTML.
+    function node(tag, text) {
+        var e = document.createElement(tag);
+        if (text !== undefined && text !== null) e.textContent = String(text);
+        return e;
+    }
+
+    function popup(m) {
+        var box = node('div');
+        var link = node('a', '№ ' + m.number);
+        link.href = '/appeals/' + encodeURIComponent(m.number);
+        box.appendChild(link);
+        box.appendChild(node('br'));
+        box.appendChild(document.createTextNode(m.title || ''));
+        return box;
     }
 
     function init(el) {
@@ -30,13 +42,13 @@
             markers.forEach(function (m) {
                 if (m.count === 1) {
                     L.marker([m.lat, m.lon], { title: '№ ' + m.number + ': ' + m.title, alt: '№ ' + m.number })
-                        .bindPopup('<a href="/appeals/' + encodeURIComponent(m.number) + '">№ ' + text(m.number) + '</a><br>' + text(m.title))
+                        .bindPopup(popup(m))
                         .addTo(layer);
                 } else {
                     var size = m.count < 10 ? 34 : m.count < 100 ? 40 : 48;
                     L.marker([m.lat, m.lon], {
                         title: 'Обращений рядом: ' + m.count + '. Приблизить',
-                        icon: L.divIcon({ className: 'cluster', html: '<span>' + m.count + '</span>', iconSize: [size, size] })
+                        icon: L.divIcon({ className: 'cluster', html: node('span', m.count), iconSize: [size, size] })
                     }).on('click keypress', function () { map.setView([m.lat, m.lon], Math.min(map.getZoom() + 2, 18)); }).addTo(layer);
                 }
             });
@@ -74,7 +86,7 @@
                     if (!el.dataset.tiles) {
                         var b = shape.getBounds();
                         L.tooltip({ permanent: true, direction: 'bottom', className: 'territory-label' })
-                            .setLatLng([b.getSouth(), b.getCenter().lng]).setContent(text(t.name)).addTo(map);
+                            .setLatLng([b.getSouth(), b.getCenter().lng]).setContent(node('span', t.name)).addTo(map);
                     }
                     bounds.extend(shape.getBounds());
                 });

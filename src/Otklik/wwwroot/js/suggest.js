@@ -33,7 +33,8 @@
       items.forEach(function (item) {
         var li = document.createElement('li');
         var a = document.createElement('a');
-        a.href = item.url;
+        // Only a link of this site: a javascript: or another site's address from data never becomes a link.
+        a.href = /^\/(?![\/\\])/.test(item.url || '') ? item.url : '#';
         a.target = '_blank';
         a.rel = 'noopener';
         a.textContent = item.title;

@@ -283,6 +283,10 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(12000)
                         .HasColumnType("character varying(12000)");
 
+                    b.Property<string>("PublicUnmasked")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<int>("PublicViews")
                         .HasColumnType("integer");
 

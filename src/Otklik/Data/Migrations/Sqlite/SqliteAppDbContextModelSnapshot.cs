@@ -273,6 +273,10 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(12000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicUnmasked")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PublicViews")
                         .HasColumnType("INTEGER");
 

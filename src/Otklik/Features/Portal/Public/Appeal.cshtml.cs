@@ -29,7 +29,13 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
     public bool SupportedByMe { get; private set; }
     public string? Notice { get; private set; }
 
-    public string Text => Appeal!.PublicText ?? Appeal.Text;
+    public string Text => PublicMasking.AppealText(Appeal!).Public;
+    public string AnswerText => PublicMasking.AnswerText(Appeal!).Public;
+    public string? Address => PublicMasking.Address(Appeal!.Address, Appeal.Applicant.PostalAddress);
+    /// <summary>The point on the map: coarsened to the street when the address is the applicant's own.</summary>
+    public (double Lat, double Lon)? Point => Appeal!.Latitude is { } lat && Appeal.Longitude is { } lon
+        ? PublicMasking.IsOwnAddress(Appeal.Address, Appeal.Applicant.PostalAddress) ? (PublicMasking.Coarse(lat), PublicMasking.Coarse(lon)) : (lat, lon)
+        : null;
     public bool Overdue => DeadlineStates.Of(Appeal!, NowUtc) == DeadlineState.Overdue;
     public bool AnswerShown => PublicAppeals.AnswerShown(Appeal!.Status) && Appeal.AnswerText is not null;
 

@@ -16,9 +16,10 @@ public enum FeedKind { Problems, Proposals, Gratitude, Solved }
 /// an appeal the applicant agreed to publish (<see cref="Appeal.IsPublic"/> and <see cref="Appeal.PublicationConsent"/>)
 /// that has passed moderation — registered, and not ended by the moderator (rejected or merged into another).
 /// Before registration nobody has checked the text; a rejected or merged appeal was never accepted.
-/// What of it is shown: <see cref="Appeal.PublicText"/> (the moderator's masked copy) or else the text; the applicant as
-/// a first name and the initial of the surname; never the applicant's phone, e-mail or postal address; the answer only
-/// once it has been sent.
+/// What of it is shown: <see cref="Appeal.PublicText"/> (the moderator's masked copy) or else the text, and the answer
+/// only once it has been sent, both through <see cref="PublicMasking"/> (phones, e-mails, ИНН, СНИЛС, passport numbers, the
+/// applicant's names); the address at street level when it is the applicant's own; the applicant as a first name and
+/// the initial of the surname; never the applicant's phone, e-mail or postal address.
 /// </summary>
 public static class PublicAppeals
 {
@@ -82,14 +83,14 @@ public static class PublicAppeals
     };
 
     /// <summary>"Анна К.": a first name and the initial of the surname; an organisation by its name, a sole trader by neither.</summary>
-    public static string Author(ApplicantKind kind, string? firstName, string? lastName, string? organisationName) => kind switch
+    public static string Author(ApplicantInfo a) => a.Kind switch
     {
         ApplicantKind.Anonymous => "Житель",
-        // A sole trader's "organisation" is their full name: personal data like any other.
-        ApplicantKind.Organisation when organisationName is null || organisationName.StartsWith("ИП ", StringComparison.Ordinal) => "Предприниматель",
-        ApplicantKind.Organisation => organisationName,
-        _ when string.IsNullOrWhiteSpace(firstName) => "Житель",
-        _ => firstName.Trim() + (string.IsNullOrWhiteSpace(lastName) ? "" : $" {char.ToUpperInvariant(lastName.Trim()[0])}."),
+        // A sole trader's "organisation" is their full name: personal data like any other, however it is spelt.
+        ApplicantKind.Organisation when a.OrganisationName is null || PublicMasking.IsSoleTrader(a.OrganisationName, a.Inn, a.Ogrn) => "Предприниматель",
+        ApplicantKind.Organisation => a.OrganisationName,
+        _ when string.IsNullOrWhiteSpace(a.FirstName) => "Житель",
+        _ => a.FirstName.Trim() + (string.IsNullOrWhiteSpace(a.LastName) ? "" : $" {char.ToUpperInvariant(a.LastName.Trim()[0])}."),
     };
 
     public static string Excerpt(string text, int length = 220)

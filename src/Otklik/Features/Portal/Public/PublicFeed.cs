@@ -40,21 +40,30 @@ public static class PublicFeed
     public static async Task<IReadOnlyList<FeedItem>> LatestAsync(AppDbContext db, int count, DateTime nowUtc, CancellationToken ct) =>
         await ItemsAsync(db, db.Appeals.AsNoTracking().Visible().OrderByDescending(a => a.RegisteredAtUtc).ThenByDescending(a => a.Id).Take(count), nowUtc, ct);
 
-    /// <summary>Reads only the columns a card needs: the applicant's surname leaves the database for its initial alone.</summary>
+    /// <summary>Reads only the columns a card needs: the applicant's names leave the database for the initial and the masking alone.</summary>
     static async Task<IReadOnlyList<FeedItem>> ItemsAsync(AppDbContext db, IQueryable<Appeal> q, DateTime nowUtc, CancellationToken ct)
     {
         var rows = await q.Select(a => new
         {
-            a.Number, a.Type, a.CategoryId, a.TopicId, a.TerritoryId, Text = a.PublicText ?? a.Text, a.Status, a.ExecutorOrganisationId,
+            a.Number, a.Type, a.CategoryId, a.TopicId, a.TerritoryId, Text = a.PublicText ?? a.Text, a.PublicUnmasked, a.Status, a.ExecutorOrganisationId,
             a.AnswerDueDate, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, a.PublicViews, a.Supports, a.RegisteredAtUtc,
-            a.Applicant.Kind, a.Applicant.FirstName, a.Applicant.LastName, a.Applicant.OrganisationName, a.Rating,
+            a.Applicant.Kind, a.Applicant.FirstName, a.Applicant.LastName, a.Applicant.MiddleName, a.Applicant.OrganisationName,
+            a.Applicant.Inn, a.Applicant.Ogrn, a.Applicant.RepresentativeName, a.Applicant.PostalAddress, a.Rating,
         }).ToListAsync(ct);
         if (rows.Count == 0) return [];
         var names = await PublicNames.LoadAsync(db, ct);
-        return [.. rows.Select(r => new FeedItem(r.Number, r.Type, names.Category(r.CategoryId), names.Topic(r.TopicId), names.Territory(r.TerritoryId),
-            PublicAppeals.Excerpt(r.Text), PublicAppeals.StageOf(r.Status), names.Organisation(r.ExecutorOrganisationId), r.AnswerDueDate,
-            DeadlineStates.Of(r.Status, r.PausedAtUtc, r.DueAtUtc, r.AtRiskFromUtc, r.WatchLevel, nowUtc) == DeadlineState.Overdue,
-            r.PublicViews, r.Supports, r.RegisteredAtUtc!.Value, PublicAppeals.Author(r.Kind, r.FirstName, r.LastName, r.OrganisationName),
-            PublicAppeals.AnswerShown(r.Status) ? r.Rating : null))];
+        return [.. rows.Select(r =>
+        {
+            var who = new ApplicantInfo
+            {
+                Kind = r.Kind, FirstName = r.FirstName, LastName = r.LastName, MiddleName = r.MiddleName, OrganisationName = r.OrganisationName,
+                Inn = r.Inn, Ogrn = r.Ogrn, RepresentativeName = r.RepresentativeName, PostalAddress = r.PostalAddress,
+            };
+            return new FeedItem(r.Number, r.Type, names.Category(r.CategoryId), names.Topic(r.TopicId), names.Territory(r.TerritoryId),
+                PublicAppeals.Excerpt(PublicMasking.Mask(r.Text, who, r.PublicUnmasked).Public), PublicAppeals.StageOf(r.Status),
+                names.Organisation(r.ExecutorOrganisationId), r.AnswerDueDate,
+                DeadlineStates.Of(r.Status, r.PausedAtUtc, r.DueAtUtc, r.AtRiskFromUtc, r.WatchLevel, nowUtc) == DeadlineState.Overdue,
+                r.PublicViews, r.Supports, r.RegisteredAtUtc!.Value, PublicAppeals.Author(who), PublicAppeals.AnswerShown(r.Status) ? r.Rating : null);
+        })];
     }
 }

@@ -27,11 +27,15 @@ public static class PublicMap
             q = q.Where(a => statuses.Contains(a.Status));
         }
         var rows = await q.OrderByDescending(a => a.RegisteredAtUtc).ThenBy(a => a.Id)
-            .Select(a => new { a.Number, a.Latitude, a.Longitude, a.TopicId, a.CategoryId, a.Status, a.Type }).ToListAsync(ct);
+            .Select(a => new { a.Number, a.Latitude, a.Longitude, a.TopicId, a.CategoryId, a.Status, a.Type, a.Address, a.Applicant.PostalAddress })
+            .ToListAsync(ct);
         if (rows.Count == 0) return [];
         var names = await PublicNames.LoadAsync(db, ct);
-        return [.. rows.Select(r => new Point(r.Number, r.Latitude!.Value, r.Longitude!.Value, names.Topic(r.TopicId) ?? names.Category(r.CategoryId),
-            PublicAppeals.StageOf(r.Status), r.Type))];
+        // The applicant's own building is not published: its point is coarsened to the street, as its address is.
+        return [.. rows.Select(r => PublicMasking.IsOwnAddress(r.Address, r.PostalAddress)
+                ? r with { Latitude = PublicMasking.Coarse(r.Latitude!.Value), Longitude = PublicMasking.Coarse(r.Longitude!.Value) } : r)
+            .Select(r => new Point(r.Number, r.Latitude!.Value, r.Longitude!.Value, names.Topic(r.TopicId) ?? names.Category(r.CategoryId),
+                PublicAppeals.StageOf(r.Status), r.Type))];
     }
 
     public static IReadOnlyList<MapMarker> Cluster(IReadOnlyList<Point> points, int zoom)
