@@ -448,6 +448,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 {
                     // The keys of data protection are written the first time a cookie or token is issued, whatever the answer.
                     if (table.Key.Contains("DataProtection", StringComparison.Ordinal)) continue;
+                    // The audit trail is written a second after the read that caused it (a batch), so a line may land
+                    // during a later request; its own tests check that each audited read makes exactly one line.
+                    if (table.Key == "AuditRecords") continue;
                     parts.Add((table.Key, $"(SELECT COUNT(*) FROM \"{table.Key}\")"));
                     var version = table.Select(e => e.FindProperty("Version")).FirstOrDefault(p => p is not null);
                     if (version is not null)
