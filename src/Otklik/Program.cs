@@ -12,6 +12,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
+using Otklik.Features.Notifications;
 using Otklik.Features.Knowledge;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
@@ -95,6 +96,7 @@ builder.Services.AddPortalPublic();
 builder.Services.AddOtklikMail(config);
 builder.Services.AddPortalAccounts(config);
 builder.Services.AddKnowledge(config);
+builder.Services.AddNotifications(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -136,6 +138,7 @@ api.MapRoutingApi();
 api.MapRoadmapsApi();
 api.MapStatsApi();
 api.MapKnowledgeApi();
+api.MapNotificationsApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();
