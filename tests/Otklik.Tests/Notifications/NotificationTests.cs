@@ -145,8 +145,7 @@ public sealed class NotificationTests(AppPool pool) : IClassFixture<AppPool>
     {
         var app = await pool.For(engine);
         var appeals = new List<AppealView>();
-        for (var i = 0; i < 3; i++) appeals.Add(await app.AppealInAsync(AppealStatus.Assigned, Samples.Pothole(app.Region).With("applicant",
-            new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Иванова", ["firstName"] = "Мария" })));
+        for (var i = 0; i < 3; i++) appeals.Add(await app.AppealInAsync(AppealStatus.Assigned));
         await app.DeliverAsync();
         var client = app.ClientAs(MunAExecutor);
         await client.PostAsync("/api/v1/notifications/read-all", null).Expect(HttpStatusCode.OK);

@@ -106,9 +106,15 @@ public static partial class NoticeWriter
 
             case "appeal.registered":
             {
-                // A route of several organisations opens its parts at registration: each part's organisation is told.
+                // A route of several organisations opens its first parts at registration: each part's organisation is told.
+                // The parts are the ones the route opened (its history event), not whatever is open by the time this runs:
+                // a part added or opened later has a message of its own.
+                if (appeal is null) return [];
+                var routed = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == appeal.Id && e.Kind == EventKind.RouteOpened)
+                    .Select(e => e.Data).ToListAsync(ct);
+                var opened = routed.SelectMany(OpenedParts).ToHashSet();
                 var drafts = new List<Draft>();
-                foreach (var part in appeal?.Parts.Where(x => x.Status == PartStatus.Open) ?? [])
+                foreach (var part in appeal.Parts.Where(x => opened.Contains(x.Id)))
                     drafts.AddRange(To(await PartPeopleAsync(db, part.OrganisationId, ct), $"Часть обращения № {n} передана вашей организации", part.Task));
                 return drafts;
             }
@@ -237,6 +243,17 @@ public static partial class NoticeWriter
                 || (u.Email is { } mail && (string.Equals(w, mail, StringComparison.OrdinalIgnoreCase)
                     || string.Equals(w, mail.Split('@')[0], StringComparison.OrdinalIgnoreCase)))))
             .Select(u => u.Id)];
+    }
+
+    /// <summary>The parts a route opened at once (the RouteOpened event's data: parts with their status then).</summary>
+    static IEnumerable<Guid> OpenedParts(string? data)
+    {
+        if (data is null) return [];
+        using var doc = JsonDocument.Parse(data);
+        if (!doc.RootElement.TryGetProperty("parts", out var parts) || parts.ValueKind != JsonValueKind.Array) return [];
+        return [.. parts.EnumerateArray()
+            .Where(x => Text(x, "status") is { } status && status.Equals(nameof(PartStatus.Open), StringComparison.OrdinalIgnoreCase))
+            .Select(x => Guid(x, "part")).OfType<Guid>()];
     }
 
     // ---- Payload ----
