@@ -13,6 +13,7 @@ using Otklik.Features.Directory;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
+using Otklik.Features.Notifications;
 using Otklik.Features.Knowledge;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
@@ -98,6 +99,7 @@ builder.Services.AddPortalAccounts(config);
 builder.Services.AddKnowledge(config);
 builder.Services.AddAudit(config);
 builder.Services.AddUploads(config);
+builder.Services.AddNotifications(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -142,6 +144,7 @@ api.MapRoadmapsApi();
 api.MapStatsApi();
 api.MapKnowledgeApi();
 api.MapAuditApi();
+api.MapNotificationsApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

@@ -40,6 +40,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Knowledge.ArticleVersion> ArticleVersions => Set<Features.Knowledge.ArticleVersion>();
     public DbSet<Features.Knowledge.AnswerTemplate> AnswerTemplates => Set<Features.Knowledge.AnswerTemplate>();
     public DbSet<Features.Audit.AuditRecord> AuditRecords => Set<Features.Audit.AuditRecord>();
+    public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
+    public DbSet<Features.Notifications.NoticePreference> NoticePreferences => Set<Features.Notifications.NoticePreference>();
 
     public abstract bool IsPostgres { get; }
 

@@ -151,7 +151,8 @@ public sealed class MailDeliveryTests(AppPool pool) : IClassFixture<AppPool>
 
         var letter = await app.Mail.WaitForAsync("munadispatcher@test.example", m => m.Subject == title);
         Assert.Contains($"/office/appeals/{appeal.Id}", letter.TextOf());
-        Assert.Equal("deadline.overdue", letter.Headers["X-Otklik-Type"]);
+        // Staff letters are the office notices sent by e-mail: deadlines at once unless the person chose otherwise.
+        Assert.Equal(Otklik.Features.Notifications.NoticeWriter.EmailType, letter.Headers["X-Otklik-Type"]);
         Assert.NotNull((await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == notice.Id))).ProcessedAtUtc);
     }
 

@@ -30,6 +30,14 @@ public sealed class MessageTypesTests
     }
 
     [Fact]
+    public void Every_type_declared_as_a_notice_has_a_notice_and_every_notice_comes_from_such_a_type()
+    {
+        var declared = MessageTypes.All.Where(t => t.To.Any(a => a.How.HasFlag(Delivery.Notice))).Select(t => t.Name).Order().ToList();
+        var written = Otklik.Features.Notifications.NoticeWriter.Kinds.Keys.Order().ToList();
+        Assert.Equal(declared, written);
+    }
+
+    [Fact]
     public void The_write_method_takes_only_a_registered_type()
     {
         var create = typeof(OutboxMessage).GetMethod(nameof(OutboxMessage.Create))!;

@@ -35,6 +35,8 @@ public static class AppealActions
         if (!await IsExecutorOfAsync(c.Db, id, appeal.ExecutorOrganisationId, ct))
             throw new InputException("personId", "execution.not_executor", "Этот сотрудник не исполнитель организации, которой поручено обращение.", 422);
         appeal.Assign(id, c.User.RequiredId, now);
+        // The specialist learns it in the office (and by e-mail if they chose so).
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Assigned, new { appeal.Id, appeal.Number, personId = id }, appeal.Id, now));
     });
 
     public static AppealAction Start(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
@@ -47,6 +49,9 @@ public static class AppealActions
     {
         AppealsApi.CheckText("note", note, 4000);
         appeal.RecordStep(note!, c.User.RequiredId, now);
+        // "@Фамилия" or "@login" in the note: the people it names are told (the notices resolve the names).
+        if (Notifications.NoticeWriter.Mentions(note!).Count > 0)
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Mentioned, new { appeal.Id, appeal.Number, authorId = c.User.RequiredId, note = note!.Trim() }, appeal.Id, now));
         return Task.CompletedTask;
     });
 
@@ -102,6 +107,7 @@ public static class AppealActions
     {
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.DeclineExtension(reason!, c.User.RequiredId, now);
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.ExtensionDeclined, new { appeal.Id, appeal.Number, reason }, appeal.Id, now));
         return Task.CompletedTask;
     });
 
@@ -112,7 +118,7 @@ public static class AppealActions
             var org = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
             if (!org.IsConnected) throw new RuleException("execution.co_executor_external", "Соисполнитель должен работать в системе.");
             appeal.AddCoExecutor(org.Id, task!, c.User.RequiredId, now);
-            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.CoExecutorAdded, new { appeal.Id, appeal.Number, organisation = org.Id }, appeal.Id, now));
+            c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.CoExecutorAdded, new { appeal.Id, appeal.Number, organisation = org.Id, task = task!.Trim() }, appeal.Id, now));
         });
 
     /// <summary>The staff of the co-executor organisation complete its part.</summary>
@@ -124,7 +130,12 @@ public static class AppealActions
             var clocks = new Dictionary<Guid, Deadlines.DeadlineClock>();
             foreach (var org in appeal.Parts.Where(p => p.Status == PartStatus.Waiting).Select(p => p.OrganisationId).Distinct())
                 clocks[org] = await c.ClockOfAsync(org, ct);
+            var waiting = appeal.Parts.Where(p => p.Status == PartStatus.Waiting).Select(p => p.Id).ToList();
             appeal.CompletePart(partId, result!, c.User.RequiredId, now, id => clocks[id]);
+            // The next stage of a route in sequence has opened: its organisations are told, as when a part is added.
+            foreach (var opened in appeal.Parts.Where(p => waiting.Contains(p.Id) && p.Status == PartStatus.Open))
+                c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.CoExecutorAdded,
+                    new { appeal.Id, appeal.Number, organisation = opened.OrganisationId, task = opened.Task, part = opened.Id }, appeal.Id, now));
         });
 
     public static Task<bool> MayCompletePartAsync(CurrentUser user, Appeal appeal, Guid partId, CancellationToken ct) =>
@@ -196,6 +207,9 @@ public static class AppealActions
     {
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000);
         appeal.ReturnForRework(reasons?.Distinct().ToArray() ?? [], comment, c.User.RequiredId, now);
+        // The executor is told why, in the words of the history ("Нет подтверждения (фото, акты). Приложите фото…").
+        c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.ReturnedForRework,
+            new { appeal.Id, appeal.Number, personId = appeal.AssigneeId, comment = appeal.History[^1].Note }, appeal.Id, now));
         return Task.CompletedTask;
     });
 

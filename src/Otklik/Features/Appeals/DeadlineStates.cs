@@ -24,6 +24,24 @@ public static class DeadlineStates
 
     public static DeadlineState? Of(Appeal a, DateTime nowUtc) => Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, nowUtc);
 
+    /// <summary>
+    /// An open co-executor's part against its own deadline: overdue past it, at risk in the last quarter of its term (the
+    /// rule of an hour-based deadline, <see cref="Deadlines.DeadlineClock.AtRiskFrom"/>), or in its last 24 hours.
+    /// </summary>
+    public static DeadlineState OfPart(DateTime? openedAtUtc, DateTime? dueAtUtc, DateTime nowUtc)
+    {
+        if (dueAtUtc is not { } due) return DeadlineState.OnTrack;
+        if (due < nowUtc) return DeadlineState.Overdue;
+        var opened = openedAtUtc ?? due;
+        return nowUtc >= opened + (due - opened) * 0.75 || due - nowUtc <= TimeSpan.FromDays(1) ? DeadlineState.AtRisk : DeadlineState.OnTrack;
+    }
+
+    /// <summary>An approved open roadmap step against its deadline, by the watch's own moment of risk.</summary>
+    public static DeadlineState OfStep(DateTime dueAtUtc, DateTime? atRiskFromUtc, WatchLevel level, DateTime nowUtc) =>
+        dueAtUtc < nowUtc ? DeadlineState.Overdue
+        : atRiskFromUtc <= nowUtc || level == WatchLevel.AtRisk ? DeadlineState.AtRisk
+        : DeadlineState.OnTrack;
+
     public static string Title(DeadlineState? s) => s switch
     {
         DeadlineState.OnTrack => "В срок",

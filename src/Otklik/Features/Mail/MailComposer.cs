@@ -69,7 +69,8 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileSt
                 "Вы запросили восстановление пароля на портале «Отклик». Чтобы задать новый пароль, откройте ссылку:",
                 "Ссылка действует 24 часа. Если вы не запрашивали восстановление, просто удалите это письмо: пароль останется прежним."),
             "contact.copy" => ContactCopy(p),
-            "deadline.at_risk" or "deadline.overdue" or "deadline.escalated" or "appeal.extension_requested" => await StaffAsync(message, p, ct),
+            // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
+            Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
             _ => Composed.Missing(message.Type),
         };
@@ -258,44 +259,40 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileSt
 
     // ---- Staff ----
 
+    /// <summary>
+    /// A letter of notices to one member of staff: one notice at once (<c>notice.email</c>), or the notices of the day
+    /// (<c>notice.digest</c>) — the ones whose <see cref="Notifications.Notification.LetterId"/> is this message.
+    /// </summary>
     async Task<Composed> StaffAsync(OutboxMessage message, JsonElement p, CancellationToken ct)
     {
-        var to = await StaffAddressesAsync(Guid(p, "personId"), Enum.TryParse<Role>(Text(p, "role"), true, out var r) ? r : null, Guid(p, "organisationId"), ct);
-        if (to.Count == 0) return Composed.Skip("Нет сотрудника с этой ролью и адресом электронной почты.");
-        var appeal = message.AppealId is { } id ? await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) : null;
-        var number = appeal?.Number ?? Text(p, "number");
-        var zone = await ZoneAsync(appeal?.ExecutorOrganisationId ?? appeal?.OwnerOrganisationId, ct);
-        var subject = message.Type == "appeal.extension_requested"
-            ? $"Запрос на продление срока по обращению № {number}"
-            : Text(p, "title") ?? $"Срок по обращению № {number}";
-        var body = new StringBuilder().AppendLine(subject + ".");
-        if (appeal is not null) body.AppendLine($"Срок: {Local(appeal.DueAtUtc, zone)}. Статус: {Labels.Of(appeal.Status)}.");
-        if (message.Type == "appeal.extension_requested")
+        var personId = Guid(p, "personId");
+        var to = await db.Users.AsNoTracking().Where(u => u.Id == personId && u.Email != null).Select(u => u.Email!).SingleOrDefaultAsync(ct);
+        if (to is null) return Composed.Skip("У сотрудника нет адреса электронной почты.");
+        var notices = await db.Notifications.AsNoTracking().Where(n => n.LetterId == message.Id && n.PersonId == personId)
+            .OrderBy(n => n.Id).ToListAsync(ct);
+        if (notices.Count == 0) return Composed.Skip("Уведомлений для письма нет.");
+        var appealIds = notices.Where(n => n.AppealId != null).Select(n => n.AppealId!.Value).Distinct().ToList();
+        var appeals = await db.Appeals.AsNoTracking().Where(a => appealIds.Contains(a.Id))
+            .Select(a => new { a.Id, a.DueAtUtc, a.Status, Org = a.ExecutorOrganisationId ?? a.OwnerOrganisationId }).ToDictionaryAsync(a => a.Id, ct);
+        var site = settings.SiteUrl.TrimEnd('/');
+        var body = new StringBuilder();
+        var subject = message.Type == Notifications.NoticeWriter.DigestType
+            ? $"Уведомления рабочего места «Отклик»: {notices.Count}"
+            : notices[0].Title;
+        if (message.Type == Notifications.NoticeWriter.DigestType) body.AppendLine($"Уведомления, поступившие в рабочее место за сутки ({notices.Count}):").AppendLine();
+        foreach (var n in notices)
         {
-            if (p.TryGetProperty("days", out var days) && days.ValueKind == JsonValueKind.Number) body.AppendLine($"Исполнитель просит продлить срок на {days.GetInt32()} дн.");
-            if (Text(p, "reason") is { } reason) body.AppendLine($"Обоснование: {reason}");
+            body.AppendLine(n.Title + ".");
+            if (n.Text is { } text) body.AppendLine(text);
+            if (n.AppealId is { } id && appeals.TryGetValue(id, out var a))
+            {
+                body.AppendLine($"Срок: {Local(a.DueAtUtc, await ZoneAsync(a.Org, ct))}. Статус: {Labels.Of(a.Status)}.");
+                body.AppendLine($"Карточка обращения: {site}/office/appeals/{id}");
+            }
+            body.AppendLine();
         }
-        if (appeal is not null) body.AppendLine().AppendLine($"Карточка обращения: {settings.SiteUrl.TrimEnd('/')}/office/appeals/{appeal.Id}");
-        return new(new Letter(to, subject, Sign(body)), null);
-    }
-
-    /// <summary>The named person, or else whoever holds the role at the organisation — the nearest holder up the tree.</summary>
-    async Task<List<string>> StaffAddressesAsync(Guid? personId, Role? role, Guid? organisationId, CancellationToken ct)
-    {
-        if (personId is { } pid)
-            return await db.Users.AsNoTracking().Where(u => u.Id == pid && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
-        if (role is null || organisationId is null) return [];
-        var path = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.Path).SingleOrDefaultAsync(ct);
-        if (path is null) return [];
-        // The path lists the organisation's ancestors from the root: walk it from the organisation upwards.
-        foreach (var level in path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
-        {
-            var orgId = System.Guid.ParseExact(level, "N");
-            var people = await db.RoleAssignments.AsNoTracking().Where(a => a.Role == role && a.OrganisationId == orgId)
-                .Join(db.Users, a => a.PersonId, u => u.Id, (a, u) => u.Email).Where(e => e != null).Select(e => e!).Distinct().ToListAsync(ct);
-            if (people.Count > 0) return people;
-        }
-        return [];
+        body.AppendLine($"Все уведомления: {site}/office/notices").AppendLine($"Какие уведомления присылать письмом: {site}/office/notices/settings");
+        return new(new Letter([to], subject, Sign(body)), null);
     }
 
     // ---- Helpers ----

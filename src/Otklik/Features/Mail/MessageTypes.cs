@@ -58,12 +58,12 @@ public sealed class MessageType
 
 /// <summary>
 /// The registry of every outbox message type: who receives it and how. The applicant's letters are composed by
-/// <see cref="MailComposer"/>; the staff's in-office notices by the notification list (staff letters stay as they were).
+/// <see cref="MailComposer"/>; the staff's in-office notices by <see cref="Notifications.NoticeWriter"/>, whose letters
+/// (<see cref="NoticeEmail"/>, <see cref="NoticeDigest"/>) go to those who chose e-mail for the kind.
 /// </summary>
 public static class MessageTypes
 {
     static Audience[] ApplicantLetter => [new(Recipient.Applicant, Delivery.Letter)];
-    static Audience[] StaffLetterAndNotice => [new(Recipient.StaffRole, Delivery.Letter | Delivery.Notice)];
     static Audience[] StaffNotice => [new(Recipient.StaffRole, Delivery.Notice)];
 
     // ---- Accounts and the contact form ----
@@ -73,13 +73,15 @@ public static class MessageTypes
 
     // ---- The applicant, at every step that concerns them ----
     public static readonly MessageType Received = new("appeal.received", "Обращение принято", ApplicantLetter);
-    public static readonly MessageType Registered = new("appeal.registered", "Обращение зарегистрировано, назначен срок ответа", ApplicantLetter);
+    public static readonly MessageType Registered = new("appeal.registered", "Обращение зарегистрировано, назначен срок ответа",
+        new Audience(Recipient.Applicant, Delivery.Letter), new Audience(Recipient.Organisation, Delivery.Notice));
     public static readonly MessageType ClarificationRequested = new("appeal.clarification_requested", "Вопрос для уточнения", ApplicantLetter);
     public static readonly MessageType InformationRequested = new("appeal.information_requested", "Исполнитель запросил сведения", ApplicantLetter);
     public static readonly MessageType Rejected = new("appeal.rejected", "Обращение отклонено", ApplicantLetter);
     public static readonly MessageType Merged = new("appeal.merged", "Обращение объединено с другим", ApplicantLetter);
     public static readonly MessageType Redirected = new("appeal.redirected", "Обращение переадресовано по компетенции", ApplicantLetter);
-    public static readonly MessageType Extended = new("appeal.extended", "Срок ответа продлён", ApplicantLetter);
+    public static readonly MessageType Extended = new("appeal.extended", "Срок ответа продлён",
+        new Audience(Recipient.Applicant, Delivery.Letter), new Audience(Recipient.StaffRole, Delivery.Notice));
     public static readonly MessageType Answered = new("appeal.answered", "Дан ответ", ApplicantLetter);
     public static readonly MessageType Reopened = new("appeal.reopened", "Обращение направлено на повторное рассмотрение", ApplicantLetter);
     public static readonly MessageType Closed = new("appeal.closed", "Рассмотрение обращения завершено", ApplicantLetter);
@@ -92,16 +94,24 @@ public static class MessageTypes
         new Audience(Recipient.Applicant, Delivery.Letter), new Audience(Recipient.Organisation, Delivery.Notice));
 
     // ---- Staff: letters as before, and notices in the office ----
-    public static readonly MessageType DeadlineAtRisk = new("deadline.at_risk", "Срок под угрозой", StaffLetterAndNotice);
-    public static readonly MessageType DeadlineOverdue = new("deadline.overdue", "Срок пропущен", StaffLetterAndNotice);
-    public static readonly MessageType DeadlineEscalated = new("deadline.escalated", "Пропущенный срок передан руководителю", StaffLetterAndNotice);
-    public static readonly MessageType ExtensionRequested = new("appeal.extension_requested", "Запрос на продление срока", StaffLetterAndNotice);
+    public static readonly MessageType DeadlineAtRisk = new("deadline.at_risk", "Срок под угрозой", StaffNotice);
+    public static readonly MessageType DeadlineOverdue = new("deadline.overdue", "Срок пропущен", StaffNotice);
+    public static readonly MessageType DeadlineEscalated = new("deadline.escalated", "Пропущенный срок передан руководителю", StaffNotice);
+    public static readonly MessageType ExtensionRequested = new("appeal.extension_requested", "Запрос на продление срока", StaffNotice);
     public static readonly MessageType CoExecutorAdded = new("appeal.co_executor_added", "Поручена часть обращения", new Audience(Recipient.Organisation, Delivery.Notice));
     public static readonly MessageType PartEscalated = new("deadline.part_escalated", "Срок части соисполнителя пропущен", StaffNotice);
     public static readonly MessageType StepAtRisk = new("roadmap.step_at_risk", "Срок шага дорожной карты под угрозой", StaffNotice);
     public static readonly MessageType StepOverdue = new("roadmap.step_overdue", "Срок шага дорожной карты пропущен", StaffNotice);
     public static readonly MessageType StepEscalated = new("roadmap.step_escalated", "Пропущенный шаг дорожной карты передан руководителю", StaffNotice);
     public static readonly MessageType HqEscalated = new("hq.escalated", "Жалоба передана в Штаб", StaffNotice);
+    public static readonly MessageType Assigned = new("appeal.assigned", "Назначено исполнение обращения", StaffNotice);
+    public static readonly MessageType ExtensionDeclined = new("appeal.extension_declined", "В продлении срока отказано", StaffNotice);
+    public static readonly MessageType ReturnedForRework = new("appeal.returned_for_rework", "Ответ возвращён на доработку", StaffNotice);
+    public static readonly MessageType Mentioned = new("appeal.mentioned", "Вас упомянули в ходе исполнения", StaffNotice);
+
+    // ---- The staff's own letters of their notices, by the delivery each person chose ----
+    public static readonly MessageType NoticeEmail = new(Notifications.NoticeWriter.EmailType, "Уведомление по почте", new Audience(Recipient.StaffRole, Delivery.Letter));
+    public static readonly MessageType NoticeDigest = new(Notifications.NoticeWriter.DigestType, "Сводка уведомлений за день", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
@@ -110,7 +120,7 @@ public static class MessageTypes
         Received, Registered, ClarificationRequested, InformationRequested, Rejected, Merged, Redirected, Extended, Answered, Reopened, Closed,
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
-        HqEscalated, ArticleStale,
+        HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

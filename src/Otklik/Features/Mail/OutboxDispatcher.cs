@@ -64,6 +64,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         string? note = null;
         try
         {
+            // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
+            var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             var composed = await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
@@ -72,7 +74,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             }
             else
             {
-                note = composed.Note;
+                note = notices > 0 ? $"Уведомлений в рабочем месте: {notices}. {composed.Note}" : composed.Note;
                 outcome = Outcome.Skipped;
             }
         }

@@ -2,11 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
+using Otklik.Features.Roadmaps;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Workspace;
 
-public enum Queue { Moderation, Clarification, Dispatch, Mine, Review, Overdue, ExtensionRequests }
+public enum Queue { Moderation, Clarification, Dispatch, Mine, Parts, Steps, Review, Overdue, ExtensionRequests }
 
 /// <summary>
 /// The staff queues: which appeals each role works on now. Built on <see cref="AppealAccess.VisibleAsync"/>, the same
@@ -20,6 +21,8 @@ public static class Queues
         Queue.Clarification => "Ждут уточнения",
         Queue.Dispatch => "Новые в организации",
         Queue.Mine => "Мои обращения",
+        Queue.Parts => "Части соисполнителя",
+        Queue.Steps => "Шаги дорожных карт",
         Queue.Review => "Ответы на утверждении",
         Queue.Overdue => "Просроченные",
         Queue.ExtensionRequests => "Запросы на продление",
@@ -32,6 +35,8 @@ public static class Queues
         Queue.Clarification => "/office/moderation?clarification=true",
         Queue.Dispatch => "/office/dispatch",
         Queue.Mine => "/office/my",
+        Queue.Parts => "/office/parts",
+        Queue.Steps => "/office/steps",
         Queue.Review => "/office/control",
         Queue.ExtensionRequests => "/office/control?requests=true",
         _ => "/office/control?overdue=true",
@@ -45,6 +50,8 @@ public static class Queues
         if (roles.Contains(Role.Moderator)) queues.AddRange([Queue.Moderation, Queue.Clarification]);
         if (roles.Contains(Role.Dispatcher)) queues.Add(Queue.Dispatch);
         if (roles.Contains(Role.Executor)) queues.Add(Queue.Mine);
+        // Work owed by the organisation as a co-executor or a roadmap step's owner: its dispatchers and executors.
+        if (roles.Contains(Role.Dispatcher) || roles.Contains(Role.Executor)) queues.AddRange([Queue.Parts, Queue.Steps]);
         if (roles.Contains(Role.Controller)) queues.AddRange([Queue.Review, Queue.Overdue, Queue.ExtensionRequests]);
         return queues;
     }
@@ -81,12 +88,30 @@ public static class Queues
                 var orgs = Scope(await user.ScopeAsync(ct, Role.Controller));
                 return visible.Where(a => a.ExtensionRequestedDays != null && a.ExecutorOrganisationId != null && orgs.Contains(a.ExecutorOrganisationId.Value));
             }
+            case Queue.Parts:
+            {
+                var parts = await PartsAsync(db, user, ct);
+                return visible.Where(a => parts.Any(p => p.AppealId == a.Id));
+            }
+            case Queue.Steps:
+            {
+                var steps = await StepsAsync(db, user, ct);
+                return visible.Where(a => steps.Any(s => s.AppealId == a.Id));
+            }
             default:
             {
+                // Overdue: the appeal's own deadline, or an open part or an approved open roadmap step of an organisation
+                // the controller controls (a complaint's roadmap runs on after the answer is sent, until it is closed).
                 var orgs = Scope(await user.ScopeAsync(ct, Role.Controller));
-                var open = Appeal.Terminal.Append(AppealStatus.AnswerSent).ToArray();
-                return visible.Where(a => !open.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc
-                    && a.ExecutorOrganisationId != null && orgs.Contains(a.ExecutorOrganisationId.Value));
+                var open = DeadlineStates.Finished;
+                var terminal = Appeal.Terminal;
+                return visible.Where(a =>
+                    (!open.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc
+                        && a.ExecutorOrganisationId != null && orgs.Contains(a.ExecutorOrganisationId.Value))
+                    || (!open.Contains(a.Status) && a.Parts.Any(p => p.Status == PartStatus.Open && p.DueAtUtc < nowUtc && orgs.Contains(p.OrganisationId)))
+                    || (!terminal.Contains(a.Status) && a.Roadmap != null && a.Roadmap.Steps.Any(s =>
+                        (s.Status == StepStatus.Planned || s.Status == StepStatus.InWork) && s.ApprovedAtUtc != null && s.DueAtUtc < nowUtc
+                        && orgs.Contains(s.OwnerOrganisationId))));
             }
         }
     }
@@ -96,7 +121,42 @@ public static class Queues
     {
         var counts = new Dictionary<Queue, int>();
         foreach (var q in await OfAsync(user, ct))
-            counts[q] = await (await QueryAsync(q, db, user, nowUtc, ct)).CountAsync(ct);
+            counts[q] = q switch
+            {
+                // These two count the parts and the steps themselves: one appeal may owe several.
+                Queue.Parts => await (await PartsAsync(db, user, ct)).CountAsync(ct),
+                Queue.Steps => await (await StepsAsync(db, user, ct)).CountAsync(ct),
+                _ => await (await QueryAsync(q, db, user, nowUtc, ct)).CountAsync(ct),
+            };
         return counts;
+    }
+
+    /// <summary>
+    /// The open co-executors' parts given to organisations where the person is a dispatcher or an executor (the people who
+    /// may complete a part), of appeals still being answered and visible to them.
+    /// </summary>
+    public static async Task<IQueryable<AppealPart>> PartsAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        List<Guid> orgs = [.. await user.ScopeAsync(ct, Role.Dispatcher, Role.Executor)];
+        var finished = DeadlineStates.Finished;
+        return db.AppealParts.AsNoTracking().Where(p => p.Status == PartStatus.Open && orgs.Contains(p.OrganisationId)
+            && visible.Any(a => a.Id == p.AppealId && !finished.Contains(a.Status)));
+    }
+
+    /// <summary>
+    /// The approved open roadmap steps the person owes: the ones that name them, every step of an organisation where they
+    /// are a dispatcher, and the steps naming nobody of an organisation where they are an executor; complaints not closed.
+    /// </summary>
+    public static async Task<IQueryable<RoadmapStep>> StepsAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        var me = user.RequiredId;
+        List<Guid> dispatch = [.. await user.ScopeAsync(ct, Role.Dispatcher)];
+        List<Guid> execute = [.. await user.ScopeAsync(ct, Role.Executor)];
+        var terminal = Appeal.Terminal;
+        return db.RoadmapSteps.AsNoTracking().Where(s => (s.Status == StepStatus.Planned || s.Status == StepStatus.InWork) && s.ApprovedAtUtc != null
+            && (s.PersonId == me || dispatch.Contains(s.OwnerOrganisationId) || (s.PersonId == null && execute.Contains(s.OwnerOrganisationId)))
+            && visible.Any(a => a.Id == s.AppealId && !terminal.Contains(a.Status)));
     }
 }

@@ -1262,6 +1262,95 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("ArticleVersions");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("PersonId", "Kind");
+
+                    b.ToTable("NoticePreferences");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AppealNumber")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReadAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SourceMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LetterId");
+
+                    b.HasIndex("PersonId", "Id");
+
+                    b.HasIndex("PersonId", "ReadAtUtc");
+
+                    b.HasIndex("SourceMessageId", "PersonId")
+                        .IsUnique();
+
+                    b.HasIndex("Delivery", "LetterId", "CreatedAtUtc");
+
+                    b.ToTable("Notifications");
+                });
+
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
                 {
                     b.Property<Guid>("AppealId")
@@ -1935,6 +2024,24 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasOne("Otklik.Features.Knowledge.Article", null)
                         .WithMany("Versions")
                         .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.Notification", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1249,6 +1249,93 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("ArticleVersions");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PersonId", "Kind");
+
+                    b.ToTable("NoticePreferences");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealNumber")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SourceMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LetterId");
+
+                    b.HasIndex("PersonId", "Id");
+
+                    b.HasIndex("PersonId", "ReadAtUtc");
+
+                    b.HasIndex("SourceMessageId", "PersonId")
+                        .IsUnique();
+
+                    b.HasIndex("Delivery", "LetterId", "CreatedAtUtc");
+
+                    b.ToTable("Notifications");
+                });
+
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
                 {
                     b.Property<Guid>("AppealId")
@@ -1920,6 +2007,24 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasOne("Otklik.Features.Knowledge.Article", null)
                         .WithMany("Versions")
                         .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Notifications.Notification", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
