@@ -25,6 +25,14 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
+// A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
+if (StartupChecks.Refusals(builder.Environment, config) is { Count: > 0 } refusals)
+{
+    foreach (var refusal in refusals) Console.Error.WriteLine("Otklik cannot start: " + refusal);
+    return 1;
+}
+var publicUrl = PublicUrl.From(config);
+builder.Services.AddSingleton(publicUrl);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -71,6 +79,8 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
             return Task.CompletedTask;
         };
         o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
+        // A cookie lives only as long as the person's security stamp: sign-out and a new password end every session.
+        o.Events.OnValidatePrincipal = SignIn.ValidateSessionAsync;
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
@@ -105,6 +115,10 @@ if (config.GetValue("Otklik:Workers", true))
 
 var app = builder.Build();
 
+if (Otklik.Infrastructure.ForwardedHeaders.Options(config) is { } forwarded) app.UseForwardedHeaders(forwarded);
+// Every cookie (session, antiforgery, the external sign-in, the contrast switch) is Secure when the site is served over
+// https, even when a TLS proxy hands the request on over plain HTTP.
+app.UseCookiePolicy(new CookiePolicyOptions { Secure = publicUrl.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest });
 app.UseExceptionHandler();
 app.UseStatusCodePages(async context =>
 {
@@ -145,10 +159,11 @@ await using (var scope = app.Services.CreateAsyncScope())
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     await Database.MigrateAsync(db, CancellationToken.None);
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
-    if (config.GetValue("Otklik:DemoSeed", true))
+    if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
 }
 
 await app.RunAsync();
+return 0;
 
 static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/office/counters");

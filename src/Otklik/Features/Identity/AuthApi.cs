@@ -43,7 +43,7 @@ public static class AuthApi
 
     static async Task<NoContent> Logout(HttpContext http)
     {
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await SignIn.SignOutEverywhereAsync(http);
         return TypedResults.NoContent();
     }
 

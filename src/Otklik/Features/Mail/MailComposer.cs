@@ -22,7 +22,7 @@ public sealed record Composed(Letter? Letter, string? Note)
 /// Turns outbox messages into letters. The payload says what happened; the database says to whom and the details that
 /// may have changed since (the appeal's due date, the staff who hold a role now).
 /// </summary>
-public sealed class MailComposer(AppDbContext db, MailSettings settings)
+public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicUrl site)
 {
     static readonly CultureInfo Ru = CultureInfo.GetCultureInfo("ru-RU");
 
@@ -95,7 +95,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
 
         var zone = await ZoneAsync(appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct);
         var n = appeal.Number;
-        var link = $"{settings.SiteUrl.TrimEnd('/')}/my/{n}";
+        var link = site.Link($"/my/{n}");
         var body = new StringBuilder().AppendLine($"Здравствуйте, {Greeting(appeal.Applicant)}!").AppendLine();
         string subject;
         switch (message.Type)
@@ -170,7 +170,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings)
             if (p.TryGetProperty("days", out var days) && days.ValueKind == JsonValueKind.Number) body.AppendLine($"Исполнитель просит продлить срок на {days.GetInt32()} дн.");
             if (Text(p, "reason") is { } reason) body.AppendLine($"Обоснование: {reason}");
         }
-        if (appeal is not null) body.AppendLine().AppendLine($"Карточка обращения: {settings.SiteUrl.TrimEnd('/')}/office/appeals/{appeal.Id}");
+        if (appeal is not null) body.AppendLine().AppendLine($"Карточка обращения: {site.Link($"/office/appeals/{appeal.Id}")}");
         return new(new Letter(to, subject, Sign(body)), null);
     }
 

@@ -55,6 +55,12 @@ public static class PortalAccounts
                     o.Scope.Add("email");
                     o.Scope.Add("profile");
                     o.MapInboundClaims = false;
+                    // The provider sends the person back to the public address, not to whatever Host the request named.
+                    o.Events.OnRedirectToIdentityProvider = c =>
+                    {
+                        c.ProtocolMessage.RedirectUri = c.HttpContext.RequestServices.GetRequiredService<PublicUrl>().Link(o.CallbackPath);
+                        return Task.CompletedTask;
+                    };
                 });
         return services;
     }
@@ -137,8 +143,8 @@ public static class PortalAccounts
     static async Task QueueAsync(HttpContext http, AppDbContext db, string type, Person person, string pathAndQuery, CancellationToken ct)
     {
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        // The link points back to the address the person used, so it works behind any host name.
-        var link = $"{http.Request.Scheme}://{http.Request.Host}{pathAndQuery}";
+        // Never from the request's Host header: its sender chooses it, and the link carries the token.
+        var link = http.RequestServices.GetRequiredService<PublicUrl>().Link(pathAndQuery);
         db.Outbox.Add(OutboxMessage.Create(type, new { email = person.Email, name = person.FirstName, link }, null, now));
         await db.SaveChangesAsync(ct);
         http.RequestServices.GetRequiredService<OutboxDispatcher>().Nudge();
