@@ -53,7 +53,9 @@ builder.Services.AddIdentityCore<Person>(o =>
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 8;
         o.Password.RequireNonAlphanumeric = false;
-        o.Lockout.MaxFailedAccessAttempts = 10;
+        // No hard lockout: anyone could lock a staff member out with a few wrong passwords. Failures are slowed per
+        // address and account instead (SignInThrottling, ADR 0015); the count is kept for the record.
+        o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
     })
     .AddEntityFrameworkStores<AppDbContext>()
     .AddDefaultTokenProviders();
@@ -98,6 +100,7 @@ builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
 builder.Services.AddSingleton<AccessCache>();
 builder.Services.AddScoped<CurrentUser>();
+builder.Services.AddSingleton<SignInThrottling>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();
 builder.Services.AddRoadmaps(config);

@@ -14,19 +14,54 @@ public static class SignIn
     /// <summary>The person's security stamp when the cookie was issued; a cookie whose stamp is no longer the person's is refused.</summary>
     public const string StampClaim = "otklik:stamp";
 
-    public static async Task<Person?> WithPasswordAsync(HttpContext http, UserManager<Person> users, string email, string password)
+    public enum Outcome { SignedIn, Invalid, Unconfirmed, Throttled }
+
+    /// <summary>What a password sign-in came to; <see cref="RetryAfter"/> is set when the attempt was not even checked.</summary>
+    public sealed record Result(Outcome Outcome, Person? Person = null, TimeSpan? RetryAfter = null)
     {
+        /// <summary>Whole seconds for the Retry-After header and the message, at least one.</summary>
+        public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling((RetryAfter ?? TimeSpan.Zero).TotalSeconds));
+    }
+
+    /// <summary>
+    /// Checks the password with the throttle of ADR 0015 in front of it. A known and an unknown address, or an account with
+    /// no password, cost the same (a hash is always verified), so the answer's time does not tell who is registered.
+    /// An unconfirmed account is reported as such only after the right password.
+    /// </summary>
+    public static async Task<Result> WithPasswordAsync(HttpContext http, UserManager<Person> users, string email, string password)
+    {
+        var services = http.RequestServices;
+        var db = services.GetRequiredService<AppDbContext>();
+        var throttle = services.GetRequiredService<SignInThrottling>();
+        var ct = http.RequestAborted;
+        var address = SignInThrottling.AddressOf(http);
+        var account = SignInThrottling.AccountOf(users.NormalizeEmail(email.Trim()) ?? "");
+        if (await throttle.WaitAsync(db, address, account, ct) is { } wait) return new(Outcome.Throttled, RetryAfter: wait);
+
         var person = await users.FindByEmailAsync(email.Trim());
-        if (person is null || await users.IsLockedOutAsync(person) || !await users.CheckPasswordAsync(person, password))
+        var right = person?.PasswordHash is not null ? await users.CheckPasswordAsync(person, password) : VerifyDummy(users, password);
+        if (!right)
         {
+            // Counted for the record (MaxFailedAccessAttempts is out of reach: no hard lockout, ADR 0015) and for the throttle.
             if (person is not null) await users.AccessFailedAsync(person);
-            return null;
+            await throttle.FailedAsync(db, address, account, ct);
+            return new(Outcome.Invalid);
         }
+        await throttle.SucceededAsync(db, address, account, ct);
         // A portal account whose e-mail is not confirmed yet cannot sign in (the portal's sign-in page says why).
-        if (!person.EmailConfirmed) return null;
+        if (!person!.EmailConfirmed) return new(Outcome.Unconfirmed, person);
         await users.ResetAccessFailedCountAsync(person);
         await IssueCookieAsync(http, person);
-        return person;
+        return new(Outcome.SignedIn, person);
+    }
+
+    static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<Person>().HashPassword(new Person(), Guid.NewGuid().ToString()));
+
+    /// <summary>The same work as checking a real password, for an address nobody holds (the answer is always no).</summary>
+    static bool VerifyDummy(UserManager<Person> users, string password)
+    {
+        users.PasswordHasher.VerifyHashedPassword(new Person(), DummyHash.Value, password);
+        return false;
     }
 
     /// <summary>The session cookie for a person already identified (by password or by an external provider).</summary>
