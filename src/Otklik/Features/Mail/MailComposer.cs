@@ -41,6 +41,10 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
             "account.reset" => Account(p, "Восстановление пароля",
                 "Вы запросили восстановление пароля на портале «Отклик». Чтобы задать новый пароль, откройте ссылку:",
                 "Ссылка действует 24 часа. Если вы не запрашивали восстановление, просто удалите это письмо: пароль останется прежним."),
+            "account.exists" => Account(p, "Попытка регистрации с вашим адресом",
+                "Кто-то пытался зарегистрироваться на портале «Отклик» с вашим адресом электронной почты, но у вас уже есть учётная запись. "
+                + "Если это были вы, войдите со своим паролем или задайте новый по ссылке:",
+                "Если это были не вы, просто удалите это письмо: ваша учётная запись не изменилась."),
             "contact.copy" => ContactCopy(p),
             "deadline.at_risk" or "deadline.overdue" or "deadline.escalated" or "appeal.extension_requested" => await StaffAsync(message, p, ct),
             "appeal.received" or "appeal.registered" or "appeal.extended" or "appeal.answered" or "appeal.rejected"

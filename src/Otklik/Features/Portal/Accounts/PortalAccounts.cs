@@ -140,6 +140,10 @@ public static class PortalAccounts
         await QueueAsync(http, db, "account.reset", person, $"/account/reset?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
     }
 
+    /// <summary>Someone registered with an address that already has an account: its owner is told, with the way to sign in or reset.</summary>
+    public static Task QueueExistingAsync(HttpContext http, AppDbContext db, Person owner, CancellationToken ct) =>
+        QueueAsync(http, db, "account.exists", owner, "/account/forgot?email=" + Uri.EscapeDataString(owner.Email ?? ""), ct);
+
     static async Task QueueAsync(HttpContext http, AppDbContext db, string type, Person person, string pathAndQuery, CancellationToken ct)
     {
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
