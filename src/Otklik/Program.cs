@@ -121,6 +121,7 @@ var app = builder.Build();
 if (Otklik.Infrastructure.ForwardedHeaders.Options(config) is { } forwarded) app.UseForwardedHeaders(forwarded);
 // Every cookie (session, antiforgery, the external sign-in, the contrast switch) is Secure when the site is served over
 // https, even when a TLS proxy hands the request on over plain HTTP.
+app.UseSecurityHeaders();
 app.UseCookiePolicy(new CookiePolicyOptions { Secure = publicUrl.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest });
 app.UseExceptionHandler();
 app.UseStatusCodePages(async context =>

@@ -113,7 +113,7 @@ public static class PortalAccounts
                     <html lang="ru"><head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />
                     <title>{title} — Отклик</title><link rel="stylesheet" href="/css/site.css" /><link rel="stylesheet" href="/css/portal.css" /></head>
                     <body class="portal"><main id="main"><h1>{title}</h1><p class="error-box" role="alert">{detail}</p>
-                    <p><a href="javascript:history.back()">Вернуться к форме</a> · <a href="/">На главную</a></p></main></body></html>
+                    <p><a href="{System.Net.WebUtility.HtmlEncode(http.Request.Path.Value)}">Вернуться к форме</a> · <a href="/">На главную</a></p></main></body></html>
                     """, ct);
             };
         });
