@@ -58,8 +58,12 @@ public sealed class SecurityHeadersTests(Browser browser, AppPool pool) : IClass
         // The API viewer, with its own policy.
         var docs = await portal.GotoAsync("/api-docs/");
         Assert.Contains("frame-ancestors 'none'", await docs!.HeaderValueAsync("content-security-policy") ?? "");
-        await Assertions.Expect(portal.GetByText("/api/v1/appeals").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+        await portal.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Browser.ShotAsync(portal, app, "91-csp-api-docs");
+        Assert.True(violations.Count == 0, "CSP violations:\n" + string.Join("\n", violations));
+        // The viewer has read the API description and lists its operations.
+        await Assertions.Expect(portal.GetByText("Otklik API").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(portal.Locator("#app")).ToContainTextAsync("Auth", new() { Timeout = 30_000 });
 
         // A moderator's card of the appeal, with its map.
         var office = await browser.SignInAsync(app, Persona.CentreModerator);
@@ -77,7 +81,8 @@ public sealed class SecurityHeadersTests(Browser browser, AppPool pool) : IClass
         var found = new List<string>();
         page.Console += (_, message) =>
         {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) lock (found) found.Add(page.Url + ": " + message.Text);
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Type == "error")
+                lock (found) found.Add(page.Url + ": " + message.Text);
         };
         return found;
     }
