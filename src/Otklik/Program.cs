@@ -139,7 +139,8 @@ app.UsePortalPublic();
 app.UsePortalAccounts();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+// The viewer's own fonts come from fonts.scalar.com: off, so that it loads nothing from elsewhere (and works offline).
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithDefaultFonts(false));
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
 

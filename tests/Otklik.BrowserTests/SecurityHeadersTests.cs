@@ -81,7 +81,7 @@ public sealed class SecurityHeadersTests(Browser browser, AppPool pool) : IClass
         var found = new List<string>();
         page.Console += (_, message) =>
         {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Type == "error")
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
                 lock (found) found.Add(page.Url + ": " + message.Text);
         };
         return found;
