@@ -140,7 +140,7 @@ app.UsePortalAccounts();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 // The viewer's own fonts come from fonts.scalar.com: off, so that it loads nothing from elsewhere (and works offline).
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithDefaultFonts(false));
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
 
