@@ -62,8 +62,8 @@ public sealed class SecurityHeadersTests(Browser browser, AppPool pool) : IClass
         await Browser.ShotAsync(portal, app, "91-csp-api-docs");
         Assert.True(violations.Count == 0, "CSP violations:\n" + string.Join("\n", violations));
         // The viewer has read the API description and lists its operations.
-        await Assertions.Expect(portal.GetByText("Otklik API").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(portal.Locator("#app")).ToContainTextAsync("Auth", new() { Timeout = 30_000 });
+        await Assertions.Expect(portal.Locator("#app")).ToContainTextAsync("Otklik", new() { Timeout = 30_000 });
+        await Assertions.Expect(portal.Locator("#app")).ToContainTextAsync("/appeals", new() { Timeout = 30_000 });
 
         // A moderator's card of the appeal, with its map.
         var office = await browser.SignInAsync(app, Persona.CentreModerator);
