@@ -214,6 +214,8 @@ public static class Cli
         info.Environment["Database__Provider"] = engine == "postgres" ? "Postgres" : "Sqlite";
         info.Environment["ConnectionStrings__Otklik"] = connection;
         info.Environment["Otklik__DemoSeed"] = "false";
+        // Production refuses to start without its public address (links in letters are built from it).
+        info.Environment["Otklik__PublicUrl"] = $"http://127.0.0.1:{port}";
         info.Environment["Otklik__Workers"] = "false";
         info.Environment["Otklik__Files"] = Path.Combine(Path.GetTempPath(), $"otklik-bench-files-{port}");
         info.Environment["Logging__LogLevel__Default"] = "Warning";

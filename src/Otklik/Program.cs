@@ -27,6 +27,14 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
+// A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
+if (StartupChecks.Refusals(builder.Environment, config) is { Count: > 0 } refusals)
+{
+    foreach (var refusal in refusals) Console.Error.WriteLine("Otklik cannot start: " + refusal);
+    return 1;
+}
+var publicUrl = PublicUrl.From(config);
+builder.Services.AddSingleton(publicUrl);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -47,7 +55,9 @@ builder.Services.AddIdentityCore<Person>(o =>
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 8;
         o.Password.RequireNonAlphanumeric = false;
-        o.Lockout.MaxFailedAccessAttempts = 10;
+        // No hard lockout: anyone could lock a staff member out with a few wrong passwords. Failures are slowed per
+        // address and account instead (SignInThrottling, ADR 0015); the count is kept for the record.
+        o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
     })
     .AddEntityFrameworkStores<AppDbContext>()
     .AddDefaultTokenProviders();
@@ -73,6 +83,8 @@ builder.Services.AddAuthentication(o => o.DefaultScheme = "Otklik")
             return Task.CompletedTask;
         };
         o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
+        // A cookie lives only as long as the person's security stamp: sign-out and a new password end every session.
+        o.Events.OnValidatePrincipal = SignIn.ValidateSessionAsync;
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
@@ -90,6 +102,7 @@ builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
 builder.Services.AddSingleton<AccessCache>();
 builder.Services.AddScoped<CurrentUser>();
+builder.Services.AddSingleton<SignInThrottling>();
 builder.Services.AddScoped<AppealChanges>();
 builder.Services.AddAutoRules();
 builder.Services.AddRoadmaps(config);
@@ -110,6 +123,11 @@ if (config.GetValue("Otklik:Workers", true))
 
 var app = builder.Build();
 
+if (Otklik.Infrastructure.ForwardedHeaders.Options(config) is { } forwarded) app.UseForwardedHeaders(forwarded);
+// Every cookie (session, antiforgery, the external sign-in, the contrast switch) is Secure when the site is served over
+// https, even when a TLS proxy hands the request on over plain HTTP.
+app.UseSecurityHeaders();
+app.UseCookiePolicy(new CookiePolicyOptions { Secure = publicUrl.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest });
 app.UseExceptionHandler();
 app.UseStatusCodePages(async context =>
 {
@@ -128,7 +146,8 @@ app.UsePortalPublic();
 app.UsePortalAccounts();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+// The viewer's own fonts come from fonts.scalar.com: off, so that it loads nothing from elsewhere (and works offline).
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Otklik API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 app.MapHealthChecks("/health", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready");
 
@@ -154,10 +173,11 @@ await using (var scope = app.Services.CreateAsyncScope())
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     await Database.MigrateAsync(db, CancellationToken.None);
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
-    if (config.GetValue("Otklik:DemoSeed", true))
+    if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
 }
 
 await app.RunAsync();
+return 0;
 
 static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/office/counters");

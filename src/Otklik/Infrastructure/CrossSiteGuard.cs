@@ -40,16 +40,22 @@ public static class CrossSiteGuard
     static bool IsSameOrigin(HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0) return string.Equals(origin.TrimEnd('/'), OwnOrigin(request), StringComparison.OrdinalIgnoreCase);
+        if (origin.Length > 0)
+            return string.Equals(origin.TrimEnd('/'), OwnOrigin(request), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(origin.TrimEnd('/'), PublicOrigin(request), StringComparison.OrdinalIgnoreCase);
         return string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "same-origin", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
-    /// This site's own origin, as the browser shows it in Origin. Today the request's scheme and host (the cookie is
-    /// only sent to that host anyway); the one place to point at the configured public URL when the site sits behind
-    /// a proxy that rewrites them.
+    /// The origin the request was addressed to (a browser cannot be made to send another site's Host, so a forged
+    /// cross-site request never matches it). Behind a TLS proxy that does not forward the scheme this says http while
+    /// the browser says https: <see cref="PublicOrigin"/> covers that case.
     /// </summary>
     public static string OwnOrigin(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}";
+
+    /// <summary>The configured public address's origin (<c>Otklik:PublicUrl</c>), as the browser shows it in Origin.</summary>
+    public static string PublicOrigin(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<PublicUrl>().Root.GetLeftPart(UriPartial.Authority);
 
     static async Task<bool> HasTokenAsync(HttpContext http)
     {

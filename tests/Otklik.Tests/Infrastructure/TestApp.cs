@@ -177,6 +177,8 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Otklik:Uploads:PerMinute", "100000");
             builder.UseSetting("Otklik:Uploads:FilesPerDay", "100000");
             builder.UseSetting("Otklik:Uploads:MegabytesPerDay", "100000");
+            // Every test client comes from 127.0.0.1: the per-address cap on failed sign-ins is opened wide like the rate limits.
+            builder.UseSetting("Otklik:SignIn:AddressFailures", "100000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.AddProvider(log));
             builder.ConfigureServices(s =>

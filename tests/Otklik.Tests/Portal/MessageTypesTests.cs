@@ -53,7 +53,7 @@ public sealed class MessageTypesTests
         var appeal = await app.SubmitAsync();
         await app.WithDbAsync(async db =>
         {
-            var composer = new MailComposer(db, new MailSettings());
+            var composer = new MailComposer(db, new MailSettings(), PublicUrl.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
             foreach (var type in MessageTypes.All.Where(t => t.IsLetter))
             {
                 var message = OutboxMessage.Create(type, new { email = "someone@test.example", name = "Анна", link = "http://x/", appeal.Number }, appeal.Id,

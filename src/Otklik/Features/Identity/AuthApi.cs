@@ -34,8 +34,15 @@ public static class AuthApi
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "field.required", "Укажите пароль.");
         errors.ThrowIfAny();
 
-        var person = await SignIn.WithPasswordAsync(http, users, request.Email!, request.Password!);
-        if (person is null)
+        var result = await SignIn.WithPasswordAsync(http, users, request.Email!, request.Password!);
+        if (result.Outcome == SignIn.Outcome.Throttled)
+        {
+            http.Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(title: "Слишком много попыток входа",
+                detail: $"Слишком много неудачных попыток входа с вашего адреса. Повторите через {result.RetryAfterSeconds} с.",
+                statusCode: StatusCodes.Status429TooManyRequests, extensions: new Dictionary<string, object?> { ["code"] = "auth.throttled" });
+        }
+        if (result is not { Outcome: SignIn.Outcome.SignedIn, Person: { } person })
             return TypedResults.Problem(title: "Неверный вход", detail: "Неверный адрес электронной почты или пароль.",
                 statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "auth.invalid_credentials" });
         return TypedResults.Ok(await ViewAsync(db, person.Id, ct));
@@ -43,7 +50,7 @@ public static class AuthApi
 
     static async Task<NoContent> Logout(HttpContext http)
     {
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await SignIn.SignOutEverywhereAsync(http);
         return TypedResults.NoContent();
     }
 

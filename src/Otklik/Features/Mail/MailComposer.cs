@@ -36,7 +36,7 @@ public sealed record Composed(Letter? Letter, string? Note)
 /// may have changed since (the appeal's due date, the staff who hold a role now). Which types are letters at all is
 /// the registry's decision (<see cref="MessageTypes"/>).
 /// </summary>
-public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileStore? files = null)
+public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicUrl site, IFileStore? files = null)
 {
     static readonly CultureInfo Ru = CultureInfo.GetCultureInfo("ru-RU");
 
@@ -68,6 +68,10 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileSt
             "account.reset" => Account(p, "Восстановление пароля",
                 "Вы запросили восстановление пароля на портале «Отклик». Чтобы задать новый пароль, откройте ссылку:",
                 "Ссылка действует 24 часа. Если вы не запрашивали восстановление, просто удалите это письмо: пароль останется прежним."),
+            "account.exists" => Account(p, "Попытка регистрации с вашим адресом",
+                "Кто-то пытался зарегистрироваться на портале «Отклик» с вашим адресом электронной почты, но у вас уже есть учётная запись. "
+                + "Если это были вы, войдите со своим паролем или задайте новый по ссылке:",
+                "Если это были не вы, просто удалите это письмо: ваша учётная запись не изменилась."),
             "contact.copy" => ContactCopy(p),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
@@ -122,7 +126,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileSt
 
         var zone = await ZoneAsync(appeal.ExecutorOrganisationId ?? appeal.OwnerOrganisationId, ct);
         var n = appeal.Number;
-        var link = $"{settings.SiteUrl.TrimEnd('/')}/my/{n}";
+        var link = site.Link($"/my/{n}");
         var body = new StringBuilder().AppendLine($"Здравствуйте, {Greeting(appeal.Applicant)}!").AppendLine();
         var attached = new List<LetterFile>();
         string subject;
@@ -274,7 +278,6 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, IFileSt
         var appealIds = notices.Where(n => n.AppealId != null).Select(n => n.AppealId!.Value).Distinct().ToList();
         var appeals = await db.Appeals.AsNoTracking().Where(a => appealIds.Contains(a.Id))
             .Select(a => new { a.Id, a.DueAtUtc, a.Status, Org = a.ExecutorOrganisationId ?? a.OwnerOrganisationId }).ToDictionaryAsync(a => a.Id, ct);
-        var site = settings.SiteUrl.TrimEnd('/');
         var body = new StringBuilder();
         var subject = message.Type == Notifications.NoticeWriter.DigestType
             ? $"Уведомления рабочего места «Отклик»: {notices.Count}"

@@ -10,8 +10,8 @@ public sealed class MailSettings
     public string? User { get; set; }
     public string? Password { get; set; }
     public string Pickup { get; set; } = Path.Combine("data", "mail");
-    /// <summary>The portal's public address, for links in letters written by the background dispatcher.</summary>
-    public string SiteUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>The older name of <c>Otklik:PublicUrl</c>, still read by <see cref="Infrastructure.PublicUrl"/>; links are built from that type only.</summary>
+    public string? SiteUrl { get; set; }
     /// <summary>The portal administrator and curator (seed 000): they get a copy of every contact-form request.</summary>
     public string? AdministratorEmail { get; set; }
     public string? CuratorEmail { get; set; }

@@ -46,7 +46,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var claimed = await ClaimAsync(db, ct);
             if (claimed.Count == 0) break;
-            var composer = new MailComposer(db, settings, scope.ServiceProvider.GetService<Intake.IFileStore>());
+            var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
             foreach (var message in claimed)
             {
                 var outcome = await DeliverAsync(db, composer, message, ct);

@@ -40,7 +40,7 @@ public static class NotificationsApi
 
     public sealed record Setting(NoticeKind Kind, string Title, NoticeDelivery Delivery);
 
-    static async Task<IResult> List([FromQuery] int? limit, [FromQuery] string? cursor, AppDbContext db, CurrentUser user, MailSettings mail, CancellationToken ct)
+    static async Task<IResult> List([FromQuery] int? limit, [FromQuery] string? cursor, AppDbContext db, CurrentUser user, PublicUrl site, CancellationToken ct)
     {
         var size = limit ?? 50;
         if (size is < 1 or > 200) throw new InputException("limit", "paging.limit", "Размер страницы — от 1 до 200.");
@@ -49,9 +49,8 @@ public static class NotificationsApi
             before = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0 ? c
                 : throw new InputException("cursor", "paging.cursor", "Неверный курсор страницы: возьмите его из поля nextCursor предыдущей страницы.");
         var page = await PageAsync(db, user.RequiredId, size, before, ct);
-        var site = mail.SiteUrl.TrimEnd('/');
         var items = page.Rows.Select(n => new NoticeItem(n.Id, n.Kind, n.Title, n.Text, n.AppealId, n.AppealNumber,
-            n.AppealId is { } a ? $"{site}/office/appeals/{a}" : null, n.CreatedAtUtc, n.IsUnread)).ToList();
+            n.AppealId is { } a ? site.Link($"/office/appeals/{a}") : null, n.CreatedAtUtc, n.IsUnread)).ToList();
         return TypedResults.Ok(new NoticePage(items, await UnreadAsync(db, user.RequiredId, ct),
             page.Next?.ToString(CultureInfo.InvariantCulture)));
     }

@@ -23,7 +23,15 @@ public sealed class LoginModel(UserManager<Person> users) : PageModel
         if (string.IsNullOrWhiteSpace(Email)) Errors["Email"] = "Укажите адрес электронной почты.";
         if (string.IsNullOrEmpty(Password)) Errors["Password"] = "Укажите пароль.";
         if (Errors.Count > 0) return Page();
-        if (await Identity.SignIn.WithPasswordAsync(HttpContext, users, Email!, Password!) is null)
+        var result = await Identity.SignIn.WithPasswordAsync(HttpContext, users, Email!, Password!);
+        if (result.Outcome == Identity.SignIn.Outcome.Throttled)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error = $"Слишком много неудачных попыток входа. Повторите через {result.RetryAfterSeconds} с или восстановите пароль.";
+            return Page();
+        }
+        if (result.Outcome != Identity.SignIn.Outcome.SignedIn)
         {
             Error = "Неверный адрес электронной почты или пароль.";
             return Page();

@@ -11,7 +11,7 @@ public sealed class LogoutModel : PageModel
 {
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Identity.SignIn.SignOutEverywhereAsync(HttpContext);
         return Redirect("/office/login");
     }
 }

@@ -1035,6 +1035,34 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("TopicRoutes");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Identity.SignInThrottle", b =>
+                {
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Account")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("BlockedUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailureAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Address", "Account");
+
+                    b.HasIndex("Account");
+
+                    b.HasIndex("LastFailureAtUtc");
+
+                    b.ToTable("SignInThrottles", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1022,6 +1022,34 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("TopicRoutes");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Identity.SignInThrottle", b =>
+                {
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Account")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BlockedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailureAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Address", "Account");
+
+                    b.HasIndex("Account");
+
+                    b.HasIndex("LastFailureAtUtc");
+
+                    b.ToTable("SignInThrottles", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
                 {
                     b.Property<Guid>("Id")

@@ -8,9 +8,9 @@ using Otklik.Features.Directory;
 namespace Otklik.Features.Portal.Accounts;
 
 /// <summary>
-/// The portal's sign-in, for applicants and staff alike. Failures are counted towards the lockout; an account whose
-/// e-mail is unconfirmed is told so (only after the right password) and offered a new letter. ReturnUrl is followed
-/// only when it is local.
+/// The portal's sign-in, for applicants and staff alike. Failures slow further attempts from the same address (ADR 0015);
+/// an account whose e-mail is unconfirmed is told so (only after the right password) and offered a new letter. ReturnUrl
+/// is followed only when it is local.
 /// </summary>
 [AllowAnonymous, EnableRateLimiting(PortalAccounts.AccountsPolicy)]
 public sealed class LoginModel(UserManager<Person> users, IConfiguration config) : AccountPage
@@ -33,26 +33,24 @@ public sealed class LoginModel(UserManager<Person> users, IConfiguration config)
         if (string.IsNullOrEmpty(Password)) Errors["Password"] = "Укажите пароль.";
         if (Errors.Count > 0) return Refused();
 
-        var person = await users.FindByEmailAsync(Email!.Trim());
-        if (person is not null && await users.IsLockedOutAsync(person))
+        var result = await Identity.SignIn.WithPasswordAsync(HttpContext, users, Email!, Password!);
+        switch (result.Outcome)
         {
-            Error = "Вход временно заблокирован после нескольких неудачных попыток. Попробуйте через 15 минут или восстановите пароль.";
-            return Refused();
+            case Identity.SignIn.Outcome.Throttled:
+                Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Error = $"Слишком много неудачных попыток входа. Повторите через {result.RetryAfterSeconds} с или восстановите пароль.";
+                Refused();
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            case Identity.SignIn.Outcome.Unconfirmed:
+                Unconfirmed = true;
+                Error = "Адрес электронной почты ещё не подтверждён: откройте ссылку из письма, которое мы отправили при регистрации.";
+                return Refused();
+            case Identity.SignIn.Outcome.Invalid:
+                Error = "Неверный адрес электронной почты или пароль.";
+                return Refused();
         }
-        if (person is { EmailConfirmed: false } && await users.CheckPasswordAsync(person, Password!))
-        {
-            Unconfirmed = true;
-            Error = "Адрес электронной почты ещё не подтверждён: откройте ссылку из письма, которое мы отправили при регистрации.";
-            return Refused();
-        }
-        var signedIn = await Identity.SignIn.WithPasswordAsync(HttpContext, users, Email, Password!);
-        if (signedIn is null)
-        {
-            Error = person is not null && await users.IsLockedOutAsync(person)
-                ? "Вход временно заблокирован после нескольких неудачных попыток. Попробуйте через 15 минут или восстановите пароль."
-                : "Неверный адрес электронной почты или пароль.";
-            return Refused();
-        }
+        var signedIn = result.Person!;
         var staff = await users.Users.Where(p => p.Id == signedIn.Id).SelectMany(p => p.Roles).AnyAsync(r => r.Role != Role.Applicant);
         return LocalRedirect(PortalAccounts.LocalOr(ReturnUrl, staff ? "/office" : "/my"));
     }

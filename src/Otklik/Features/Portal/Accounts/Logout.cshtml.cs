@@ -13,7 +13,7 @@ public sealed class LogoutModel : AccountPage
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Identity.SignIn.SignOutEverywhereAsync(HttpContext);
         return LocalRedirect("/");
     }
 }

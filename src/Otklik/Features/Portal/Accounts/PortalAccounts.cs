@@ -55,6 +55,12 @@ public static class PortalAccounts
                     o.Scope.Add("email");
                     o.Scope.Add("profile");
                     o.MapInboundClaims = false;
+                    // The provider sends the person back to the public address, not to whatever Host the request named.
+                    o.Events.OnRedirectToIdentityProvider = c =>
+                    {
+                        c.ProtocolMessage.RedirectUri = c.HttpContext.RequestServices.GetRequiredService<PublicUrl>().Link(o.CallbackPath);
+                        return Task.CompletedTask;
+                    };
                 });
         return services;
     }
@@ -107,7 +113,7 @@ public static class PortalAccounts
                     <html lang="ru"><head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />
                     <title>{title} — Отклик</title><link rel="stylesheet" href="/css/site.css" /><link rel="stylesheet" href="/css/portal.css" /></head>
                     <body class="portal"><main id="main"><h1>{title}</h1><p class="error-box" role="alert">{detail}</p>
-                    <p><a href="javascript:history.back()">Вернуться к форме</a> · <a href="/">На главную</a></p></main></body></html>
+                    <p><a href="{System.Net.WebUtility.HtmlEncode(http.Request.Path.Value)}">Вернуться к форме</a> · <a href="/">На главную</a></p></main></body></html>
                     """, ct);
             };
         });
@@ -134,11 +140,15 @@ public static class PortalAccounts
         await QueueAsync(http, db, Mail.MessageTypes.AccountReset, person, $"/account/reset?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
     }
 
+    /// <summary>Someone registered with an address that already has an account: its owner is told, with the way to sign in or reset.</summary>
+    public static Task QueueExistingAsync(HttpContext http, AppDbContext db, Person owner, CancellationToken ct) =>
+        QueueAsync(http, db, Mail.MessageTypes.AccountExists, owner, "/account/forgot?email=" + Uri.EscapeDataString(owner.Email ?? ""), ct);
+
     static async Task QueueAsync(HttpContext http, AppDbContext db, Mail.MessageType type, Person person, string pathAndQuery, CancellationToken ct)
     {
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        // The link points back to the address the person used, so it works behind any host name.
-        var link = $"{http.Request.Scheme}://{http.Request.Host}{pathAndQuery}";
+        // Never from the request's Host header: its sender chooses it, and the link carries the token.
+        var link = http.RequestServices.GetRequiredService<PublicUrl>().Link(pathAndQuery);
         db.Outbox.Add(OutboxMessage.Create(type, new { email = person.Email, name = person.FirstName, link }, null, now));
         await db.SaveChangesAsync(ct);
         http.RequestServices.GetRequiredService<OutboxDispatcher>().Nudge();

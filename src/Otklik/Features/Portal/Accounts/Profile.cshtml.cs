@@ -109,7 +109,12 @@ public sealed class ProfileModel(UserManager<Person> users, AppDbContext db, Cur
         if (Errors.Count == 0)
         {
             var result = hasPassword ? await users.ChangePasswordAsync(me, CurrentPassword!, NewPassword!) : await users.AddPasswordAsync(me, NewPassword!);
-            if (result.Succeeded) return Redirect("/account/profile?saved=password");
+            if (result.Succeeded)
+            {
+                // The new password ends every other session (the stamp changed); this one goes on with a fresh cookie.
+                await Identity.SignIn.IssueCookieAsync(HttpContext, me);
+                return Redirect("/account/profile?saved=password");
+            }
             PortalAccounts.AddIdentityErrors(Errors, result.Errors, "NewPassword");
         }
         Fill(me);

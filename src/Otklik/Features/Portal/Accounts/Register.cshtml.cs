@@ -7,7 +7,10 @@ using Otklik.Features.Directory;
 
 namespace Otklik.Features.Portal.Accounts;
 
-/// <summary>A new applicant's account: it can sign in once the e-mail is confirmed by the link sent to it.</summary>
+/// <summary>
+/// A new applicant's account: it can sign in once the e-mail is confirmed by the link sent to it. The answer does not
+/// tell whether the address was already registered (issue 14, item 14).
+/// </summary>
 [AllowAnonymous, EnableRateLimiting(PortalAccounts.AccountsPolicy)]
 public sealed class RegisterModel(UserManager<Person> users, AppDbContext db, TimeProvider clock) : AccountPage
 {
@@ -56,6 +59,15 @@ public sealed class RegisterModel(UserManager<Person> users, AppDbContext db, Ti
             Roles = [new RoleAssignment { Id = Guid.CreateVersion7(), Role = Role.Applicant }],
         };
         var created = await users.CreateAsync(person, Password!);
+        // A taken address gets the very answer a new one gets (the password was hashed either way, so the time is the same
+        // too); its owner is told by letter that someone tried, so nobody learns from the page who is registered.
+        if (!created.Succeeded && created.Errors.All(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName))
+            && await users.FindByEmailAsync(person.Email) is { } owner)
+        {
+            await PortalAccounts.QueueExistingAsync(HttpContext, db, owner, ct);
+            SentTo = person.Email;
+            return Page();
+        }
         if (!created.Succeeded)
         {
             PortalAccounts.AddIdentityErrors(Errors, created.Errors, "Password");

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace Otklik.Infrastructure;
+
+/// <summary>
+/// What a deployment must get right before the app answers anyone: a Production node without its public address, or
+/// with the demo seed asked for (a shared password and an administrator's API key), does not start.
+/// </summary>
+public static class StartupChecks
+{
+    public static IReadOnlyList<string> Refusals(IHostEnvironment environment, IConfiguration config)
+    {
+        var refusals = new List<string>();
+        try
+        {
+            if (environment.IsProduction() && !PublicUrl.From(config).IsConfigured)
+                refusals.Add("Otklik:PublicUrl is not set. Every link in every letter is built from it: set it to the site's public address, "
+                    + "e.g. Otklik__PublicUrl=https://otklik.example.ru (see README, Configuration).");
+        }
+        catch (InvalidOperationException e) { refusals.Add(e.Message); }
+        if (environment.IsProduction() && config.GetValue("Otklik:DemoSeed", false))
+            refusals.Add("Otklik:DemoSeed is on in Production: the demo region publishes a shared password and an administrator's API key. "
+                + "Remove the setting (it is off by default) or run a demo in the Development environment.");
+        try { ForwardedHeaders.Options(config); }
+        catch (FormatException e) { refusals.Add(e.Message); }
+        return refusals;
+    }
+}
+
+/// <summary>
+/// X-Forwarded-For and X-Forwarded-Proto are believed only from the proxies named in
+/// <c>Otklik:ForwardedHeaders:KnownProxies</c> (addresses) and <c>KnownNetworks</c> (CIDR ranges); from anyone else the
+/// headers are ignored, since a client could otherwise pick its own address and slip every per-address limit. With none
+/// configured the middleware is not used at all: the client's address is the connection's.
+/// </summary>
+public static class ForwardedHeaders
+{
+    public static ForwardedHeadersOptions? Options(IConfiguration config)
+    {
+        var section = config.GetSection("Otklik:ForwardedHeaders");
+        var proxies = Values(section.GetSection("KnownProxies"));
+        var networks = Values(section.GetSection("KnownNetworks"));
+        if (proxies.Count == 0 && networks.Count == 0) return null;
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            // One proxy in front of the app is the usual case; a chain of trusted proxies is walked as far as it is known.
+            ForwardLimit = null,
+        };
+        // The defaults trust the loopback address; only what is configured is trusted here.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var p in proxies)
+            options.KnownProxies.Add(IPAddress.TryParse(p, out var address) ? address
+                : throw new FormatException($"Otklik:ForwardedHeaders:KnownProxies: '{p}' is not an IP address."));
+        foreach (var n in networks)
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(n, out var network) ? network
+                : throw new FormatException($"Otklik:ForwardedHeaders:KnownNetworks: '{n}' is not a network such as 10.0.0.0/8."));
+        return options;
+    }
+
+    /// <summary>A list is either an array section (KnownProxies:0, :1 …) or one comma-separated value (easy in an environment variable).</summary>
+    static List<string> Values(IConfigurationSection section) =>
+        (section.Value is { Length: > 0 } one ? one.Split(',') : section.GetChildren().Select(c => c.Value ?? ""))
+        .Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+}
