@@ -17,7 +17,8 @@ public static class CrossSiteGuard
 
     public static IApplicationBuilder UseCrossSiteGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (NeedsProof(http.Request) && !IsSameOrigin(http.Request) && !await HasTokenAsync(http))
+        // A cookie that no longer signs anyone in (expired, signed out) makes the request anonymous: nothing to forge.
+        if (NeedsProof(http.Request) && http.User.Identity?.IsAuthenticated == true && !IsSameOrigin(http.Request) && !await HasTokenAsync(http))
         {
             await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, StatusCodes.Status403Forbidden,
                 "auth.cross_site", "Запрос с другого сайта отклонён",
