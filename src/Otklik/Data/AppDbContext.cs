@@ -86,7 +86,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         foreach (var entry in ChangeTracker.Entries<AppealEvent>())
             if (entry.State is EntityState.Modified or EntityState.Deleted)
                 throw new InvalidOperationException("Appeal history is append-only.");
-        // So is the personal-data audit trail; its retention sweep deletes old lines with one set-based DELETE (ADR 0015).
+        // So is the personal-data audit trail; its retention sweep deletes old lines with one set-based DELETE (ADR 0016).
         foreach (var entry in ChangeTracker.Entries<Features.Audit.AuditRecord>())
             if (entry.State is EntityState.Modified or EntityState.Deleted)
                 throw new InvalidOperationException("The audit trail is append-only.");

@@ -20,7 +20,7 @@ public enum AuditKind
 
 /// <summary>
 /// One line of the personal-data audit trail: who, when, what and from which address. Append-only: the app never
-/// updates one, and deletes only lines older than the retention period (<see cref="AuditSweep"/>); see ADR 0015.
+/// updates one, and deletes only lines older than the retention period (<see cref="AuditSweep"/>); see ADR 0016.
 /// </summary>
 public sealed class AuditRecord
 {

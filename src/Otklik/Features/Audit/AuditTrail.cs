@@ -5,7 +5,7 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Audit;
 
 /// <summary>
-/// Writes the audit trail without making a read wait for it (ADR 0015): a request puts its line into a bounded in-memory
+/// Writes the audit trail without making a read wait for it (ADR 0016): a request puts its line into a bounded in-memory
 /// queue and goes on; every second (Otklik:Audit:FlushSeconds; and when the node stops) the queue is written in one transaction,
 /// one batched INSERT. A line is never dropped quietly: when the database cannot take a batch, the batch waits for the
 /// next tick; when the queue is full, the line is written to the log in full at Critical level and counted in
