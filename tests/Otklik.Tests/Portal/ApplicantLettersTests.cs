@@ -156,8 +156,7 @@ public sealed class ApplicantLettersTests(AppPool pool) : IClassFixture<AppPool>
 
         var letter = await LetterAsync(app, to, $"Уточните, пожалуйста, обращение № {a.Number}");
         Assert.Contains("«Уточните, пожалуйста, номер подъезда.»", letter.TextOf());
-        var settings = app.Services.GetRequiredService<MailSettings>();
-        Assert.Contains($"{settings.SiteUrl.TrimEnd('/')}/my/{a.Number}", letter.TextOf());
+        Assert.Contains(app.Services.GetRequiredService<Otklik.Infrastructure.PublicUrl>().Link($"/my/{a.Number}"), letter.TextOf());
         Assert.Contains($"до {MailComposer.Local(a.ClarificationDueAtUtc!.Value, Yekaterinburg)}", letter.TextOf());
         Assert.Equal("appeal.clarification_requested", letter.Headers["X-Otklik-Type"]);
 
