@@ -138,6 +138,16 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("POST", $"{Api}/auth/logout", "", Expect.Everyone(204), Setup.None, NoBody),
         new Line("GET", $"{Api}/auth/me", "", Expect.SignedIn(200), Setup.None, NoBody),
 
+        // ---- Notices: each person's own list, nobody else's ----
+        new Line("GET", $"{Api}/notifications", "", Expect.SignedIn(200), Setup.None, NoBody),
+        new Line("GET", $"{Api}/notifications/unread", "", Expect.SignedIn(200), Setup.None, NoBody),
+        new Line("POST", $"{Api}/notifications/{{id:long}}/read", "a notice that is not the caller's", Expect.SignedIn(404), Setup.None, NoBody)
+            { Path = $"{Api}/notifications/987654321/read" },
+        new Line("POST", $"{Api}/notifications/read-all", "", Expect.SignedIn(200), Setup.None, NoBody),
+        new Line("GET", $"{Api}/notifications/settings", "", Expect.SignedIn(200), Setup.None, NoBody),
+        new Line("PUT", $"{Api}/notifications/settings", "the deadline notices as a digest", Expect.SignedIn(200), Setup.None,
+            Json(_ => new { deadline = "digest" })),
+
         // ---- Directory and catalogue reads: public ----
         Public("/organisations"),
         Public("/organisations/{id:guid}", Setup.Fixed("МО А", r.MunA)),

@@ -451,6 +451,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
                     // The audit trail is written a second after the read that caused it (a batch), so a line may land
                     // during a later request; its own tests check that each audited read makes exactly one line.
                     if (table.Key == "AuditRecords") continue;
+                    // A refused sign-in is counted by design: that count is what slows a password-guessing client (ADR 0015).
+                    if (table.Key == "SignInThrottles") continue;
                     parts.Add((table.Key, $"(SELECT COUNT(*) FROM \"{table.Key}\")"));
                     var version = table.Select(e => e.FindProperty("Version")).FirstOrDefault(p => p is not null);
                     if (version is not null)

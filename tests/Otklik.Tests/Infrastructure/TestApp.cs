@@ -113,6 +113,8 @@ public sealed class TestApp : IAsyncDisposable
     HttpClient NewClient(string? apiKey)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        // It keeps a cookie if it signs in, as a browser would, and sends this site's Origin as a browser's page would.
+        client.DefaultRequestHeaders.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }

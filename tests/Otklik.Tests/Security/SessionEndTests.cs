@@ -9,11 +9,7 @@ public sealed class SessionEndTests(AppPool pool) : IClassFixture<AppPool>
 {
     const string Password = "Urals-2026-pass";
 
-    static HttpClient CookieClient(TestApp app) =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        };
+    static HttpClient CookieClient(TestApp app) => app.CookieClient();
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Signing_out_in_one_browser_ends_the_session_in_the_other(Engine engine)

@@ -30,7 +30,12 @@ public sealed class SignInThrottlingTests
                 }
                 catch { socket.Dispose(); throw; }
             },
-        }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        })
+        {
+            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
+            // A browser sends the site's Origin with every POST from its pages; the API refuses a cookie request without it.
+            DefaultRequestHeaders = { { "Origin", app.BaseAddress.GetLeftPart(UriPartial.Authority) } },
+        };
 
     static Task<HttpResponseMessage> LoginAsync(HttpClient client, string password, string? forwardedFor = null, string email = Moderator)
     {

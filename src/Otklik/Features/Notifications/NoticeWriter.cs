@@ -39,6 +39,7 @@ public static partial class NoticeWriter
         ["roadmap.step_overdue"] = NoticeKind.Deadline,
         ["roadmap.step_escalated"] = NoticeKind.Deadline,
         ["appeal.mentioned"] = NoticeKind.Mention,
+        ["knowledge.article_stale"] = NoticeKind.ArticleReview,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>
@@ -168,6 +169,14 @@ public static partial class NoticeWriter
                 var author = Guid(p, "authorId");
                 var mentioned = await MentionedAsync(db, appeal, Text(p, "note") ?? "", ct);
                 return To(mentioned.Where(id => id != author), $"Вас упомянули в заметке по обращению № {n}", Text(p, "note"));
+            }
+
+            case "knowledge.article_stale":
+            {
+                // The owner organisation's content editors (the nearest up the tree), as the stale-article letters meant to.
+                var reviewOn = Text(p, "reviewOn");
+                return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct),
+                    $"Статью «{Text(p, "title")}» пора пересмотреть", reviewOn is null ? null : $"Срок пересмотра: {reviewOn}. Откройте статью в разделе «База знаний» → «Пора пересмотреть».");
             }
 
             default: // the deadline watches: a named person, or whoever holds the role at the organisation

@@ -26,6 +26,8 @@ public enum NoticeKind
     Deadline,
     /// <summary>Someone mentioned the person with @ in a note on an appeal.</summary>
     Mention,
+    /// <summary>A knowledge-base article the person's organisation owns is past its review date (to its content editors).</summary>
+    ArticleReview,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -116,6 +118,7 @@ public static class NoticeKinds
         NoticeKind.ExtensionDecided => "Решение о продлении срока",
         NoticeKind.Deadline => "Срок истекает или истёк",
         NoticeKind.Mention => "Упоминание через @",
+        NoticeKind.ArticleReview => "Статью базы знаний пора пересмотреть",
         _ => kind.ToString(),
     };
 
