@@ -5,6 +5,7 @@ using Otklik.Features.Notifications;
 using Otklik.Tests.Api;
 using Otklik.Tests.Deadlines;
 using Otklik.Tests.Infrastructure;
+using Otklik.Tests.Knowledge;
 using Otklik.Tests.Roadmaps;
 using static Otklik.Tests.Infrastructure.Persona;
 
@@ -123,6 +124,22 @@ public sealed class NotificationTests(AppPool pool) : IClassFixture<AppPool>
         await app.OnlyToAsync(a.Id, NoticeKind.Mention, MunADispatcher);
         Assert.Equal(($"Вас упомянули в заметке по обращению № {a.Number}", note), (toController.Title, toController.Text));
         Assert.Equal([controller, "munadispatcher", stranger], NoticeWriter.Mentions(note));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_stale_article_reaches_the_content_editors_of_its_owner(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var title = "Как получить разрешение на вывеску " + Guid.NewGuid().ToString("N")[..6];
+        await app.AddArticleAsync(title, "Разрешение не нужно для вывески до 1 м².", reviewOn: today.AddDays(-1), owner: app.Region.Centre);
+        await app.WithDbAsync(db => Otklik.Features.Knowledge.StaleArticleSweep.RunOnceAsync(db, app.Clock.GetUtcNow().UtcDateTime, default));
+        await app.DeliverAsync();
+
+        var notice = Assert.Single((await app.NoticePageAsync(ContentEditor)).Items, i => i.Kind == NoticeKind.ArticleReview);
+        Assert.Equal($"Статью «{title}» пора пересмотреть", notice.Title);
+        Assert.Null(notice.AppealId);
+        Assert.DoesNotContain((await app.NoticePageAsync(CentreOperator)).Items, i => i.Kind == NoticeKind.ArticleReview);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
