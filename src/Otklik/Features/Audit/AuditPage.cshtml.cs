@@ -45,6 +45,25 @@ public sealed class AuditPageModel(AppDbContext db, CurrentUser user, AuditTrail
         _ => kind.ToString(),
     };
 
+    /// <summary>Where the access came from, in the page's words; a detail this list does not know is shown as written.</summary>
+    public static string Where(string? detail) => detail switch
+    {
+        null => "",
+        "api" => "API",
+        "api include=history" => "API, с историей",
+        "api by-number" => "API, по номеру",
+        "api history" => "API, история",
+        "office card" => "карточка в рабочем месте",
+        "office moderation" => "страница модерации",
+        "email" => "по адресу эл. почты",
+        "phone" => "по номеру телефона",
+        _ when detail.StartsWith("office list csv: ", StringComparison.Ordinal) => "выгрузка списка (CSV), фильтр: " + detail["office list csv: ".Length..],
+        _ when detail.StartsWith("office list xlsx: ", StringComparison.Ordinal) => "выгрузка списка (XLSX), фильтр: " + detail["office list xlsx: ".Length..],
+        _ when detail.StartsWith("office audit csv: ", StringComparison.Ordinal) => "выгрузка журнала (CSV), фильтр: " + detail["office audit csv: ".Length..],
+        _ when detail.StartsWith("api attachment ", StringComparison.Ordinal) => "файл " + detail["api attachment ".Length..] + " через API",
+        _ => detail,
+    };
+
     public string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, Zone).ToString("dd.MM.yyyy HH:mm:ss", CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
