@@ -85,6 +85,10 @@ public sealed class AppealTransitionsTests
 
     static Transition Named(string name) => Table.Single(t => t.Name == name);
 
+    /// <summary>For <see cref="AppealLifecycleTests"/>: these expectations are checked against the production table.</summary>
+    internal static IEnumerable<string> Names => Table.Select(t => t.Name);
+    internal static IEnumerable<(string Name, AppealStatus[] From)> FromOf => Table.Select(t => (t.Name, t.From));
+
     public static TheoryData<string, AppealStatus> Allowed() =>
         [.. from t in Table from s in Enum.GetValues<AppealStatus>() where t.From.Contains(s) select (t.Name, s)];
 

@@ -131,13 +131,20 @@ public sealed partial class Appeal
     public List<AppealEvent> History { get; private set; } = [];
     public List<AppealPart> Parts { get; private set; } = [];
 
-    public static readonly AppealStatus[] Terminal =
-    [
-        AppealStatus.Closed, AppealStatus.Rejected, AppealStatus.LeftWithoutAnswer, AppealStatus.Returned,
-        AppealStatus.CorrespondenceStopped, AppealStatus.Redirected, AppealStatus.Merged,
-    ];
+    public static readonly AppealStatus[] Terminal = AppealLifecycle.Terminal;
 
-    static readonly AppealStatus[] Working = [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview];
+    static readonly AppealStatus[] Working = AppealLifecycle.Working;
+
+    /// <summary>
+    /// Does the lifecycle table allow <paramref name="t"/> now (status, regime and the row's other conditions)? With
+    /// <paramref name="nowUtc"/>, a transition that must come before the deadline (an extension) is checked against it too.
+    /// What a page offers is this and the person's duty (<see cref="AppealLifecycle.MayAsync"/>).
+    /// </summary>
+    public bool Allows(Transition t, DateTime? nowUtc = null)
+    {
+        var row = AppealLifecycle.Row(t);
+        return AppealLifecycle.Permits(t, Status, Regime) && (row.When is null || row.When(this, nowUtc));
+    }
 
     public bool IsTerminal => Terminal.Contains(Status);
     public bool IsOverdue(DateTime nowUtc) => !IsTerminal && Status != AppealStatus.AnswerSent && PausedAtUtc is null && nowUtc > DueAtUtc;
@@ -179,7 +186,7 @@ public sealed partial class Appeal
 
     public void AskClarification(string question, Guid moderatorId, DateTime nowUtc)
     {
-        Require("clarification.request", "Уточнение можно запросить только у обращения на модерации.", AppealStatus.Moderation);
+        Require(Transition.AskClarification);
         if (Regime == LegalRegime.SocialIncident || Applicant.Kind == ApplicantKind.Anonymous)
             throw new RuleException("clarification.no_contact", "У анонимного обращения нельзя запросить уточнение.");
         RequireText(question, "question");
@@ -190,7 +197,7 @@ public sealed partial class Appeal
 
     public void GiveClarification(string text, Guid? actorId, DateTime nowUtc)
     {
-        Require("clarification.answer", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        Require(Transition.GiveClarification);
         RequireText(text, "text");
         Text = $"{Text}\n\nУточнение заявителя: {text.Trim()}";
         ClarificationAskedAtUtc = null;
@@ -205,7 +212,7 @@ public sealed partial class Appeal
     /// </summary>
     public void RecordClarificationDelivered(string how, Guid moderatorId, DateTime nowUtc)
     {
-        Require("clarification.delivered", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        Require(Transition.RecordClarificationDelivered);
         RequireText(how, "how");
         Record(EventKind.ClarificationDelivered, nowUtc, moderatorId, how.Trim(), null);
     }
@@ -213,7 +220,7 @@ public sealed partial class Appeal
     /// <summary>The automatic rejection when the applicant has not answered a clarification request in time.</summary>
     public void ExpireClarification(DateTime nowUtc)
     {
-        Require("clarification.expire", "Обращение не ждёт уточнения.", AppealStatus.Clarification);
+        Require(Transition.ExpireClarification);
         if (ClarificationDueAtUtc is not { } due || nowUtc < due)
             throw new RuleException("clarification.not_expired", "Срок уточнения ещё не истёк.");
         OutcomeGround = Ground.ClarificationNotReceived;
@@ -224,7 +231,7 @@ public sealed partial class Appeal
 
     public void Reject(Ground ground, string? comment, Guid moderatorId, DateTime nowUtc)
     {
-        Require("moderation.reject", "Отклонить можно только обращение на модерации или на уточнении.", AppealStatus.Moderation, AppealStatus.Clarification);
+        Require(Transition.Reject);
         RequireGround(ground, AppealOutcome.Reject);
         OutcomeGround = ground;
         ClosedAtUtc = nowUtc;
@@ -239,7 +246,7 @@ public sealed partial class Appeal
     /// <summary>The moderator corrects type, category, topic, address and point before registration.</summary>
     public void Reclassify(Classification c, Guid moderatorId, DateTime nowUtc)
     {
-        Require("moderation.reclassify", "Исправить классификацию можно только до регистрации.", AppealStatus.Moderation, AppealStatus.Clarification);
+        Require(Transition.Reclassify);
         if (c.IsPublic && !PublicationConsent)
             throw new RuleException("appeal.consent_required", "Заявитель не дал согласия на публикацию.");
         var before = CurrentClassification;
@@ -247,6 +254,26 @@ public sealed partial class Appeal
             (c.Type, c.Kind, c.Regime, c.CategoryId, c.TopicId, c.TerritoryId, c.Address, c.Latitude, c.Longitude, c.IsPublic);
         RefreshSearchText();
         Record(EventKind.Reclassified, nowUtc, moderatorId, null, new { before, after = c });
+    }
+
+    /// <summary>The kinds the moderator moves an appeal between; a complaint keeps its own rules (roadmap, HQ).</summary>
+    public static readonly AppealKind[] ChangeableKinds = [AppealKind.SimpleConsultation, AppealKind.ComplexConsultation, AppealKind.Task];
+
+    /// <summary>
+    /// The moderator corrects the kind (simple or complex consultation, task) while the appeal is considered: the clocks
+    /// that go by kind follow (the deadlines are recomputed after every change).
+    /// </summary>
+    public void ChangeKind(AppealKind kind, string? reason, Guid moderatorId, DateTime nowUtc)
+    {
+        Require(Transition.ChangeKind);
+        if (!ChangeableKinds.Contains(Kind) || !ChangeableKinds.Contains(kind))
+            throw new InputException("kind", "kind.not_changeable", "Вид меняется только между простой и сложной консультацией и задачей.",
+                StatusCodes.Status422UnprocessableEntity);
+        if (kind == Kind) throw new InputException("kind", "kind.same", "Обращение уже этого вида.", StatusCodes.Status422UnprocessableEntity);
+        var from = Kind;
+        Kind = kind;
+        Record(EventKind.KindChanged, nowUtc, moderatorId,
+            $"{Labels.Of(from)} → {Labels.Of(kind)}{(string.IsNullOrWhiteSpace(reason) ? "" : ". " + reason.Trim())}", new { from, to = kind });
     }
 
     public const int MaxPublicTextLength = Intake.SubmitRules.MaxTextLength + 2000;
@@ -290,7 +317,7 @@ public sealed partial class Appeal
     /// <summary>Sets or changes the executor organisation before work starts (auto-routing or the moderator).</summary>
     public void Route(Guid organisationId, string? why, Guid? actorId, DateTime nowUtc, Routing.RuleRef? rule = null)
     {
-        Require("routing.route", "Исполнителя можно сменить только до назначения специалиста.", AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered);
+        Require(Transition.Route);
         RefuseRespondent(organisationId);
         if (ExecutorOrganisationId == organisationId) return;
         var from = ExecutorOrganisationId;
@@ -318,7 +345,7 @@ public sealed partial class Appeal
     public void ApplyRule(Routing.RuleRef rule, AppealKind? kind, AppealPriority? priority, string? answerPolicy, string? tag, string? routing,
         DateTime nowUtc, bool onlyChanges = false)
     {
-        Require("routing.rule", "Автоправила применяются только до начала работы.", AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered);
+        Require(Transition.ApplyRule);
         var changes = new List<string>();
         if (kind is { } k && k != Kind) { Kind = k; changes.Add($"вид — {Labels.Of(k)}"); }
         if (priority is { } p && p != Priority) { Priority = p; changes.Add(p == AppealPriority.High ? "высокая важность" : "обычная важность"); }
@@ -336,7 +363,7 @@ public sealed partial class Appeal
 
     public void Register(Guid? moderatorId, DateTime nowUtc)
     {
-        Require("moderation.register", "Зарегистрировать можно только обращение на модерации.", AppealStatus.Moderation);
+        Require(Transition.Register);
         if (ExecutorOrganisationId is null)
             throw new RuleException("moderation.no_executor", "Не выбрана организация-исполнитель: укажите её перед регистрацией.");
         RegisteredAtUtc = nowUtc;
@@ -347,7 +374,7 @@ public sealed partial class Appeal
     /// <summary>This appeal duplicates <paramref name="target"/>: it ends here and the target records the merge.</summary>
     public void MergeInto(Appeal target, Guid moderatorId, DateTime nowUtc)
     {
-        Require("moderation.merge", "Объединить можно только обращение на модерации или на уточнении.", AppealStatus.Moderation, AppealStatus.Clarification);
+        Require(Transition.MergeInto);
         if (target.Id == Id) throw new RuleException("moderation.merge_self", "Нельзя объединить обращение с самим собой.");
         if (target.Status is AppealStatus.Merged or AppealStatus.Rejected)
             throw new RuleException("moderation.merge_target", $"Обращение {target.Number} закрыто без рассмотрения; объединить с ним нельзя.");
@@ -362,8 +389,7 @@ public sealed partial class Appeal
 
     public void Assign(Guid personId, Guid dispatcherId, DateTime nowUtc)
     {
-        Require("execution.assign", "Назначить исполнителя можно только зарегистрированному обращению или обращению в работе.",
-            AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork);
+        Require(Transition.Assign);
         if (AssigneeId == personId) throw new RuleException("execution.same_assignee", "Обращение уже назначено этому специалисту.");
         var from = AssigneeId;
         AssigneeId = personId;
@@ -372,14 +398,14 @@ public sealed partial class Appeal
 
     public void StartWork(Guid executorId, DateTime nowUtc)
     {
-        Require("execution.start", "Взять в работу можно только назначенное обращение.", AppealStatus.Assigned);
+        Require(Transition.StartWork);
         WorkStartedAtUtc = nowUtc;
         Move(AppealStatus.InWork, EventKind.WorkStarted, nowUtc, executorId, null, null);
     }
 
     public void RecordStep(string note, Guid executorId, DateTime nowUtc)
     {
-        Require("execution.step", "Шаг можно записать только по обращению в работе.", AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft);
+        Require(Transition.RecordStep);
         RequireText(note, "note");
         Record(EventKind.StepRecorded, nowUtc, executorId, note.Trim(), null);
     }
@@ -391,7 +417,7 @@ public sealed partial class Appeal
     /// </summary>
     public void Redirect(Guid organisationId, bool organisationIsConnected, string reason, Guid actorId, DateTime nowUtc)
     {
-        Require("execution.redirect", "Переадресовать можно только обращение, которое ещё не отвечено.", Working);
+        Require(Transition.Redirect);
         RequireText(reason, "reason");
         if (organisationId == ExecutorOrganisationId)
             throw new RuleException("execution.redirect_same", "Обращение уже находится в этой организации.");
@@ -420,7 +446,7 @@ public sealed partial class Appeal
     /// <summary>Extends the answer deadline. An обращение under 59-ФЗ: once, by at most 30 days, before the deadline passes.</summary>
     public void Extend(int days, string reason, Guid controllerId, DateTime nowUtc)
     {
-        Require("execution.extend", "Продлить можно только срок обращения в работе.", Working);
+        Require(Transition.Extend);
         RequireText(reason, "reason");
         if (days is < 1 or > MaxExtensionDays)
             throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
@@ -438,7 +464,7 @@ public sealed partial class Appeal
     /// <summary>Only the head extends; the executor asks for it, with the days needed and why.</summary>
     public void RequestExtension(int days, string reason, Guid executorId, DateTime nowUtc)
     {
-        Require("execution.request_extension", "Запросить продление можно только по обращению в работе.", Working);
+        Require(Transition.RequestExtension);
         RequireText(reason, "reason");
         if (days is < 1 or > MaxExtensionDays)
             throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
@@ -458,21 +484,20 @@ public sealed partial class Appeal
     {
         if (ExtensionRequestedDays is not { } days)
             throw new RuleException("extension.no_request", "Запроса на продление нет.");
+        Require(Transition.DeclineExtension);
         RequireText(reason, "reason");
         ClearExtensionRequest();
         Record(EventKind.ExtensionDeclined, nowUtc, controllerId, reason.Trim(), new { days });
     }
 
     /// <summary>Can the executor ask for an extension now (the card shows the form only then).</summary>
-    public bool MayRequestExtension(DateTime nowUtc) =>
-        Working.Contains(Status) && ExtensionRequestedDays is null && !(Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
-        && nowUtc <= (AnswerDueAtUtc ?? DueAtUtc);
+    public bool MayRequestExtension(DateTime nowUtc) => Allows(Transition.RequestExtension, nowUtc);
 
     void ClearExtensionRequest() => (ExtensionRequestedDays, ExtensionRequestReason) = (null, null);
 
     public AppealPart AddCoExecutor(Guid organisationId, string task, Guid actorId, DateTime nowUtc)
     {
-        Require("execution.co_executor", "Часть можно передать соисполнителю только по обращению в работе.", Working);
+        Require(Transition.AddCoExecutor);
         RequireText(task, "task");
         if (organisationId == ExecutorOrganisationId)
             throw new RuleException("execution.co_executor_self", "Соисполнитель должен отличаться от основного исполнителя.");
@@ -493,6 +518,7 @@ public sealed partial class Appeal
             throw new RuleException("execution.part_waiting", "Очередь этой части ещё не наступила: её откроют, когда будут выполнены части предыдущего этапа.");
         if (part.Status != PartStatus.Open) throw new RuleException("execution.part_done", "Эта часть уже выполнена.");
         if (IsTerminal) throw new RuleException("execution.part_closed", "Обращение уже закрыто.");
+        Require(Transition.CompletePart);
         RequireText(result, "result");
         part.Complete(result.Trim(), nowUtc);
         Record(EventKind.CoExecutorPartCompleted, nowUtc, actorId, result.Trim(), new { part = partId, organisation = part.OrganisationId });
@@ -520,7 +546,7 @@ public sealed partial class Appeal
     public void OpenRoute(Routing.RouteKind kind, IReadOnlyList<PlannedPart> parts, string why, Routing.RuleRef? rule, Func<Guid, DeadlineClock> clockOf,
         DateTime nowUtc)
     {
-        Require("routing.open_route", "Маршрут открывается при регистрации обращения.", AppealStatus.Registered);
+        Require(Transition.OpenRoute);
         if (parts.Count == 0) throw new RuleException("routing.no_parts", "Для маршрута нужна хотя бы одна часть соисполнителя.");
         foreach (var p in parts) RefuseRespondent(p.OrganisationId);
         RouteKind = kind;
@@ -565,7 +591,7 @@ public sealed partial class Appeal
 
     public void DraftAnswer(string text, FederalResult result, Guid executorId, DateTime nowUtc)
     {
-        Require("answer.draft", "Ответ готовится по назначенному обращению в работе.", AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft);
+        Require(Transition.DraftAnswer);
         RequireText(text, "text");
         if (result is not (FederalResult.Explained or FederalResult.Supported or FederalResult.SupportedMeasuresTaken or FederalResult.NotSupported or FederalResult.AnswerGiven))
             throw new InputException("result", "answer.result", "Результат ответа: разъяснено, поддержано, меры приняты, не поддержано или дан ответ.", StatusCodes.Status422UnprocessableEntity);
@@ -577,7 +603,7 @@ public sealed partial class Appeal
     /// <summary>Sends the draft on: to the controller, or straight to the applicant when the organisation needs no approval.</summary>
     public void SubmitAnswer(bool needsApproval, Guid executorId, DateTime nowUtc)
     {
-        Require("answer.submit", "Отправить можно только подготовленный ответ.", AppealStatus.AnswerDraft);
+        Require(Transition.SubmitAnswer);
         RequirePartsDone();
         if (needsApproval) Move(AppealStatus.AnswerReview, EventKind.AnswerSubmitted, nowUtc, executorId, null, null);
         else SendAnswer(executorId, nowUtc);
@@ -585,7 +611,7 @@ public sealed partial class Appeal
 
     public void ApproveAnswer(Guid controllerId, DateTime nowUtc)
     {
-        Require("answer.approve", "Утвердить можно только ответ на проверке.", AppealStatus.AnswerReview);
+        Require(Transition.ApproveAnswer);
         // A co-executor may be asked for a part during review; the answer waits for it.
         RequirePartsDone();
         Record(EventKind.AnswerApproved, nowUtc, controllerId, null, null);
@@ -606,7 +632,7 @@ public sealed partial class Appeal
 
     public void ReturnForRework(IReadOnlyCollection<ReworkReason> reasons, string? comment, Guid controllerId, DateTime nowUtc)
     {
-        Require("answer.return", "Вернуть на доработку можно только ответ на проверке.", AppealStatus.AnswerReview);
+        Require(Transition.ReturnForRework);
         if (reasons.Count == 0)
             throw new InputException("reasons", "answer.rework_reasons", "Укажите хотя бы одну причину возврата на доработку.", StatusCodes.Status422UnprocessableEntity);
         var note = string.Join("; ", reasons.Select(Labels.Of)) + (string.IsNullOrWhiteSpace(comment) ? "" : $". {comment.Trim()}");
@@ -614,11 +640,7 @@ public sealed partial class Appeal
     }
 
     /// <summary>Can a simple consultation be answered from the knowledge base now (the card offers it only then).</summary>
-    public bool MayAnswerFromKnowledgeBase() =>
-        (Type == AppealType.Question || Kind == AppealKind.SimpleConsultation) && KnowledgeAnswerable.Contains(Status) && Parts.All(p => p.Status != PartStatus.Open);
-
-    static readonly AppealStatus[] KnowledgeAnswerable =
-        [AppealStatus.Moderation, AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft];
+    public bool MayAnswerFromKnowledgeBase() => Allows(Transition.AnswerFromKnowledgeBase);
 
     /// <summary>
     /// A question answered from a knowledge base article (seed 001: a simple consultation in one day): the shortest legal
@@ -629,7 +651,7 @@ public sealed partial class Appeal
     {
         if (Type != AppealType.Question && Kind != AppealKind.SimpleConsultation)
             throw new RuleException("knowledge.not_consultation", "По базе знаний отвечают только на вопросы и простые консультации.");
-        Require("knowledge.answer", "Ответить по базе знаний можно только на обращение, которое ещё рассматривается.", KnowledgeAnswerable);
+        Require(Transition.AnswerFromKnowledgeBase);
         RequireText(text, "text");
         RequirePartsDone();
         if (Status == AppealStatus.Moderation)
@@ -654,7 +676,7 @@ public sealed partial class Appeal
     /// <summary>The applicant rates the answer; 1–2 reopens the appeal for repeat consideration, 3–5 closes it.</summary>
     public void Rate(int score, string? comment, Guid? applicantId, DateTime nowUtc)
     {
-        Require("rating.rate", "Оценить можно только направленный ответ.", AppealStatus.AnswerSent);
+        Require(Transition.Rate);
         if (score is < 1 or > 5)
             throw new InputException("score", "rating.score", "Оценка — от 1 до 5.", StatusCodes.Status422UnprocessableEntity);
         Rating = score;
@@ -683,7 +705,7 @@ public sealed partial class Appeal
     /// <summary>Closes an answered appeal that the applicant has not rated.</summary>
     public void Close(Guid? actorId, string? why, DateTime nowUtc)
     {
-        Require("closing.close", "Закрыть можно только обращение с направленным ответом.", AppealStatus.AnswerSent);
+        Require(Transition.Close);
         ClosedAtUtc = nowUtc;
         Move(AppealStatus.Closed, EventKind.Closed, nowUtc, actorId, why, null);
     }
@@ -692,7 +714,7 @@ public sealed partial class Appeal
 
     public void LeaveWithoutAnswer(Ground ground, string? comment, Guid actorId, DateTime nowUtc)
     {
-        Require("outcome.leave", "Оставить без ответа можно только обращение, которое рассматривается.", Working);
+        Require(Transition.LeaveWithoutAnswer);
         RequireGround(ground, AppealOutcome.LeaveWithoutAnswer);
         OutcomeGround = ground;
         ClosedAtUtc = nowUtc;
@@ -701,7 +723,7 @@ public sealed partial class Appeal
 
     public void ReturnToApplicant(string comment, Guid actorId, DateTime nowUtc)
     {
-        Require("outcome.return", "Вернуть можно только обращение, которое рассматривается.", Working);
+        Require(Transition.ReturnToApplicant);
         RequireText(comment, "comment");
         OutcomeGround = Ground.CourtDecision;
         ClosedAtUtc = nowUtc;
@@ -710,7 +732,7 @@ public sealed partial class Appeal
 
     public void StopCorrespondence(string decision, Guid controllerId, DateTime nowUtc)
     {
-        Require("outcome.stop", "Прекратить переписку можно только по обращению, которое рассматривается.", Working);
+        Require(Transition.StopCorrespondence);
         RequireText(decision, "decision");
         OutcomeGround = Ground.RepeatedQuestion;
         ClosedAtUtc = nowUtc;
@@ -734,12 +756,10 @@ public sealed partial class Appeal
 
     public const int MaxExtensionDays = 30;
 
-    static readonly AppealStatus[] Pausable = [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork];
-
     /// <summary>The executor asks the applicant for documents or details: the answer clock stops until they come.</summary>
     public void PauseForApplicant(string request, Guid executorId, DateTime nowUtc)
     {
-        Require("clock.pause", "Приостановить срок можно только по обращению в работе.", Pausable);
+        Require(Transition.PauseForApplicant);
         if (PausedAtUtc is not null) throw new RuleException("clock.already_paused", "Срок уже приостановлен.");
         if (Applicant.Kind == ApplicantKind.Anonymous)
             throw new RuleException("clarification.no_contact", "У анонимного обращения нельзя запросить сведения.");
@@ -752,6 +772,7 @@ public sealed partial class Appeal
     public void ResumeClock(string? note, Guid? actorId, DateTime nowUtc, DeadlineClock clock)
     {
         if (PausedAtUtc is not { } since) throw new RuleException("clock.not_paused", "Срок не приостановлен.");
+        Require(Transition.ResumeClock);
         PausedSeconds += (long)(nowUtc - since).TotalSeconds;
         PausedWorkingSeconds += (long)clock.WorkingTimeBetween(since, nowUtc).TotalSeconds;
         PausedAtUtc = null;
@@ -866,11 +887,7 @@ public sealed partial class Appeal
 
     // ---- Plumbing ----
 
-    void Require(string code, string message, params AppealStatus[] allowed)
-    {
-        if (!allowed.Contains(Status))
-            throw new RuleException($"transition.{code}", $"{message} Сейчас: «{Labels.Of(Status)}».");
-    }
+    void Require(Transition t) => AppealLifecycle.Require(t, Status, Regime);
 
     static void RequireGround(Ground ground, AppealOutcome outcome)
     {

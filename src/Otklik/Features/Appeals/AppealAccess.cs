@@ -82,10 +82,23 @@ public enum Duty
     Applicant,
     /// <summary>Moderator of the owning centre, or an operator there.</summary>
     CloseAnswered,
+    /// <summary>Executor or dispatcher of an organisation that holds an open part (each part is checked on its own when completed).</summary>
+    CoExecute,
+    /// <summary>Moderator or analyst of the owning centre: keeps the appeal in sight (takes a complaint to the HQ).</summary>
+    Oversee,
+    /// <summary>A member of the Business Protection HQ.</summary>
+    Hq,
 }
 
 public static class Duties
 {
+    static async Task<bool> AnyOpenPartAsync(CurrentUser user, Appeal appeal, CancellationToken ct)
+    {
+        foreach (var part in appeal.Parts.Where(p => p.Status == PartStatus.Open))
+            if (await user.ReachesAsync(part.OrganisationId, ct, Role.Executor, Role.Dispatcher)) return true;
+        return false;
+    }
+
     public static async Task<bool> HoldsAsync(this CurrentUser user, Duty duty, Appeal appeal, CancellationToken ct) => duty switch
     {
         Duty.Moderate => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator),
@@ -95,6 +108,9 @@ public static class Duties
         Duty.Control => await user.ReachesAsync(appeal.ExecutorOrganisationId, ct, Role.Controller),
         Duty.Applicant => user.Id is { } id && (appeal.ApplicantUserId == id || appeal.RegisteredById == id),
         Duty.CloseAnswered => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Operator),
+        Duty.CoExecute => await AnyOpenPartAsync(user, appeal, ct),
+        Duty.Oversee => await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Analyst),
+        Duty.Hq => await user.HasRoleAsync(Role.HqMember, ct),
         _ => false,
     };
 }

@@ -22,14 +22,14 @@ public sealed record AppealAction(Func<Appeal, Task<bool>> May, Func<Appeal, Dat
 /// </summary>
 public static class AppealActions
 {
-    static Func<Appeal, Task<bool>> Holds(AppealChanges c, CancellationToken ct, params Duty[] duties) => async appeal =>
-    {
-        foreach (var duty in duties)
-            if (await c.User.HoldsAsync(duty, appeal, ct)) return true;
-        return false;
-    };
+    /// <summary>
+    /// Who may take the action: the duties of its row in <see cref="AppealLifecycle.Table"/>. The status is left to the
+    /// entity, so that a wrong status is a 409 naming the rule, not a 403.
+    /// </summary>
+    static Func<Appeal, Task<bool>> Holds(AppealChanges c, Transition t, CancellationToken ct) => appeal =>
+        c.User.HoldsAnyAsync(AppealLifecycle.Row(t).Duties, appeal, ct);
 
-    public static AppealAction Assign(AppealChanges c, Guid? personId, CancellationToken ct) => new(Holds(c, ct, Duty.Dispatch), async (appeal, now) =>
+    public static AppealAction Assign(AppealChanges c, Guid? personId, CancellationToken ct) => new(Holds(c, Transition.Assign, ct), async (appeal, now) =>
     {
         var id = personId ?? throw new InputException("personId", "field.required", "Выберите специалиста.", 422);
         if (!await IsExecutorOfAsync(c.Db, id, appeal.ExecutorOrganisationId, ct))
@@ -39,13 +39,13 @@ public static class AppealActions
         c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Assigned, new { appeal.Id, appeal.Number, personId = id }, appeal.Id, now));
     });
 
-    public static AppealAction Start(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    public static AppealAction Start(AppealChanges c, CancellationToken ct) => new(Holds(c, Transition.StartWork, ct), (appeal, now) =>
     {
         appeal.StartWork(c.User.RequiredId, now);
         return Task.CompletedTask;
     });
 
-    public static AppealAction Step(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    public static AppealAction Step(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, Transition.RecordStep, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("note", note, 4000);
         appeal.RecordStep(note!, c.User.RequiredId, now);
@@ -56,7 +56,7 @@ public static class AppealActions
     });
 
     /// <summary>The executor asks the applicant for details; the answer clock stops and the applicant is told what is needed.</summary>
-    public static AppealAction Pause(AppealChanges c, string? request, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    public static AppealAction Pause(AppealChanges c, string? request, CancellationToken ct) => new(Holds(c, Transition.PauseForApplicant, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("request", request, 2000);
         appeal.PauseForApplicant(request!, c.User.RequiredId, now);
@@ -66,14 +66,14 @@ public static class AppealActions
     });
 
     /// <summary>The applicant answers (or the executor resumes without an answer): the deadline moves by the pause.</summary>
-    public static AppealAction Resume(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, ct, Duty.Applicant, Duty.Execute), async (appeal, now) =>
+    public static AppealAction Resume(AppealChanges c, string? note, CancellationToken ct) => new(Holds(c, Transition.ResumeClock, ct), async (appeal, now) =>
     {
         if (note is not null) AppealsApi.CheckText("note", note, 5000, required: false);
         appeal.ResumeClock(note, c.User.RequiredId, now, await c.ClockForAsync(appeal, ct));
     });
 
     public static AppealAction Redirect(AppealChanges c, Guid? organisationId, string? reason, CancellationToken ct) =>
-        new(Holds(c, ct, Duty.Execute, Duty.Moderate), async (appeal, now) =>
+        new(Holds(c, Transition.Redirect, ct), async (appeal, now) =>
         {
             AppealsApi.CheckText("reason", reason, 2000);
             var target = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
@@ -82,7 +82,7 @@ public static class AppealActions
                 new { appeal.Id, appeal.Number, appeal.Applicant.Email, organisation = target.Name, reason }, appeal.Id, now));
         });
 
-    public static AppealAction Extend(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction Extend(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, Transition.Extend, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.Extend(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!, c.User.RequiredId, now);
@@ -92,7 +92,7 @@ public static class AppealActions
     });
 
     /// <summary>The executor asks the head for more time; the controllers of the executor organisation are told.</summary>
-    public static AppealAction RequestExtension(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), (appeal, now) =>
+    public static AppealAction RequestExtension(AppealChanges c, int? days, string? reason, CancellationToken ct) => new(Holds(c, Transition.RequestExtension, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.RequestExtension(days ?? throw new InputException("days", "field.required", "Укажите, на сколько дней продлить срок.", 422), reason!,
@@ -103,7 +103,7 @@ public static class AppealActions
         return Task.CompletedTask;
     });
 
-    public static AppealAction DeclineExtension(AppealChanges c, string? reason, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction DeclineExtension(AppealChanges c, string? reason, CancellationToken ct) => new(Holds(c, Transition.DeclineExtension, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("reason", reason, 2000);
         appeal.DeclineExtension(reason!, c.User.RequiredId, now);
@@ -112,7 +112,7 @@ public static class AppealActions
     });
 
     public static AppealAction AddCoExecutor(AppealChanges c, Guid? organisationId, string? task, CancellationToken ct) =>
-        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        new(Holds(c, Transition.AddCoExecutor, ct), async (appeal, now) =>
         {
             AppealsApi.CheckText("task", task, 4000);
             var org = await AppealsApi.FindOrganisationAsync(c.Db, organisationId, ct);
@@ -146,7 +146,7 @@ public static class AppealActions
     /// as the answer's files, all or none.
     /// </summary>
     public static AppealAction DraftAnswer(AppealChanges c, string? text, FederalResult? result, Guid[]? attachmentIds, CancellationToken ct) =>
-        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        new(Holds(c, Transition.DraftAnswer, ct), async (appeal, now) =>
         {
             AppealsApi.CheckText("text", text, 20000);
             appeal.DraftAnswer(text!, result ?? throw new InputException("result", "field.required", "Укажите результат рассмотрения.", 422), c.User.RequiredId, now);
@@ -170,7 +170,7 @@ public static class AppealActions
 
     /// <summary>The answer form's files, already checked: stored and recorded as the answer's in the same change.</summary>
     public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<IntakeApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
-        new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+        new(Holds(c, Transition.DraftAnswer, ct), async (appeal, now) =>
         {
             if (files.Count == 0) return;
             await CheckAnswerFileCountAsync(c, appeal, files.Count, "files", ct);
@@ -186,14 +186,14 @@ public static class AppealActions
                 StatusCodes.Status422UnprocessableEntity);
     }
 
-    public static AppealAction SubmitAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Execute), async (appeal, now) =>
+    public static AppealAction SubmitAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, Transition.SubmitAnswer, ct), async (appeal, now) =>
     {
         var needsApproval = await c.Db.Organisations.Where(o => o.Id == appeal.ExecutorOrganisationId).Select(o => o.AnswersNeedApproval).SingleAsync(ct);
         appeal.SubmitAnswer(needsApproval, c.User.RequiredId, now);
         if (appeal.Status == AppealStatus.AnswerSent) AnswerSent(c, appeal, now);
     });
 
-    public static AppealAction ApproveAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction ApproveAnswer(AppealChanges c, CancellationToken ct) => new(Holds(c, Transition.ApproveAnswer, ct), (appeal, now) =>
     {
         appeal.ApproveAnswer(c.User.RequiredId, now);
         AnswerSent(c, appeal, now);
@@ -203,7 +203,7 @@ public static class AppealActions
     static void AnswerSent(AppealChanges c, Appeal appeal, DateTime now) =>
         c.Db.Outbox.Add(OutboxMessage.Create(MessageTypes.Answered, new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));
 
-    public static AppealAction ReturnAnswer(AppealChanges c, ReworkReason[]? reasons, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction ReturnAnswer(AppealChanges c, ReworkReason[]? reasons, string? comment, CancellationToken ct) => new(Holds(c, Transition.ReturnForRework, ct), (appeal, now) =>
     {
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000);
         appeal.ReturnForRework(reasons?.Distinct().ToArray() ?? [], comment, c.User.RequiredId, now);
@@ -213,7 +213,15 @@ public static class AppealActions
         return Task.CompletedTask;
     });
 
-    public static AppealAction LeaveWithoutAnswer(AppealChanges c, Ground? ground, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    /// <summary>The moderator corrects the kind; the history records from and to, the deadlines by kind follow.</summary>
+    public static AppealAction ChangeKind(AppealChanges c, AppealKind? kind, string? reason, CancellationToken ct) => new(Holds(c, Transition.ChangeKind, ct), (appeal, now) =>
+    {
+        if (reason is not null) AppealsApi.CheckText("reason", reason, 2000, required: false);
+        appeal.ChangeKind(kind ?? throw new InputException("kind", "field.required", "Выберите вид обращения.", 422), reason, c.User.RequiredId, now);
+        return Task.CompletedTask;
+    });
+
+    public static AppealAction LeaveWithoutAnswer(AppealChanges c, Ground? ground, string? comment, CancellationToken ct) => new(Holds(c, Transition.LeaveWithoutAnswer, ct), (appeal, now) =>
     {
         if (comment is not null) AppealsApi.CheckText("comment", comment, 2000, required: false);
         appeal.LeaveWithoutAnswer(ground ?? throw new InputException("ground", "field.required", "Выберите основание.", 422), comment,
@@ -222,7 +230,7 @@ public static class AppealActions
         return Task.CompletedTask;
     });
 
-    public static AppealAction ReturnToApplicant(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction ReturnToApplicant(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, Transition.ReturnToApplicant, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.ReturnToApplicant(comment!, c.User.RequiredId, now);
@@ -230,7 +238,7 @@ public static class AppealActions
         return Task.CompletedTask;
     });
 
-    public static AppealAction StopCorrespondence(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, ct, Duty.Control), (appeal, now) =>
+    public static AppealAction StopCorrespondence(AppealChanges c, string? comment, CancellationToken ct) => new(Holds(c, Transition.StopCorrespondence, ct), (appeal, now) =>
     {
         AppealsApi.CheckText("comment", comment, 2000);
         appeal.StopCorrespondence(comment!, c.User.RequiredId, now);

@@ -85,7 +85,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     public string? GeneralErrorFor(string form, params string[] fields) =>
         FailedForm != form || Failure is null || fields.Any(f => Failure.ErrorFor(f) is not null) ? null : Failure.Message;
 
-    public bool CanAct => Appeal.Status is AppealStatus.Moderation or AppealStatus.Clarification;
+    public bool CanAct => Appeal.Allows(Transition.Reclassify);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

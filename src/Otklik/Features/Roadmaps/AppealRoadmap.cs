@@ -21,10 +21,6 @@ public sealed partial class Appeal
     public string? HqEscalationReason { get; private set; }
     public List<HqDecision> HqDecisions { get; private set; } = [];
 
-    /// <summary>A roadmap is kept while the complaint is handled, and may go on after the answer is sent.</summary>
-    static readonly AppealStatus[] Planning =
-        [AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview, AppealStatus.AnswerSent];
-
     /// <summary>The term of a step made from an HQ decision that names no date.</summary>
     public const string HqDefaultPolicy = "working-days:10";
 
@@ -32,7 +28,7 @@ public sealed partial class Appeal
     {
         if (Kind != AppealKind.Complaint)
             throw new RuleException("roadmap.not_complaint", "Дорожная карта ведётся только по жалобам (вид «Проблема/жалоба»).");
-        Require("roadmap.change", "Дорожная карта ведётся по зарегистрированной жалобе, пока она не закрыта.", Planning);
+        Require(Transition.KeepRoadmap);
     }
 
     Roadmap OpenRoadmap(DateTime nowUtc) => Roadmap ??= Roadmaps.Roadmap.Start(Id, nowUtc);
@@ -172,7 +168,7 @@ public sealed partial class Appeal
     {
         if (Kind != AppealKind.Complaint)
             throw new RuleException("hq.not_complaint", "На Штаб по защите бизнеса выносятся только жалобы.");
-        Require("hq.escalate", "На Штаб выносится зарегистрированная жалоба, пока она не закрыта.", Planning);
+        Require(Transition.EscalateToHq);
         if (IsEscalatedToHq) throw new RuleException("hq.already", "Жалоба уже вынесена на Штаб по защите бизнеса.");
         RequireText(reason, "reason");
         HqEscalatedAtUtc = nowUtc;
@@ -189,7 +185,7 @@ public sealed partial class Appeal
         Guid actorId, DateTime nowUtc, Func<Guid, DeadlineClock> clockOf)
     {
         if (!IsEscalatedToHq) throw new RuleException("hq.not_escalated", "Жалоба не вынесена на Штаб по защите бизнеса.");
-        Require("hq.decide", "Решение Штаба записывается по жалобе, пока она не закрыта.", Planning);
+        Require(Transition.RecordHqDecision);
         var e = new InputErrors();
         if (date > today) e.Add("date", "hq.date_future", "Дата решения Штаба не может быть в будущем.");
         if (date < DateOnly.FromDateTime(HqEscalatedAtUtc!.Value.AddDays(-1))) e.Add("date", "hq.date_before", "Решение не может быть раньше выноса жалобы на Штаб.");

@@ -41,8 +41,8 @@ public static class RoadmapActions
     }
 
     /// <summary>The controller of the executor organisation, or the centre that keeps the complaint, takes it to the HQ.</summary>
-    public static async Task<bool> MayEscalateAsync(CurrentUser user, Appeal appeal, CancellationToken ct) =>
-        await user.HoldsAsync(Duty.Control, appeal, ct) || await user.ReachesAsync(appeal.OwnerOrganisationId, ct, Role.Moderator, Role.Analyst);
+    public static Task<bool> MayEscalateAsync(CurrentUser user, Appeal appeal, CancellationToken ct) =>
+        user.HoldsAnyAsync(AppealLifecycle.Row(Transition.EscalateToHq).Duties, appeal, ct);
 
     public static Task<bool> MayDecideAsync(CurrentUser user, CancellationToken ct) => user.HasRoleAsync(Role.HqMember, ct);
 

@@ -62,8 +62,7 @@ public sealed class RoadmapSection
         var a = await db.Appeals.AsNoTracking().Include(x => x.Parts).Include(x => x.Roadmap!).ThenInclude(r => r.Steps)
             .AsSplitQuery().SingleAsync(x => x.Id == appealId, ct);
         if (a.Kind != AppealKind.Complaint) return null;
-        var planning = a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft
-            or AppealStatus.AnswerReview or AppealStatus.AnswerSent;
+        var planning = a.Allows(Transition.KeepRoadmap);
         var build = planning && await RoadmapActions.MayBuildAsync(user, a, ct);
         var approve = planning && await RoadmapActions.MayApproveAsync(user, a, ct);
         var editable = a.Roadmap?.IsEditable ?? true;

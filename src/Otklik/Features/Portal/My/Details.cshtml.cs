@@ -51,9 +51,9 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public string? FailedForm { get; private set; }
 
     public bool AnswerShown => AppealViews.AnswerIsPublicToApplicant(Appeal.Status);
-    public bool CanRate => Appeal.Status == AppealStatus.AnswerSent;
-    public bool CanClarify => Appeal.Status == AppealStatus.Clarification;
-    public bool CanReply => Appeal.PausedAtUtc is not null && !Appeal.IsTerminal;
+    public bool CanRate => Appeal.Allows(Transition.Rate);
+    public bool CanClarify => Appeal.Allows(Transition.GiveClarification);
+    public bool CanReply => Appeal.Allows(Transition.ResumeClock);
     public DateTime? RateByUtc => CanRate && Appeal.AnsweredAtUtc is { } at ? at.AddDays(PublicRoute.RatingDays) : null;
 
     public string Local(DateTime utc) => ModerationScreens.Local(utc, Zone);
