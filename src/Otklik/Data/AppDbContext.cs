@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
@@ -59,11 +60,21 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         c.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
+    // ---- The save pipeline: every writer (staff changes, intake and its group commit, sweeps, seed, import) saves
+    // through here, so derived data never depends on the path. Search entries go into the same save (same transaction);
+    // the public portal's cached pages of the changed published appeals are evicted once the change is committed. ----
+
+    /// <summary>Numbers of published appeals changed by saves whose transaction has not committed yet.</summary>
+    readonly HashSet<string> _stalePublicPages = [];
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
         Features.Search.SearchIndexer.Index(this);
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        CollectStalePublicPages();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is null) EvictStalePublicPagesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return saved;
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
@@ -76,8 +87,40 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     async Task<int> SaveIndexedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
     {
         await Features.Search.SearchIndexer.IndexAsync(this, ct);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        CollectStalePublicPages();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        // Without an explicit transaction the save has committed; inside one, PublicPagesAfterCommit evicts on commit.
+        if (Database.CurrentTransaction is null) await EvictStalePublicPagesAsync(ct);
+        return saved;
     }
+
+    /// <summary>A published appeal added, changed, unpublished or removed: its page and the public lists go stale.</summary>
+    void CollectStalePublicPages()
+    {
+        foreach (var e in ChangeTracker.Entries<Appeal>())
+            if (e.State switch
+                {
+                    EntityState.Added or EntityState.Deleted => e.Entity.IsPublic,
+                    EntityState.Modified => e.Entity.IsPublic || e.Property(a => a.IsPublic).IsModified,
+                    _ => false,
+                })
+                _stalePublicPages.Add(e.Entity.Number);
+    }
+
+    /// <summary>After a commit (or a save outside a transaction): the portal's cache forgets the changed appeals' pages.</summary>
+    internal async Task EvictStalePublicPagesAsync(CancellationToken ct)
+    {
+        if (_stalePublicPages.Count == 0) return;
+        var numbers = _stalePublicPages.ToList();
+        _stalePublicPages.Clear();
+        // The application's cache store; a context made outside the app (design time, the benchmark's loader) has none.
+        var app = this.GetService<IDbContextOptions>().FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ApplicationServiceProvider;
+        if (app?.GetService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) is not Microsoft.AspNetCore.OutputCaching.IOutputCacheStore store) return;
+        foreach (var number in numbers) await Features.Portal.Public.PublicCache.AppealChangedAsync(store, number, ct);
+    }
+
+    /// <summary>A rolled-back transaction changed nothing the public sees.</summary>
+    internal void ForgetStalePublicPages() => _stalePublicPages.Clear();
 
     /// <summary>History is append-only: an update or delete of an event is a bug, refused before it reaches the database.</summary>
     void GuardAppendOnly()
@@ -90,6 +133,31 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         foreach (var entry in ChangeTracker.Entries<Features.Audit.AuditRecord>())
             if (entry.State is EntityState.Modified or EntityState.Deleted)
                 throw new InvalidOperationException("The audit trail is append-only.");
+    }
+}
+
+/// <summary>The commit end of the save pipeline (<see cref="AppDbContext"/>): derived work that must wait for the commit.</summary>
+public sealed class PublicPagesAfterCommit : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+{
+    public static readonly PublicPagesAfterCommit Instance = new();
+
+    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        (eventData.Context as AppDbContext)?.EvictStalePublicPagesAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    public override async Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction,
+        Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken ct = default)
+    {
+        if (eventData.Context is AppDbContext db) await db.EvictStalePublicPagesAsync(ct);
+    }
+
+    public override void TransactionRolledBack(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        (eventData.Context as AppDbContext)?.ForgetStalePublicPages();
+
+    public override Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction,
+        Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken ct = default)
+    {
+        (eventData.Context as AppDbContext)?.ForgetStalePublicPages();
+        return Task.CompletedTask;
     }
 }
 

@@ -29,14 +29,14 @@ public static class Database
             // staff search at a million appeals took 29 ms with two workers, 2 ms without (ADR 0013).
             if (npgsql.Options?.Contains("max_parallel_workers_per_gather", StringComparison.Ordinal) != true)
                 npgsql.Options = $"{npgsql.Options} -c max_parallel_workers_per_gather=0".Trim();
-            services.AddDbContext<PostgresAppDbContext>(o => o.UseNpgsql(npgsql.ConnectionString));
+            services.AddDbContext<PostgresAppDbContext>(o => o.UseNpgsql(npgsql.ConnectionString).AddInterceptors(PublicPagesAfterCommit.Instance));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
         }
         else
         {
             var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(cs) ? DefaultSqlite : cs) { DefaultTimeout = 60 };
             if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } dir) Directory.CreateDirectory(dir);
-            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(builder.ConnectionString));
+            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(builder.ConnectionString).AddInterceptors(PublicPagesAfterCommit.Instance));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
         return services;

@@ -10,7 +10,7 @@ namespace Otklik.Features.Appeals;
 /// (else 404) and holds the duty (else 403), check the version the caller saw (else 409), apply the entity's method, save.
 /// </summary>
 public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvider clock, Deadlines.DeadlineClocks clocks, Routing.AutoRouting routing,
-    Microsoft.AspNetCore.OutputCaching.IOutputCacheStore publicPages, Mail.OutboxDispatcher outbox)
+    Mail.OutboxDispatcher outbox)
 {
     public AppDbContext Db => db;
     public CurrentUser User => user;
@@ -61,7 +61,6 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             throw new RuleException("concurrency.stale_version",
                 $"Обращение изменилось (версия {appeal.Version}, у вас {version}). Обновите данные и повторите действие.");
         var now = NowUtc;
-        var wasPublic = appeal.IsPublic;
         await change(appeal, now);
         await ApplyDeadlinesAsync(appeal, now, ct);
         foreach (var (type, payload) in _notices) db.Outbox.Add(OutboxMessage.Create(type, payload(appeal), appeal.Id, now));
@@ -69,8 +68,7 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         await tx.CommitAsync(ct);
         // The messages of the change (letters, office notices) go out now rather than at the dispatcher's next tick.
         outbox.Nudge();
-        // The public portal's cached pages of this appeal and the lists go stale (a change may also unpublish it).
-        if (wasPublic || appeal.IsPublic) await Portal.Public.PublicCache.AppealChangedAsync(publicPages, appeal.Number, ct);
+        // The public portal's cached pages were evicted at the commit by the save pipeline (AppDbContext), as for every writer.
         return TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, now, ct));
     }
 

@@ -7,7 +7,8 @@ namespace Otklik.Features.Portal.Public;
 /// <summary>
 /// Output caching of the public pages for anonymous visitors. Lists (home, feed, map, statistics and their data) carry the
 /// tag <see cref="FeedTag"/>; an appeal's page carries <see cref="AppealTag"/> of its number. Any change of a published
-/// appeal evicts both (<see cref="AppealChangedAsync"/>, called by <see cref="Appeals.AppealChanges"/> after its commit).
+/// appeal evicts both (<see cref="AppealChangedAsync"/>, called by the save pipeline of <see cref="Data.AppDbContext"/> after
+/// the commit, whichever writer made the change: staff, intake, a sweep, the seed).
 /// Signed-in people are never served from the cache and never fill it: their pages carry support buttons and forms.
 /// </summary>
 public static class PublicCache
