@@ -42,25 +42,25 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<EventView> History { get; private set; } = [];
 
-    // ---- What the person may do here ----
-    public bool CanStart { get; private set; }
-    /// <summary>The moderator may change what the portal hides (on the moderation page).</summary>
-    public bool CanMask { get; private set; }
-    public bool CanStep { get; private set; }
-    public bool CanAnswer { get; private set; }
-    public bool CanPause { get; private set; }
-    public bool CanResume { get; private set; }
-    public bool CanRedirect { get; private set; }
-    public bool CanCoExecute { get; private set; }
+    // ---- What the person may do here: the lifecycle table and the person's duties (AppealLifecycle) ----
+    public IReadOnlySet<Transition> Offered { get; private set; } = new HashSet<Transition>();
+    public bool May(Transition t) => Offered.Contains(t);
+    /// <summary>The moderator may change what the portal hides (on the moderation page); allowed at any stage.</summary>
+    public bool Moderates { get; private set; }
     public IReadOnlyList<AppealPart> PartsToComplete { get; private set; } = [];
-    public bool CanExtend { get; private set; }
-    public bool CanRequestExtension { get; private set; }
     /// <summary>The executor's pending request, shown to the head with who asked and when.</summary>
     public EventView? ExtensionRequest { get; private set; }
-    public bool CanReview { get; private set; }
-    public bool CanEnd { get; private set; }
-    public bool HasActions => CanStart || CanStep || CanAnswer || CanPause || CanResume || CanRedirect || CanCoExecute || PartsToComplete.Count > 0
-                              || CanExtend || CanRequestExtension || CanReview || CanEnd || Knowledge.MayConsult;
+
+    /// <summary>The transitions that have a form on this card (the others live on the moderation, roadmap and applicant pages).</summary>
+    static readonly Transition[] OnCard =
+    [
+        Transition.StartWork, Transition.RecordStep, Transition.DraftAnswer, Transition.PauseForApplicant, Transition.ResumeClock,
+        Transition.Redirect, Transition.AddCoExecutor, Transition.Extend, Transition.RequestExtension, Transition.DeclineExtension,
+        Transition.ApproveAnswer, Transition.ReturnForRework, Transition.LeaveWithoutAnswer, Transition.ReturnToApplicant,
+        Transition.StopCorrespondence, Transition.ChangeKind,
+    ];
+
+    public bool HasActions => OnCard.Any(May) || PartsToComplete.Count > 0 || Knowledge.MayConsult;
 
     // ---- The posted form: its fields come back filled in when it fails ----
     [BindProperty] public int? Version { get; set; }
@@ -87,6 +87,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     [BindProperty] public string? LeaveComment { get; set; }
     [BindProperty] public string? ReturnComment { get; set; }
     [BindProperty] public string? StopComment { get; set; }
+    [BindProperty] public AppealKind? NewKind { get; set; }
+    [BindProperty] public string? KindReason { get; set; }
 
     /// <summary>Which form was posted and failed, and why.</summary>
     public string? Posted { get; private set; }
@@ -173,6 +175,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         RunAsync("return", AppealActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
     public Task<IActionResult> OnPostStopAsync(CancellationToken ct) =>
         RunAsync("stop", AppealActions.StopCorrespondence(changes, StopComment, ct), ct);
+    public Task<IActionResult> OnPostKindAsync(CancellationToken ct) =>
+        RunAsync("kind", AppealActions.ChangeKind(changes, NewKind, KindReason, ct), ct);
 
     public static string DoneMessage(string? done) => done switch
     {
@@ -195,8 +199,54 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "return" => "Обращение возвращено заявителю.",
         "stop" => "Переписка прекращена.",
         "roadmap" => "Дорожная карта обновлена.",
+        "kind" => "Вид обращения изменён, сроки пересчитаны.",
         _ => "Готово.",
     };
+
+    /// <summary>
+    /// What the last action did, as it really happened: a submitted answer went either to the controller for approval or
+    /// straight to the applicant (the organisation needs no approval), and the person must know which.
+    /// </summary>
+    public string? DoneText => Done switch
+    {
+        null => null,
+        "submitted" when Appeal?.Status == AppealStatus.AnswerReview =>
+            "Ответ отправлен на утверждение руководителю. Заявитель получит его после утверждения.",
+        "submitted" => "Ответ отправлен заявителю.",
+        _ => DoneMessage(Done),
+    };
+
+    /// <summary>
+    /// The card shows the appeal and the one or two forms the person most likely needs now; every other allowed action is
+    /// one click away (a closed <c>details</c>). In order of what usually comes next.
+    /// </summary>
+    static readonly Transition[] NextLikely =
+    [
+        Transition.StartWork, Transition.ApproveAnswer, Transition.DeclineExtension, Transition.ResumeClock, Transition.DraftAnswer,
+    ];
+
+    /// <summary>The forms shown open: the next likely action (approval comes with its alternative, the return for rework).</summary>
+    public IReadOnlySet<Transition> Open
+    {
+        get
+        {
+            var first = NextLikely.FirstOrDefault(May, (Transition)(-1));
+            if ((int)first < 0) return new HashSet<Transition>();
+            return first switch
+            {
+                Transition.ApproveAnswer => new HashSet<Transition> { Transition.ApproveAnswer, Transition.ReturnForRework },
+                Transition.DeclineExtension => new HashSet<Transition> { Transition.DeclineExtension, Transition.Extend },
+                _ => new HashSet<Transition> { first },
+            };
+        }
+    }
+
+    /// <summary>A posted form that failed stays open with its errors.</summary>
+    public bool IsOpen(Transition t, string form) =>
+        Open.Contains(t) || Posted == form || (t == Transition.DraftAnswer && (Compose || Template is not null));
+
+    /// <summary>59-ФЗ ст. 12 ч. 2: the answer term is extended once; the card says so instead of offering a form that would be refused.</summary>
+    public bool ExtensionUsedUp => Appeal is { Regime: LegalRegime.Obrashchenie59, ExtensionCount: > 0 } a && AppealLifecycle.Working.Contains(a.Status);
 
     async Task<IActionResult> RunAsync(string form, AppealAction action, CancellationToken ct, string? done = null)
     {
@@ -246,38 +296,22 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
                 e.FromStatus, e.ToStatus, e.Note, e.Data))
             .ToListAsync(ct);
 
-        var execute = await user.HoldsAsync(Duty.Execute, a, ct);
-        var control = await user.HoldsAsync(Duty.Control, a, ct);
-        var moderate = await user.HoldsAsync(Duty.Moderate, a, ct);
-        var working = a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft or AppealStatus.AnswerReview;
-        var preparing = a.Status is AppealStatus.Assigned or AppealStatus.InWork or AppealStatus.AnswerDraft;
-        CanStart = execute && a.Status == AppealStatus.Assigned;
-        CanMask = moderate;
-        CanStep = execute && preparing;
-        CanAnswer = execute && preparing;
-        CanPause = execute && a.PausedAtUtc is null && a.Applicant.Kind != ApplicantKind.Anonymous
-                   && a.Status is AppealStatus.Registered or AppealStatus.Assigned or AppealStatus.InWork;
-        CanResume = execute && a.PausedAtUtc is not null;
-        CanRedirect = (execute || moderate) && working;
-        CanCoExecute = execute && working;
+        Offered = await user.OfferedAsync(a, NowUtc, ct);
+        Moderates = await user.HoldsAsync(Duty.Moderate, a, ct);
         var parts = new List<AppealPart>();
-        if (!a.IsTerminal)
+        if (a.Allows(Transition.CompletePart))
             foreach (var part in a.Parts.Where(p => p.Status == PartStatus.Open))
                 if (await AppealActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
         PartsToComplete = parts;
-        CanExtend = control && working;
-        CanRequestExtension = execute && a.MayRequestExtension(NowUtc);
         ExtensionRequest = a.ExtensionRequestedDays is null ? null : History.LastOrDefault(e => e.Kind == EventKind.ExtensionRequested);
-        CanReview = control && a.Status == AppealStatus.AnswerReview;
-        CanEnd = control && working;
 
-        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, CanAnswer, Template, clock, ct);
+        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, May(Transition.DraftAnswer), Template, clock, ct);
         // An empty answer form starts from the draft already written (and the template asked for).
         if (Posted is null && Request.Method == HttpMethods.Get)
         {
             AnswerText = Otklik.Features.Knowledge.CardKnowledge.Insert(a.AnswerText, Knowledge.Inserted);
             AnswerResult = a.AnswerResult;
-            if (Compose && CanAnswer && ComposedParts(a) is { Length: > 0 } composed)
+            if (Compose && May(Transition.DraftAnswer) && ComposedParts(a) is { Length: > 0 } composed)
                 AnswerText = string.IsNullOrWhiteSpace(a.AnswerText) ? composed : $"{a.AnswerText}\n\n{composed}";
             // The head grants what was asked unless they change it.
             ExtendDays = a.ExtensionRequestedDays;
