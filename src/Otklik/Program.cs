@@ -100,6 +100,7 @@ builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
+builder.Services.AddScoped<SubmitAppeal>();
 builder.Services.AddSingleton<AccessCache>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddSingleton<SignInThrottling>();

@@ -24,6 +24,7 @@ public sealed class DeadlineRulesTests(AppPool pool) : IClassFixture<AppPool>
         (DeadlineStage, LegalRegime?, AppealKind?, bool?, string)[] defaults =
         [
             (DeadlineStage.Moderation, null, null, null, "hours:48"),
+            (DeadlineStage.Moderation, LegalRegime.SocialIncident, null, null, "hours:1"),
             (DeadlineStage.Registration, LegalRegime.Obrashchenie59, null, null, "calendar-days:3"),
             (DeadlineStage.Clarification, null, null, null, "calendar-days:3"),
             (DeadlineStage.Redirect, LegalRegime.Obrashchenie59, null, null, "calendar-days:7"),

@@ -70,6 +70,8 @@ public sealed class DeadlineRule
         return
         [
             R(DeadlineStage.Moderation, "hours:48", "Модерация — 48 часов (Добродел)"),
+            // An incident is answered within 24 (or 4) hours; 48 hours in moderation before that clock starts would swallow it.
+            R(DeadlineStage.Moderation, "hours:1", "Инцидент в соцсетях — модерация в течение часа, круглосуточно", LegalRegime.SocialIncident),
             R(DeadlineStage.Registration, "calendar-days:3", "Регистрация обращения — 3 дня (59-ФЗ ст. 8)", LegalRegime.Obrashchenie59),
             R(DeadlineStage.Clarification, "calendar-days:3", "Уточнение у заявителя — 3 календарных дня, затем отклонение"),
             R(DeadlineStage.Redirect, "calendar-days:7", "Переадресация по компетенции — 7 дней с регистрации (59-ФЗ ст. 8)", LegalRegime.Obrashchenie59),

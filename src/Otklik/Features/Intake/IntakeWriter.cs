@@ -116,11 +116,11 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
                 var d = batch[i].Submission.Draft;
                 Guid? twin;
                 if (d.IdempotencyKey is { } key && keys.TryGetValue(key, out var first))
-                    twin = first.RequestHash == d.RequestHash ? first.Id : throw IntakeApi.KeyReused();
+                    twin = first.RequestHash == d.RequestHash ? first.Id : throw SubmitAppeal.KeyReused();
                 else if (d.ChannelMessageId is { } message && messages.TryGetValue((d.Channel, message), out var same))
                     twin = same;
                 else
-                    twin = await IntakeApi.EarlierTwinAsync(db, d, ct);
+                    twin = await SubmitAppeal.EarlierTwinAsync(db, d, ct);
                 if (twin is { } earlier)
                 {
                     results[i] = new(earlier, false);
@@ -161,7 +161,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
             // The unique indexes are the last guard (a twin written by another node since the look above): answer with
             // the winner's appeal. The rollback gave the number back.
             db.ChangeTracker.Clear();
-            if (await IntakeApi.EarlierTwinAsync(db, batch[0].Submission.Draft, ct) is { } winner) return [new(winner, false)];
+            if (await SubmitAppeal.EarlierTwinAsync(db, batch[0].Submission.Draft, ct) is { } winner) return [new(winner, false)];
             throw;
         }
     }

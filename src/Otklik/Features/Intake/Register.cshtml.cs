@@ -13,11 +13,10 @@ namespace Otklik.Features.Intake;
 
 /// <summary>
 /// The operator registers an appeal heard on the hotline or at a meeting. The submission is the API's own
-/// (<see cref="IntakeApi.SubmitAsync"/>): the same checks, numbering and idempotency key, so a double click makes one appeal.
+/// (<see cref="SubmitAppeal"/>, the operator as its actor): the same checks, numbering and idempotency key, so a double click makes one appeal.
 /// </summary>
 [Authorize]
-public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing, IntakeWriter writer, Audit.AuditTrail audit) : PageModel
+public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppeal intake, Audit.AuditTrail audit) : PageModel
 {
     public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting];
 
@@ -124,7 +123,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, TerritoryLo
                 lat, lon, Text, false, false, null);
             try
             {
-                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct);
+                var submitted = await intake.RunAsync(request, IntakeActor.Operator(user.RequiredId), IdempotencyKey, ct);
                 return Redirect($"/office/register/{submitted.AppealId}");
             }
             catch (InputException e)

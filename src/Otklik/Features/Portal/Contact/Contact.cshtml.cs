@@ -15,13 +15,12 @@ namespace Otklik.Features.Portal.Contact;
 
 /// <summary>
 /// The contact form on the page of a fund, business site or incubator (seed 000). A request becomes an appeal through
-/// the one intake path (<see cref="IntakeApi.SubmitAsync"/>), on the organisation's own topic and so its deadline rule
+/// the one intake path (<see cref="SubmitAppeal"/>), on the organisation's own topic and so its deadline rule
 /// (2 working days in the demo), routed to the organisation; the portal's administrator and curator (and the
 /// organisation's own address) get a copy through the outbox, in the same transaction.
 /// </summary>
 [AllowAnonymous, EnableRateLimiting(PortalAccounts.SubmitPolicy)]
-public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing, IntakeWriter writer, OutboxDispatcher dispatcher) : AccountPage
+public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal intake, OutboxDispatcher dispatcher) : AccountPage
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string? IdempotencyKey { get; set; }
@@ -75,7 +74,7 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, TerritoryLoc
         var organisation = Organisation;
         try
         {
-            var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct, (appeal, now, written) =>
+            var submitted = await intake.RunAsync(request, IntakeActor.Person(user.Id), IdempotencyKey, ct, (appeal, now, written) =>
             {
                 appeal.Route(organisation.Id, "Форма связи на странице организации", null, now);
                 written.Outbox.Add(OutboxMessage.Create(MessageTypes.ContactCopy, new

@@ -16,7 +16,7 @@ namespace Otklik.Features.Portal.Submit;
 
 /// <summary>
 /// A signed-in person submits an appeal in steps (one form: without JavaScript every step shows at once). The submission
-/// is the API's own (<see cref="IntakeApi.SubmitAsync"/>): the same checks, numbering and idempotency key, so a form
+/// is the API's own (<see cref="SubmitAppeal"/>): the same checks, numbering and idempotency key, so a form
 /// sent twice — a double click, or a draft sent again when the network returns — makes one appeal.
 /// </summary>
 // Only confirmed accounts submit here, so the limit per person is the guard; the form-time check of BotCheck would
@@ -24,7 +24,7 @@ namespace Otklik.Features.Portal.Submit;
 [Authorize, EnableRateLimiting(Accounts.PortalAccounts.SubmitPolicy)]
 [RequestSizeLimit(MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxPhotos * ContentSniffer.MaxPhotoBytes + 1024 * 1024)]
-public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks, Routing.AutoRouting routing, IntakeWriter writer, IFileStore files)
+public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, TimeProvider clock, SubmitAppeal intake, IFileStore files)
     : PageModel
 {
     public const int MaxPhotos = 5;
@@ -120,7 +120,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
                 lat, lon, Text, Consent, Consent, KeptPhotos.Count == 0 ? null : [.. KeptPhotos]);
             try
             {
-                var submitted = await IntakeApi.SubmitAsync(request, IdempotencyKey, db, user, locator, clock, clocks, routing, writer, ct);
+                var submitted = await intake.RunAsync(request, IntakeActor.Person(me), IdempotencyKey, ct);
                 return Sent(submitted.Written?.Number ?? await db.Appeals.AsNoTracking().Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct));
             }
             catch (InputException e)
