@@ -1,0 +1,23 @@
+using Otklik.Data;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Administration;
+
+public sealed class IndexModel(AppDbContext db, CurrentUser user) : AdminPage(db, user)
+{
+    public void OnGet() { }
+}
+
+/// <summary>The administration screens, in the order the section lists them; region-wide ones only for the region's administrator.</summary>
+public static class AdminSections
+{
+    static readonly (string Href, string Title, string Hint, bool RegionOnly)[] All =
+    [
+        ("/office/admin/organisations", "Организации", "дерево организаций, часы работы и часовой пояс", false),
+        ("/office/admin/people", "Сотрудники и роли", "назначить и снять роль, отключить учётную запись", false),
+        ("/office/admin/keys", "Ключи API", "выпустить ключ для интеграции, отозвать", false),
+    ];
+
+    public static IEnumerable<(string Href, string Title, string Hint)> For(bool regionAdministrator) =>
+        All.Where(s => regionAdministrator || !s.RegionOnly).Select(s => (s.Href, s.Title, s.Hint));
+}
