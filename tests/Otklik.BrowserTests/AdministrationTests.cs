@@ -169,4 +169,190 @@ public sealed class AdministrationTests(Browser browser) : IClassFixture<Browser
         await Browser.ShotAsync(admin, app, "92-admin-keys");
         await other.ClientWithKey(secret).GetAsync("/api/v1/auth/me").Expect(System.Net.HttpStatusCode.Unauthorized);
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Deadline_rules_are_written_beside_the_calculator(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        // The municipal administrator has no region-wide screens.
+        var municipal = await AdministratorAsync(browser, app, Persona.MunBAdmin);
+        await Assertions.Expect(municipal.GetByRole(AriaRole.Link, new() { Name = "Правила сроков" })).ToHaveCountAsync(0);
+        Assert.Equal(403, (await municipal.GotoAsync("/office/admin/deadlines"))!.Status);
+
+        var admin = await AdministratorAsync(browser, app, Persona.RegionAdmin);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Правила сроков" }).ClickAsync();
+        var rules = admin.Locator("table.deadline-rules");
+        await Assertions.Expect(rules).ToContainTextAsync("Ответ на обращение — 30 дней (59-ФЗ ст. 12)");
+        var count = await app.WithDbAsync(db => db.DeadlineRules.CountAsync());
+
+        // A task on the subsidy topic answered in 3 working days; first with a policy nobody can read.
+        await admin.GetByLabel("Этап").SelectOptionAsync("Answer");
+        await admin.GetByLabel("Правовой режим").SelectOptionAsync("BusinessConsultation");
+        await admin.GetByLabel("Вид обращения").SelectOptionAsync("Task");
+        await admin.GetByLabel("Тема").SelectOptionAsync(r.SubsidyTopic.ToString());
+        await admin.Locator("#rule-policy").FillAsync("рабочие:3");
+        await admin.GetByLabel("Основание").FillAsync("Субсидии — 3 рабочих дня (регламент Фонда)");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Сохранить правило" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#policy-error")).ToContainTextAsync("Неизвестный вид политики «рабочие»");
+        await Assertions.Expect(admin.GetByLabel("Основание")).ToHaveValueAsync("Субсидии — 3 рабочих дня (регламент Фонда)");
+        Assert.Equal(count, await app.WithDbAsync(db => db.DeadlineRules.CountAsync()));
+        await Browser.ShotAsync(admin, app, "93-admin-deadline-error");
+        await admin.Locator("#rule-policy").FillAsync("working-days:3");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Сохранить правило" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Правило сохранено");
+        var row = rules.Locator("tr", new() { HasText = "Субсидии — 3 рабочих дня" });
+        await Assertions.Expect(row).ToContainTextAsync("3 рабоч. дн.");
+        Assert.Equal(count + 1, await app.WithDbAsync(db => db.DeadlineRules.CountAsync()));
+
+        // The same conditions twice: refused next to the stage.
+        await admin.GetByLabel("Этап").SelectOptionAsync("Answer");
+        await admin.GetByLabel("Правовой режим").SelectOptionAsync("BusinessConsultation");
+        await admin.GetByLabel("Вид обращения").SelectOptionAsync("Task");
+        await admin.GetByLabel("Тема").SelectOptionAsync(r.SubsidyTopic.ToString());
+        await admin.Locator("#rule-policy").FillAsync("working-days:4");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Сохранить правило" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#stage-error")).ToHaveTextAsync("Правило с такими условиями уже есть: измените его.");
+
+        // The calculator beside: received on 30 December at 10:00 in город А, due after the New Year holidays — the API's own answer.
+        await admin.GotoAsync("/office/admin/deadlines");
+        await admin.Locator("#calc-policy").FillAsync("working-days:3");
+        await admin.Locator("#calc-from").FillAsync("2026-12-30T10:00");
+        await admin.GetByLabel("Организация").SelectOptionAsync(r.MunA.ToString());
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Посчитать" }).ClickAsync();
+        var api = await (await app.Anonymous().GetAsync($"/api/v1/calendar/due?policy=working-days:3&from={Uri.EscapeDataString("2026-12-30T10:00:00+05:00")}&organisationId={r.MunA}")
+            .Expect(System.Net.HttpStatusCode.OK)).ReadAsync<Otklik.Features.Deadlines.CalendarApi.DueView>();
+        var due = DateOnly.Parse(api.DueDate!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(due > new DateOnly(2027, 1, 8), $"due {due}");
+        await Assertions.Expect(admin.Locator("#calc-result")).ToContainTextAsync($"Срок: {due:dd.MM.yyyy}");
+        await Browser.ShotAsync(admin, app, "93-admin-deadlines");
+        await admin.Locator("#calc-from").FillAsync("");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Посчитать" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#calc-from-error")).ToHaveTextAsync("Укажите дату и время поступления.");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_production_calendar_shows_the_year_and_takes_regional_days(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var admin = await AdministratorAsync(browser, app, Persona.RegionAdmin);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Производственный календарь" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Производственный календарь 2026");
+        await Assertions.Expect(admin.Locator("td[data-date='2026-11-04']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("holiday"));
+        await Assertions.Expect(admin.Locator("td[data-date='2026-11-28']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("weekend"));
+
+        // A regional day off without saying what it is: refused next to the field, nothing stored.
+        await admin.GetByLabel("Дата").FillAsync("2026-11-27");
+        await admin.GetByLabel("Вид дня").SelectOptionAsync("DayOff");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить день" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#note-error")).ToContainTextAsync("Укажите, что это за день");
+        Assert.False(await app.WithDbAsync(db => db.CalendarDays.AnyAsync(d => d.IsRegional)));
+        await admin.GetByLabel("Что за день").FillAsync("День Тестовой области");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить день" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("27.11.2026 — День Тестовой области: день добавлен");
+        await Assertions.Expect(admin.Locator("td[data-date='2026-11-27']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("dayoff regional"));
+        await Assertions.Expect(admin.Locator("ul.regional-days")).ToContainTextAsync("27.11.2026 — Выходной: День Тестовой области");
+        await Browser.ShotAsync(admin, app, "94-admin-calendar");
+
+        // A federal holiday is not overwritten by a regional day.
+        await admin.GetByLabel("Дата").FillAsync("2026-11-04");
+        await admin.GetByLabel("Вид дня").SelectOptionAsync("Working");
+        await admin.GetByLabel("Что за день").FillAsync("Отработка");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить день" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Alert)).ToContainTextAsync("уже особый день федерального календаря");
+        Assert.Equal(Otklik.Features.Deadlines.DayKind.Holiday, await app.WithDbAsync(db => db.CalendarDays.Where(d => d.Date == new DateOnly(2026, 11, 4)).Select(d => d.Kind).SingleAsync()));
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Удалить региональный день 27.11.2026" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Региональный день 27.11.2026 удалён.");
+        await Assertions.Expect(admin.Locator("td[data-date='2026-11-27']")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("regional"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Categories_topics_and_their_routes_per_territory(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        var admin = await AdministratorAsync(browser, app, Persona.RegionAdmin);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Категории и темы" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("table.catalogue")).ToContainTextAsync("Ямы на дорогах");
+
+        // A category without saying for whom: refused next to the field.
+        await admin.GetByLabel("Название категории").FillAsync("Экология");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить категорию" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#audience-error")).ToContainTextAsync("Укажите, для кого категория");
+        await Assertions.Expect(admin.GetByLabel("Название категории")).ToHaveValueAsync("Экология");
+        await admin.GetByLabel("Для кого").SelectOptionAsync("Citizens");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить категорию" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Категория «Экология» добавлена.");
+
+        await admin.GetByLabel("Категория", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Экология (Граждане)" });
+        await admin.GetByLabel("Вид обращения по умолчанию").SelectOptionAsync("Task");
+        await admin.GetByLabel("Правовой режим по умолчанию").SelectOptionAsync("Obrashchenie59");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить тему" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#name-error")).ToHaveTextAsync("Укажите название темы.");
+        await admin.GetByLabel("Название темы").FillAsync("Свалки");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Добавить тему" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Тема «Свалки» добавлена.");
+
+        // Its routes: by default МинЖКХ, in город Б the city itself.
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Маршруты темы «Свалки»" }).ClickAsync();
+        var routes = admin.Locator("#routes");
+        await routes.GetByLabel("Вся область (по умолчанию)").SelectOptionAsync(r.MinHousing.ToString());
+        await routes.GetByLabel("Город Б").SelectOptionAsync(r.MunB.ToString());
+        await routes.GetByRole(AriaRole.Button, new() { Name = "Сохранить маршруты" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Маршруты темы сохранены.");
+        var row = admin.Locator("table.catalogue tr", new() { HasText = "Свалки" });
+        await Assertions.Expect(row).ToContainTextAsync("вся область → МинЖКХ");
+        await Assertions.Expect(row).ToContainTextAsync("Город Б → Город Б");
+        await Browser.ShotAsync(admin, app, "95-admin-catalogue");
+        var topic = await app.WithDbAsync(db => db.Topics.Include(t => t.Routes).AsNoTracking().SingleAsync(t => t.Name == "Свалки"));
+        Assert.Equal(new (Guid?, Guid)[] { (null, r.MinHousing), (r.TerritoryB, r.MunB) },
+            topic.Routes.OrderBy(x => x.TerritoryId is not null).Select(x => (x.TerritoryId, x.OrganisationId)).ToList());
+    }
+
+    static string Square(double west, double south, double east, double north) => FormattableString.Invariant(
+        $"{{\"type\":\"Polygon\",\"coordinates\":[[[{west},{south}],[{east},{south}],[{east},{north}],[{west},{north}],[{west},{south}]]]}}");
+
+    static string Collection(params (string? Code, string Name, string Geometry)[] features) =>
+        "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", features.Select(f =>
+            $"{{\"type\":\"Feature\",\"properties\":{{{(f.Code is null ? "" : $"\"code\":\"{f.Code}\",")}\"name\":\"{f.Name}\"}},\"geometry\":{f.Geometry}}}")) + "]}";
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Territories_are_imported_from_geojson_after_a_preview_on_the_map(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var admin = await AdministratorAsync(browser, app, Persona.RegionAdmin);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Территории" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("table.territories")).ToContainTextAsync("T-A");
+
+        // A feature without a code: refused, the field named, nothing changed.
+        await admin.GetByLabel("или текст GeoJSON").FillAsync(Collection((null, "Посёлок В", Square(62.0, 56.7, 62.5, 57.0))));
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Показать на карте" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#geojson-errors")).ToContainTextAsync("features[0].properties.code: Укажите код территории");
+        await admin.GetByLabel("или текст GeoJSON").FillAsync("{ это не json");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Показать на карте" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#geojson-errors")).ToContainTextAsync("Это не JSON");
+
+        // The preview: one new, one changed, drawn on the map over today's; nothing stored yet.
+        await admin.GetByLabel("или текст GeoJSON").FillAsync(Collection(("T-C", "Посёлок В", Square(62.0, 56.7, 62.5, 57.0)),
+            ("T-A", "Город А (новые границы)", Square(60.0, 56.6, 60.6, 57.0))));
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Показать на карте" }).ClickAsync();
+        var list = admin.Locator("ul.preview-list");
+        await Assertions.Expect(list).ToContainTextAsync("Посёлок В T-C — новая территория");
+        await Assertions.Expect(list).ToContainTextAsync("Город А (новые границы) T-A — граница обновится");
+        await Assertions.Expect(admin.Locator("[data-territory-preview] path.imported")).ToHaveCountAsync(2);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Territories.CountAsync()));
+        Assert.Equal("Город А", await app.WithDbAsync(db => db.Territories.Where(t => t.Code == "T-A").Select(t => t.Name).SingleAsync()));
+        await Browser.ShotAsync(admin, app, "96-admin-territories-preview");
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Загрузить 2" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Загружено территорий: 2.");
+        await Assertions.Expect(admin.Locator("table.territories")).ToContainTextAsync("Посёлок В");
+        await Browser.ShotAsync(admin, app, "96-admin-territories");
+        Assert.Equal(3, await app.WithDbAsync(db => db.Territories.CountAsync()));
+        // A point inside the new territory now finds it.
+        var found = await (await app.Anonymous().GetAsync("/api/v1/territories/locate?latitude=56.85&longitude=62.25").Expect(System.Net.HttpStatusCode.OK))
+            .ReadAsync<DirectoryApi.TerritoryView>();
+        Assert.Equal("T-C", found.Code);
+    }
 }

@@ -391,7 +391,7 @@ public static class DirectoryApi
     /// Imports a GeoJSON FeatureCollection; each feature's properties give <c>code</c> (required), <c>name</c> and optionally
     /// <c>organisationId</c> and <c>moderatorOrganisationId</c>. Territories are matched by code. All features or none.
     /// </summary>
-    static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
+    internal static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
     {
         var e = new InputErrors();
         if (collection.ValueKind != JsonValueKind.Object || !collection.TryGetProperty("type", out var type) || type.GetString() != "FeatureCollection"
@@ -463,7 +463,7 @@ public static class DirectoryApi
 
     public sealed record CategoryRequest(string? Name, ApplicantAudience? Audience, int? SortOrder);
 
-    static async Task<IResult> CreateCategory(CategoryRequest r, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> CreateCategory(CategoryRequest r, AppDbContext db, CancellationToken ct)
     {
         var e = new InputErrors();
         if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Укажите название категории.");
@@ -478,7 +478,7 @@ public static class DirectoryApi
 
     public sealed record TopicRequest(Guid? CategoryId, string? Name, AppealKind? DefaultKind, LegalRegime? DefaultRegime, bool? IsActive);
 
-    static async Task<IResult> CreateTopic(TopicRequest r, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> CreateTopic(TopicRequest r, AppDbContext db, CancellationToken ct)
     {
         await CheckTopicAsync(r, db, ct);
         var t = new Topic { Id = Guid.CreateVersion7(), CategoryId = r.CategoryId!.Value, Name = r.Name!.Trim(), DefaultKind = r.DefaultKind!.Value, DefaultRegime = r.DefaultRegime!.Value, IsActive = r.IsActive ?? true };
@@ -508,7 +508,7 @@ public static class DirectoryApi
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
     }
 
-    static async Task<IResult> SetTopicRoutes(Guid id, RouteView[] routes, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> SetTopicRoutes(Guid id, RouteView[] routes, AppDbContext db, CancellationToken ct)
     {
         var t = await db.Topics.Include(x => x.Routes).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return NotFound("Тема не найдена.");
