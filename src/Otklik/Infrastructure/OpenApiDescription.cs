@@ -83,7 +83,7 @@ public static class OpenApiDescription
         operation.Summary ??= handler is null ? $"{method} {path}" : Sentence(handler.Name) + (single && tag.Length > 0 ? $" ({tag})" : "");
 
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
-        var authorized = !anonymous && metadata.OfType<IAuthorizeData>().Any();
+        var authorized = !anonymous && (metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<CallerRequired>().Any());
         var hasBody = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form") || method is "POST" or "PUT" or "PATCH";
         var changes = method is not ("GET" or "HEAD");
 

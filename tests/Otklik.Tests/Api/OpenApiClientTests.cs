@@ -32,7 +32,11 @@ public sealed class OpenApiClientTests
         };
         settings.CSharpGeneratorSettings.Namespace = "Generated";
         settings.CSharpGeneratorSettings.JsonLibrary = NJsonSchema.CodeGeneration.CSharp.CSharpJsonLibrary.SystemTextJson;
-        var client = Compile(new CSharpClientGenerator(document, settings).GenerateFile());
+        var code = new CSharpClientGenerator(document, settings).GenerateFile();
+        // NSwag 14.8 names FileParameter for the multipart upload (POST /attachments) without always emitting it; an
+        // integrator adds the class the same way (its shape is NSwag's own).
+        if (!code.Contains("class FileParameter", StringComparison.Ordinal)) code += FileParameter;
+        var client = Compile(code);
         var clientType = client.GetType("Generated.OtklikClient")!;
 
         // The region's administrator writes a rule through the client: potholes go straight to город Б.
@@ -88,6 +92,22 @@ public sealed class OpenApiClientTests
         }
         catch (TargetInvocationException e) when (e.InnerException is not null) { throw e.InnerException; }
     }
+
+    const string FileParameter = """
+
+        namespace Generated
+        {
+            public partial class FileParameter
+            {
+                public FileParameter(System.IO.Stream data) : this(data, null, null) { }
+                public FileParameter(System.IO.Stream data, string fileName) : this(data, fileName, null) { }
+                public FileParameter(System.IO.Stream data, string fileName, string contentType) { Data = data; FileName = fileName; ContentType = contentType; }
+                public System.IO.Stream Data { get; private set; }
+                public string FileName { get; private set; }
+                public string ContentType { get; private set; }
+            }
+        }
+        """;
 
     static Assembly Compile(string code)
     {

@@ -22,7 +22,7 @@ public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, Territor
     public IReadOnlyList<Territory> Territories { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Organisations { get; private set; } = new Dictionary<Guid, string>();
     [BindProperty] public string? GeoJson { get; set; }
-    [BindProperty] public IFormFile? File { get; set; }
+    [BindProperty] public IFormFile? Upload { get; set; }
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
     public IReadOnlyList<PreviewRow>? Preview { get; private set; }
 
@@ -69,7 +69,7 @@ public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, Territor
     /// <summary>The GeoJSON from the file, else from the text box; a refusal in Russian next to the field when it is not JSON.</summary>
     async Task<JsonElement?> ReadAsync(CancellationToken ct)
     {
-        if (File is { Length: > 0 } file)
+        if (Upload is { Length: > 0 } file)
         {
             if (file.Length > MaxBytes) { Errors["geoJson"] = "Файл больше 5 МБ: упростите границы."; Response.StatusCode = 422; return null; }
             using var reader = new StreamReader(file.OpenReadStream());
