@@ -47,7 +47,7 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(OpenApiDescription.Configure);
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
 
 builder.Services.AddIdentityCore<Person>(o =>

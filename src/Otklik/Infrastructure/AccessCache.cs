@@ -6,30 +6,26 @@ using Otklik.Features.Directory;
 namespace Otklik.Infrastructure;
 
 /// <summary>
-/// The two lookups every authenticated request makes — whose API key this is, and the person's roles — kept for
-/// <see cref="Ttl"/> (ADR 0014). A change of roles on this node evicts at once (<see cref="Forget"/>); another node sees it
-/// within <see cref="Ttl"/>, as it sees a change of the organisation tree (<see cref="OrganisationTree"/>). Unknown keys are
-/// never kept: a wrong key is looked up each time and refused each time.
+/// The person's roles, which every authenticated request needs, kept for <see cref="Ttl"/> (ADR 0014); whose API key
+/// this is is read from the database each time (<see cref="KeyOwnerAsync"/>). A change of roles on this node evicts at once (<see cref="Forget"/>); another node sees it
+/// within <see cref="Ttl"/>, as it sees a change of the organisation tree (<see cref="OrganisationTree"/>).
 /// </summary>
 public sealed class AccessCache(TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     const int PruneAbove = 10_000;
 
-    readonly ConcurrentDictionary<string, (Guid Person, DateTime Until)> _keys = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<Guid, (IReadOnlyList<RoleAssignment> Roles, DateTime Until)> _roles = new();
 
-    /// <summary>The person a live key (by its hash) belongs to, or null for an unknown or revoked key.</summary>
-    public async Task<Guid?> KeyOwnerAsync(AppDbContext db, string hash, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (_keys.TryGetValue(hash, out var kept) && kept.Until > now) return kept.Person;
-        var found = await db.ApiKeys.AsNoTracking().Where(k => k.Hash == hash && k.RevokedAtUtc == null)
+    /// <summary>
+    /// The person a live key (by its hash) belongs to, or null for an unknown or revoked key or a disabled person. Read from
+    /// the database on every request, never kept: a key revoked on one node must be refused by every node on its next use
+    /// (issue 21), and the read is one unique-index lookup — the same price as the cookie's security-stamp check.
+    /// </summary>
+    public static Task<Guid?> KeyOwnerAsync(AppDbContext db, string hash, CancellationToken ct) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.Hash == hash && k.RevokedAtUtc == null && db.Users.Any(u => u.Id == k.PersonId && u.DisabledAtUtc == null))
             .Select(k => (Guid?)k.PersonId).SingleOrDefaultAsync(ct);
-        if (found is { } person) Keep(_keys, hash, (person, now + Ttl), now);
-        else _keys.TryRemove(hash, out _);
-        return found;
-    }
 
     public async Task<IReadOnlyList<RoleAssignment>> RolesAsync(AppDbContext db, Guid personId, CancellationToken ct)
     {
@@ -40,13 +36,8 @@ public sealed class AccessCache(TimeProvider clock)
         return roles;
     }
 
-    /// <summary>The person's roles changed (or their keys did): the next request reads them again.</summary>
-    public void Forget(Guid personId)
-    {
-        _roles.TryRemove(personId, out _);
-        foreach (var (hash, kept) in _keys)
-            if (kept.Person == personId) _keys.TryRemove(hash, out _);
-    }
+    /// <summary>The person's roles changed: the next request on this node reads them again.</summary>
+    public void Forget(Guid personId) => _roles.TryRemove(personId, out _);
 
     static void Keep<TKey, TValue>(ConcurrentDictionary<TKey, (TValue, DateTime Until)> map, TKey key, (TValue, DateTime) value, DateTime now)
         where TKey : notnull

@@ -6,7 +6,7 @@ public static class RoleFilter
 {
     /// <summary>401 for anonymous callers, 403 for people who hold none of the roles anywhere. Scope is checked by the handler.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(CallerRequired.Instance).AddEndpointFilter(async (context, next) =>
         {
             var user = context.HttpContext.RequestServices.GetRequiredService<CurrentUser>();
             if (!user.IsAuthenticated) return SignInRequired();
@@ -17,7 +17,7 @@ public static class RoleFilter
 
     /// <summary>401 for anonymous callers, 403 for anyone but an administrator at the region root (see <see cref="CurrentUser.IsRegionAdministratorAsync"/>).</summary>
     public static TBuilder RequireRegionAdministrator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(CallerRequired.Instance).AddEndpointFilter(async (context, next) =>
         {
             var user = context.HttpContext.RequestServices.GetRequiredService<CurrentUser>();
             if (!user.IsAuthenticated) return SignInRequired();
@@ -31,4 +31,14 @@ public static class RoleFilter
 
     static IResult Forbidden(string detail) => TypedResults.Problem(title: "Недостаточно прав", detail: detail, statusCode: 403,
         extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
+}
+
+/// <summary>
+/// Marks an endpoint whose filter requires a signed-in caller (<see cref="RoleFilter"/>): the filters are invisible to
+/// the OpenAPI document, this mark is what tells it the operation needs the cookie or an API key (OpenApiDescription).
+/// </summary>
+public sealed class CallerRequired
+{
+    public static readonly CallerRequired Instance = new();
+    CallerRequired() { }
 }

@@ -200,6 +200,17 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { name = "Интеграция" }, 201, RegionAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { name = "Интеграция" }, 201, RegionAdmin, MunBAdmin),
         Admin("POST", "/people/{id:guid}/api-keys", "for a citizen: nobody may act as them", Citizen, _ => new { name = "Интеграция" }, 201),
+        new Line("GET", $"{Api}/people/{{id:guid}}/api-keys", "of an executor of МО Б", Expect.SignedIn(403).With(200, RegionAdmin, MunBAdmin),
+            ExecutorOf(r.MunB, "МО Б"), NoBody),
+        new Line("DELETE", $"{Api}/people/{{id:guid}}/api-keys/{{keyId:guid}}", "of an executor of МО А", Expect.SignedIn(403).With(204, RegionAdmin),
+            ExecutorWithKey(r.MunA, "МО А"), NoBody),
+        new Line("DELETE", $"{Api}/people/{{id:guid}}/api-keys/{{keyId:guid}}", "of an executor of МО Б", Expect.SignedIn(403).With(204, RegionAdmin, MunBAdmin),
+            ExecutorWithKey(r.MunB, "МО Б"), NoBody),
+        Admin("POST", "/people/{id:guid}/disable", "an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { }, 204, RegionAdmin),
+        Admin("POST", "/people/{id:guid}/disable", "an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { }, 204, RegionAdmin, MunBAdmin),
+        Admin("POST", "/people/{id:guid}/disable", "a citizen: not staff", Citizen, _ => new { }, 204),
+        Admin("POST", "/people/{id:guid}/enable", "an executor of МО А", ExecutorOf(r.MunA, "МО А"), _ => new { }, 204, RegionAdmin),
+        Admin("POST", "/people/{id:guid}/enable", "an executor of МО Б", ExecutorOf(r.MunB, "МО Б"), _ => new { }, 204, RegionAdmin, MunBAdmin),
 
         // ---- Escalation through the directory (issue 14): what an organisation is, and which roles are given where ----
         // Changing what an organisation is (kind, parent, HQ membership) is the region administrator's alone; the municipal
@@ -496,6 +507,14 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new($"executor of {name}", app => CreateAsync(app, "/people", NewPerson(organisation)));
 
     static readonly Setup Citizen = new("a citizen", app => CreateAsync(app, "/people", NewPerson(null)));
+
+    /// <summary>A new executor with an API key: the target's id is the person, its PartId the key.</summary>
+    static Setup ExecutorWithKey(Guid organisation, string name) => new($"executor of {name} with a key", async app =>
+    {
+        var person = await CreateAsync(app, "/people", NewPerson(organisation));
+        var key = await CreateAsync(app, $"/people/{person.Id}/api-keys", new { name = "Интеграция" });
+        return person with { PartId = key.Id };
+    });
 
     static Setup Topic(TestRegion r) => new("a topic", app => CreateAsync(app, "/topics", NewTopic(r)));
 

@@ -19,7 +19,7 @@ public sealed class DeadlineRulesTests(AppPool pool) : IClassFixture<AppPool>
     public async Task The_defaults_of_the_seeds_and_the_law_are_listed_to_anyone(Engine engine)
     {
         var app = await pool.For(engine);
-        var rules = await app.Anonymous().GetListAsync<CalendarApi.RuleView>(Api);
+        var rules = await app.Anonymous().GetListAsync<CalendarApi.DeadlineRuleView>(Api);
         var table = rules.Where(r => r.TopicId is null).Select(r => (r.Stage, r.Regime, r.Kind, r.HighImportance, r.Policy)).ToHashSet();
         (DeadlineStage, LegalRegime?, AppealKind?, bool?, string)[] defaults =
         [
@@ -58,10 +58,10 @@ public sealed class DeadlineRulesTests(AppPool pool) : IClassFixture<AppPool>
             stage = "answer", regime = "businessConsultation", topicId = r.SubsidyTopic, policy = " Working-Days:3 ",
             note = "Субсидия «Модернизация»: 3 рабочих дня — нужна проверка документов",
         }).Expect(HttpStatusCode.Created);
-        var rule = await created.ReadAsync<CalendarApi.RuleView>();
+        var rule = await created.ReadAsync<CalendarApi.DeadlineRuleView>();
         Assert.Equal(("working-days:3", r.SubsidyTopic, DeadlineStage.Answer), (rule.Policy, rule.TopicId, rule.Stage));   // written the canonical way
         Assert.Equal($"/api/v1/deadline-rules/{rule.Id}", created.Headers.Location?.OriginalString);
-        Assert.Contains(await app.Anonymous().GetListAsync<CalendarApi.RuleView>(Api), x => x.Id == rule.Id && x.Policy == "working-days:3");
+        Assert.Contains(await app.Anonymous().GetListAsync<CalendarApi.DeadlineRuleView>(Api), x => x.Id == rule.Id && x.Policy == "working-days:3");
 
         // The open consultation is counted again: Tuesday, Wednesday, Thursday 26 November.
         var recounted = await app.GetAsync(open.Id);
@@ -115,7 +115,7 @@ public sealed class DeadlineRulesTests(AppPool pool) : IClassFixture<AppPool>
 
         // A rule of its own may not be edited into a duplicate of another either.
         var own = await (await admin.PostJsonAsync(Api, new { stage = "answer", topicId = r.SubsidyTopic, policy = "working-days:3" })
-            .Expect(HttpStatusCode.Created)).ReadAsync<CalendarApi.RuleView>();
+            .Expect(HttpStatusCode.Created)).ReadAsync<CalendarApi.DeadlineRuleView>();
         await admin.PostJsonAsync(Api, new { stage = "answer", topicId = r.SubsidyTopic, policy = "working-days:4" })
             .ExpectProblem(HttpStatusCode.UnprocessableEntity, "deadline.duplicate_rule");
         await admin.PutJsonAsync($"{Api}/{own.Id}", new { stage = "moderation", policy = "hours:24" })

@@ -50,7 +50,7 @@ public sealed record Line(string Method, string Route, string Case, Expect Expec
     public string? Path { get; init; }
 
     public string UrlFor(Target t) =>
-        ((Path ?? Route) + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{stepId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
+        ((Path ?? Route) + Query).Replace("{id:guid}", t.Id.ToString()).Replace("{partId:guid}", t.PartId.ToString()).Replace("{stepId:guid}", t.PartId.ToString()).Replace("{keyId:guid}", t.PartId.ToString()).Replace("{number}", t.Number);
 
     public override string ToString() => $"{Method} {Route}{Query}" + (Case.Length > 0 ? $" [{Case}]" : "");
 }

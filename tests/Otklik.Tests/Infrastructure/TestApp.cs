@@ -82,6 +82,24 @@ public sealed class TestApp : IAsyncDisposable
         BaseAddress = _factory.ClientOptions.BaseAddress;
     }
 
+    /// <summary>
+    /// A second node of the same deployment: another app on this app's database (and files), with the same clock and
+    /// region, and caches of its own — what a region runs behind a load balancer. Disposing it leaves the database.
+    /// </summary>
+    public Task<TestApp> SecondNodeAsync() => Task.Run(() => new TestApp(this));
+
+    TestApp(TestApp first)
+    {
+        (Engine, Clock, _files, Mail, Region) = (first.Engine, first.Clock, first._files, first.Mail, first.Region);
+        _factory = new Factory(Engine, first._factory.Connection, _files, false, Clock, ServerLog, first._factory.Settings);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseAddress = _factory.ClientOptions.BaseAddress;
+        _secondNode = true;
+    }
+
+    readonly bool _secondNode;
+
     /// <param name="settings">Configuration that overrides the tests' defaults (e.g. a low rate limit).</param>
     public static async Task<TestApp> StartAsync(Engine engine, bool demoSeed = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -135,6 +153,7 @@ public sealed class TestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (_secondNode) return;
         if (_pgDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
@@ -155,6 +174,9 @@ public sealed class TestApp : IAsyncDisposable
     sealed class Factory(Engine engine, string connection, string files, bool demoSeed, FakeTimeProvider clock, ServerLog log,
         IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
+        public string Connection => connection;
+        public IReadOnlyDictionary<string, string?> Settings => settings;
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");

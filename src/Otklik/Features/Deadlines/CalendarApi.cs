@@ -33,7 +33,7 @@ public static class CalendarApi
     public sealed record DueView(string Policy, string TimeZone, DateTimeOffset From, string? DueDate, string? ControlDate, DateTimeOffset? DueAt,
         bool Provisional);
 
-    static async Task<IResult> Due(string? policy, string? from, string? timeZone, Guid? organisationId, AppDbContext db, DeadlineClocks clocks, CancellationToken ct)
+    internal static async Task<IResult> Due(string? policy, string? from, string? timeZone, Guid? organisationId, AppDbContext db, DeadlineClocks clocks, CancellationToken ct)
     {
         var e = new InputErrors();
         DeadlinePolicy? parsed = null;
@@ -140,7 +140,7 @@ public static class CalendarApi
 
     public sealed record RegionalDayRequest(DayKind? Kind, string? Note);
 
-    static async Task<IResult> SetRegionalDay(string date, RegionalDayRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> SetRegionalDay(string date, RegionalDayRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var day = ParseDate(date);
         var e = new InputErrors();
@@ -163,7 +163,7 @@ public static class CalendarApi
         return TypedResults.Ok(new { day = new DayView(existing.Date, existing.Kind, existing.Note, true), recomputedAppeals = recomputed });
     }
 
-    static async Task<IResult> DeleteRegionalDay(string date, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> DeleteRegionalDay(string date, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var day = ParseDate(date);
         var deleted = await db.CalendarDays.Where(d => d.Date == day && d.IsRegional).ExecuteDeleteAsync(ct);
@@ -209,15 +209,15 @@ public static class CalendarApi
 
     // ---- Policies ----
 
-    public sealed record RuleView(Guid Id, DeadlineStage Stage, LegalRegime? Regime, AppealKind? Kind, Guid? TopicId, bool? HighImportance, string Policy, string? Note);
-    public sealed record RuleRequest(DeadlineStage? Stage, LegalRegime? Regime, AppealKind? Kind, Guid? TopicId, bool? HighImportance, string? Policy, string? Note);
+    public sealed record DeadlineRuleView(Guid Id, DeadlineStage Stage, LegalRegime? Regime, AppealKind? Kind, Guid? TopicId, bool? HighImportance, string Policy, string? Note);
+    public sealed record DeadlineRuleRequest(DeadlineStage? Stage, LegalRegime? Regime, AppealKind? Kind, Guid? TopicId, bool? HighImportance, string? Policy, string? Note);
 
-    static RuleView View(DeadlineRule r) => new(r.Id, r.Stage, r.Regime, r.Kind, r.TopicId, r.HighImportance, r.Policy, r.Note);
+    static DeadlineRuleView View(DeadlineRule r) => new(r.Id, r.Stage, r.Regime, r.Kind, r.TopicId, r.HighImportance, r.Policy, r.Note);
 
     static async Task<IResult> ListRules(AppDbContext db, CancellationToken ct) =>
         TypedResults.Ok((await db.DeadlineRules.AsNoTracking().ToListAsync(ct)).OrderBy(r => r.Stage).ThenBy(r => r.Specificity).Select(View));
 
-    static async Task<IResult> CreateRule(RuleRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> CreateRule(DeadlineRuleRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var rule = new DeadlineRule { Id = Guid.CreateVersion7() };
         await ApplyAsync(rule, r, db, ct);
@@ -228,7 +228,7 @@ public static class CalendarApi
         return TypedResults.Created($"/api/v1/deadline-rules/{rule.Id}", View(rule));
     }
 
-    static async Task<IResult> UpdateRule(Guid id, RuleRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> UpdateRule(Guid id, DeadlineRuleRequest r, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var rule = await db.DeadlineRules.SingleOrDefaultAsync(x => x.Id == id, ct);
         if (rule is null)
@@ -240,7 +240,7 @@ public static class CalendarApi
         return TypedResults.Ok(View(rule));
     }
 
-    static async Task<IResult> DeleteRule(Guid id, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> DeleteRule(Guid id, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         if (await db.DeadlineRules.Where(x => x.Id == id).ExecuteDeleteAsync(ct) == 0)
             return TypedResults.Problem(title: "Не найдено", detail: "Правило не найдено.", statusCode: 404, extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
@@ -249,7 +249,7 @@ public static class CalendarApi
         return TypedResults.NoContent();
     }
 
-    static async Task ApplyAsync(DeadlineRule rule, RuleRequest r, AppDbContext db, CancellationToken ct)
+    static async Task ApplyAsync(DeadlineRule rule, DeadlineRuleRequest r, AppDbContext db, CancellationToken ct)
     {
         var e = new InputErrors();
         if (r.Stage is null) e.Add("stage", "field.required", "Укажите этап.");

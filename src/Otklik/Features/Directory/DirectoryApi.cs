@@ -25,6 +25,10 @@ public static class DirectoryApi
         people.MapPost("", CreatePerson).RequireRole(Role.Administrator);
         people.MapPut("/{id:guid}/roles", SetRoles).RequireRole(Role.Administrator);
         people.MapPost("/{id:guid}/api-keys", CreateApiKey).RequireRole(Role.Administrator);
+        people.MapGet("/{id:guid}/api-keys", ListApiKeys).RequireRole(Role.Administrator);
+        people.MapDelete("/{id:guid}/api-keys/{keyId:guid}", RevokeApiKey).RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/disable", DisablePerson).RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/enable", EnablePerson).RequireRole(Role.Administrator);
 
         var territories = routes.MapGroup("/territories").WithTags("Directory");
         territories.MapGet("", ListTerritories).AllowAnonymous();
@@ -62,7 +66,7 @@ public static class DirectoryApi
         TimeOnly? WorkdayStart, TimeOnly? WorkdayEnd, TimeOnly? BreakStart, TimeOnly? BreakEnd, bool? IsConnected, bool? AnswersNeedApproval,
         bool? SitsOnBusinessProtectionHq, bool? AdditionalCentre = null);
 
-    static async Task<IResult> CreateOrganisation(OrganisationRequest r, AppDbContext db, CurrentUser user, OrganisationTree tree, CancellationToken ct)
+    internal static async Task<IResult> CreateOrganisation(OrganisationRequest r, AppDbContext db, CurrentUser user, OrganisationTree tree, CancellationToken ct)
     {
         CheckOrganisation(r);
         var regionAdministrator = await user.IsRegionAdministratorAsync(ct);
@@ -94,7 +98,7 @@ public static class DirectoryApi
         return TypedResults.Created($"/api/v1/organisations/{org.Id}", View(org));
     }
 
-    static async Task<IResult> UpdateOrganisation(Guid id, OrganisationRequest r, AppDbContext db, CurrentUser user,
+    internal static async Task<IResult> UpdateOrganisation(Guid id, OrganisationRequest r, AppDbContext db, CurrentUser user,
         Deadlines.DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
     {
         var org = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, ct);
@@ -146,7 +150,7 @@ public static class DirectoryApi
 
     public sealed record RoleRequest(Role? Role, Guid? OrganisationId);
     public sealed record PersonRequest(string? Email, string? LastName, string? FirstName, string? MiddleName, string? Position, string? Password, RoleRequest[]? Roles);
-    public sealed record PersonView(Guid Id, string FullName, string? Email, string? Position, IReadOnlyList<RoleRequest> Roles);
+    public sealed record PersonView(Guid Id, string FullName, string? Email, string? Position, IReadOnlyList<RoleRequest> Roles, bool Disabled = false);
 
     static async Task<IResult> ListPeople(AppDbContext db, CurrentUser user, Guid? organisationId, [FromQuery(Name = "role")] string? roleName, CancellationToken ct)
     {
@@ -159,10 +163,10 @@ public static class DirectoryApi
         var personIds = await query.Select(r => r.PersonId).Distinct().ToListAsync(ct);
         var people = await db.Users.AsNoTracking().Where(p => personIds.Contains(p.Id)).Include(p => p.Roles).OrderBy(p => p.LastName).ToListAsync(ct);
         return TypedResults.Ok(people.Select(p => new PersonView(p.Id, p.FullName, p.Email, p.Position,
-            [.. p.Roles.Select(r => new RoleRequest(r.Role, r.OrganisationId))])));
+            [.. p.Roles.Select(r => new RoleRequest(r.Role, r.OrganisationId))], p.DisabledAtUtc is not null)));
     }
 
-    static async Task<IResult> CreatePerson(PersonRequest r, AppDbContext db, CurrentUser user, UserManager<Person> users, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> CreatePerson(PersonRequest r, AppDbContext db, CurrentUser user, UserManager<Person> users, TimeProvider clock, CancellationToken ct)
     {
         var e = new InputErrors();
         if (string.IsNullOrWhiteSpace(r.Email)) e.Add("email", "field.required", "Укажите адрес электронной почты.");
@@ -197,7 +201,7 @@ public static class DirectoryApi
         _ => e.Description,
     };
 
-    static async Task<IResult> SetRoles(Guid id, RoleRequest[] roles, AppDbContext db, CurrentUser user, AccessCache access, CancellationToken ct)
+    internal static async Task<IResult> SetRoles(Guid id, RoleRequest[] roles, AppDbContext db, CurrentUser user, AccessCache access, CancellationToken ct)
     {
         var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return NotFound("Сотрудник не найден.");
@@ -266,7 +270,7 @@ public static class DirectoryApi
     public sealed record ApiKeyRequest(string? Name);
     public sealed record ApiKeyView(Guid Id, string Name, string Prefix, string Secret);
 
-    static async Task<IResult> CreateApiKey(Guid id, ApiKeyRequest r, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> CreateApiKey(Guid id, ApiKeyRequest r, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return NotFound("Сотрудник не найден.");
@@ -283,6 +287,77 @@ public static class DirectoryApi
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/people/{id}/api-keys/{key.Id}", new ApiKeyView(key.Id, key.Name, key.Prefix, secret));
+    }
+
+    public sealed record ApiKeyInfo(Guid Id, string Name, string Prefix, DateTime CreatedAtUtc, DateTime? RevokedAtUtc);
+
+    /// <summary>
+    /// The refusal for an administrator who may not manage <paramref name="person"/>: a citizen's account, or a member of
+    /// staff with a role outside the administrator's scope (the same test as for roles and keys); null when they may.
+    /// </summary>
+    static async Task<IResult?> RefuseUnlessManagedAsync(Person? person, CurrentUser user, CancellationToken ct)
+    {
+        if (person is null) return NotFound("Сотрудник не найден.");
+        if (!IsStaff(person)) return Forbidden(CitizenAccount);
+        foreach (var role in person.Roles)
+            if (role.OrganisationId is { } o && !await user.ReachesAsync(o, ct, Role.Administrator)) return Forbidden();
+        return null;
+    }
+
+    internal static async Task<IResult> ListApiKeys(Guid id, AppDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var person = await db.Users.AsNoTracking().Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (await RefuseUnlessManagedAsync(person, user, ct) is { } refused) return refused;
+        return TypedResults.Ok(await db.ApiKeys.AsNoTracking().Where(k => k.PersonId == id).OrderByDescending(k => k.CreatedAtUtc)
+            .Select(k => new ApiKeyInfo(k.Id, k.Name, k.Prefix, k.CreatedAtUtc, k.RevokedAtUtc)).ToListAsync(ct));
+    }
+
+    /// <summary>
+    /// Revokes a key. Every node reads a key from the database on every request (AccessCache.KeyOwnerAsync), so the next
+    /// request with it is refused everywhere, not after a cache's lifetime.
+    /// </summary>
+    internal static async Task<IResult> RevokeApiKey(Guid id, Guid keyId, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (await RefuseUnlessManagedAsync(person, user, ct) is { } refused) return refused;
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.PersonId == id, ct);
+        if (key is null) return NotFound("Ключ не найден.");
+        key.RevokedAtUtc ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Disables a member of staff: no sign-in, every session ended (a new security stamp, checked on every request), every
+    /// key revoked. The roles stay for the record and come back with <see cref="EnablePerson"/>; a region's last
+    /// administrator cannot be disabled.
+    /// </summary>
+    internal static async Task<IResult> DisablePerson(Guid id, AppDbContext db, CurrentUser user, UserManager<Person> users, AccessCache access,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (await RefuseUnlessManagedAsync(person, user, ct) is { } refused) return refused;
+        if (person!.Roles.Any(x => x.Role == Role.HqMember) && !await user.IsRegionAdministratorAsync(ct)) return RoleAboveScope("personId");
+        if (id == user.Id) throw new RuleException("directory.disable_self", "Нельзя отключить собственную учётную запись.");
+        await DirectoryRules.CheckRegionKeepsAnAdministratorAsync(db, person, [], ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        person.DisabledAtUtc ??= now;
+        await db.ApiKeys.Where(k => k.PersonId == id && k.RevokedAtUtc == null).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAtUtc, now), ct);
+        var result = await users.UpdateSecurityStampAsync(person); // saves the person too
+        if (!result.Succeeded) throw new RuleException("directory.person_invalid", result.Errors.First().Description);
+        access.Forget(id);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<IResult> EnablePerson(Guid id, AppDbContext db, CurrentUser user, AccessCache access, CancellationToken ct)
+    {
+        var person = await db.Users.Include(p => p.Roles).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (await RefuseUnlessManagedAsync(person, user, ct) is { } refused) return refused;
+        if (person!.Roles.Any(x => x.Role == Role.HqMember) && !await user.IsRegionAdministratorAsync(ct)) return RoleAboveScope("personId");
+        person.DisabledAtUtc = null;
+        await db.SaveChangesAsync(ct);
+        access.Forget(id);
+        return TypedResults.NoContent();
     }
 
     // ---- Territories ----
@@ -316,7 +391,7 @@ public static class DirectoryApi
     /// Imports a GeoJSON FeatureCollection; each feature's properties give <c>code</c> (required), <c>name</c> and optionally
     /// <c>organisationId</c> and <c>moderatorOrganisationId</c>. Territories are matched by code. All features or none.
     /// </summary>
-    static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
+    internal static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
     {
         var e = new InputErrors();
         if (collection.ValueKind != JsonValueKind.Object || !collection.TryGetProperty("type", out var type) || type.GetString() != "FeatureCollection"
@@ -388,7 +463,7 @@ public static class DirectoryApi
 
     public sealed record CategoryRequest(string? Name, ApplicantAudience? Audience, int? SortOrder);
 
-    static async Task<IResult> CreateCategory(CategoryRequest r, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> CreateCategory(CategoryRequest r, AppDbContext db, CancellationToken ct)
     {
         var e = new InputErrors();
         if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Укажите название категории.");
@@ -403,7 +478,7 @@ public static class DirectoryApi
 
     public sealed record TopicRequest(Guid? CategoryId, string? Name, AppealKind? DefaultKind, LegalRegime? DefaultRegime, bool? IsActive);
 
-    static async Task<IResult> CreateTopic(TopicRequest r, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> CreateTopic(TopicRequest r, AppDbContext db, CancellationToken ct)
     {
         await CheckTopicAsync(r, db, ct);
         var t = new Topic { Id = Guid.CreateVersion7(), CategoryId = r.CategoryId!.Value, Name = r.Name!.Trim(), DefaultKind = r.DefaultKind!.Value, DefaultRegime = r.DefaultRegime!.Value, IsActive = r.IsActive ?? true };
@@ -433,7 +508,7 @@ public static class DirectoryApi
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
     }
 
-    static async Task<IResult> SetTopicRoutes(Guid id, RouteView[] routes, AppDbContext db, CancellationToken ct)
+    internal static async Task<IResult> SetTopicRoutes(Guid id, RouteView[] routes, AppDbContext db, CancellationToken ct)
     {
         var t = await db.Topics.Include(x => x.Routes).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return NotFound("Тема не найдена.");

@@ -22,6 +22,8 @@ public sealed class Person : IdentityUser<Guid>
     /// <summary>The profile photo: an attachment uploaded by the person, served only to them.</summary>
     public Guid? PhotoAttachmentId { get; set; }
     public List<RoleAssignment> Roles { get; set; } = [];
+    /// <summary>Set when an administrator disabled the account: no sign-in, no session, no key until enabled again.</summary>
+    public DateTime? DisabledAtUtc { get; set; }
 
     public string FullName => string.Join(' ', new[] { LastName, FirstName, MiddleName }.Where(s => !string.IsNullOrWhiteSpace(s)));
 }

@@ -13,7 +13,7 @@ namespace Otklik.Features.Identity;
 
 /// <summary>"Authorization: Bearer otk_…" for integrations and scripts; the key maps to a person and their roles.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db, AccessCache access)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -24,7 +24,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var key = header["Bearer ".Length..].Trim();
         var hash = ApiKeys.Hash(key);
-        if (await access.KeyOwnerAsync(db, hash, Context.RequestAborted) is not { } person) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        if (await AccessCache.KeyOwnerAsync(db, hash, Context.RequestAborted) is not { } person) return AuthenticateResult.Fail("Unknown or revoked API key.");
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, person.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

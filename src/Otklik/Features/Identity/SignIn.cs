@@ -39,7 +39,9 @@ public static class SignIn
         if (await throttle.WaitAsync(db, address, account, ct) is { } wait) return new(Outcome.Throttled, RetryAfter: wait);
 
         var person = await users.FindByEmailAsync(email.Trim());
-        var right = person?.PasswordHash is not null ? await users.CheckPasswordAsync(person, password) : VerifyDummy(users, password);
+        // A disabled account answers as a wrong password would, after the same work: the answer does not tell it exists.
+        var right = person?.PasswordHash is not null ? await users.CheckPasswordAsync(person, password) && person.DisabledAtUtc is null
+            : VerifyDummy(users, password);
         if (!right)
         {
             // Counted for the record (MaxFailedAccessAttempts is out of reach: no hard lockout, ADR 0015) and for the throttle.

@@ -20,7 +20,8 @@ public static class IntakeApi
     {
         var group = routes.MapGroup("").WithTags("Intake");
         group.MapPost("/appeals", Submit).AllowAnonymous().WithName("SubmitAppeal")
-            .WithSummary("Submit an appeal; the same Idempotency-Key and body return the same appeal.");
+            .WithSummary("Submit an appeal; the same Idempotency-Key and body return the same appeal.")
+            .Produces<AppealView>(StatusCodes.Status201Created).Produces<AppealView>();
         group.MapPost("/attachments", Upload).AllowAnonymous().DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ContentSniffer.MaxDocumentBytes + 64 * 1024))
             .WithSummary("Upload a photo or document; bind it to an appeal by listing its id when submitting.");

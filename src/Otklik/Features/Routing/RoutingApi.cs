@@ -23,7 +23,7 @@ public static class RoutingApi
         var g = routes.MapGroup("/routing/rules").WithTags("Routing").RequireRegionAdministrator();
         g.MapGet("", List);
         g.MapGet("/{id:guid}", Get);
-        g.MapPost("", Create);
+        g.MapPost("", Create).Produces<RuleView>(StatusCodes.Status201Created);
         g.MapPut("/{id:guid}", Update);
         g.MapDelete("/{id:guid}", Delete);
         g.MapPost("/reorder", Reorder).WithSummary("Puts the rules given first, in the order given; the others follow in their order.");

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.Tests.Api;
+
+/// <summary>
+/// Issue 16 item 7: the OpenAPI document as an integrator's generator reads it — distinct request schemas, the ways to
+/// authenticate, the ProblemDetails answers, the Idempotency-Key header, an id and a summary on every operation, and
+/// nullable fields not required.
+/// </summary>
+public sealed class OpenApiDocumentTests(AppPool pool) : IClassFixture<AppPool>
+{
+    static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
+
+    static async Task<JsonElement> DocumentAsync(TestApp app)
+    {
+        var response = await app.Anonymous().GetAsync("/openapi/v1.json").Expect(HttpStatusCode.OK);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    static JsonElement Operation(JsonElement doc, string method, string path) => doc.GetProperty("paths").GetProperty(path).GetProperty(method);
+
+    static JsonElement BodySchema(JsonElement doc, JsonElement operation)
+    {
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var id = schema.GetProperty("$ref").GetString()!.Split('/')[^1];
+        return doc.GetProperty("components").GetProperty("schemas").GetProperty(id);
+    }
+
+    static HashSet<string> Required(JsonElement schema) =>
+        schema.TryGetProperty("required", out var r) ? [.. r.EnumerateArray().Select(x => x.GetString()!)] : [];
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Routing_and_deadline_rules_have_their_own_request_schemas(Engine engine)
+    {
+        var doc = await DocumentAsync(await pool.For(engine));
+        var routing = BodySchema(doc, Operation(doc, "post", "/api/v1/routing/rules"));
+        var routingUpdate = BodySchema(doc, Operation(doc, "put", "/api/v1/routing/rules/{id}"));
+        var deadline = BodySchema(doc, Operation(doc, "post", "/api/v1/deadline-rules"));
+        Assert.True(routing.GetProperty("properties").TryGetProperty("conditions", out _));
+        Assert.True(routingUpdate.GetProperty("properties").TryGetProperty("actions", out _));
+        Assert.False(routing.GetProperty("properties").TryGetProperty("policy", out _));
+        Assert.True(deadline.GetProperty("properties").TryGetProperty("policy", out _));
+        // Every field of these requests may be left out (the API says which it needs, as a 422 naming the field).
+        Assert.Empty(Required(routing));
+        Assert.Empty(Required(deadline));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Security_problems_idempotency_and_names_are_declared(Engine engine)
+    {
+        var doc = await DocumentAsync(await pool.For(engine));
+        var schemes = doc.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal(("apiKey", "cookie"), (schemes.GetProperty("cookie").GetProperty("type").GetString(), schemes.GetProperty("cookie").GetProperty("in").GetString()));
+        Assert.Equal(("http", "bearer"), (schemes.GetProperty("apiKey").GetProperty("type").GetString(), schemes.GetProperty("apiKey").GetProperty("scheme").GetString()));
+
+        // An administrator's change: both ways in, and every refusal it can give, as ProblemDetails.
+        var update = Operation(doc, "put", "/api/v1/organisations/{id}");
+        Assert.Equal(2, update.GetProperty("security").GetArrayLength());
+        foreach (var status in new[] { "400", "401", "403", "404", "409", "422" })
+        {
+            var content = update.GetProperty("responses").GetProperty(status).GetProperty("content");
+            Assert.EndsWith("/ProblemDetails", content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        }
+        // A public read needs no credentials and cannot be refused for them.
+        var categories = Operation(doc, "get", "/api/v1/categories");
+        Assert.False(categories.TryGetProperty("security", out _));
+        Assert.False(categories.GetProperty("responses").TryGetProperty("401", out _));
+
+        var submit = Operation(doc, "post", "/api/v1/appeals");
+        var header = submit.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.Equal(("header", false), (header.GetProperty("in").GetString(), header.GetProperty("required").GetBoolean()));
+
+        var ids = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+            foreach (var op in path.Value.EnumerateObject().Where(o => Methods.Contains(o.Name)))
+            {
+                Assert.True(op.Value.TryGetProperty("operationId", out var id), $"{op.Name} {path.Name} has no operationId");
+                Assert.True(op.Value.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 3, $"{op.Name} {path.Name} has no summary");
+                ids.Add(id.GetString()!);
+            }
+        Assert.True(ids.Count > 100, $"{ids.Count} operations");
+        Assert.Empty(ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+}
