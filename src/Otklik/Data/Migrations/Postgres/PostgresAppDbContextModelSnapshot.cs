@@ -1587,6 +1587,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<Guid?>("OwnerOrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Parallel")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Policy")
                         .IsRequired()
                         .HasMaxLength(50)

@@ -1572,6 +1572,9 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<Guid?>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Parallel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Policy")
                         .IsRequired()
                         .HasMaxLength(50)
