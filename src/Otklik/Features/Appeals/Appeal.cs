@@ -579,6 +579,8 @@ public sealed partial class Appeal
     {
         Require("answer.submit", "Отправить можно только подготовленный ответ.", AppealStatus.AnswerDraft);
         RequirePartsDone();
+        // An unfilled template placeholder must never reach the applicant, nor the controller who would pass it on.
+        Knowledge.Placeholders.RequireFilled(AnswerText, "text");
         if (needsApproval) Move(AppealStatus.AnswerReview, EventKind.AnswerSubmitted, nowUtc, executorId, null, null);
         else SendAnswer(executorId, nowUtc);
     }
@@ -588,6 +590,7 @@ public sealed partial class Appeal
         Require("answer.approve", "Утвердить можно только ответ на проверке.", AppealStatus.AnswerReview);
         // A co-executor may be asked for a part during review; the answer waits for it.
         RequirePartsDone();
+        Knowledge.Placeholders.RequireFilled(AnswerText, "text");
         Record(EventKind.AnswerApproved, nowUtc, controllerId, null, null);
         SendAnswer(controllerId, nowUtc);
     }
@@ -631,6 +634,7 @@ public sealed partial class Appeal
             throw new RuleException("knowledge.not_consultation", "По базе знаний отвечают только на вопросы и простые консультации.");
         Require("knowledge.answer", "Ответить по базе знаний можно только на обращение, которое ещё рассматривается.", KnowledgeAnswerable);
         RequireText(text, "text");
+        Knowledge.Placeholders.RequireFilled(text, "text");
         RequirePartsDone();
         if (Status == AppealStatus.Moderation)
         {
