@@ -722,15 +722,18 @@ public sealed partial class Appeal
     }
 
     /// <summary>The value reported to ССТУ.РФ for this appeal now.</summary>
-    public FederalResult FederalResult => Status switch
+    public FederalResult FederalResult => FederalResultOf(Status, AnswerResult, ExtensionCount);
+
+    /// <summary>The same value from the columns alone (a list reads them without loading the appeal).</summary>
+    public static FederalResult FederalResultOf(AppealStatus status, FederalResult? answerResult, int extensionCount) => status switch
     {
         AppealStatus.Moderation or AppealStatus.Clarification => FederalResult.NotRegistered,
         AppealStatus.Rejected or AppealStatus.Merged => FederalResult.NotRegistered,
         AppealStatus.Redirected => FederalResult.RedirectedByCompetence,
         AppealStatus.LeftWithoutAnswer => FederalResult.LeftWithoutAnswer,
         AppealStatus.Returned or AppealStatus.CorrespondenceStopped => FederalResult.AnswerGiven,
-        AppealStatus.AnswerSent or AppealStatus.Closed => AnswerResult ?? FederalResult.AnswerGiven,
-        _ when ExtensionCount > 0 => FederalResult.ExtensionInProgress,
+        AppealStatus.AnswerSent or AppealStatus.Closed => answerResult ?? FederalResult.AnswerGiven,
+        _ when extensionCount > 0 => FederalResult.ExtensionInProgress,
         _ => FederalResult.UnderConsideration,
     };
 
