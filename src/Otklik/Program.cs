@@ -156,6 +156,7 @@ api.MapAuthApi();
 api.MapIntakeApi();
 api.MapAppealsApi();
 api.MapModerationApi();
+api.MapBulkApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
 api.MapRoutingApi();

@@ -14,6 +14,8 @@ public enum EventKind
     PublicTextEdited,
     // The clarification question passed to the applicant another way than the letter:
     ClarificationDelivered,
+    // A tag put by hand (a bulk action of the list):
+    Tagged,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

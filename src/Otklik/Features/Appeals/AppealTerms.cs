@@ -278,6 +278,7 @@ public static class Labels
         EventKind.HqEscalated => "Жалоба вынесена на Штаб по защите бизнеса",
         EventKind.HqDecisionRecorded => "Записано решение Штаба по защите бизнеса",
         EventKind.PublicTextEdited => "Изменён текст для публикации",
+        EventKind.Tagged => "Добавлена метка",
         _ => kind.ToString(),
     };
 

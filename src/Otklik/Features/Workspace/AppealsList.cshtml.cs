@@ -46,7 +46,64 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
     public string? ViewError { get; private set; }
     public string? ViewErrorField { get; private set; }
 
+    // ---- Bulk actions on the rows ticked ----
+
+    [BindProperty] public BulkAction? BulkAction { get; set; }
+    [BindProperty] public List<Guid> BulkIds { get; set; } = [];
+    /// <summary>"id:version" of every row shown: each ticked appeal is saved only if it has not changed since.</summary>
+    [BindProperty] public List<string> Seen { get; set; } = [];
+    [BindProperty] public Guid? BulkPersonId { get; set; }
+    [BindProperty] public Guid? BulkOrganisationId { get; set; }
+    [BindProperty] public string? BulkTag { get; set; }
+    [BindProperty] public string? BulkTargetNumber { get; set; }
+    public BulkResult? Bulk { get; private set; }
+    public string? BulkError { get; private set; }
+    public string? BulkErrorField { get; private set; }
+    /// <summary>The specialists a dispatcher may assign (those of the organisations where they dispatch).</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Executors { get; private set; } = [];
+    public bool MayModerate { get; private set; }
+    public bool MayTag { get; private set; }
+
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
+
+    /// <summary>Runs a bulk action on the ticked rows (or exports them) and shows the list again with the result.</summary>
+    public async Task<IActionResult> OnPostBulkAsync([FromServices] IServiceScopeFactory scopes, [FromServices] Audit.AuditTrail audit, CancellationToken ct)
+    {
+        var versions = new Dictionary<Guid, int>();
+        foreach (var seen in Seen)
+            if (seen.Split(':') is [var id, var v] && Guid.TryParse(id, out var g) && int.TryParse(v, out var n)) versions[g] = n;
+        var request = new BulkRequest(BulkAction, [.. BulkIds.Select(id => new BulkItem(id, versions.TryGetValue(id, out var v) ? v : null))],
+            BulkPersonId, BulkOrganisationId, BulkTag, null, string.IsNullOrWhiteSpace(BulkTargetNumber) ? null : BulkTargetNumber);
+        try
+        {
+            if (BulkAction == Appeals.BulkAction.Export) return await ExportAsync(request, audit, ct);
+            Bulk = await BulkActions.RunAsync(scopes, db, user, request, ct);
+            // What went through is done: the ticks stay only on the refused ones, to try again or look at.
+            BulkIds = [.. Bulk.Refused.Select(f => f.Id)];
+        }
+        catch (InputException e)
+        {
+            BulkErrorField = e.Errors.Keys.FirstOrDefault() ?? "action";
+            BulkError = e.Errors.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Message;
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    async Task<IActionResult> ExportAsync(BulkRequest request, Audit.AuditTrail audit, CancellationToken ct)
+    {
+        var (_, items) = BulkActions.Check(request with { Action = Appeals.BulkAction.Export });
+        var directory = await ListDirectory.LoadAsync(db, ct);
+        var zone = await directory.ZoneOfAsync(user, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = new List<AppealRow>();
+        await foreach (var row in BulkActions.RowsAsync(db, user, [.. items.Select(i => i.Id)], directory, now, ct)) rows.Add(row);
+        audit.Record(HttpContext, user, Audit.AuditKind.AppealExport, null, $"office selection csv: {rows.Count} of {items.Count}", rows.Count);
+        var body = new MemoryStream();
+        await ExportCsv.WriteAsync(body, ExportColumn.For(zone), rows.ToAsyncEnumerable(), ct);
+        body.Position = 0;
+        return File(body, "text/csv; charset=utf-8", $"obrashcheniya-vybrannye-{TimeZoneInfo.ConvertTimeFromUtc(now, zone):yyyy-MM-dd-HHmm}.csv");
+    }
 
     async Task LoadAsync(CancellationToken ct)
     {
@@ -63,6 +120,12 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
             .Select(id => (id, Directory.OrganisationName(id) ?? "")).OrderBy(o => o.Item2, StringComparer.Ordinal)];
         var now = clock.GetUtcNow().UtcDateTime;
         Tabs = await ListViews.TabsAsync(db, user, Directory, CurrentQuery, now, ct);
+        var roles = await user.RolesAsync(ct);
+        MayModerate = roles.Any(r => r.Role == Role.Moderator);
+        MayTag = roles.Any(r => r.Role is Role.Moderator or Role.Dispatcher or Role.Controller);
+        var dispatching = roles.Where(r => r.Role == Role.Dispatcher && r.OrganisationId is not null).Select(r => r.OrganisationId!.Value).Distinct().ToList();
+        Executors = dispatching.Count == 0 ? [] : [.. (await AppealActions.ExecutorsOfAsync(db, dispatching, ct)).Values.SelectMany(e => e)
+            .DistinctBy(e => e.Id).Select(e => (e.Id, e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal)];
         try
         {
             Filter = AppealFilter.FromQuery(Request.Query);

@@ -67,6 +67,8 @@ public sealed record AppealRow(
     public FederalResult Sstu { get; init; }
     public int? Rating { get; init; }
     public DateTime? AnsweredAtUtc { get; init; }
+    /// <summary>The version the list showed: a bulk action saves each appeal only if it has not changed since.</summary>
+    public int Version { get; init; }
 }
 
 public static class AppealsListRows
@@ -87,7 +89,7 @@ public static class AppealsListRows
             a.ExecutorOrganisationId, a.AssigneeId, a.Status, a.DueAtUtc, a.AtRiskFromUtc, a.PausedAtUtc, a.WatchLevel,
             // One character more than shown tells whether the text was cut; the rest of a long text stays in the database.
             Text = a.Text.Substring(0, ExcerptLength + 1), ApplicantKind = a.Applicant.Kind, a.Applicant.LastName, a.Applicant.FirstName,
-            a.Applicant.MiddleName, a.Applicant.OrganisationName, a.AnswerResult, a.ExtensionCount, a.Rating, a.AnsweredAtUtc,
+            a.Applicant.MiddleName, a.Applicant.OrganisationName, a.AnswerResult, a.ExtensionCount, a.Rating, a.AnsweredAtUtc, a.Version,
         }).ToListAsync(ct);
         var page = rows.Take(limit).ToList();
         var assigneeIds = page.Where(a => a.AssigneeId is not null).Select(a => a.AssigneeId!.Value).Distinct().ToList();
@@ -103,7 +105,7 @@ public static class AppealsListRows
             Applicant = new ApplicantInfo { Kind = a.ApplicantKind, LastName = a.LastName, FirstName = a.FirstName,
                 MiddleName = a.MiddleName, OrganisationName = a.OrganisationName }.DisplayName,
             Sstu = Appeal.FederalResultOf(a.Status, a.AnswerResult, a.ExtensionCount),
-            Rating = a.Rating, AnsweredAtUtc = a.AnsweredAtUtc,
+            Rating = a.Rating, AnsweredAtUtc = a.AnsweredAtUtc, Version = a.Version,
         }).ToList();
         var next = rows.Count > limit ? AppealKeyset.Cursor(sort, page[^1].ReceivedAtUtc, page[^1].DueAtUtc, page[^1].Number) : null;
         return (result, next);
