@@ -157,6 +157,7 @@ api.MapAuthApi();
 api.MapIntakeApi();
 api.MapAppealsApi();
 api.MapModerationApi();
+api.MapBulkApi();
 api.MapDirectoryApi();
 api.MapCalendarApi();
 api.MapRoutingApi();

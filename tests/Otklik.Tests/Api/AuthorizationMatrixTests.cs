@@ -61,6 +61,10 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("merge", TwoAppealsInModeration, CentreSees, [CentreModerator], t => new { targetAppealId = t.OtherId }),
         Act("public-text", Moderation, CentreSees, [CentreModerator], new { text = "Глубокая яма на проезжей части у дома ***." }),
         Act("public-unmasked", Moderation, CentreSees, [CentreModerator], new { fragments = new[] { "ул. Ленина" } }),
+        // Bulk actions answer 200 to any staff caller: each appeal is refused or done inside the result, by the single action's rules.
+        new Line("POST", $"{Api}/appeals/bulk", "tag an appeal in moderation: done only for the moderator, refused in the result for the rest",
+            Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles), AppealIn(Moderation),
+            Json(t => new { action = "tag", tag = "проверка", items = new[] { new { id = t.Id, version = t.Version } } })) { Check = BulkDoneFor([CentreModerator]) },
 
         // ---- Execution: the dispatcher, executors and controller of the executor organisation ----
         Act("assign", Registered, MunASees, [MunADispatcher], new { personId = r.IdOf(MunAExecutor) }),
@@ -599,6 +603,16 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
     }
 
     // ---- Checks of what a successful answer holds ----
+
+    /// <summary>A bulk action went through for exactly those who hold the duty; everyone else finds the appeal refused in the result.</summary>
+    static Func<Persona?, Target, string, string?> BulkDoneFor(Persona[] may) => (caller, t, body) =>
+    {
+        var root = JsonDocument.Parse(body).RootElement;
+        var done = root.GetProperty("done").EnumerateArray().Any(i => i.GetProperty("id").GetGuid() == t.Id);
+        var refused = root.GetProperty("refused").EnumerateArray().Any(i => i.GetProperty("id").GetGuid() == t.Id);
+        var should = caller is { } p && may.Contains(p);
+        return done == should && refused != should ? null : should ? "the bulk action was refused to a caller with the duty" : "the bulk action went through for a caller without the duty";
+    };
 
     /// <summary>The list, filtered by the appeal's number, holds it exactly for those who see it.</summary>
     static Func<Persona?, Target, string, string?> Lists(Persona[] sees) => (caller, t, body) =>

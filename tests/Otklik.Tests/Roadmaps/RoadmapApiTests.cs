@@ -193,5 +193,45 @@ public sealed class RoadmapApiTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(2, await app.WithDbAsync(db => db.RoadmapSteps.CountAsync(s => s.AppealId == a.Id)));
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Template_steps_are_due_one_after_another_unless_the_template_runs_a_step_in_parallel(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var r = app.Region;
+        var body = new
+        {
+            topicId = r.HousingTopic, name = "Жалоба на давление на бизнес",
+            steps = new object[]
+            {
+                new { title = "Запросить материалы проверок", policy = "working-days:5" },
+                new { title = "Запросить позицию прокуратуры", policy = "working-days:2", parallel = true },
+                new { title = "Рассмотреть на рабочей группе", ownerOrganisationId = r.MinHousing, policy = "working-days:10" },
+                new { title = "Сообщить заявителю", policy = "working-days:3" },
+            },
+        };
+        var created = await (await app.ClientAs(RegionAdmin).PostJsonAsync("/api/v1/roadmap-templates", body).Expect(HttpStatusCode.Created))
+            .ReadAsync<RoadmapsApiTemplate>();
+        Assert.Equal([false, true, false, false], created.Steps.Select(s => s.GetProperty("parallel").GetBoolean()));
+        var first = await app.ClientAs(RegionAdmin).PostJsonAsync("/api/v1/roadmap-templates",
+            new { topicId = r.HousingTopic, name = "Неверный", steps = new[] { new { title = "Шаг", policy = "working-days:1", parallel = true } } })
+            .Expect(HttpStatusCode.UnprocessableEntity);
+        Assert.True((await first.ProblemAsync()).GetProperty("errors").TryGetProperty("steps[0].parallel", out _));
+
+        var a = await app.ComplaintInWorkAsync();
+        var map = await app.RoadmapAsync(MunAExecutor, a.Id, "roadmap/apply-template", new { templateId = created.Id });
+        var due = map.Steps.Select(s => s.DueAtUtc).ToList();
+        // «Сообщить заявителю» comes last; the parallel request is due with (before) the step it runs beside.
+        Assert.True(due[3] > due[2] && due[2] > due[0], string.Join(", ", due));
+        Assert.True(due[1] < due[0], string.Join(", ", due));
+        var stored = await app.WithDbAsync(db => db.RoadmapSteps.AsNoTracking().Where(s => s.AppealId == a.Id).OrderBy(s => s.Order).ToListAsync());
+        Assert.Equal(stored[0].ClockStartedAtUtc, stored[1].ClockStartedAtUtc);
+        Assert.Equal(stored[0].DueAtUtc, stored[2].ClockStartedAtUtc);
+        Assert.Equal(stored[2].DueAtUtc, stored[3].ClockStartedAtUtc);
+
+        // The controller's approval does not move the chain.
+        map = await app.RoadmapAsync(MunAController, a.Id, "roadmap/approve");
+        Assert.Equal(due, map.Steps.Select(s => s.DueAtUtc));
+    }
+
     public sealed record RoadmapsApiTemplate(Guid Id, Guid TopicId, string Name, int Version, List<JsonElement> Steps);
 }

@@ -39,6 +39,41 @@ public sealed class RoadmapRulesTests
     }
 
     [Fact]
+    public void Template_steps_follow_one_another_unless_a_step_runs_in_parallel_with_the_one_before_it()
+    {
+        var a = Complaint();
+        // The case: «Сообщить заявителю» (3 days) was due before the checks (5 and 10 days) it reports on.
+        var template = RoadmapTemplate.Create(Guid.NewGuid(), "Жалоба на административное давление",
+        [
+            new("Запросить материалы проверок", null, "working-days:5"),
+            new("Запросить позицию прокуратуры", null, "working-days:2", Parallel: true),
+            new("Рассмотреть жалобу на рабочей группе Штаба", Build.MunB, "working-days:10"),
+            new("Сообщить заявителю о принятых мерах", null, "working-days:3"),
+        ]);
+        var steps = a.ApplyRoadmapTemplate(template, Build.Executor, Now, ClockOf);
+
+        DateTime Due(string policy, DateTime from) => Build.Clock.Compute(DeadlinePolicy.Parse(policy), from).EndUtc;
+        Assert.Equal(Due("working-days:5", Now), steps[0].DueAtUtc);
+        // Parallel with the first: counted from the same start, so it is due before it.
+        Assert.Equal(Due("working-days:2", Now), steps[1].DueAtUtc);
+        // Chained: from the latest deadline of the steps before it.
+        Assert.Equal(Due("working-days:10", steps[0].DueAtUtc), steps[2].DueAtUtc);
+        Assert.Equal(Due("working-days:3", steps[2].DueAtUtc), steps[3].DueAtUtc);
+        Assert.True(steps[3].DueAtUtc > steps[2].DueAtUtc && steps[2].DueAtUtc > steps[0].DueAtUtc);
+
+        // Approval keeps the chain: each step still counts from its own start.
+        a.ApproveRoadmap(Build.Controller, Now.AddHours(1), ClockOf);
+        Assert.Equal(Due("working-days:3", steps[2].DueAtUtc), steps[3].DueAtUtc);
+    }
+
+    [Fact]
+    public void The_first_step_of_a_template_cannot_run_in_parallel_with_nothing()
+    {
+        var e = Assert.Throws<InputException>(() => RoadmapTemplate.Create(Guid.NewGuid(), "Шаблон", [new("Шаг", null, "working-days:1", Parallel: true)]));
+        Assert.Contains("steps[0].parallel", e.Errors.Keys);
+    }
+
+    [Fact]
     public void A_policy_is_counted_in_the_owner_organisations_calendar_and_a_date_ends_at_its_local_midnight()
     {
         var a = Complaint();

@@ -95,7 +95,14 @@ public sealed class AppealsListPagesTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Superset(N(moderationA, hotline), await ShownAsync(office, "deadline=overdue"));
         Assert.Equal(N(paused), await ShownAsync(office, "deadline=paused"));
 
-        // What a row shows.
+        // What a row shows, every column chosen (a person without a choice sees the default ones).
+        await app.WithDbAsync(async db =>
+        {
+            var settings = Otklik.Features.Workspace.ListSettings.For(r.IdOf(Persona.CentreModerator));
+            settings.Choose(Otklik.Features.Workspace.ListColumns.All.Select(c => c.Key), app.Clock.GetUtcNow().UtcDateTime);
+            db.Add(settings);
+            await db.SaveChangesAsync();
+        });
         var page = Office.Rows(await office.HtmlAsync("/office/appeals"));
         var people = await app.WithDbAsync(db => db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.LastName + " " + u.FirstName));
         var housingRow = page.Single(x => x.Number == housing.Number).Html;

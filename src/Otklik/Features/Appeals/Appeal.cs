@@ -605,6 +605,8 @@ public sealed partial class Appeal
     {
         Require(Transition.SubmitAnswer);
         RequirePartsDone();
+        // An unfilled template placeholder must never reach the applicant, nor the controller who would pass it on.
+        Knowledge.Placeholders.RequireFilled(AnswerText, "text");
         if (needsApproval) Move(AppealStatus.AnswerReview, EventKind.AnswerSubmitted, nowUtc, executorId, null, null);
         else SendAnswer(executorId, nowUtc);
     }
@@ -614,6 +616,7 @@ public sealed partial class Appeal
         Require(Transition.ApproveAnswer);
         // A co-executor may be asked for a part during review; the answer waits for it.
         RequirePartsDone();
+        Knowledge.Placeholders.RequireFilled(AnswerText, "text");
         Record(EventKind.AnswerApproved, nowUtc, controllerId, null, null);
         SendAnswer(controllerId, nowUtc);
     }
@@ -653,6 +656,7 @@ public sealed partial class Appeal
             throw new RuleException("knowledge.not_consultation", "По базе знаний отвечают только на вопросы и простые консультации.");
         Require(Transition.AnswerFromKnowledgeBase);
         RequireText(text, "text");
+        Knowledge.Placeholders.RequireFilled(text, "text");
         RequirePartsDone();
         if (Status == AppealStatus.Moderation)
         {
@@ -740,15 +744,18 @@ public sealed partial class Appeal
     }
 
     /// <summary>The value reported to ССТУ.РФ for this appeal now.</summary>
-    public FederalResult FederalResult => Status switch
+    public FederalResult FederalResult => FederalResultOf(Status, AnswerResult, ExtensionCount);
+
+    /// <summary>The same value from the columns alone (a list reads them without loading the appeal).</summary>
+    public static FederalResult FederalResultOf(AppealStatus status, FederalResult? answerResult, int extensionCount) => status switch
     {
         AppealStatus.Moderation or AppealStatus.Clarification => FederalResult.NotRegistered,
         AppealStatus.Rejected or AppealStatus.Merged => FederalResult.NotRegistered,
         AppealStatus.Redirected => FederalResult.RedirectedByCompetence,
         AppealStatus.LeftWithoutAnswer => FederalResult.LeftWithoutAnswer,
         AppealStatus.Returned or AppealStatus.CorrespondenceStopped => FederalResult.AnswerGiven,
-        AppealStatus.AnswerSent or AppealStatus.Closed => AnswerResult ?? FederalResult.AnswerGiven,
-        _ when ExtensionCount > 0 => FederalResult.ExtensionInProgress,
+        AppealStatus.AnswerSent or AppealStatus.Closed => answerResult ?? FederalResult.AnswerGiven,
+        _ when extensionCount > 0 => FederalResult.ExtensionInProgress,
         _ => FederalResult.UnderConsideration,
     };
 

@@ -16,6 +16,8 @@ public enum EventKind
     ClarificationDelivered,
     // The moderator corrected the kind (simple or complex consultation, task) after intake:
     KindChanged,
+    // A tag put by hand (a bulk action of the list):
+    Tagged,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

@@ -279,6 +279,7 @@ public static class Labels
         EventKind.HqDecisionRecorded => "Записано решение Штаба по защите бизнеса",
         EventKind.PublicTextEdited => "Изменён текст для публикации",
         EventKind.KindChanged => "Изменён вид обращения",
+        EventKind.Tagged => "Добавлена метка",
         _ => kind.ToString(),
     };
 

@@ -305,14 +305,16 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         PartsToComplete = parts;
         ExtensionRequest = a.ExtensionRequestedDays is null ? null : History.LastOrDefault(e => e.Kind == EventKind.ExtensionRequested);
 
-        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, May(Transition.DraftAnswer), Template, clock, ct);
-        // An empty answer form starts from the draft already written (and the template asked for).
+        Knowledge = await Otklik.Features.Knowledge.CardKnowledge.LoadAsync(db, user, a, May(Transition.DraftAnswer), Template, clock, ct) with { Compose = Compose && May(Transition.DraftAnswer) };
+        // An empty answer form starts from the draft already written, then the parts being composed, then the template
+        // asked for: each adds to what is there, none replaces it.
         if (Posted is null && Request.Method == HttpMethods.Get)
         {
-            AnswerText = Otklik.Features.Knowledge.CardKnowledge.Insert(a.AnswerText, Knowledge.Inserted);
-            AnswerResult = a.AnswerResult;
+            var draft = a.AnswerText;
             if (Compose && May(Transition.DraftAnswer) && ComposedParts(a) is { Length: > 0 } composed)
-                AnswerText = string.IsNullOrWhiteSpace(a.AnswerText) ? composed : $"{a.AnswerText}\n\n{composed}";
+                draft = string.IsNullOrWhiteSpace(draft) ? composed : $"{draft}\n\n{composed}";
+            AnswerText = Otklik.Features.Knowledge.CardKnowledge.Insert(draft, Knowledge.Inserted);
+            AnswerResult = a.AnswerResult;
             // The head grants what was asked unless they change it.
             ExtendDays = a.ExtensionRequestedDays;
             ExtendReason = a.ExtensionRequestReason;

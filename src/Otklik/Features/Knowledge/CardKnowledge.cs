@@ -8,6 +8,9 @@ namespace Otklik.Features.Knowledge;
 /// <summary>What the appeal card shows of the knowledge base: the answer templates to insert, and the way to answer a consultation from an article.</summary>
 public sealed record CardKnowledge(Guid AppealId, bool MayConsult, IReadOnlyList<AnswerTemplate> Templates, Guid? Chosen, string? Inserted)
 {
+    /// <summary>The answer form is being composed from the co-executors' parts: inserting a template keeps them.</summary>
+    public bool Compose { get; init; }
+
     public static readonly CardKnowledge None = new(Guid.Empty, false, [], null, null);
 
     public static async Task<CardKnowledge> LoadAsync(AppDbContext db, CurrentUser user, Appeal appeal, bool mayAnswer, Guid? templateId, TimeProvider clock,

@@ -148,10 +148,10 @@ public static class KnowledgeBase
     {
         var template = await TemplateForAsync(db, article.CategoryId, article.TopicId, ct);
         var body = template is not null && template.Body.Contains("{" + Placeholders.ArticleAnswer + "}") ? template.Body : DefaultAnswer;
-        return Collapse(Placeholders.Fill(body, Placeholders.For(appeal, executorName, today, article)));
+        return Collapse(Placeholders.Fill(body, Placeholders.For(appeal, executorName, today, article), dropLonelyEmpty: true));
     }
 
-    /// <summary>Empty placeholders (an article without a legal basis) leave no run of blank lines behind.</summary>
+    /// <summary>Dropped placeholder lines (an article without a legal basis) leave no run of blank lines behind.</summary>
     static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\n{3,}", "\n\n").Trim();
 
     public static Task<string> FillAsync(AnswerTemplate template, Appeal appeal, string executorName, DateOnly today) =>

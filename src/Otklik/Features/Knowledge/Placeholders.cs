@@ -30,8 +30,38 @@ public static partial class Placeholders
     public static IReadOnlyList<string> Unknown(string template) =>
         [.. Pattern().Matches(template).Select(m => m.Groups[1].Value).Where(n => !Described.ContainsKey(n)).Distinct()];
 
-    public static string Fill(string template, IReadOnlyDictionary<string, string> values) =>
-        Pattern().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
+    /// <summary>
+    /// Fills what has a value. A placeholder without one stays as it is, visible in the draft, so the person writes the
+    /// missing text in (and the answer cannot be sent while it is there): an empty value would leave a dangling line
+    /// such as «Нормативная база:». With <paramref name="dropLonelyEmpty"/>, a line that is nothing but such a
+    /// placeholder is dropped instead (an article without a legal basis leaves no gap and nothing to fill).
+    /// </summary>
+    public static string Fill(string template, IReadOnlyDictionary<string, string> values, bool dropLonelyEmpty = false)
+    {
+        if (dropLonelyEmpty)
+            template = LonelyPlaceholderLine().Replace(template, m => HasValue(values, m.Groups[1].Value) ? m.Value : "");
+        return Pattern().Replace(template, m => HasValue(values, m.Groups[1].Value) ? values[m.Groups[1].Value] : m.Value);
+    }
+
+    static bool HasValue(IReadOnlyDictionary<string, string> values, string name) =>
+        values.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v);
+
+    [GeneratedRegex(@"^[ \t]*\{([^{}\s]{1,40})\}[ \t]*(\r?\n|$)", RegexOptions.Multiline)]
+    private static partial Regex LonelyPlaceholderLine();
+
+    /// <summary>The placeholders still in a text (each once, in order): an answer with any of them is not sent.</summary>
+    public static IReadOnlyList<string> Unfilled(string? text) =>
+        text is null ? [] : [.. Pattern().Matches(text).Select(m => m.Value).Distinct()];
+
+    /// <summary>Refuses a text that still holds placeholders, naming them, next to <paramref name="field"/>.</summary>
+    public static void RequireFilled(string? text, string field)
+    {
+        var left = Unfilled(text);
+        if (left.Count == 0) return;
+        throw new Infrastructure.InputException(field, "answer.placeholders",
+            $"В ответе остались незаполненные поля шаблона: {string.Join(", ", left)}. Впишите вместо них нужный текст или удалите их.",
+            StatusCodes.Status422UnprocessableEntity);
+    }
 
     static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
 

@@ -85,13 +85,7 @@ public static class ModerationApi
         changes.RunAsync(id, r.Version, Duty.Moderate, Reclassifying(changes, locator, r, ct), ct);
 
     static Task<IResult> Route(Guid id, RouteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, async (appeal, now) =>
-        {
-            if (r.Note is not null) AppealsApi.CheckText("note", r.Note, 2000, required: false);
-            var org = await AppealsApi.FindOrganisationAsync(changes.Db, r.OrganisationId, ct);
-            if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
-            appeal.Route(org.Id, r.Note ?? "Выбор модератора", changes.User.RequiredId, now);
-        }, ct);
+        changes.RunAsync(id, r.Version, Duty.Moderate, Routing(changes, r.OrganisationId, r.Note, ct), ct);
 
     static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Registering(changes, r.OrganisationId, ct), ct);
@@ -106,6 +100,15 @@ public static class ModerationApi
         changes.RunAsync(id, r.Version, Duty.Moderate, Unmasking(changes, [.. (r.Fragments ?? []).OfType<string>()]), ct);
 
     // ---- The moderation changes, shared by the API endpoints above and the moderator's pages ----
+
+    /// <summary>Sets the executor organisation (see <see cref="Appeal.Route"/>); only an organisation working in the system.</summary>
+    public static Func<Appeal, DateTime, Task> Routing(AppealChanges changes, Guid? organisationId, string? note, CancellationToken ct) => async (appeal, now) =>
+    {
+        if (note is not null) AppealsApi.CheckText("note", note, 2000, required: false);
+        var org = await AppealsApi.FindOrganisationAsync(changes.Db, organisationId, ct);
+        if (!org.IsConnected) throw new RuleException("routing.external", "Организация не работает в системе: используйте переадресацию по компетенции.");
+        appeal.Route(org.Id, note ?? "Выбор модератора", changes.User.RequiredId, now);
+    };
 
     /// <summary>Sets the published copy of the text (see <see cref="Appeal.SetPublicText"/>).</summary>
     public static Func<Appeal, DateTime, Task> Masking(AppealChanges changes, string? text) => (appeal, now) =>

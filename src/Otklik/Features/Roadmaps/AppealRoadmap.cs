@@ -51,10 +51,14 @@ public sealed partial class Appeal
         if (template.Steps.Count == 0) throw new RuleException("roadmap.template_empty", "В шаблоне нет шагов.");
         var roadmap = OpenRoadmap(nowUtc);
         var added = new List<RoadmapStep>();
+        // A chained step starts when every step before it is due; a parallel one starts with the step before it.
+        var start = nowUtc;
         foreach (var t in template.Steps.OrderBy(s => s.Order))
         {
             var owner = t.OwnerOrganisationId ?? ExecutorOrganisationId ?? OwnerOrganisationId;
-            added.Add(roadmap.Add(new StepDraft(t.Title, owner, null, null, t.Policy), StepSource.Template, null, nowUtc, clockOf(owner), approved: false));
+            if (added.Count > 0 && !t.Parallel) start = added.Max(s => s.DueAtUtc);
+            added.Add(roadmap.Add(new StepDraft(t.Title, owner, null, null, t.Policy), StepSource.Template, null, nowUtc, clockOf(owner), approved: false,
+                startsAtUtc: start));
         }
         Record(EventKind.RoadmapTemplateApplied, nowUtc, actorId, $"Шаблон «{template.Name}»: {added.Count} шаг(ов)",
             new { template = template.Id, steps = added.Select(s => s.Id) });

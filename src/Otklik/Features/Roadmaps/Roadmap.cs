@@ -52,12 +52,14 @@ public sealed class Roadmap
                 "Дорожная карта утверждена: чтобы изменить шаги, откройте её для изменений (потребуется повторное утверждение).");
     }
 
-    internal RoadmapStep Add(StepDraft d, StepSource source, Guid? hqDecisionId, DateTime nowUtc, DeadlineClock clock, bool approved)
+    /// <param name="startsAtUtc">When a policy deadline starts counting (a template step following another); null: now.</param>
+    internal RoadmapStep Add(StepDraft d, StepSource source, Guid? hqDecisionId, DateTime nowUtc, DeadlineClock clock, bool approved, DateTime? startsAtUtc = null)
     {
         // A decision of the HQ binds whatever the state of the plan; everything else waits for the plan to be open.
         if (source != StepSource.Hq) RequireEditable();
         if (Steps.Count >= MaxSteps) throw new RuleException("roadmap.too_many_steps", $"В дорожной карте не больше {MaxSteps} шагов.");
         var step = RoadmapStep.Create(AppealId, Steps.Count == 0 ? 1 : Steps.Max(s => s.Order) + 1, d, source, hqDecisionId, nowUtc);
+        if (startsAtUtc is { } start && start > nowUtc) step.StartClockAt(start);
         if (approved) step.MarkApproved(nowUtc);
         step.Schedule(clock, nowUtc);
         Steps.Add(step);
@@ -207,6 +209,9 @@ public sealed class RoadmapStep
     }
 
     internal void MoveTo(int order) => Order = order;
+
+    /// <summary>A step that follows others: its policy deadline counts from when they are due, not from now.</summary>
+    internal void StartClockAt(DateTime startUtc) => ClockStartedAtUtc = startUtc;
 
     internal void MarkApproved(DateTime nowUtc) => ApprovedAtUtc = nowUtc;
 

@@ -3,8 +3,12 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Roadmaps;
 
-/// <summary>A step of a template: what to do, who owns it (null: the complaint's executor) and a relative deadline.</summary>
-public sealed record TemplateStepDraft(string? Title, Guid? OwnerOrganisationId, string? Policy);
+/// <summary>
+/// A step of a template: what to do, who owns it (null: the complaint's executor) and a relative deadline. Steps are
+/// chained: a step's deadline counts from when the steps before it are due, unless it runs in parallel with the step
+/// before it (then both count from the same start).
+/// </summary>
+public sealed record TemplateStepDraft(string? Title, Guid? OwnerOrganisationId, string? Policy, bool Parallel = false);
 
 /// <summary>The usual roadmap of a topic's complaints; applying it to a complaint adds its steps to the roadmap.</summary>
 public sealed class RoadmapTemplate
@@ -40,6 +44,8 @@ public sealed class RoadmapTemplate
             if (string.IsNullOrWhiteSpace(s.Title)) e.Add($"steps[{i}].title", "field.required", "Опишите, что нужно сделать на этом шаге.");
             else if (s.Title.Trim().Length > RoadmapStep.MaxTitle) e.Add($"steps[{i}].title", "field.too_long", $"Не длиннее {RoadmapStep.MaxTitle} символов.");
             if (!DeadlinePolicy.TryParse(s.Policy, out _, out var error)) e.Add($"steps[{i}].policy", "roadmap.policy", error!);
+            if (i == 0 && s.Parallel)
+                e.Add($"steps[{i}].parallel", "roadmap.parallel_first", "Первый шаг не может идти параллельно предыдущему: перед ним нет шагов.");
         }
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
         TopicId = topicId;
@@ -50,6 +56,7 @@ public sealed class RoadmapTemplate
             {
                 Id = Guid.CreateVersion7(), TemplateId = Id, Order = i + 1, Title = steps[i].Title!.Trim(),
                 OwnerOrganisationId = steps[i].OwnerOrganisationId, Policy = DeadlinePolicy.Parse(steps[i].Policy!).ToString(),
+                Parallel = steps[i].Parallel,
             });
         Version++;
     }
@@ -64,4 +71,9 @@ public sealed class RoadmapTemplateStep
     /// <summary>Null: the step goes to the executor organisation of the complaint.</summary>
     public Guid? OwnerOrganisationId { get; set; }
     public string Policy { get; set; } = "working-days:5";
+    /// <summary>
+    /// True: the step runs in parallel with the step before it (its deadline counts from the same start). False: it
+    /// follows the steps before it (its deadline counts from the latest of their deadlines).
+    /// </summary>
+    public bool Parallel { get; set; }
 }

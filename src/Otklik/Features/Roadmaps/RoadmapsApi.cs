@@ -122,9 +122,10 @@ public static class RoadmapsApi
 
     // ---- Templates ----
 
-    public sealed record TemplateStepBody(string? Title, Guid? OwnerOrganisationId, string? Policy);
+    /// <summary>Parallel: the step runs alongside the step before it; otherwise it follows the steps before it.</summary>
+    public sealed record TemplateStepBody(string? Title, Guid? OwnerOrganisationId, string? Policy, bool? Parallel);
     public sealed record TemplateBody(int? Version, Guid? TopicId, string? Name, TemplateStepBody[]? Steps);
-    public sealed record TemplateStepView(int Order, string Title, Guid? OwnerOrganisationId, string? OwnerOrganisationName, string Policy);
+    public sealed record TemplateStepView(int Order, string Title, Guid? OwnerOrganisationId, string? OwnerOrganisationName, string Policy, bool Parallel);
     public sealed record TemplateView(Guid Id, Guid TopicId, string? TopicName, string Name, int Version, IReadOnlyList<TemplateStepView> Steps);
 
     static async Task<IResult> ListTemplates(Guid? topicId, AppDbContext db, CurrentUser user, CancellationToken ct)
@@ -182,7 +183,7 @@ public static class RoadmapsApi
     {
         if (body.TopicId is not { } topicId || !await db.Topics.AnyAsync(t => t.Id == topicId, ct))
             throw new InputException("topicId", "catalogue.unknown_topic", "Выберите тему из справочника.", 422);
-        var steps = (body.Steps ?? []).Select(s => new TemplateStepDraft(s.Title, s.OwnerOrganisationId, s.Policy)).ToList();
+        var steps = (body.Steps ?? []).Select(s => new TemplateStepDraft(s.Title, s.OwnerOrganisationId, s.Policy, s.Parallel ?? false)).ToList();
         var owners = steps.Select(s => s.OwnerOrganisationId).OfType<Guid>().Distinct().ToList();
         var known = await db.Organisations.CountAsync(o => owners.Contains(o.Id), ct);
         if (known != owners.Count)
@@ -197,7 +198,7 @@ public static class RoadmapsApi
         var topics = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         return [.. templates.Select(t => new TemplateView(t.Id, t.TopicId, topics.GetValueOrDefault(t.TopicId), t.Name, t.Version,
             [.. t.Steps.OrderBy(s => s.Order).Select(s => new TemplateStepView(s.Order, s.Title, s.OwnerOrganisationId,
-                s.OwnerOrganisationId is { } o ? organisations.GetValueOrDefault(o) : null, s.Policy))]))];
+                s.OwnerOrganisationId is { } o ? organisations.GetValueOrDefault(o) : null, s.Policy, s.Parallel))]))];
     }
 
     static IResult Forbidden(string detail) => TypedResults.Problem(title: "Недостаточно прав", detail: detail,

@@ -58,10 +58,24 @@ public sealed class ListDirectory
 public sealed record AppealRow(
     Guid Id, string Number, DateTime ReceivedAtUtc, AppealType Type, AppealKind Kind, LegalRegime Regime, Channel Channel,
     string? Category, string? Topic, string? Territory, string? Address, string? Executor, string? Assignee,
-    AppealStatus Status, DateTime DueAtUtc, DeadlineState? Deadline);
+    AppealStatus Status, DateTime DueAtUtc, DeadlineState? Deadline)
+{
+    /// <summary>The text shortened to <see cref="AppealsListRows.ExcerptLength"/> characters (an ellipsis when cut).</summary>
+    public string? Text { get; init; }
+    public string? Applicant { get; init; }
+    /// <summary>The value reported to ССТУ.РФ now (<see cref="Appeal.FederalResult"/>).</summary>
+    public FederalResult Sstu { get; init; }
+    public int? Rating { get; init; }
+    public DateTime? AnsweredAtUtc { get; init; }
+    /// <summary>The version the list showed: a bulk action saves each appeal only if it has not changed since.</summary>
+    public int Version { get; init; }
+}
 
 public static class AppealsListRows
 {
+    /// <summary>How much of the text a row shows: enough to recognise the appeal, short enough for a line or two.</summary>
+    public const int ExcerptLength = 140;
+
     /// <summary>
     /// One keyset page of <paramref name="filtered"/> (visible appeals with the filter applied): one query for the rows,
     /// one for the names of their assignees. Returns the cursor of the next page, or null on the last one.
@@ -73,6 +87,9 @@ public static class AppealsListRows
         {
             a.Id, a.Number, a.ReceivedAtUtc, a.Type, a.Kind, a.Regime, a.Channel, a.CategoryId, a.TopicId, a.TerritoryId, a.Address,
             a.ExecutorOrganisationId, a.AssigneeId, a.Status, a.DueAtUtc, a.AtRiskFromUtc, a.PausedAtUtc, a.WatchLevel,
+            // One character more than shown tells whether the text was cut; the rest of a long text stays in the database.
+            Text = a.Text.Substring(0, ExcerptLength + 1), ApplicantKind = a.Applicant.Kind, a.Applicant.LastName, a.Applicant.FirstName,
+            a.Applicant.MiddleName, a.Applicant.OrganisationName, a.AnswerResult, a.ExtensionCount, a.Rating, a.AnsweredAtUtc, a.Version,
         }).ToListAsync(ct);
         var page = rows.Take(limit).ToList();
         var assigneeIds = page.Where(a => a.AssigneeId is not null).Select(a => a.AssigneeId!.Value).Distinct().ToList();
@@ -82,7 +99,14 @@ public static class AppealsListRows
         var result = page.Select(a => new AppealRow(a.Id, a.Number, a.ReceivedAtUtc, a.Type, a.Kind, a.Regime, a.Channel,
             directory.Name(a.CategoryId), directory.Name(a.TopicId), directory.Name(a.TerritoryId), a.Address,
             directory.OrganisationName(a.ExecutorOrganisationId), a.AssigneeId is { } p ? people.GetValueOrDefault(p) : null,
-            a.Status, a.DueAtUtc, DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, nowUtc))).ToList();
+            a.Status, a.DueAtUtc, DeadlineStates.Of(a.Status, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, nowUtc))
+        {
+            Text = a.Text.Length > ExcerptLength ? a.Text[..ExcerptLength].TrimEnd() + "…" : a.Text,
+            Applicant = new ApplicantInfo { Kind = a.ApplicantKind, LastName = a.LastName, FirstName = a.FirstName,
+                MiddleName = a.MiddleName, OrganisationName = a.OrganisationName }.DisplayName,
+            Sstu = Appeal.FederalResultOf(a.Status, a.AnswerResult, a.ExtensionCount),
+            Rating = a.Rating, AnsweredAtUtc = a.AnsweredAtUtc, Version = a.Version,
+        }).ToList();
         var next = rows.Count > limit ? AppealKeyset.Cursor(sort, page[^1].ReceivedAtUtc, page[^1].DueAtUtc, page[^1].Number) : null;
         return (result, next);
     }
