@@ -159,6 +159,13 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Public("/catalogue/rework-reasons"),
         Public("/catalogue/statuses"),
 
+        // ---- The address register: the search and the nearest address are public (rate-limited per address); the import is the region's ----
+        Public("/addresses/search", Setup.None, "?q=%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0%205"),
+        new Line("GET", $"{Api}/addresses/nearest", "a point in the ocean: nobody is refused, nothing is near", Expect.Everyone(404), Setup.None, NoBody)
+            { Query = "?lat=0&lon=-30" },
+        new Line("POST", $"{Api}/addresses/import", "a CSV of one house", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None,
+            _ => new StringContent("settlement;street;house;lat;lon\nг. Матрицеград;улица Ленина;1;56.8;60.2\n", System.Text.Encoding.UTF8, "text/csv")),
+
         // ---- The working calendar, the calculator and the deadline rules: public reads ----
         Public("/calendar"),
         Public("/calendar/{year:int}") with { Path = $"{Api}/calendar/2026" },
