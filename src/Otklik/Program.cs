@@ -167,6 +167,8 @@ api.MapKnowledgeApi();
 api.MapAuditApi();
 api.MapNotificationsApi();
 api.MapAddressesApi();
+api.MapNearbyAppealsApi();
+api.MapOrganisationProfileApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

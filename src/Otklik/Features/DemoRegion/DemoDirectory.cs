@@ -101,6 +101,32 @@ sealed class DemoDirectory
         Fund.SetAnswersNeedApproval(false);
         MinDigital.SetAnswersNeedApproval(false);
         Fund.SetWorkingHours(new(10, 0), new(19, 0), new(14, 0), new(15, 0));
+        // The public pages of the fund and the departments (seed 000: what they do, where, when, how to reach them).
+        Fund.SetContacts("6670000010", "info@fond-uo.example.ru");
+        Fund.SetPublicProfile(
+            "Микрозаймы до 5 млн рублей под 1–7 % годовых, поручительства перед банками, бесплатные консультации по бизнес-плану " +
+            "и сопровождение заявок на субсидии. Для субъектов МСП и самозанятых Уральской области.",
+            "620014, г. Уралград, ул. Малышева, 51, офис 1201 (центр «Мой бизнес»)", "+7 (343) 200-10-10", "https://fond-uo.example.ru");
+        SmeDepartment.SetContacts(null, "msp@mininvest-uo.example.ru");
+        SmeDepartment.SetPublicProfile(
+            "Региональные меры поддержки малого и среднего бизнеса: субсидии «Модернизация» и на аренду, гранты социальным " +
+            "предпринимателям, отбор получателей и контроль условий.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 410", "+7 (343) 312-00-41", null);
+        ConsumerMarketDepartment.SetContacts(null, "torg@mininvest-uo.example.ru");
+        ConsumerMarketDepartment.SetPublicProfile(
+            "Лицензии на розничную продажу алкоголя, схемы нестационарной торговли, ярмарки и защита прав потребителей.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 215", "+7 (343) 312-00-52", null);
+        InvestmentDepartment.SetContacts(null, "invest@mininvest-uo.example.ru");
+        InvestmentDepartment.SetPublicProfile(
+            "Сопровождение инвестиционных проектов по принципу «одного окна», земельные участки для инвесторов без торгов, " +
+            "пересмотр кадастровой стоимости.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 508", "+7 (343) 312-00-63", null);
+        HousingInspection.SetPublicProfile(
+            "Государственный жилищный надзор: управляющие компании, отопление и горячая вода, начисления за коммунальные услуги.",
+            "620075, г. Уралград, ул. Бажова, 12", "+7 (343) 312-01-01", null);
+        CapitalRepairDepartment.SetPublicProfile(
+            "Региональная программа капитального ремонта многоквартирных домов и подключение к коммунальным сетям.",
+            "620075, г. Уралград, ул. Бажова, 12", "+7 (343) 312-01-20", null);
 
         UralgradTerritory = new Territory
         {
