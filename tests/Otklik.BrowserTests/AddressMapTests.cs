@@ -90,6 +90,14 @@ public sealed class AddressMapTests(Browser browser, AppPool pool) : IClassFixtu
         await page.Mouse.ClickAsync(mapBox.X + mapBox.Width / 3, mapBox.Y + mapBox.Height / 3);
         await Assertions.Expect(page.GetByLabel("Широта")).Not.ToHaveValueAsync("56.820000");
         await Assertions.Expect(address).ToHaveValueAsync("у остановки «Садовая»");
+
+        // The public map finds an address too.
+        await page.GotoAsync("/map");
+        var find = page.GetByRole(AriaRole.Combobox, new() { Name = "Найти адрес на карте" });
+        await find.PressSequentiallyAsync("проспект Мира 10", new() { Delay = 30 });
+        await page.GetByRole(AriaRole.Option, new() { Name = "г. Тестоград, пр-кт Мира, 10", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#map-find-status")).ToHaveTextAsync("Адрес выбран: г. Тестоград, пр-кт Мира, 10. Метка на карте поставлена.");
+        await Browser.ShotAsync(page, app, $"66-map-find-{device}");
         await page.Context.CloseAsync();
     }
 

@@ -23,24 +23,35 @@ public static class AddressSearch
     {
         var q = AddressText.Parse(text);
         if (q.Stems.Count == 0) return [];
-        HashSet<Guid>? streets = null;
-        // The longest stem first: it names the fewest streets.
-        foreach (var stem in q.Stems.OrderByDescending(s => s.Length))
+        // Each stem's streets through the word index (capped); the smallest set first, the others intersected with it —
+        // in memory when complete, else by asking the index again for just those streets.
+        const int Cap = 5000;
+        IQueryable<AddressStreetWord> Words(string stem)
         {
             var upper = stem[..^1] + (char)(stem[^1] + 1);
-            var query = db.Set<AddressStreetWord>().AsNoTracking()
-                .Where(w => string.Compare(w.Word, stem) >= 0 && string.Compare(w.Word, upper) < 0);
-            if (streets is not null)
+            return db.Set<AddressStreetWord>().AsNoTracking().Where(w => string.Compare(w.Word, stem) >= 0 && string.Compare(w.Word, upper) < 0);
+        }
+        var sets = new List<(string Stem, HashSet<Guid> Ids)>();
+        foreach (var stem in q.Stems)
+        {
+            var ids = await Words(stem).Select(w => w.StreetId).Distinct().Take(Cap).ToListAsync(ct);
+            if (ids.Count == 0) return [];
+            sets.Add((stem, [.. ids]));
+        }
+        sets = [.. sets.OrderBy(x => x.Ids.Count)];
+        var streets = sets[0].Ids;
+        foreach (var (stem, ids) in sets.Skip(1))
+        {
+            if (ids.Count < Cap) streets.IntersectWith(ids);
+            else
             {
                 var known = streets.ToList();
-                query = query.Where(w => known.Contains(w.StreetId));
+                streets = [.. await Words(stem).Where(w => known.Contains(w.StreetId)).Select(w => w.StreetId).Distinct().ToListAsync(ct)];
             }
-            var found = await query.Select(w => w.StreetId).Distinct().Take(streets is null ? 2000 : MaxStreets * 4).ToListAsync(ct);
-            streets = [.. found];
             if (streets.Count == 0) return [];
         }
-        var ids = streets!.ToList();
-        var candidates = await db.Set<AddressStreet>().AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
+        var found = streets.Take(Cap).ToList();
+        var candidates = await db.Set<AddressStreet>().AsNoTracking().Where(s => found.Contains(s.Id)).ToListAsync(ct);
         // A typed type narrows when the register has it; «ул. Мира» still finds «пр-кт Мира» when there is no such улица.
         if (q.Type is { } type && candidates.Any(s => s.Type == type)) candidates = [.. candidates.Where(s => s.Type == type)];
         candidates = [.. candidates.OrderBy(s => s.Settlement).ThenBy(s => s.Name).Take(MaxStreets)];
@@ -54,13 +65,11 @@ public static class AddressSearch
             var upper = house[..^1] + (char)(house[^1] + 1);
             // The exact number first, then the numbers it begins («5» → «5а», «5к1»).
             rows = await houses.Where(h => h.NumberKey == house || (string.Compare(h.NumberKey, house) > 0 && string.Compare(h.NumberKey, upper) < 0))
-                .Take(limit * 4).ToListAsync(ct);
-            rows = [.. rows.OrderBy(h => h.NumberKey == house ? 0 : 1).ThenBy(h => h.NumberValue).ThenBy(h => h.NumberKey)];
+                .OrderBy(h => h.NumberKey == house ? 0 : 1).ThenBy(h => h.NumberValue).ThenBy(h => h.NumberKey).Take(limit).ToListAsync(ct);
         }
         else
         {
-            rows = await houses.OrderBy(h => h.NumberValue).ThenBy(h => h.NumberKey).Take(limit * 4).ToListAsync(ct);
-            rows = [.. rows.OrderBy(h => h.NumberValue).ThenBy(h => h.NumberKey)];
+            rows = await houses.OrderBy(h => h.NumberValue).ThenBy(h => h.NumberKey).Take(limit).ToListAsync(ct);
         }
         return [.. rows.Take(limit).Select(h => View(byId[h.StreetId], h, null))];
     }
