@@ -203,6 +203,8 @@ public static class BenchData
             progress?.Invoke(done, count);
         }
         Console.Error.WriteLine(FormattableString.Invariant($"  (building appeals in memory {building.Elapsed.TotalSeconds:F1} s, writing them {writing.Elapsed.TotalSeconds:F1} s)"));
+        // The address register (issue 17) at the same scale: N appeals, N houses.
+        await BenchAddresses.FillAsync(services, count, progress, ct);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -26,6 +26,8 @@ public sealed class BenchTargets
     public required IReadOnlyList<Slot> Slots { get; init; }
     /// <summary>(executor organisation, category) pairs with open appeals, most first.</summary>
     public required IReadOnlyList<(Guid Organisation, Guid Category)> ListFilters { get; init; }
+    /// <summary>Houses in the address register (the address workloads type addresses of it and tap points near it).</summary>
+    public int Houses { get; init; }
     /// <summary>Cursors of a deep page (the 20th, or the deepest there is) of some of <see cref="ListFilters"/>.</summary>
     public List<(Guid Organisation, Guid Category, string Cursor)> DeepPages { get; } = [];
 
@@ -53,6 +55,7 @@ public sealed class BenchTargets
         {
             Directory = dir, ReadIds = readIds, PublicNumbers = published, Slots = [.. slots.Select(s => new Slot(s.Id, s.Version))],
             ListFilters = [.. filters.OrderByDescending(f => f.Count).Take(20).Select(f => (f.ExecutorOrganisationId!.Value, f.CategoryId))],
+            Houses = await db.Set<Otklik.Features.Addresses.AddressHouse>().CountAsync(ct),
         };
     }
 
@@ -120,6 +123,14 @@ public static class Workloads
             // The staff list's text filter: Russian full-text search with morphology (the search index of issue 6).
             new("search", "GET /api/v1/appeals?q={word}&limit=25 (full-text, Russian morphology)", C(8), w => w.GetAsync($"{Api}/appeals?q={Uri.EscapeDataString(w.Random.Pick(Vocabulary.SearchWords))}&limit=25", Analyst))
                 { RedminePhase = "search", Limit = "prebuilt" },
+            // The address register (issue 17): a typed address with word forms and abbreviations, and the nearest house of a point.
+            new("address search", "GET /api/v1/addresses/search?q={«Ленина 15» | «ул. Мира, 7» | «Бенчград-3 Садовая 40»} (anonymous)", C(8),
+                w => w.GetAsync($"{Api}/addresses/search?q={Uri.EscapeDataString(BenchAddresses.Query(w.Random, Math.Max(1, t.Houses)))}")) { Limit = "prebuilt" },
+            new("address nearest", "GET /api/v1/addresses/nearest?lat=&lon= (a point within 100 m of a house, anonymous)", C(8), w =>
+            {
+                var (lat, lon) = BenchAddresses.Near(w.Random, Math.Max(1, t.Houses));
+                return w.GetAsync(FormattableString.Invariant($"{Api}/addresses/nearest?lat={lat:F6}&lon={lon:F6}"));
+            }) { Limit = "prebuilt" },
             new("dashboard", "GET /api/v1/stats/dashboard", C(8), w => w.GetAsync($"{Api}/stats/dashboard", Analyst)) { Limit = "prebuilt" },
             new("public feed", "GET /feed?p={1..5} (anonymous, output-cached)", C(8), w => w.GetAsync($"/feed?p={w.Random.Next(1, 6)}")) { Limit = "prebuilt" },
             new("public appeal", "GET /appeals/{number} (anonymous, output-cached)", C(8),

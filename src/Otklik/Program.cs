@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Addresses;
 using Otklik.Features.Appeals;
 using Otklik.Features.Audit;
 using Otklik.Features.Deadlines;
@@ -114,6 +115,7 @@ builder.Services.AddKnowledge(config);
 builder.Services.AddAudit(config);
 builder.Services.AddUploads(config);
 builder.Services.AddNotifications(config);
+builder.Services.AddAddresses(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -166,9 +168,13 @@ api.MapStatsApi();
 api.MapKnowledgeApi();
 api.MapAuditApi();
 api.MapNotificationsApi();
+api.MapAddressesApi();
+api.MapNearbyAppealsApi();
+api.MapOrganisationProfileApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();
+Otklik.Features.Shared.MapTiles.MapMapTiles(app);
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

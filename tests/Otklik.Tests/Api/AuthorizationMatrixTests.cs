@@ -163,6 +163,19 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Public("/catalogue/rework-reasons"),
         Public("/catalogue/statuses"),
 
+        // ---- The address register: the search and the nearest address are public (rate-limited per address); the import is the region's ----
+        Public("/addresses/search", Setup.None, "?q=%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0%205"),
+        new Line("GET", $"{Api}/addresses/nearest", "a point in the ocean: nobody is refused, nothing is near", Expect.Everyone(404), Setup.None, NoBody)
+            { Query = "?lat=0&lon=-30" },
+        Admin("PUT", "/organisations/{id:guid}/profile", "МО Б's public page: the administrators whose scope holds it", Setup.Fixed("МО Б", r.MunB),
+            _ => new { about = "Благоустройство, дороги и дворы города Б.", address = "г. Б, пл. Ленина, 1", phone = "+7 343 000-00-00" }, 200, RegionAdmin, MunBAdmin),
+        new Line("GET", $"{Api}/nearby-appeals", "open potholes near a point of territory A", Expect.Everyone(200), Setup.None, NoBody)
+            { Query = $"?lat=56.85&lon=60.25&topicId={r.PotholeTopic}" },
+        new Line("POST", $"{Api}/nearby-appeals/{{number}}/support", "«Я тоже» for a published pothole: anyone signed in, once each",
+            Expect.SignedIn(200), PublishedPothole(r), NoBody),
+        new Line("POST", $"{Api}/addresses/import", "a CSV of one house", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None,
+            _ => new StringContent("settlement;street;house;lat;lon\nг. Матрицеград;улица Ленина;1;56.8;60.2\n", System.Text.Encoding.UTF8, "text/csv")),
+
         // ---- The working calendar, the calculator and the deadline rules: public reads ----
         Public("/calendar"),
         Public("/calendar/{year:int}") with { Path = $"{Api}/calendar/2026" },
@@ -398,6 +411,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
     });
 
     // ---- Targets ----
+
+    static Setup PublishedPothole(TestRegion r) => new("a published pothole in work", async app =>
+        Of(await app.AppealInAsync(InWork, Portal.PublicSupport.Published(r, 7, "Яма у дома 8 на улице Восьмой, колёса пробиты."))));
 
     static Setup AppealIn(AppealStatus state) => new(state.ToString(), async app => Of(await app.AppealInAsync(state)));
 

@@ -110,14 +110,21 @@ public sealed class DemoSeedTests
 
         var categories = await (await client.GetAsync("/api/v1/categories").Expect(HttpStatusCode.OK)).ReadAsync<List<DirectoryApi.CategoryView>>();
         string[] seed001 = ["Меры поддержки: субсидии, гранты, займы и кредиты", "Стройка", "Лицензии/разрешения", "Земля и недвижимость"];
+        // Seed 003's list of typical appeals, in full and in its order.
         string[] seed003 = ["Образование", "Природа, экология", "Экономика и бизнес", "Связь, интернет", "СМИ", "Транспорт", "Работа МФЦ",
-            "Проблемы бизнеса", "Торговля", "Городское благоустройство", "Двор, придомовые территории"];
+            "Проблемы бизнеса", "Торговля", "Городское благоустройство", "Двор, придомовые территории", "Дом, ЖКХ", "Автомобильные дороги",
+            "Медицина", "Физическая культура и спорт"];
         Assert.Equal(seed001, categories.Where(c => c.Audience == ApplicantAudience.Business).Select(c => c.Name));
-        Assert.Empty(seed003.Except(categories.Where(c => c.Audience == ApplicantAudience.Citizens).Select(c => c.Name)));
-        Assert.All(categories, c => Assert.InRange(c.Topics.Count, 2, 4));
+        Assert.Equal(seed003, categories.Where(c => c.Audience == ApplicantAudience.Citizens).Select(c => c.Name));
+        Assert.All(categories, c => Assert.InRange(c.Topics.Count, 2, 5));
         var topics = categories.SelectMany(c => c.Topics).ToList();
         Assert.Contains(topics, t => t.Name == "Субсидия «Модернизация»");
         Assert.Contains(topics, t => t.Name == "Согласование размещения информационных конструкций (вывески)");
+        var roads = categories.Single(c => c.Name == "Автомобильные дороги").Topics.Select(t => t.Name).ToList();
+        Assert.Contains("Ремонт региональных дорог", roads);
+        Assert.Contains("Ремонт дорог местного значения", roads);
+        Assert.Contains(topics, t => t.Name == "Запись к врачу и работа регистратуры");
+        Assert.Contains(topics, t => t.Name == "Спортивные секции и занятия для детей");
         Assert.All(topics, t => Assert.True(
             t.Routes is [{ TerritoryId: null }] || t.Routes.Select(r => r.TerritoryId).Order().SequenceEqual(territories.Select(x => (Guid?)x.Id).Order()),
             $"«{t.Name}» needs a default route or one per territory."));

@@ -198,6 +198,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Otklik:BotCheck:MinSeconds", "0");
             builder.UseSetting("Otklik:RateLimits:AccountsPerMinute", "100000");
             builder.UseSetting("Otklik:RateLimits:SubmitPerMinute", "100000");
+            builder.UseSetting("Otklik:RateLimits:PublicReadPerMinute", "100000");
             builder.UseSetting("Otklik:Uploads:PerMinute", "100000");
             builder.UseSetting("Otklik:Uploads:FilesPerDay", "100000");
             builder.UseSetting("Otklik:Uploads:MegabytesPerDay", "100000");

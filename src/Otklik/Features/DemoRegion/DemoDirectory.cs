@@ -53,6 +53,8 @@ sealed class DemoDirectory
     public Organisation MinTransport { get; }
     public Organisation MinDigital { get; }
     public Organisation MinNature { get; }
+    public Organisation MinHealth { get; }
+    public Organisation MinSport { get; }
     public Organisation Uralgrad { get; }
     public Organisation Kamnegorsk { get; }
     public Organisation Fund { get; }
@@ -85,6 +87,8 @@ sealed class DemoDirectory
         MinTransport = Org("mintransport", "Министерство транспорта и дорожного хозяйства Уральской области", "Минтранс", OrganisationKind.Ministry, Region);
         MinDigital = Org("mindigital", "Министерство цифрового развития и связи Уральской области", "Минцифры", OrganisationKind.Ministry, Region);
         MinNature = Org("minnature", "Министерство природных ресурсов и экологии Уральской области", "Минприроды", OrganisationKind.Ministry, Region);
+        MinHealth = Org("minhealth", "Министерство здравоохранения Уральской области", "Минздрав", OrganisationKind.Ministry, Region);
+        MinSport = Org("minsport", "Министерство физической культуры и спорта Уральской области", "Минспорт", OrganisationKind.Ministry, Region);
         Uralgrad = Org("uralgrad", "Администрация городского округа Уралград", "Администрация Уралграда", OrganisationKind.Municipality, Region);
         Kamnegorsk = Org("kamnegorsk", "Администрация городского округа Камнегорск", "Администрация Камнегорска", OrganisationKind.Municipality, Region);
         Fund = Org("fund", "Фонд поддержки предпринимательства Уральской области", "Фонд поддержки МСП", OrganisationKind.Fund, Region);
@@ -97,6 +101,32 @@ sealed class DemoDirectory
         Fund.SetAnswersNeedApproval(false);
         MinDigital.SetAnswersNeedApproval(false);
         Fund.SetWorkingHours(new(10, 0), new(19, 0), new(14, 0), new(15, 0));
+        // The public pages of the fund and the departments (seed 000: what they do, where, when, how to reach them).
+        Fund.SetContacts("6670000010", "info@fond-uo.example.ru");
+        Fund.SetPublicProfile(
+            "Микрозаймы до 5 млн рублей под 1–7 % годовых, поручительства перед банками, бесплатные консультации по бизнес-плану " +
+            "и сопровождение заявок на субсидии. Для субъектов МСП и самозанятых Уральской области.",
+            "620014, г. Уралград, ул. Малышева, 51, офис 1201 (центр «Мой бизнес»)", "+7 (343) 200-10-10", "https://fond-uo.example.ru");
+        SmeDepartment.SetContacts(null, "msp@mininvest-uo.example.ru");
+        SmeDepartment.SetPublicProfile(
+            "Региональные меры поддержки малого и среднего бизнеса: субсидии «Модернизация» и на аренду, гранты социальным " +
+            "предпринимателям, отбор получателей и контроль условий.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 410", "+7 (343) 312-00-41", null);
+        ConsumerMarketDepartment.SetContacts(null, "torg@mininvest-uo.example.ru");
+        ConsumerMarketDepartment.SetPublicProfile(
+            "Лицензии на розничную продажу алкоголя, схемы нестационарной торговли, ярмарки и защита прав потребителей.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 215", "+7 (343) 312-00-52", null);
+        InvestmentDepartment.SetContacts(null, "invest@mininvest-uo.example.ru");
+        InvestmentDepartment.SetPublicProfile(
+            "Сопровождение инвестиционных проектов по принципу «одного окна», земельные участки для инвесторов без торгов, " +
+            "пересмотр кадастровой стоимости.",
+            "620031, г. Уралград, пл. Октябрьская, 1, кабинет 508", "+7 (343) 312-00-63", null);
+        HousingInspection.SetPublicProfile(
+            "Государственный жилищный надзор: управляющие компании, отопление и горячая вода, начисления за коммунальные услуги.",
+            "620075, г. Уралград, ул. Бажова, 12", "+7 (343) 312-01-01", null);
+        CapitalRepairDepartment.SetPublicProfile(
+            "Региональная программа капитального ремонта многоквартирных домов и подключение к коммунальным сетям.",
+            "620075, г. Уралград, ул. Бажова, 12", "+7 (343) 312-01-20", null);
 
         UralgradTerritory = new Territory
         {
@@ -155,14 +185,17 @@ sealed class DemoDirectory
         Category(ApplicantAudience.Citizens, "Образование",
             new("kindergarten", "Очередь и зачисление в детский сад", Complex, Pos),
             new("school-repair", "Ремонт и содержание школ", Work, Pos),
-            new("school-meals", "Организация школьного питания", Complaint, Fz59));
+            new("school-meals", "Организация школьного питания", Complaint, Fz59),
+            new("school-transport", "Подвоз детей в школу", Complaint, Fz59));
         Category(ApplicantAudience.Citizens, "Природа, экология",
             new("dump", "Несанкционированная свалка", Work, Pos),
             new("tree-felling", "Вырубка деревьев и зелёных насаждений", Complaint, Pos),
             new("pollution", "Загрязнение воздуха и водоёмов", Complaint, Fz59, MinNature));
         Category(ApplicantAudience.Citizens, "Экономика и бизнес",
             new("self-employed", "Поддержка самозанятых и малого бизнеса", Complex, Fz59, SmeDepartment),
-            new("investment-projects", "Инвестиционные проекты и новые производства", Complex, Fz59, InvestmentDepartment));
+            new("investment-projects", "Инвестиционные проекты и новые производства", Complex, Fz59, InvestmentDepartment),
+            // Seed 003 keeps a section of its own on the high cadastral value of land plots.
+            new("citizen-cadastral-value", "Высокая кадастровая стоимость земельного участка", Complex, Fz59, InvestmentDepartment));
         Category(ApplicantAudience.Citizens, "Связь, интернет",
             new("no-signal", "Нет мобильной связи или интернета", Work, Pos, MinDigital),
             new("post-offices", "Работа почтовых отделений", Complaint, Pos, MinDigital));
@@ -182,7 +215,8 @@ sealed class DemoDirectory
         Category(ApplicantAudience.Citizens, "Торговля",
             new("street-trade", "Незаконная уличная торговля", Work, Pos),
             new("kiosks", "Нестационарные торговые объекты (киоски, павильоны)", Complex, Pos),
-            new("shop-quality", "Качество товаров и обслуживания в магазинах", Complaint, Fz59, ConsumerMarketDepartment));
+            new("shop-quality", "Качество товаров и обслуживания в магазинах", Complaint, Fz59, ConsumerMarketDepartment),
+            new("crafts-fairs", "Народные промыслы и ярмарки", Complex, Pos));
         Category(ApplicantAudience.Citizens, "Городское благоустройство",
             new("potholes", "Ямы на дорогах", Work, Pos),
             new("street-lighting", "Уличное освещение", Work, Pos),
@@ -198,7 +232,19 @@ sealed class DemoDirectory
             new("utility-bills", "Начисления за жилищно-коммунальные услуги", Complex, Fz59, HousingInspection));
         Category(ApplicantAudience.Citizens, "Автомобильные дороги",
             new("regional-roads", "Ремонт региональных дорог", Work, Pos, MinTransport),
-            new("road-signs", "Дорожные знаки, разметка и светофоры", Work, Pos));
+            new("local-roads", "Ремонт дорог местного значения", Work, Pos),
+            new("road-signs", "Дорожные знаки, разметка и светофоры", Work, Pos),
+            new("road-winter", "Содержание дорог зимой (снег, наледь, обочины)", Work, Pos),
+            new("road-construction", "Строительство и реконструкция дорог", Complex, Fz59, MinTransport));
+        Category(ApplicantAudience.Citizens, "Медицина",
+            new("doctor-appointment", "Запись к врачу и работа регистратуры", Complaint, Pos, MinHealth),
+            new("medicines", "Льготное лекарственное обеспечение", Complaint, Fz59, MinHealth),
+            new("ambulance", "Работа скорой медицинской помощи", Complaint, Fz59, MinHealth),
+            new("clinics", "Ремонт и строительство поликлиник и ФАПов", Complex, Pos, MinHealth));
+        Category(ApplicantAudience.Citizens, "Физическая культура и спорт",
+            new("sport-sections", "Спортивные секции и занятия для детей", Complex, Pos, MinSport),
+            new("sport-grounds", "Строительство и ремонт спортивных площадок и стадионов", Work, Pos),
+            new("sport-events", "Спортивные соревнования и массовые мероприятия", Complex, Fz59, MinSport));
     }
 
     void Category(ApplicantAudience audience, string name, params TopicSpec[] topics)
@@ -251,6 +297,10 @@ sealed class DemoDirectory
         Account("executor.digital", "Антонова", "Дарья", "Игоревна", "Ведущий специалист", (Role.Executor, MinDigital));
         Account("dispatcher.eco", "Фомина", "Светлана", "Александровна", "Заместитель министра", (Role.Dispatcher, MinNature), (Role.Controller, MinNature));
         Account("executor.eco", "Яковлев", "Никита", "Олегович", "Главный специалист-эксперт", (Role.Executor, MinNature));
+        Account("dispatcher.health", "Карпова", "Людмила", "Геннадьевна", "Начальник отдела обращений граждан", (Role.Dispatcher, MinHealth), (Role.Controller, MinHealth));
+        Account("executor.health", "Нестеров", "Вадим", "Олегович", "Главный специалист", (Role.Executor, MinHealth));
+        Account("dispatcher.sport", "Ширяева", "Алла", "Викторовна", "Заместитель министра", (Role.Dispatcher, MinSport), (Role.Controller, MinSport));
+        Account("executor.sport", "Горбунов", "Артур", "Ильич", "Ведущий специалист", (Role.Executor, MinSport));
 
         Account("dispatcher.uralgrad", "Кириллова", "Наталья", "Геннадьевна", "Начальник общего отдела", (Role.Dispatcher, Uralgrad));
         Account("executor.uralgrad", "Зайцев", "Олег", "Владимирович", "Специалист комитета благоустройства", (Role.Executor, Uralgrad));

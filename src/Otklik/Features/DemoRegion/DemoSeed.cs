@@ -53,6 +53,8 @@ public static class DemoSeed
             Portal.Public.PublicDemo.Add(db, [.. d.Accounts.Where(a => a.Roles.Any(r => r.Role == Role.Applicant)).Select(a => a.Id)], now);
             Knowledge.DemoKnowledge.Add(db, d, now);
             await db.SaveChangesAsync(ct);
+            await Addresses.AddressImport.ImportAsync(db, (_, lon, _) => Task.FromResult(DemoAddresses.TerritoryOf(d, lon)), DemoAddresses.Rows(),
+                null, null, log, ct);
             await tx.CommitAsync(ct);
         }
         services.GetRequiredService<OrganisationTree>().Invalidate();

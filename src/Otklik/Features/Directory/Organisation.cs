@@ -29,6 +29,12 @@ public sealed class Organisation
     public bool SitsOnBusinessProtectionHq { get; private set; }
     public string? Inn { get; private set; }
     public string? Email { get; private set; }
+    /// <summary>What the organisation does, for its public page (funds and departments are found by it).</summary>
+    public string? About { get; private set; }
+    /// <summary>Where visitors are received: the postal address of the reception.</summary>
+    public string? Address { get; private set; }
+    public string? Phone { get; private set; }
+    public string? Website { get; private set; }
     public int Version { get; private set; }
 
     public static Organisation Create(Guid id, string name, string shortName, OrganisationKind kind, Organisation? parent,
@@ -66,6 +72,22 @@ public sealed class Organisation
 
     public void SetAnswersNeedApproval(bool value) { AnswersNeedApproval = value; Version++; }
     public void SetContacts(string? inn, string? email) { Inn = inn; Email = email; Version++; }
+
+    /// <summary>The public page's text and contacts; blank clears a field.</summary>
+    public void SetPublicProfile(string? about, string? address, string? phone, string? website)
+    {
+        static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+        (about, address, phone, website) = (Clean(about), Clean(address), Clean(phone), Clean(website));
+        var e = new InputErrors();
+        if (about is { Length: > 2000 }) e.Add("about", "field.too_long", "Описание — не длиннее 2000 символов.");
+        if (address is { Length: > 300 }) e.Add("address", "field.too_long", "Адрес — не длиннее 300 символов.");
+        if (phone is { Length: > 50 }) e.Add("phone", "field.too_long", "Телефон — не длиннее 50 символов.");
+        if (website is not null && (website.Length > 300 || !Uri.TryCreate(website, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+            e.Add("website", "field.url", "Сайт — адрес, начинающийся с https://.");
+        e.ThrowIfAny();
+        (About, Address, Phone, Website) = (about, address, phone, website);
+        Version++;
+    }
 
     public bool Contains(Organisation other) => other.Path.StartsWith(Path, StringComparison.Ordinal);
 }

@@ -41,7 +41,7 @@
         function place(point) {
             if (!marker) {
                 marker = L.marker(point, { draggable: !!editable, keyboard: false }).addTo(map);
-                if (editable) marker.on('dragend', function () { write(marker.getLatLng()); });
+                if (editable) marker.on('dragend', function () { write(marker.getLatLng()); if (address) address.nearest(marker.getLatLng()); });
             } else {
                 marker.setLatLng(point);
             }
@@ -53,8 +53,14 @@
         }
         if (lat !== null && lon !== null) place([lat, lon]);
 
+        // The address register: search in the address field, the nearest address of a tapped point, "my location".
+        var address = editable && el.dataset.addressInput && window.OtklikAddress ? window.OtklikAddress({
+            input: document.getElementById(el.dataset.addressInput), map: map, place: place, write: write,
+            status: document.getElementById(el.id + '-status'), locate: document.getElementById(el.id + '-locate'),
+        }) : null;
+
         if (editable) {
-            map.on('click', function (e) { place(e.latlng); write(e.latlng); });
+            map.on('click', function (e) { place(e.latlng); write(e.latlng); if (address) address.nearest(e.latlng); });
             var typed = function () {
                 var a = parse(latInput.value), b = parse(lonInput.value);
                 if (a !== null && b !== null && Math.abs(a) <= 90 && Math.abs(b) <= 180) place([a, b]);

@@ -33,6 +33,19 @@
         var map = L.map(el, { attributionControl: !!el.dataset.tiles });
         if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || '' }).addTo(map);
         map.setView([56.8, 61.0], 8);
+        // «Найти адрес» and «Моё местоположение» above the map: the view moves there, a ring marks the place.
+        var find = document.getElementById('map-find');
+        if (find && window.OtklikAddress) {
+            var here = null;
+            window.OtklikAddress({
+                input: find, map: map, status: document.getElementById('map-find-status'), locate: document.getElementById('map-find-locate'),
+                place: function (point) {
+                    if (here) here.setLatLng(point);
+                    else here = L.circleMarker(point, { radius: 10, color: '#0b5cad', weight: 3, fill: false, interactive: false }).addTo(map);
+                },
+                write: function () { }
+            });
+        }
         var layer = L.layerGroup().addTo(map);
         var url = el.dataset.markers;
         var request = 0;

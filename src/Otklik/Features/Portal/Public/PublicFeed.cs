@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Intake;
 
 namespace Otklik.Features.Portal.Public;
 
@@ -9,7 +10,8 @@ public enum FeedSort { New, Popular }
 /// <summary>One appeal as the feed and the home page show it: never more of the applicant than <see cref="Author"/>.</summary>
 public sealed record FeedItem(
     string Number, AppealType Type, string Category, string? Topic, string? Territory, string Excerpt, PublicStage Stage,
-    string? Executor, DateOnly? DueDate, bool Overdue, int Views, int Supports, DateTime RegisteredAtUtc, string Author, int? Rating);
+    string? Executor, DateOnly? DueDate, bool Overdue, int Views, int Supports, DateTime RegisteredAtUtc, string Author, int? Rating,
+    Guid? Photo = null);
 
 public sealed record FeedPage(IReadOnlyList<FeedItem> Items, int Total, int Page, int PageSize)
 {
@@ -24,10 +26,17 @@ public static class PublicFeed
     public const int PageSize = 20;
 
     public static async Task<FeedPage> LoadAsync(AppDbContext db, FeedKind? kind, Guid? category, FeedSort sort, int page, DateTime nowUtc,
-        CancellationToken ct)
+        CancellationToken ct, Guid? territory = null, string? text = null)
     {
         var q = db.Appeals.AsNoTracking().Visible().OfKind(kind);
         if (category is { } c) q = q.Where(a => a.CategoryId == c);
+        if (territory is { } t) q = q.Where(a => a.TerritoryId == t);
+        // The public copy of the search index holds only what the portal shows (masked text, street-level address).
+        if (Search.SearchQuery.Parse(text) is { IsEmpty: false } words)
+        {
+            var matching = Search.SearchIndexes.For(db).Matching(db, Search.SearchKind.Appeal, publicOnly: true, words);
+            q = q.Where(a => matching.Contains(a.Id));
+        }
         var total = await q.CountAsync(ct);
         page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         var ordered = sort == FeedSort.Popular
@@ -49,6 +58,9 @@ public static class PublicFeed
             a.AnswerDueDate, a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel, a.PublicViews, a.Supports, a.RegisteredAtUtc,
             a.Applicant.Kind, a.Applicant.FirstName, a.Applicant.LastName, a.Applicant.MiddleName, a.Applicant.OrganisationName,
             a.Applicant.Inn, a.Applicant.Ogrn, a.Applicant.RepresentativeName, a.Applicant.PostalAddress, a.Rating,
+            // The first photo the applicant attached, shown as the card's thumbnail (served by /appeals/{number}/photos/{id}).
+            Photo = db.Attachments.Where(f => f.AppealId == a.Id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Appeal)
+                .OrderBy(f => f.UploadedAtUtc).Select(f => (Guid?)f.Id).FirstOrDefault(),
         }).ToListAsync(ct);
         if (rows.Count == 0) return [];
         var names = await PublicNames.LoadAsync(db, ct);
@@ -63,7 +75,7 @@ public static class PublicFeed
                 PublicAppeals.Excerpt(PublicMasking.Mask(r.Text, who, r.PublicUnmasked).Public), PublicAppeals.StageOf(r.Status),
                 names.Organisation(r.ExecutorOrganisationId), r.AnswerDueDate,
                 DeadlineStates.Of(r.Status, r.PausedAtUtc, r.DueAtUtc, r.AtRiskFromUtc, r.WatchLevel, nowUtc) == DeadlineState.Overdue,
-                r.PublicViews, r.Supports, r.RegisteredAtUtc!.Value, PublicAppeals.Author(who), PublicAppeals.AnswerShown(r.Status) ? r.Rating : null);
+                r.PublicViews, r.Supports, r.RegisteredAtUtc!.Value, PublicAppeals.Author(who), PublicAppeals.AnswerShown(r.Status) ? r.Rating : null, r.Photo);
         })];
     }
 }
