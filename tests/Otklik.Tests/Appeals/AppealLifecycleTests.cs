@@ -39,6 +39,7 @@ public sealed class AppealLifecycleTests
         [Transition.LeaveWithoutAnswer] = (a, now) => a.LeaveWithoutAnswer(Ground.ObsceneOrThreats, null, Build.Controller, now),
         [Transition.ReturnToApplicant] = (a, now) => a.ReturnToApplicant("Обжалуется решение суда.", Build.Controller, now),
         [Transition.StopCorrespondence] = (a, now) => a.StopCorrespondence("Решение руководителя.", Build.Controller, now),
+        [Transition.AddTag] = (a, now) => a.AddTag("Двор", Build.Moderator, now),
     };
 
     public static TheoryData<Transition, AppealStatus> Refusals() =>

@@ -12,7 +12,7 @@ public enum Transition
     AddCoExecutor, CompletePart, OpenRoute, PauseForApplicant, ResumeClock,
     DraftAnswer, SubmitAnswer, ApproveAnswer, ReturnForRework, AnswerFromKnowledgeBase,
     Rate, Close, LeaveWithoutAnswer, ReturnToApplicant, StopCorrespondence,
-    KeepRoadmap, EscalateToHq, RecordHqDecision,
+    KeepRoadmap, EscalateToHq, RecordHqDecision, AddTag,
 }
 
 /// <summary>
@@ -107,6 +107,9 @@ public static class AppealLifecycle
             When: (a, _) => a.Kind == AppealKind.Complaint && !a.IsEscalatedToHq),
         new(Transition.RecordHqDecision, Planning, [Duty.Hq], "hq.decide", "Решение Штаба записывается по жалобе, пока она не закрыта.",
             When: (a, _) => a.IsEscalatedToHq),
+        // A tag put by hand (a bulk action of the list) while the appeal is handled.
+        new(Transition.AddTag, [.. BeforeRegistration, .. Working, AnswerSent], [Duty.Moderate, Duty.Dispatch, Duty.Control], "tags.add",
+            "Метку можно поставить обращению, пока оно рассматривается."),
     }.ToDictionary(r => r.Transition);
 
     public static LifecycleRow Row(Transition t) => Table[t];

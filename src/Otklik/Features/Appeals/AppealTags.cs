@@ -10,9 +10,7 @@ public sealed partial class Appeal
     /// <summary>Tags the appeal while it is being handled; the same tag twice is refused, so the history says it once.</summary>
     public void AddTag(string? tag, Guid actorId, DateTime nowUtc)
     {
-        Require("tags.add", "Метку можно поставить обращению, пока оно рассматривается.",
-            AppealStatus.Moderation, AppealStatus.Clarification, AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork,
-            AppealStatus.AnswerDraft, AppealStatus.AnswerReview, AppealStatus.AnswerSent);
+        Require(Transition.AddTag);
         RequireText(tag, "tag");
         var t = tag!.Trim();
         if (t.Length > MaxTag || t.Contains('|', StringComparison.Ordinal))
