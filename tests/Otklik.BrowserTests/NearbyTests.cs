@@ -27,7 +27,7 @@ public sealed class NearbyTests(Browser browser, AppPool pool) : IClassFixture<B
         await page.GetByLabel("Тема обращения").SelectOptionAsync(new SelectOptionValue { Label = "Ямы на дорогах" });
         await Next(page);
         // 0.001° north of the reported pothole: about 110 m.
-        await page.GetByLabel("Широта").FillAsync((lat + 0.001).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Широта").FillAsync(Math.Round(lat + 0.001, 6).ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Долгота").FillAsync(lon.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Долгота").PressAsync("Tab");
 

@@ -27,7 +27,7 @@ public sealed class NearbyAppealsTests(AppPool pool) : IClassFixture<AppPool>
         // Not offered: too far, already answered, another topic, not published, not yet past moderation.
         await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, (Here.Lat + 0.004, Here.Lon), $"Яма далеко ({tag})."));
         await app.AppealInAsync(AppealStatus.AnswerSent, Samples.Pothole(r, Here, $"Яма уже с ответом ({tag})."));
-        await app.AppealInAsync(AppealStatus.InWork, Samples.Housing(r).With("latitude", Here.Lat).With("longitude", Here.Lon)
+        await app.AppealInAsync(AppealStatus.Registered, Samples.Housing(r).With("latitude", Here.Lat).With("longitude", Here.Lon)
             .With("isPublic", true).With("publicationConsent", true));
         await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, Here, $"Яма непубличная ({tag}).").With("isPublic", false).With("publicationConsent", false));
         await app.AppealInAsync(AppealStatus.Moderation, Samples.Pothole(r, Here, $"Яма на модерации ({tag})."));
