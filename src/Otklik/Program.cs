@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Analytics;
 using Otklik.Features.Appeals;
 using Otklik.Features.Audit;
 using Otklik.Features.Deadlines;
@@ -97,6 +98,7 @@ builder.Services.AddRazorPages(o =>
 
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
+builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
@@ -161,6 +163,7 @@ api.MapCalendarApi();
 api.MapRoutingApi();
 api.MapRoadmapsApi();
 api.MapStatsApi();
+api.MapAnalyticsApi();
 api.MapKnowledgeApi();
 api.MapAuditApi();
 api.MapNotificationsApi();
