@@ -43,6 +43,10 @@ public sealed class DashboardFiguresTests
         s2 = await app.ActAsync(Persona.Applicant, s2, "rate", new { score = 1 });
 
         app.Clock.Advance(TimeSpan.FromDays(9));
+        // S6's first answer goes back for rework once before it is sent.
+        s6 = await app.ActAsync(Persona.MunAExecutor, s6, "answer", new { text = "Проверим.", result = "answerGiven" });
+        s6 = await app.ActAsync(Persona.MunAExecutor, s6, "answer/submit");
+        s6 = await app.ActAsync(Persona.MunAController, s6, "answer/return", new { reasons = new[] { "noDeadline" } });
         s6 = await AnswerAsync(app, s6, Persona.MunAExecutor, Persona.MunAController);
         app.Clock.Advance(TimeSpan.FromDays(1));
         return (s1, s2, s3, s4, s5, s6);
@@ -159,6 +163,65 @@ public sealed class DashboardFiguresTests
         var texts = doc.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InnerText).ToList();
         Assert.Contains("Поступило", texts);
     }
+
+    /// <summary>
+    /// The ranking on the same data, by hand. МО А (S1, S2, S6): 2 answers, 1 on time (0.5); both on the merits (1);
+    /// 3 answered at least once, 1 returned for rework and 1 reopened (1 − 1/3 each); ratings 5 and 1 (0.5):
+    /// (40·0.5 + 20·1 + 15·2/3 + 10·2/3 + 15·0.5) / 100 = 64.2. МО Б (S3): on time, on the merits, no rework, no reopening,
+    /// no rating — satisfaction left out: (40 + 20 + 15 + 10) / 85 = 100.0.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_ranking_matches_the_hand_computed_scores_with_its_components_weights_and_the_period_before(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        await FillAsync(app);
+
+        var v = await RankingAsync(app, Persona.CentreAnalyst, Period);
+        Assert.Equal([r.MunB.ToString(), r.MunA.ToString()], v.Rows.Select(x => x.Key));
+        var a = v.Rows[1];
+        Assert.Equal((2, 3, 2, 1, 0.5, 1.0), (a.Place!.Value, a.Volume, a.Answered, a.AnsweredOnTime, a.OnTimeShare!.Value, a.SubstanceShare!.Value));
+        Assert.Equal((3, 1, 0.3333, 1, 0.3333), (a.EverAnswered, a.Returned, a.ReturnedShare!.Value, a.Reopened, a.ReopenedShare!.Value));
+        Assert.Equal((2, 3.0, 0.5), (a.Rated, a.AverageRating!.Value, a.PositiveShare!.Value));
+        Assert.Equal((1, 1.5), (a.LateCount, a.AverageDaysLate!.Value)); // S6: due at the end of 04.12 (19:00 UTC), answered 06.12 07:00 UTC
+        Assert.Equal(64.2, a.Score);
+        var b = v.Rows[0];
+        Assert.Equal((1, 100.0, (double?)null), (b.Place!.Value, b.Score!.Value, b.PositiveShare));
+        Assert.Null(a.PreviousScore); // nothing was received in the fortnight before
+
+        // Another weighting: satisfaction weighs nothing — (20 + 20 + 10 + 6.67) / 85.
+        Assert.Equal(66.7, (await RankingAsync(app, Persona.CentreAnalyst, Period + "&wSatisfaction=0")).Rows.Single(x => x.Key == r.MunA.ToString()).Score);
+        await app.ClientAs(Persona.CentreAnalyst).GetAsync($"/api/v1/stats/ranking?{Period}&wOnTime=500").Expect(HttpStatusCode.BadRequest);
+
+        // 24.11–07.12 against 10.11–23.11: МО А has S6 alone now — late, on the merits, returned: (20 + 10) / 85 = 35.3;
+        // before, S1 and S2: (40 + 20 + 15 + 10·0.5 + 15·0.5) / 100 = 87.5, second after МО Б.
+        var now = (await RankingAsync(app, Persona.CentreAnalyst, "from=2026-11-24&to=2026-12-07")).Rows.Single();
+        Assert.Equal((35.3, 1, 87.5, 2, -52.2), (now.Score!.Value, now.Place!.Value, now.PreviousScore!.Value, now.PreviousPlace!.Value, now.Change!.Value));
+
+        // People, for an organisation's head: МО А's specialist did all three.
+        var people = await RankingAsync(app, Persona.MunAController, Period + "&by=person");
+        Assert.Equal((r.IdOf(Persona.MunAExecutor).ToString(), 3, 64.2), (people.Rows.Single().Key, people.Rows.Single().Volume, people.Rows.Single().Score!.Value));
+
+        // The federal ranking's first block as the region's data allow.
+        string F(string title) => v.Federal.Single(i => i.Title == title).Value;
+        Assert.Equal("8 из 9", F("Организаций подключено к платформе"));
+        Assert.Equal("3 (50,0 %)", F("Рассмотрено (дан ответ)"));
+        Assert.Equal("100,0 %", F("Зарегистрировано в течение 3 дней"));
+        Assert.Equal("66,7 %", F("Ответов в срок"));
+
+        // The office page shows the formula and the components; the portal shows the organisations' part to everyone.
+        var office = await Office.SignInAsync(app, Persona.CentreAnalyst);
+        var page = await office.HtmlAsync($"/office/analytics/ranking?{Period}");
+        Assert.Contains("Балл = 100 × (40·В срок + 20·По существу + 15·(1 − Доработка) + 10·(1 − Повторно) + 15·Удовлетворённость)", page);
+        Assert.Contains("64,2", page);
+        var stats = await (await app.Anonymous().GetAsync("/stats").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync();
+        Assert.Contains("Рейтинг организаций", stats);
+        Assert.Matches("Город Б</th><td class=\"num\">100,0</td>", stats);
+        Assert.DoesNotContain(r.IdOf(Persona.MunAExecutor).ToString(), stats);
+    }
+
+    static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>
+        await (await app.ClientAs(who).GetAsync("/api/v1/stats/ranking?" + query).Expect(HttpStatusCode.OK)).ReadAsync<RankingView>();
 
     static async Task<DashboardFigures> OverviewAsync(TestApp app, Persona who, string query) =>
         await (await app.ClientAs(who).GetAsync("/api/v1/stats/overview?" + query).Expect(HttpStatusCode.OK)).ReadAsync<DashboardFigures>();

@@ -49,6 +49,14 @@ public sealed class AnalyticsCache(TimeProvider clock)
 /// <summary>What the page and the API share: the person's scope, the filter, the cache.</summary>
 public static class AnalyticsData
 {
+    public static async Task<RankingView> RankingAsync(AppDbContext db, CurrentUser user, AnalyticsCache cache, AnalyticsFilter filter, bool byPerson,
+        RankingWeights weights, ListDirectory names, ISatisfactionSource? surveys, DateTime nowUtc, CancellationToken ct)
+    {
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        return await cache.GetAsync($"ranking|{await AudienceAsync(user, ct)}|{filter.Key}|{byPerson}|{weights}",
+            () => Ranking.ComputeAsync(db, visible, filter, byPerson, weights, names, surveys, nowUtc, CancellationToken.None));
+    }
+
     /// <summary>Everyone who sees the whole region shares one entry per filter; anyone else has their own.</summary>
     public static async Task<string> AudienceAsync(CurrentUser user, CancellationToken ct) =>
         await user.IsEverywhereAsync(await user.ScopeAsync(ct, AppealAccess.Viewers), ct) ? "region" : $"person:{user.Id}";
@@ -64,6 +72,20 @@ public static class AnalyticsData
 
 public static class AnalyticsApi
 {
+    /// <summary>GET /api/v1/stats/ranking: the executors' ranking with its components, weights and the period before.</summary>
+    static async Task<IResult> RankingEndpoint(HttpRequest request, AppDbContext db, CurrentUser user, AnalyticsCache cache, TimeProvider clock,
+        IConfiguration config, IServiceProvider services, CancellationToken ct)
+    {
+        var names = await ListDirectory.LoadAsync(db, ct);
+        var zone = await names.ZoneOfAsync(user, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var filter = AnalyticsFilter.FromQuery(request.Query, now, zone);
+        var weights = RankingWeights.From(config).With(request.Query);
+        var by = request.Query["by"].ToString();
+        if (by is not ("" or "organisation" or "person")) throw new InputException("by", "request.invalid_parameter", "Параметр «by»: organisation или person.");
+        return TypedResults.Ok(await AnalyticsData.RankingAsync(db, user, cache, filter, by == "person", weights, names, services.GetService<ISatisfactionSource>(), now, ct));
+    }
+
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/stats").WithTags("Stats");
@@ -72,6 +94,10 @@ public static class AnalyticsApi
                 + "and executor; open, at risk, overdue; median and 90th percentile of the time to answer; on-time share; ratings; reopened share. "
                 + "Filters: from, to (yyyy-MM-dd, local dates), territoryId, organisationId (executor), channel, regime, kind, granularity (day, week, month). "
                 + "Each figure links to the office list of the appeals behind it; atUtc says when the figures were computed (kept 60 s).");
+        group.MapGet("/ranking", RankingEndpoint).RequireRole(AppealAccess.Viewers).WithName("AnalyticsRanking")
+            .WithSummary("The ranking of executors over the appeals the caller sees: per organisation (by=organisation) or per assignee (by=person), "
+                + "each component, the score by the documented formula with the configured weights (wOnTime, wSubstance, wRework, wReopened, "
+                + "wSatisfaction override them, 0–100), the score and place of the period before, and the federal ranking's first-block indicators.");
         return group;
     }
 

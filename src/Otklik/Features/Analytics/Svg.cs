@@ -44,11 +44,11 @@ public static class Svg
     {
         const int height = 180, top = 14, bottom = 34, left = 34;
         var n = Math.Max(1, bars.Count);
-        var step = Math.Max(6.0, Math.Min(48.0, 640.0 / n));
+        var step = Math.Max(6.0, Math.Min(60.0, 1000.0 / n));
         var width = (int)Math.Ceiling(left + n * step + 8);
         var max = Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Count));
         var plot = height - top - bottom;
-        var every = (int)Math.Ceiling(n / 16.0);
+        var every = (int)Math.Ceiling(n / 20.0);
         var sb = new StringBuilder();
         sb.Append(Ic, $"<svg class=\"columns\" data-chart=\"{E(id)}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" aria-hidden=\"true\" focusable=\"false\">");
         sb.Append(Ic, $"<line x1=\"{left}\" y1=\"{top + plot}\" x2=\"{width}\" y2=\"{top + plot}\" class=\"axis\"></line>");
