@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Analytics;
 using Otklik.Features.Addresses;
 using Otklik.Features.Appeals;
 using Otklik.Features.Audit;
@@ -98,6 +99,7 @@ builder.Services.AddRazorPages(o =>
 
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
+builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
@@ -165,6 +167,7 @@ api.MapCalendarApi();
 api.MapRoutingApi();
 api.MapRoadmapsApi();
 api.MapStatsApi();
+api.MapAnalyticsApi();
 api.MapKnowledgeApi();
 api.MapAuditApi();
 api.MapNotificationsApi();

@@ -47,6 +47,10 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         // ---- The dashboard: every staff role that sees appeals gets the counts of what it sees ----
         new Line("GET", $"{Api}/stats/dashboard", "counts of what the caller sees",
             Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles, ContentEditor), Setup.None, NoBody),
+        new Line("GET", $"{Api}/stats/overview", "the analytics dashboard over what the caller sees",
+            Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles, ContentEditor), Setup.None, NoBody),
+        new Line("GET", $"{Api}/stats/ranking", "the executors' ranking over what the caller sees",
+            Expect.SignedIn(200).With(403, Applicant, OtherApplicant, NoRoles, ContentEditor), Setup.None, NoBody),
 
         // ---- Moderation: the moderator of the owning centre ----
         new Line("GET", $"{Api}/appeals/{{id:guid}}/proposed-route", "Moderation",

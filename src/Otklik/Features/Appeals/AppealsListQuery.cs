@@ -27,6 +27,21 @@ public sealed record AppealFilter
     /// <summary>The trimmed, lower-cased search query, found through the search index (<see cref="Search.ISearchIndex"/>): word forms, "phrases", -exclusions.</summary>
     public string? Text { get; init; }
 
+    // ---- The analytics' drill-down (Features/Analytics): every figure of the dashboard links to the list with these. ----
+
+    /// <summary>Received on or after this instant (the dashboard's period start, local midnight in UTC).</summary>
+    public DateTime? ReceivedFromUtc { get; init; }
+    /// <summary>Received before this instant (the day after the period's last day).</summary>
+    public DateTime? ReceivedToUtc { get; init; }
+    /// <summary>Only the appeals the organisation executes (the dashboard groups by the executor, not by owner or part).</summary>
+    public Guid? ExecutorId { get; init; }
+    /// <summary>With an answer sent: <c>onTime</c> by its deadline, <c>late</c> after it, <c>any</c>.</summary>
+    public string? Answered { get; init; }
+    /// <summary>Reopened at least once after a low rating.</summary>
+    public bool? Reopened { get; init; }
+    /// <summary>Rated by the applicant with this score (1–5).</summary>
+    public int? Rating { get; init; }
+
     /// <summary>Reads the filter from request values; a wrong value is refused with the field it came from.</summary>
     public static AppealFilter Parse(string[]? status, Guid? organisationId, Guid? categoryId, Guid? topicId, Guid? territoryId,
         string? channel, string? kind, string? regime, string? deadline, bool? overdue, Guid? assigneeId, string? q)
@@ -60,8 +75,27 @@ public sealed record AppealFilter
         }
         bool? Flag(string name) => bool.TryParse(query[name].ToString(), out var b) ? b : null;
         string? One(string name) => query[name].ToString() is { Length: > 0 } s ? s : null;
+        DateTime? Instant(string name)
+        {
+            if (One(name) is not { } value) return null;
+            return DateTime.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                ? DateTime.SpecifyKind(at, DateTimeKind.Utc)
+                : throw new InputException(name, "request.invalid_parameter", $"Недопустимое значение параметра «{name}».");
+        }
+        var answered = One("answered");
+        if (answered is not (null or "onTime" or "late" or "any"))
+            throw new InputException("answered", "request.invalid_parameter", "Параметр «answered»: onTime, late или any.");
+        int? rating = null;
+        if (One("rating") is { } r)
+            rating = int.TryParse(r, out var score) && score is >= 1 and <= 5 ? score
+                : throw new InputException("rating", "request.invalid_parameter", "Оценка — от 1 до 5.");
         return Parse([.. query["status"].Where(s => !string.IsNullOrEmpty(s)).OfType<string>()], Id("organisationId"), Id("categoryId"), Id("topicId"),
-            Id("territoryId"), One("channel"), One("kind"), One("regime"), One("deadline"), Flag("overdue"), Id("assigneeId"), One("q"));
+            Id("territoryId"), One("channel"), One("kind"), One("regime"), One("deadline"), Flag("overdue"), Id("assigneeId"), One("q")) with
+        {
+            ReceivedFromUtc = Instant("receivedFrom"), ReceivedToUtc = Instant("receivedTo"), ExecutorId = Id("executorId"),
+            Answered = answered, Reopened = Flag("reopened"), Rating = rating,
+        };
     }
 
     static readonly AppealStatus[] Finished = DeadlineStates.Finished;
@@ -82,6 +116,18 @@ public sealed record AppealFilter
                 ? query.Where(a => !Finished.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc)
                 : query.Where(a => Finished.Contains(a.Status) || a.PausedAtUtc != null || a.DueAtUtc >= nowUtc);
         if (Deadline is { } state) query = WithState(query, state, nowUtc);
+        if (ReceivedFromUtc is { } from) query = query.Where(a => a.ReceivedAtUtc >= from);
+        if (ReceivedToUtc is { } to) query = query.Where(a => a.ReceivedAtUtc < to);
+        if (ExecutorId is { } executor) query = query.Where(a => a.ExecutorOrganisationId == executor);
+        if (Answered is { } answered)
+        {
+            // What the dashboard counts as an answer: sent (and not taken back by a reopening), on time by the answer deadline.
+            query = query.Where(a => a.AnsweredAtUtc != null && (a.Status == AppealStatus.AnswerSent || a.Status == AppealStatus.Closed));
+            if (answered == "onTime") query = query.Where(a => a.AnswerDueAtUtc != null && a.AnsweredAtUtc <= a.AnswerDueAtUtc);
+            else if (answered == "late") query = query.Where(a => a.AnswerDueAtUtc == null || a.AnsweredAtUtc > a.AnswerDueAtUtc);
+        }
+        if (Reopened is { } reopened) query = reopened ? query.Where(a => a.ReconsiderationCount > 0) : query.Where(a => a.ReconsiderationCount == 0);
+        if (Rating is { } rating) query = query.Where(a => a.Rating == rating);
         if (Text is { } text)
         {
             // The staff copy of the index (it holds the applicant too); the list keeps its own order and keyset paging.
