@@ -143,8 +143,8 @@ public sealed class SurveyPagesTests(AppPool pool) : IClassFixture<AppPool>
 
         // 4 answers of an anonymous survey: fewer than 5, nothing is shown.
         var given = new[] { ("1", "5", ""), ("1", "4", ""), ("2", "2", "На сайте нет телефона"), ("1", "1", "Сайт не открывается") };
-        foreach (var (q21, q231, q24) in given)
-            Assert.Equal(HttpStatusCode.Redirect, (await AnswerByLinkAsync(app, link, Answers(app, q21, q231, q24))).StatusCode);
+        foreach (var (a21, a231, a24) in given)
+            Assert.Equal(HttpStatusCode.Redirect, (await AnswerByLinkAsync(app, link, Answers(app, a21, a231, a24))).StatusCode);
         var hidden = await analyst.HtmlAsync($"/office/surveys/{survey.Id}/analysis");
         Assert.Contains("меньше 5 анкет не показываются", hidden);
         Assert.DoesNotContain("class=\"analysis-table\"", hidden);
