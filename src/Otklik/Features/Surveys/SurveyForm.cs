@@ -28,9 +28,12 @@ public sealed record Question(string Paper, string Text, QuestionKind Kind, bool
 
     public bool HasChoices => Kind is QuestionKind.Single or QuestionKind.Multiple or QuestionKind.Scale or QuestionKind.Matrix;
 
-    /// <summary>Numeric answers (a scale, or a matrix on a scale) have a mean.</summary>
-    public bool IsNumeric => HasChoices && Kind != QuestionKind.Multiple && Options.Count > 0
-        && Options.All(o => int.TryParse(o.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _)) && Kind is QuestionKind.Scale or QuestionKind.Matrix;
+    /// <summary>
+    /// Numeric answers (a scale, or a matrix on a scale 1-5) have a mean. A matrix of labelled options (1 = "use it
+    /// constantly") is categorical although keyed in by number: its mean would mean nothing.
+    /// </summary>
+    public bool IsNumeric => Kind is QuestionKind.Scale or QuestionKind.Matrix && Options.Count > 0
+        && Options.All(o => o.Value == o.Text && int.TryParse(o.Value, NumberStyles.None, CultureInfo.InvariantCulture, out _));
 
     public string? TextOf(string value) => Options.FirstOrDefault(o => o.Value == value)?.Text;
 }

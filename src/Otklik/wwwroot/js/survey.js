@@ -3,7 +3,8 @@
 (function () {
     var form = document.querySelector('form[data-survey]');
     if (!form) return;
-    var boxes = Array.prototype.slice.call(form.querySelectorAll('[data-show-if]'));
+    // Razor writes data-* attributes even when empty: only the questions with a condition have a value.
+    var boxes = Array.prototype.slice.call(form.querySelectorAll('[data-show-if]:not([data-show-if=""])'));
     function values(key) {
         return Array.prototype.slice.call(form.elements)
             .filter(function (e) { return e.name === 'q[' + key + ']' && ((e.type !== 'radio' && e.type !== 'checkbox') || e.checked); })
