@@ -49,6 +49,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.SurveyInvitation> SurveyInvitations => Set<Features.Surveys.SurveyInvitation>();
     public DbSet<Features.Surveys.SurveyLink> SurveyLinks => Set<Features.Surveys.SurveyLink>();
     public DbSet<Features.Surveys.SurveyParticipation> SurveyParticipations => Set<Features.Surveys.SurveyParticipation>();
+    public DbSet<Features.Surveys.Poll> Polls => Set<Features.Surveys.Poll>();
+    public DbSet<Features.Surveys.PollVote> PollVotes => Set<Features.Surveys.PollVote>();
+    public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
 
     public abstract bool IsPostgres { get; }
 

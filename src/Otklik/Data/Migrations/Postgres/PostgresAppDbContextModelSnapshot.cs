@@ -1720,6 +1720,107 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("SearchEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ClosesAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("OpensAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("ResultsAfterVote")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Polls");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId");
+
+                    b.ToTable("PollOption");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollResidence", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("StatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PersonId");
+
+                    b.ToTable("PollResidences");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("VotedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("PollVotes");
+                });
+
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2394,6 +2495,24 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany("Options")
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany()
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
                 {
                     b.HasOne("Otklik.Features.Directory.Organisation", null)
@@ -2469,6 +2588,11 @@ namespace Otklik.Data.Migrations.Postgres
             modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplate", b =>
                 {
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Navigation("Options");
                 });
 
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>

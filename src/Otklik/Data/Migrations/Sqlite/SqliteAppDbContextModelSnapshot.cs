@@ -1703,6 +1703,107 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("SearchEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClosesAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpensAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResultsAfterVote")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Polls");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId");
+
+                    b.ToTable("PollOption");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollResidence", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PersonId");
+
+                    b.ToTable("PollResidences");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VotedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("PollVotes");
+                });
+
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2375,6 +2476,24 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany("Options")
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany()
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
                 {
                     b.HasOne("Otklik.Features.Directory.Organisation", null)
@@ -2450,6 +2569,11 @@ namespace Otklik.Data.Migrations.Sqlite
             modelBuilder.Entity("Otklik.Features.Roadmaps.RoadmapTemplate", b =>
                 {
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Navigation("Options");
                 });
 
             modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
