@@ -43,6 +43,16 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Audit.AuditRecord> AuditRecords => Set<Features.Audit.AuditRecord>();
     public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
     public DbSet<Features.Notifications.NoticePreference> NoticePreferences => Set<Features.Notifications.NoticePreference>();
+    public DbSet<Features.Surveys.Survey> Surveys => Set<Features.Surveys.Survey>();
+    public DbSet<Features.Surveys.SurveyVersion> SurveyVersions => Set<Features.Surveys.SurveyVersion>();
+    public DbSet<Features.Surveys.SurveyResponse> SurveyResponses => Set<Features.Surveys.SurveyResponse>();
+    public DbSet<Features.Surveys.SurveyAnswer> SurveyAnswers => Set<Features.Surveys.SurveyAnswer>();
+    public DbSet<Features.Surveys.SurveyInvitation> SurveyInvitations => Set<Features.Surveys.SurveyInvitation>();
+    public DbSet<Features.Surveys.SurveyLink> SurveyLinks => Set<Features.Surveys.SurveyLink>();
+    public DbSet<Features.Surveys.SurveyParticipation> SurveyParticipations => Set<Features.Surveys.SurveyParticipation>();
+    public DbSet<Features.Surveys.Poll> Polls => Set<Features.Surveys.Poll>();
+    public DbSet<Features.Surveys.PollVote> PollVotes => Set<Features.Surveys.PollVote>();
+    public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
 
     public abstract bool IsPostgres { get; }
 

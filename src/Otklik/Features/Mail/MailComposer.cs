@@ -169,6 +169,9 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 attached = await AnswerFilesAsync(appeal.Id, ct);
                 if (attached.Count > 0) body.AppendLine($"К письму приложены файлы ответа: {string.Join(", ", attached.Select(f => f.Name))}.").AppendLine();
                 body.AppendLine("Пожалуйста, оцените ответ в личном кабинете: при низкой оценке обращение будет рассмотрено повторно.");
+                // Once per applicant per period (the survey's setting): the link is made with the letter and shown on /my too.
+                if (await Surveys.SurveyDesk.InvitationForAsync(db, appeal, message.CreatedAtUtc, ct) is { } invitation)
+                    body.AppendLine().AppendLine("Помогите нам стать лучше — ответьте на несколько вопросов о нашей работе: " + site.Link(Surveys.SurveyDesk.PathOf(invitation)));
                 break;
             case "appeal.rejected":
                 subject = $"Обращение № {n} отклонено";

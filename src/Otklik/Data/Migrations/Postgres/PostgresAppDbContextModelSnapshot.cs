@@ -2413,6 +2413,21 @@ namespace Otklik.Data.Migrations.Postgres
                 {
                     b.Navigation("Steps");
                 });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Navigation("Options");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyResponse", b =>
+                {
+                    b.Navigation("Answers");
+                });
 #pragma warning restore 612, 618
         }
     }
