@@ -63,8 +63,10 @@ public sealed class CardTests(Browser browser, AppPool pool, ITestOutputHelper o
         var controllerShown = await PageHeightAsync(controller);
         await controller.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
         var controllerOpen = await PageHeightAsync(controller);
-        output.WriteLine($"{engine}: card height at {Width}×{Height}: executor {shown} px as shown, {everythingOpen} px with every section and form open; " +
-                         $"controller {controllerShown} px as shown, {controllerOpen} px with everything open");
+        var heights = $"{engine}: card height at {Width}×{Height}: executor {shown} px as shown, {everythingOpen} px with every section and form open; " +
+                      $"controller {controllerShown} px as shown, {controllerOpen} px with everything open";
+        output.WriteLine(heights);
+        await File.WriteAllTextAsync(Path.Combine(Browser.Screenshots, app.Engine.ToString().ToLowerInvariant(), "card-heights.txt"), heights + "\n");
         Assert.True(shown <= 2 * Height, $"The executor's card is {shown} px tall");
         Assert.True(controllerShown <= 2 * Height, $"The controller's card is {controllerShown} px tall");
     }

@@ -39,7 +39,7 @@ public sealed class AnswerFilesPageTests(AppPool pool) : IClassFixture<AppPool>
         await app.ClientAs(Persona.Applicant).GetAsync($"/api/v1/attachments/{file.Id}").Expect(HttpStatusCode.NotFound);
 
         card = await executor.HtmlAsync($"/office/appeals/{a.Id}");
-        Assert.Matches($"<h2>Файлы ответа</h2>\\s*<ul>\\s*<li><a href=\"/api/v1/attachments/{file.Id}\">акт обследования.pdf</a>", card);
+        Assert.Matches($"Файлы ответа:\\s*<a href=\"/api/v1/attachments/{file.Id}\">акт обследования.pdf</a>", card);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

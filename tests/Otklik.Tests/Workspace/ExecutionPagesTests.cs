@@ -116,7 +116,7 @@ public sealed class ExecutionPagesTests(AppPool pool) : IClassFixture<AppPool>
         });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Matches("<textarea id=\"answer-text\" name=\"AnswerText\" rows=\"8\" aria-describedby=\"answer-text-error\">[^<]*</textarea>\\s*<span id=\"answer-text-error\" class=\"field-error\" role=\"alert\">Поле обязательно для заполнения.</span>", html);
+        Assert.Matches("<textarea id=\"answer-text\" name=\"AnswerText\" rows=\"5\" aria-describedby=\"answer-text-error\">[^<]*</textarea>\\s*<span id=\"answer-text-error\" class=\"field-error\" role=\"alert\">Поле обязательно для заполнения.</span>", html);
         Assert.Contains("<option value=\"Supported\" selected=\"selected\">Рассмотрено. Поддержано</option>", html);
 
         // A long text that fails for another reason is kept as typed.

@@ -448,12 +448,7 @@ public sealed partial class Appeal
     {
         Require(Transition.Extend);
         RequireText(reason, "reason");
-        if (days is < 1 or > MaxExtensionDays)
-            throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
-        if (Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
-            throw new RuleException("extension.once", "Срок рассмотрения обращения по 59-ФЗ продлевается только один раз.");
-        if (nowUtc > (AnswerDueAtUtc ?? DueAtUtc))
-            throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
+        AppealClock.CheckExtension(days, Regime, ExtensionCount, nowUtc, AnswerDueAtUtc ?? DueAtUtc);
         ExtensionDays += days;
         ExtensionCount++;
         // Granting answers the executor's request, whatever number of days the head chose.
@@ -470,10 +465,7 @@ public sealed partial class Appeal
             throw new InputException("days", "extension.days", $"Срок продлевается на 1–{MaxExtensionDays} дней.", StatusCodes.Status422UnprocessableEntity);
         if (ExtensionRequestedDays is not null)
             throw new RuleException("extension.request_pending", "Запрос на продление уже ждёт решения руководителя.");
-        if (Regime == LegalRegime.Obrashchenie59 && ExtensionCount > 0)
-            throw new RuleException("extension.once", "Срок рассмотрения обращения по 59-ФЗ продлевается только один раз.");
-        if (nowUtc > (AnswerDueAtUtc ?? DueAtUtc))
-            throw new RuleException("extension.too_late", "Срок уже истёк: продлить его можно только до истечения, уведомив заявителя.");
+        AppealClock.CheckExtensionAllowed(Regime, ExtensionCount, nowUtc, AnswerDueAtUtc ?? DueAtUtc);
         ExtensionRequestedDays = days;
         ExtensionRequestReason = reason.Trim();
         Record(EventKind.ExtensionRequested, nowUtc, executorId, reason.Trim(), new { days });
@@ -502,7 +494,7 @@ public sealed partial class Appeal
         if (organisationId == ExecutorOrganisationId)
             throw new RuleException("execution.co_executor_self", "Соисполнитель должен отличаться от основного исполнителя.");
         RefuseRespondent(organisationId);
-        if (Parts.Any(p => p.OrganisationId == organisationId && p.Status == PartStatus.Open))
+        if (CoExecutorRoute.HasOpenPart(Parts, organisationId))
             throw new RuleException("execution.co_executor_twice", "Этой организации уже передана часть обращения.");
         var part = AppealPart.Create(Id, organisationId, task.Trim(), nowUtc, DueAtUtc);
         Parts.Add(part);
@@ -523,7 +515,7 @@ public sealed partial class Appeal
         part.Complete(result.Trim(), nowUtc);
         Record(EventKind.CoExecutorPartCompleted, nowUtc, actorId, result.Trim(), new { part = partId, organisation = part.OrganisationId });
         // A route in sequence: when a stage's parts are all done, the next stage's parts open with their own deadlines.
-        if (!Parts.Any(p => p.Status == PartStatus.Open) && Parts.Where(p => p.Status == PartStatus.Waiting).Select(p => (int?)p.Stage).Min() is { } next)
+        if (CoExecutorRoute.NextStage(Parts) is { } next)
         {
             if (clockOf is null) throw new InvalidOperationException("The next stage's deadlines need the organisations' clocks.");
             foreach (var waiting in Parts.Where(p => p.Status == PartStatus.Waiting && p.Stage == next))
@@ -575,7 +567,7 @@ public sealed partial class Appeal
     {
         if (IsTerminal || Status == AppealStatus.AnswerSent) return [];
         var notices = new List<WatchNotice>();
-        foreach (var part in Parts.Where(p => p.Status == PartStatus.Open && p.EscalatedAtUtc is null && p.DueAtUtc is { } due && due < nowUtc))
+        foreach (var part in CoExecutorRoute.Overdue(Parts, nowUtc))
         {
             part.Escalate(nowUtc);
             var notice = new WatchNotice(WatchLevel.EscalatedToController, Directory.Role.Controller, part.OrganisationId, null,
@@ -623,7 +615,7 @@ public sealed partial class Appeal
 
     void RequirePartsDone()
     {
-        if (Parts.Any(p => p.Status != PartStatus.Done))
+        if (!CoExecutorRoute.AllDone(Parts))
             throw new RuleException("answer.parts_open", "Не все соисполнители прислали свои части ответа.");
     }
 
@@ -761,7 +753,7 @@ public sealed partial class Appeal
 
     // ---- Clocks and the deadline watch ----
 
-    public const int MaxExtensionDays = 30;
+    public const int MaxExtensionDays = AppealClock.MaxExtensionDays;
 
     /// <summary>The executor asks the applicant for documents or details: the answer clock stops until they come.</summary>
     public void PauseForApplicant(string request, Guid executorId, DateTime nowUtc)
@@ -780,16 +772,14 @@ public sealed partial class Appeal
     {
         if (PausedAtUtc is not { } since) throw new RuleException("clock.not_paused", "Срок не приостановлен.");
         Require(Transition.ResumeClock);
-        PausedSeconds += (long)(nowUtc - since).TotalSeconds;
-        PausedWorkingSeconds += (long)clock.WorkingTimeBetween(since, nowUtc).TotalSeconds;
+        var (seconds, working) = AppealClock.PauseCost(since, nowUtc, clock);
+        PausedSeconds += seconds;
+        PausedWorkingSeconds += working;
         PausedAtUtc = null;
         if (!string.IsNullOrWhiteSpace(note)) Text = $"{Text}\n\nДополнение заявителя: {note.Trim()}";
         RefreshSearchText();
         Record(EventKind.ClockResumed, nowUtc, actorId, note?.Trim(), new { pausedSeconds = PausedSeconds });
     }
-
-    static readonly AppealStatus[] Watched =
-        [AppealStatus.Moderation, AppealStatus.Registered, AppealStatus.Assigned, AppealStatus.InWork, AppealStatus.AnswerDraft, AppealStatus.AnswerReview];
 
     /// <summary>
     /// Recomputes every deadline from the clocks' start instants with the policies of <paramref name="clock"/>: after each
@@ -798,63 +788,34 @@ public sealed partial class Appeal
     /// </summary>
     public void ApplyDeadlines(DeadlineClock clock, DateTime nowUtc)
     {
-        var high = Priority == AppealPriority.High;
-        DeadlinePolicy Policy(DeadlineStage stage, string fallback) =>
-            clock.PolicyFor(stage, Regime, Kind, TopicId, high) ?? DeadlinePolicy.Parse(fallback);
-
-        var moderation = clock.Compute(Policy(DeadlineStage.Moderation, "hours:48"), ModerationStartedAtUtc);
-        if (clock.PolicyFor(DeadlineStage.Registration, Regime, Kind, TopicId, high) is { } registration
-            && clock.Compute(registration, ReceivedAtUtc) is { } byLaw && byLaw.EndUtc < moderation.EndUtc)
-            moderation = byLaw;
-        ModerationDueAtUtc = moderation.EndUtc;
-
-        Due? clarification = ClarificationAskedAtUtc is { } asked ? clock.Compute(Policy(DeadlineStage.Clarification, "calendar-days:3"), asked) : null;
-        ClarificationDueAtUtc = clarification?.EndUtc;
-
-        Due? answer = null;
-        if (AnswerClockStartedAtUtc is { } started)
+        var d = AppealClock.Compute(ClockFacts, clock, nowUtc);
+        ModerationDueAtUtc = d.Moderation.EndUtc;
+        ClarificationDueAtUtc = d.Clarification?.EndUtc;
+        if (d.Answer is { } answer)
         {
-            var policy = AnswerPolicyFor(clock);
-            // A pause moves the start by the wall-clock time it lasted; a working-hours count instead adds the working
-            // time that passed during the pause (a pause over a night costs no working hours).
-            var counted = policy is WorkingHoursPolicy workingHours
-                ? workingHours.Compute(new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)), clock.Zone, clock.Hours, clock.Calendar,
-                    TimeSpan.FromSeconds(PausedWorkingSeconds))
-                : clock.Compute(policy, started.AddSeconds(PausedSeconds));
-            answer = clock.Extend(counted, ExtensionDays);
             AnswerDueAtUtc = answer.EndUtc;
             AnswerDueDate = answer.DueDate ?? DateOnly.FromDateTime(answer.DueAt!.Value.DateTime);
             AnswerControlDate = answer.ControlDate ?? AnswerDueDate;
-            AnswerPolicy = policy.ToString();
+            AnswerPolicy = d.AnswerPolicy!.ToString();
         }
-
-        Due? contact = null;
-        if (Status is AppealStatus.Registered or AppealStatus.Assigned && WorkStartedAtUtc is null && AnswerClockStartedAtUtc is { } from
-            && clock.PolicyFor(DeadlineStage.Contact, Regime, Kind, TopicId, high) is { } contactPolicy)
-            contact = clock.Compute(contactPolicy, from);
-
-        var (stage, stageStart) = Status switch
-        {
-            AppealStatus.Moderation => (moderation, ModerationStartedAtUtc),
-            AppealStatus.Clarification => (clarification, ClarificationAskedAtUtc ?? nowUtc),
-            _ when contact is not null => (contact, AnswerClockStartedAtUtc!.Value),
-            _ when Working.Contains(Status) => (answer, AnswerClockStartedAtUtc!.Value),
-            _ => ((Due?)null, nowUtc),
-        };
-        var watched = stage is not null && Watched.Contains(Status) && PausedAtUtc is null;
-        if (stage is not null && stage.EndUtc != DueAtUtc)
+        var watched = d.Stage is not null && AppealClock.Watched.Contains(Status) && PausedAtUtc is null;
+        if (d.Stage is { } stage && stage.EndUtc != DueAtUtc)
         {
             DueAtUtc = stage.EndUtc;
-            AtRiskFromUtc = clock.AtRiskFrom(stage, stageStart);
+            AtRiskFromUtc = clock.AtRiskFrom(stage, d.StageStart);
             WatchLevel = WatchLevel.OnTrack;
         }
-        NextWatchAtUtc = watched ? NextWatch(clock) : null;
+        NextWatchAtUtc = watched ? AppealClock.NextWatch(WatchLevel, AtRiskFromUtc, DueAtUtc, clock) : null;
     }
+
+    /// <summary>The facts the clock computes the deadlines from.</summary>
+    public AppealClock.Facts ClockFacts => new(Status, Regime, Kind, TopicId, Priority == AppealPriority.High, AnswerPolicyOverride,
+        ReceivedAtUtc, ModerationStartedAtUtc, ClarificationAskedAtUtc, AnswerClockStartedAtUtc, WorkStartedAtUtc, PausedSeconds, PausedWorkingSeconds,
+        ExtensionDays);
 
     /// <summary>The answer's policy in <paramref name="clock"/>: an auto-rule's override, else the deadline rules, else 30 days.</summary>
     public DeadlinePolicy AnswerPolicyFor(DeadlineClock clock) =>
-        AnswerPolicyOverride is { } own ? DeadlinePolicy.Parse(own)
-        : clock.PolicyFor(DeadlineStage.Answer, Regime, Kind, TopicId, Priority == AppealPriority.High) ?? DeadlinePolicy.Parse("calendar-days:30");
+        AppealClock.AnswerPolicy(AnswerPolicyOverride, Regime, Kind, TopicId, Priority == AppealPriority.High, clock);
 
     /// <summary>The watch's step: what the current stage deadline calls for now. Each level is reached once.</summary>
     public IReadOnlyList<WatchNotice> Watch(DeadlineClock clock, DateTime nowUtc)
@@ -863,34 +824,15 @@ public sealed partial class Appeal
         while (NextWatchAtUtc is { } next && next <= nowUtc && WatchLevel < WatchLevel.EscalatedToCentre)
         {
             var inModeration = Status == AppealStatus.Moderation;
-            WatchLevel = WatchLevel switch
-            {
-                WatchLevel.OnTrack => WatchLevel.AtRisk,
-                WatchLevel.AtRisk => WatchLevel.Overdue,
-                // Moderation has no dispatcher or controller: an overdue moderation goes straight to the centre's head.
-                WatchLevel.Overdue when inModeration => WatchLevel.EscalatedToCentre,
-                WatchLevel.Overdue => WatchLevel.EscalatedToDispatcher,
-                WatchLevel.EscalatedToDispatcher => WatchLevel.EscalatedToController,
-                _ => WatchLevel.EscalatedToCentre,
-            };
+            WatchLevel = AppealClock.NextLevel(WatchLevel, inModeration);
             var notice = WatchNotice.For(this, WatchLevel);
             notices.Add(notice);
             Record(WatchLevel switch { WatchLevel.AtRisk => EventKind.DeadlineAtRisk, WatchLevel.Overdue => EventKind.DeadlineMissed, _ => EventKind.Escalated },
                 nowUtc, null, notice.Title, new { level = WatchLevel, dueAtUtc = DueAtUtc, notice.Role, notice.OrganisationId, notice.PersonId });
-            NextWatchAtUtc = NextWatch(clock);
+            NextWatchAtUtc = AppealClock.NextWatch(WatchLevel, AtRiskFromUtc, DueAtUtc, clock);
         }
         return notices;
     }
-
-    DateTime? NextWatch(DeadlineClock clock) => WatchLevel switch
-    {
-        WatchLevel.OnTrack => AtRiskFromUtc ?? DueAtUtc,
-        WatchLevel.AtRisk => DueAtUtc.AddSeconds(1),
-        WatchLevel.Overdue => clock.AfterWorkingDays(DueAtUtc, 1),
-        WatchLevel.EscalatedToDispatcher => clock.AfterWorkingDays(DueAtUtc, 2),
-        WatchLevel.EscalatedToController => clock.AfterWorkingDays(DueAtUtc, 3),
-        _ => null,
-    };
 
     // ---- Plumbing ----
 

@@ -43,6 +43,10 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
             return false;
         }, change, ct);
 
+    /// <summary>A change whose duties are its row's in the lifecycle table (<see cref="AppealLifecycle"/>).</summary>
+    public Task<IResult> RunAsync(Guid id, int? version, Transition transition, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        RunAsync(id, version, [.. AppealLifecycle.Row(transition).Duties], change, ct);
+
     public Task<IResult> RunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
         RunAsync(id, version, action.May, action.Change, ct);
 
@@ -104,6 +108,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     /// </summary>
     public Task<Outcome> TryRunAsync(Guid id, int? version, Duty[] duties, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
         TryRunAsync(() => RunAsync(id, version, duties, change, ct));
+
+    public Task<Outcome> TryRunAsync(Guid id, int? version, Transition transition, Func<Appeal, DateTime, Task> change, CancellationToken ct) =>
+        TryRunAsync(() => RunAsync(id, version, transition, change, ct));
 
     public Task<Outcome> TryRunAsync(Guid id, int? version, AppealAction action, CancellationToken ct) =>
         TryRunAsync(() => RunAsync(id, version, action, ct));

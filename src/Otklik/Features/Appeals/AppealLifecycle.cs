@@ -47,7 +47,7 @@ public static class AppealLifecycle
     /// </summary>
     static readonly LegalRegime[] Law59 = [LegalRegime.Obrashchenie59, LegalRegime.PlatformMessage];
 
-    static bool ExtensionLeft(Appeal a) => !(a.Regime == LegalRegime.Obrashchenie59 && a.ExtensionCount > 0);
+    static bool ExtensionLeft(Appeal a) => AppealClock.ExtensionLeft(a.Regime, a.ExtensionCount);
     static bool BeforeDue(Appeal a, DateTime? now) => now is not { } n || n <= (a.AnswerDueAtUtc ?? a.DueAtUtc);
 
     public static readonly IReadOnlyDictionary<Transition, LifecycleRow> Table = new LifecycleRow[]

@@ -192,7 +192,7 @@ public static class AppealsApi
         changes.RunAsync(id, r.Version, AppealActions.ReturnAnswer(changes, r.Reasons, r.Comment, ct), ct);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Applicant, Rating(changes, r.Score, r.Comment), ct);
+        changes.RunAsync(id, r.Version, Transition.Rate, Rating(changes, r.Score, r.Comment), ct);
 
     /// <summary>The applicant rates the answer (the API and the portal's page alike).</summary>
     public static Func<Appeal, DateTime, Task> Rating(AppealChanges changes, int? score, string? comment) => (appeal, now) =>

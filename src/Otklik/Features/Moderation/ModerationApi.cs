@@ -65,13 +65,13 @@ public static class ModerationApi
     }
 
     static Task<IResult> AskClarification(Guid id, QuestionRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Asking(changes, r.Question), ct);
+        changes.RunAsync(id, r.Version, Transition.AskClarification, Asking(changes, r.Question), ct);
 
     static Task<IResult> GiveClarification(Guid id, ClarificationRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Applicant, GivingClarification(changes, r.Text), ct);
+        changes.RunAsync(id, r.Version, Transition.GiveClarification, GivingClarification(changes, r.Text), ct);
 
     static Task<IResult> ClarificationDelivered(Guid id, DeliveredRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, (appeal, now) =>
+        changes.RunAsync(id, r.Version, Transition.RecordClarificationDelivered, (appeal, now) =>
         {
             AppealsApi.CheckText("how", r.How, 500);
             appeal.RecordClarificationDelivered(r.How!, changes.User.RequiredId, now);
@@ -79,19 +79,19 @@ public static class ModerationApi
         }, ct);
 
     static Task<IResult> Reject(Guid id, RejectRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Rejecting(changes, r.Ground, r.Comment), ct);
+        changes.RunAsync(id, r.Version, Transition.Reject, Rejecting(changes, r.Ground, r.Comment), ct);
 
     static Task<IResult> Reclassify(Guid id, ReclassifyRequest r, AppealChanges changes, TerritoryLocator locator, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Reclassifying(changes, locator, r, ct), ct);
+        changes.RunAsync(id, r.Version, Transition.Reclassify, Reclassifying(changes, locator, r, ct), ct);
 
     static Task<IResult> Route(Guid id, RouteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Routing(changes, r.OrganisationId, r.Note, ct), ct);
+        changes.RunAsync(id, r.Version, Transition.Route, Routing(changes, r.OrganisationId, r.Note, ct), ct);
 
     static Task<IResult> Register(Guid id, RegisterRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Registering(changes, r.OrganisationId, ct), ct);
+        changes.RunAsync(id, r.Version, Transition.Register, Registering(changes, r.OrganisationId, ct), ct);
 
     static Task<IResult> Merge(Guid id, MergeRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, Duty.Moderate, Merging(changes, r.TargetAppealId, ct), ct);
+        changes.RunAsync(id, r.Version, Transition.MergeInto, Merging(changes, r.TargetAppealId, ct), ct);
 
     static Task<IResult> SetPublicText(Guid id, PublicTextRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Duty.Moderate, Masking(changes, r.Text), ct);

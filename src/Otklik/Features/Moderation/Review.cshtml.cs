@@ -146,7 +146,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
 
     public async Task<IActionResult> OnPostRejectAsync(CancellationToken ct)
     {
-        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Rejecting(changes, Ground, Comment), ct);
+        var outcome = await changes.TryRunAsync(Id, Version, Transition.Reject, ModerationApi.Rejecting(changes, Ground, Comment), ct);
         if (!outcome.Succeeded) return await FailedAsync("reject", outcome, ct);
         var number = await NumberAsync(ct);
         return Done($"Обращение {number} отклонено: {Grounds.All[Ground!.Value].Title}. Заявителю отправлено уведомление с причиной.");
@@ -154,7 +154,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
 
     public async Task<IActionResult> OnPostClarifyAsync(CancellationToken ct)
     {
-        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Asking(changes, Question), ct);
+        var outcome = await changes.TryRunAsync(Id, Version, Transition.AskClarification, ModerationApi.Asking(changes, Question), ct);
         if (!outcome.Succeeded) return await FailedAsync("clarify", outcome, ct);
         var email = await db.Appeals.Where(a => a.Id == Id).Select(a => a.Applicant.Email ?? db.Users.Where(u => u.Id == a.ApplicantUserId).Select(u => u.Email).FirstOrDefault())
             .SingleAsync(ct);
@@ -208,7 +208,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
                 return await FailedAsync("merge", new AppealChanges.Outcome(false, 422, "Обращение с таким номером не найдено.",
                     new Dictionary<string, string[]> { ["targetAppealId"] = ["Обращение с таким номером не найдено."] }), ct);
         }
-        var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Merging(changes, target, ct), ct);
+        var outcome = await changes.TryRunAsync(Id, Version, Transition.MergeInto, ModerationApi.Merging(changes, target, ct), ct);
         if (!outcome.Succeeded) return await FailedAsync("merge", outcome, ct);
         var into = await db.Appeals.Where(a => a.Id == target).Select(a => a.Number).SingleAsync(ct);
         return Done($"Обращение {await NumberAsync(ct)} объединено с обращением {into}; заявителю сообщён номер.");

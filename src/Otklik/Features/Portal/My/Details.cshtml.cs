@@ -62,14 +62,14 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostClarifyAsync(CancellationToken ct) =>
-        ActAsync("clarify", (id, v) => changes.TryRunAsync(id, v, [Duty.Applicant], ModerationApi.GivingClarification(changes, Clarification), ct), "clarified", ct);
+        ActAsync("clarify", (id, v) => changes.TryRunAsync(id, v, Transition.GiveClarification, ModerationApi.GivingClarification(changes, Clarification), ct), "clarified", ct);
 
     public Task<IActionResult> OnPostReplyAsync(CancellationToken ct) =>
         ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, AppealActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
             "replied", ct);
 
     public Task<IActionResult> OnPostRateAsync(CancellationToken ct) =>
-        ActAsync("rate", (id, v) => changes.TryRunAsync(id, v, [Duty.Applicant], AppealsApi.Rating(changes, Score, string.IsNullOrWhiteSpace(Comment) ? null : Comment), ct),
+        ActAsync("rate", (id, v) => changes.TryRunAsync(id, v, Transition.Rate, AppealsApi.Rating(changes, Score, string.IsNullOrWhiteSpace(Comment) ? null : Comment), ct),
             null, ct);
 
     async Task<IActionResult> ActAsync(string form, Func<Guid, int?, Task<AppealChanges.Outcome>> run, string? done, CancellationToken ct)
