@@ -44,6 +44,8 @@ public sealed class ModerationPagesTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Matches(@"<strong id=""moderation-due"">\d\d\.\d\d\.\d{4} \d\d:\d\d</strong>", confirmation);
         Assert.Matches(@"<strong id=""answer-due"">\d\d\.\d\d\.\d{4}</strong>", confirmation);
         Assert.Contains("Горячая линия", confirmation);
+        // The page links to the appeal's card (issue 16 item 12).
+        Assert.Contains($"<a id=\"appeal-card\" href=\"/office/appeals/{id}\">Открыть карточку обращения {stored.Number}</a>", confirmation);
 
         // A second click on the same form (the same idempotency key) does not make a second appeal.
         var again = await op.PostAsync("/office/register", fields);
