@@ -44,11 +44,45 @@ public sealed class ModerationPagesTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Matches(@"<strong id=""moderation-due"">\d\d\.\d\d\.\d{4} \d\d:\d\d</strong>", confirmation);
         Assert.Matches(@"<strong id=""answer-due"">\d\d\.\d\d\.\d{4}</strong>", confirmation);
         Assert.Contains("Горячая линия", confirmation);
+        // The page links to the appeal's card (issue 16 item 12).
+        Assert.Contains($"<a id=\"appeal-card\" href=\"/office/appeals/{id}\">Открыть карточку обращения {stored.Number}</a>", confirmation);
 
         // A second click on the same form (the same idempotency key) does not make a second appeal.
         var again = await op.PostAsync("/office/register", fields);
         Assert.Equal(location, again.Headers.Location!.ToString());
         Assert.Equal(1, await app.WithDbAsync(db => db.Appeals.CountAsync(a => a.IdempotencyKey == key)));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_received_date_in_the_future_or_too_old_is_refused_next_to_the_field_and_nothing_is_written(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var r = app.Region;
+        using var op = await StaffSession.SignInAsync(app, Persona.CentreOperator);
+        var form = await op.GetAsync("/office/register");
+        var key = StaffSession.HiddenValue(form, "IdempotencyKey");
+        // The form offers every channel a person keys in, with the received time defaulting to now.
+        foreach (var channel in new[] { "Email", "Paper", "GovernorMail", "BusinessOmbudsman", "DocumentSystem", "Hotline", "Meeting" })
+            Assert.Contains($"id=\"channel-{channel}\" name=\"Channel\" value=\"{channel}\"", form);
+        Assert.Contains("Система документооборота (МСЭД)", form);
+
+        var local = TimeZoneInfo.ConvertTimeFromUtc(app.Clock.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById(
+            await app.WithDbAsync(db => db.Organisations.Where(o => o.Id == r.Centre).Select(o => o.TimeZone).SingleAsync())));
+        foreach (var (at, error) in new[]
+        {
+            (local.AddDays(1), "Дата поступления не может быть позже текущего момента."),
+            (local.AddDays(-45), "Дата поступления — не раньше чем 30 дней назад"),
+        })
+        {
+            var text = $"Письмо от {at:dd.MM.yyyy}: во дворе дома 12 по ул. Мира не вывозят мусор, контейнеры переполнены.";
+            var fields = CallForm(r, key, text).Where(f => f.Key != "Channel")
+                .Append(new("Channel", "Paper")).Append(new("ReceivedAt", at.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture)));
+            var refused = await op.PostAsync("/office/register", fields);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var html = await refused.Content.ReadAsStringAsync();
+            Assert.Matches($"<span id=\"received-at-error\" class=\"field-error\">{Regex.Escape(error)}", html);
+            Assert.False(await app.WithDbAsync(db => db.Appeals.AnyAsync(a => a.Text == text)));
+        }
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -17,7 +17,10 @@ public enum LegalRegime
     SocialIncident,
 }
 
-public enum Channel { Portal, Mobile, Hotline, Meeting, Email, Telegram, SocialNetwork, FederalPlatform, Open311, InvestPortal, GovernorMail, Paper, RedmineImport }
+/// <summary>Where an appeal came from. Stored by name: new members go anywhere. BusinessOmbudsman: passed on by the
+/// business ombudsman (уполномоченный по защите прав предпринимателей); DocumentSystem: from the document system (МСЭД).</summary>
+public enum Channel { Portal, Mobile, Hotline, Meeting, Email, Telegram, SocialNetwork, FederalPlatform, Open311, InvestPortal, GovernorMail, Paper, RedmineImport,
+    BusinessOmbudsman, DocumentSystem }
 
 public enum ApplicantKind { Person, Organisation, Anonymous }
 
@@ -217,6 +220,8 @@ public static class Labels
         Channel.GovernorMail => "Письмо губернатору",
         Channel.Paper => "Письмо на бумаге",
         Channel.RedmineImport => "Импорт из Redmine",
+        Channel.BusinessOmbudsman => "Бизнес-омбудсмен",
+        Channel.DocumentSystem => "Система документооборота (МСЭД)",
         _ => c.ToString(),
     };
 

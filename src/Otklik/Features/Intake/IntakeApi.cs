@@ -33,7 +33,11 @@ public static class IntakeApi
         AppealType? Type, AppealKind? Kind, LegalRegime? Regime, Channel? Channel, string? ChannelMessageId,
         ApplicantInfo? Applicant, Guid? CategoryId, Guid? TopicId, Guid? TerritoryId, string? Address,
         double? Latitude, double? Longitude, string? Text, bool IsPublic, bool PublicationConsent, Guid[]? AttachmentIds,
-        AppealPriority? Priority = null, Guid? RespondentOrganisationId = null);
+        AppealPriority? Priority = null, Guid? RespondentOrganisationId = null,
+        // When the channel received it (a letter yesterday): the deadlines count from then. Left out of the JSON when
+        // absent, so the idempotency hash of a request without it is what it was before the field existed.
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        DateTime? ReceivedAtUtc = null);
 
     static async Task<IResult> Submit(SubmitRequest request, HttpContext http, AppDbContext db, CurrentUser user, SubmitAppeal intake,
         TimeProvider clock, CancellationToken ct)

@@ -26,8 +26,9 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
     public const int MaxBatch = 64;
 
     /// <summary>A submission ready to be written: validated, its deadlines and its routing planned.</summary>
+    /// <param name="ReceivedAtUtc">When the channel received it, if earlier than now (a letter keyed in the next day).</param>
     public sealed record Prepared(Appeal.Draft Draft, int Year, DateTime NowUtc, DeadlineClock Deadlines, Routing.AutoRouting.Plan Plan,
-        Guid? ActorId, Guid[]? AttachmentIds, Action<Appeal, DateTime, AppDbContext>? OnCreated);
+        Guid? ActorId, Guid[]? AttachmentIds, Action<Appeal, DateTime, AppDbContext>? OnCreated, DateTime? ReceivedAtUtc = null);
 
     sealed class Pending(Prepared submission)
     {
@@ -169,7 +170,8 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes, ILogger<IntakeWrit
     static Appeal Create(AppDbContext db, Prepared s, Guid id, int year, int sequence)
     {
         var (plan, now) = (s.Plan, s.NowUtc);
-        var appeal = Appeal.Submit(s.Draft, year, sequence, now, s.Deadlines, id);
+        // Received (and so moderated and due) from the channel's own date; numbered and written now.
+        var appeal = Appeal.Submit(s.Draft, year, sequence, s.ReceivedAtUtc ?? now, s.Deadlines, id);
         Routing.AutoRouting.Apply(plan, appeal, s.ActorId, now);
         db.Appeals.Add(appeal);
         db.Outbox.Add(OutboxMessage.Create(MessageTypes.Received, new { appeal.Id, appeal.Number, appeal.Applicant.Email }, appeal.Id, now));

@@ -16,9 +16,14 @@ namespace Otklik.Features.Intake;
 /// (<see cref="SubmitAppeal"/>, the operator as its actor): the same checks, numbering and idempotency key, so a double click makes one appeal.
 /// </summary>
 [Authorize]
-public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppeal intake, Audit.AuditTrail audit) : PageModel
+[RequestSizeLimit(ContentSniffer.MaxPerAppeal * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = ContentSniffer.MaxPerAppeal * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppeal intake, Audit.AuditTrail audit, IFileStore files, TimeProvider clock) : PageModel
 {
-    public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting];
+    /// <summary>Every channel a person keys in: calls and visits, letters (with their scans), and what other bodies pass on.
+    /// Not the open channels (applicants write there themselves) nor the machine-only ones (Open311, imports).</summary>
+    public static readonly Channel[] Channels = [Channel.Hotline, Channel.Meeting, Channel.Email, Channel.Paper, Channel.GovernorMail,
+        Channel.BusinessOmbudsman, Channel.DocumentSystem, Channel.FederalPlatform, Channel.SocialNetwork, Channel.Telegram];
 
     [BindProperty] public string? IdempotencyKey { get; set; }
     [BindProperty] public Channel Channel { get; set; } = Channel.Hotline;
@@ -41,6 +46,12 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
     [BindProperty] public string? Latitude { get; set; }
     [BindProperty] public string? Longitude { get; set; }
     [BindProperty] public string? Text { get; set; }
+    /// <summary>When the channel received it, in the operator's local time ("2026-11-22T15:30"); empty: now.</summary>
+    [BindProperty] public string? ReceivedAt { get; set; }
+    /// <summary>Scans and files of the appeal (a paper letter's scan); kept across a refused post by their ids.</summary>
+    [BindProperty] public List<IFormFile> Files { get; set; } = [];
+    [BindProperty] public List<Guid> KeptFiles { get; set; } = [];
+    public IReadOnlyList<(Guid Id, string Name)> Kept { get; private set; } = [];
 
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<ModerationScreens.TopicOption> Topics { get; private set; } = [];
@@ -59,6 +70,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
         if (!await MayRegisterAsync(ct)) return Refuse();
         IdempotencyKey = Guid.NewGuid().ToString("N");
         await LoadAsync(ct);
+        ReceivedAt = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, Zone).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Page();
     }
 
@@ -107,8 +119,18 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
         ModelState.Clear();
         if (!Coordinates.TryParse(Latitude, out var lat)) Errors["latitude"] = "Широта — число, например 56.8389.";
         if (!Coordinates.TryParse(Longitude, out var lon)) Errors["longitude"] = "Долгота — число, например 60.6057.";
-        if (!Channels.Contains(Channel)) Errors["channel"] = "Выберите канал: горячая линия или личный приём.";
+        if (!Channels.Contains(Channel)) Errors["channel"] = "Выберите канал поступления из списка.";
         if (ApplicantKind == ApplicantKind.Organisation && string.IsNullOrWhiteSpace(Inn)) Errors["applicant.inn"] = "Укажите ИНН организации.";
+        await LoadAsync(ct);
+        DateTime? receivedAtUtc = null;
+        if (!string.IsNullOrWhiteSpace(ReceivedAt))
+        {
+            if (DateTime.TryParseExact(ReceivedAt.Trim(), ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"], System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var local))
+                receivedAtUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone);
+            else Errors["receivedAtUtc"] = "Укажите дату и время поступления, например 22.11.2026 15:30.";
+        }
+        await StoreFilesAsync(ct);
         if (Errors.Count == 0)
         {
             var applicant = new ApplicantInfo
@@ -120,7 +142,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
                 RepresentativeName = ApplicantKind == ApplicantKind.Organisation ? Blank(RepresentativeName) : null,
             };
             var request = new IntakeApi.SubmitRequest(Type, null, null, Channel, null, applicant, CategoryId, TopicId, null, Blank(Address),
-                lat, lon, Text, false, false, null);
+                lat, lon, Text, false, false, KeptFiles.Count == 0 ? null : [.. KeptFiles], ReceivedAtUtc: receivedAtUtc);
             try
             {
                 var submitted = await intake.RunAsync(request, IntakeActor.Operator(user.RequiredId), IdempotencyKey, ct);
@@ -144,7 +166,7 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
             }
         }
         Error ??= "Обращение не зарегистрировано: исправьте отмеченные поля.";
-        await LoadAsync(ct);
+        await LoadKeptAsync(ct);
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
@@ -169,8 +191,41 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
         return Page();
     }
 
+    /// <summary>Checks and stores the chosen files (unbound, uploaded by the operator); a refused post keeps them by id.</summary>
+    async Task StoreFilesAsync(CancellationToken ct)
+    {
+        var chosen = Files.Where(f => f.Length > 0).ToList();
+        if (KeptFiles.Count + chosen.Count > ContentSniffer.MaxPerAppeal)
+        {
+            Errors["attachmentIds"] = $"Не больше {ContentSniffer.MaxPerAppeal} файлов.";
+            return;
+        }
+        var checkedFiles = new List<IntakeApi.CheckedFile>();
+        foreach (var file in chosen)
+        {
+            try { checkedFiles.Add(await IntakeApi.CheckFileAsync(file, "attachmentIds", ct)); }
+            catch (InputException e) { Errors["attachmentIds"] = string.Join(" ", e.Errors["attachmentIds"]); return; }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var file in checkedFiles)
+            KeptFiles.Add((await IntakeApi.StoreAsync(file, db, files, user.RequiredId, now, null, AttachmentPurpose.Appeal, ct)).Id);
+        if (checkedFiles.Count > 0) await db.SaveChangesAsync(ct);
+    }
+
+    async Task LoadKeptAsync(CancellationToken ct)
+    {
+        var me = user.RequiredId;
+        Kept = [.. (await db.Attachments.AsNoTracking().Where(a => KeptFiles.Contains(a.Id) && a.UploadedById == me && a.AppealId == null)
+            .Select(a => new { a.Id, a.FileName }).ToListAsync(ct)).Select(a => (a.Id, a.FileName))];
+    }
+
+    /// <summary>The operator's organisation's time zone: the received time is typed in it.</summary>
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+
     async Task LoadAsync(CancellationToken ct)
     {
+        var operatorAt = (await user.RolesAsync(ct)).Where(r => r.Role is Role.Operator or Role.Administrator).Select(r => r.OrganisationId).FirstOrDefault();
+        Zone = await ModerationScreens.ZoneOfAsync(db, operatorAt, ct);
         MayLookUp = await ApplicantLookup.MayLookUpAsync(db, user, ct);
         Categories = await ModerationScreens.CategoriesAsync(db, ct);
         Topics = await ModerationScreens.TopicsAsync(db, ct);

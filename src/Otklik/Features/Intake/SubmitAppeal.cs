@@ -48,7 +48,8 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
         var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
         var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;
         var plan = await routing.PlanAsync(await routing.FactsAsync(draft, now, ct), null, null, atIntake: true, ct);
-        return await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, actor.PersonId, request.AttachmentIds, onCreated), ct);
+        return await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, actor.PersonId, request.AttachmentIds, onCreated,
+            ReceivedAt(request, now)), ct);
     }
 
     /// <summary>
@@ -87,6 +88,7 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
         if (!actor.MayUse(channel))
             throw new RuleException("intake.channel_forbidden", $"Обращения по каналу «{channel}» регистрирует оператор или интеграция.");
 
+        CheckReceivedAt(e, r, actor, clock.GetUtcNow().UtcDateTime);
         if (r.Type is null) e.Add("type", "field.required", "Выберите тип обращения.");
         if (r.CategoryId is null) e.Add("categoryId", "field.required", "Выберите категорию.");
         SubmitRules.CheckText(e, "text", r.Text);
@@ -155,6 +157,40 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
             r.CategoryId!.Value, r.TopicId, territoryId, r.Address?.Trim(), r.Latitude, r.Longitude, r.Text!.Trim(),
             r.IsPublic, r.PublicationConsent, owner, null, null, r.Priority ?? AppealPriority.Normal, r.RespondentOrganisationId);
     }
+
+    /// <summary>How far back a channel's received date may go: a letter older than an answer term was not just received.</summary>
+    public static readonly TimeSpan MaxReceivedAge = TimeSpan.FromDays(30);
+
+    /// <summary>A clock skew allowance: a worker's "now" a little ahead of ours is not the future.</summary>
+    static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The channel's own received date: only an operator, a channel worker or the system states it (an applicant's appeal is
+    /// received when sent); never in the future, never older than <see cref="MaxReceivedAge"/>.
+    /// </summary>
+    static void CheckReceivedAt(InputErrors e, IntakeApi.SubmitRequest r, IntakeActor actor, DateTime nowUtc)
+    {
+        if (r.ReceivedAtUtc is not { } at) return;
+        if (actor.Kind == IntakeActorKind.Person)
+            e.Add("receivedAtUtc", "intake.received_by_applicant", "Дату поступления указывает оператор или канал, принявший обращение.");
+        else if (Utc(at) > nowUtc + Skew)
+            e.Add("receivedAtUtc", "intake.received_in_future", "Дата поступления не может быть позже текущего момента.");
+        else if (Utc(at) < nowUtc - MaxReceivedAge)
+            e.Add("receivedAtUtc", "intake.received_too_old",
+                $"Дата поступления — не раньше чем {MaxReceivedAge.TotalDays:0} дней назад; более старое письмо регистрируется с пометкой в тексте.");
+    }
+
+    /// <summary>The received instant if it is earlier than now; otherwise now (a moment ahead within the skew is now).</summary>
+    static DateTime? ReceivedAt(IntakeApi.SubmitRequest r, DateTime nowUtc)
+    {
+        if (r.ReceivedAtUtc is not { } at) return null;
+        var utc = Utc(at);
+        utc = utc.AddTicks(-(utc.Ticks % 10));
+        return utc < nowUtc ? utc : null;
+    }
+
+    /// <summary>A time without a zone is taken as UTC (the field's name says so), never as the server's local time.</summary>
+    static DateTime Utc(DateTime at) => at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
 
     static void Trim(ApplicantInfo a)
     {
