@@ -119,6 +119,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<ClarificationSweep>();
     builder.Services.AddHostedService<DeadlineWatch>();
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
 }
 
 var app = builder.Build();

@@ -10,7 +10,9 @@
     var form = document.getElementById('submit-form');
     if (!form || !window.fetch || !window.FormData) return;
     var DRAFT = 'otklik.submit.draft';
-    var FIELDS = ['Type', 'CategoryId', 'TopicId', 'Address', 'Latitude', 'Longitude', 'Text', 'Consent'];
+    // A visitor's contact step (name and e-mail) is kept too: it is their own device.
+    var FIELDS = ['Type', 'CategoryId', 'TopicId', 'Address', 'Latitude', 'Longitude', 'Text', 'Consent',
+        'ContactLastName', 'ContactFirstName', 'ContactMiddleName', 'ContactEmail'];
     var keyInput = form.elements.IdempotencyKey;
     var statusBox = document.getElementById('submit-status');
     var photos = document.getElementById('photos');
@@ -197,9 +199,10 @@
         }).then(function (response) {
             sending = false;
             if (response.redirected && /\/my\//.test(new URL(response.url).pathname)) { finish(response.url); return; }
+            // Kept on the server until the e-mail is confirmed (a visitor's appeal): the device's draft is done.
+            if (response.status === 200) { localStorage.removeItem(DRAFT); dropPhotos(draft.key); }
             // Refused (a field to fix): the server's page, with the errors next to the fields, replaces this one.
-            draft.pending = false;
-            writeDraft();
+            else { draft.pending = false; writeDraft(); }
             return response.text().then(function (html) { document.open(); document.write(html); document.close(); });
         }).catch(function () {
             sending = false;

@@ -134,6 +134,10 @@ public static class PortalAccounts
         await QueueAsync(http, db, Mail.MessageTypes.AccountConfirm, person, $"/account/confirm?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
     }
 
+    /// <summary>The letter whose link confirms the address and sends the appeal a visitor filled in before signing in.</summary>
+    public static Task QueuePendingAppealAsync(HttpContext http, AppDbContext db, Person person, Guid pendingId, string token, CancellationToken ct) =>
+        QueueAsync(http, db, Mail.MessageTypes.PendingAppealConfirm, person, $"/submit/confirm?id={pendingId:N}&token={token}", ct);
+
     public static async Task QueueResetAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct)
     {
         var token = await users.GeneratePasswordResetTokenAsync(person);
