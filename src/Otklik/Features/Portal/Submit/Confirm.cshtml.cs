@@ -36,7 +36,7 @@ public sealed class ConfirmModel(AppDbContext db, UserManager<Person> users, Cur
         if (pending is null || !pending.Matches(Token))
             return Refused("Ссылка недействительна. Откройте её из письма целиком или заполните обращение ещё раз.");
         if (pending.IsExpired(now))
-            return Refused("Срок ссылки истёк: неподтверждённое обращение хранится 3 дня. Заполните обращение ещё раз.");
+            return Refused("Срок ссылки истёк: неподтверждённое обращение хранится 24 часа. Заполните обращение ещё раз.");
         var person = await users.FindByIdAsync(pending.PersonId.ToString());
         if (person is null) return Refused("Учётная запись, для которой сохранено обращение, удалена. Заполните обращение ещё раз.");
 

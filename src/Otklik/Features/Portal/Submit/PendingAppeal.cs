@@ -17,7 +17,8 @@ namespace Otklik.Features.Portal.Submit;
 /// </summary>
 public sealed class PendingAppeal
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(3);
+    /// <summary>As long as the account letters' links, and no longer than the photos of an unsent form are kept (UnboundUploadSweep, 24 h by default).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     public Guid Id { get; private set; }
     /// <summary>The account of the e-mail given (made for it when there was none).</summary>
