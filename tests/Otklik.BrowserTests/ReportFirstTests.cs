@@ -9,9 +9,9 @@ namespace Otklik.BrowserTests;
 
 /// <summary>
 /// Report first, sign in after, on a 360 px phone: a new visitor goes from the home page to a sent appeal by filling
-/// the form, giving a name and an e-mail and opening the link of the real letter. The same visitor's path before the
-/// change (register, confirm, sign in, then fill the form) is walked too, and both are measured in taps and seconds
-/// (artifacts/measure/report-first.txt).
+/// the form, giving a name and an e-mail and opening the link of the real letter. The path of registering first
+/// (register, confirm by the letter, which now signs in and returns to the form, fill it) is walked too, and both are
+/// measured in taps and seconds (artifacts/measure/report-first.txt).
 /// </summary>
 public sealed class ReportFirstTests(Browser browser, AppPool pool) : IClassFixture<Browser>, IClassFixture<AppPool>
 {
@@ -79,7 +79,8 @@ public sealed class ReportFirstTests(Browser browser, AppPool pool) : IClassFixt
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Обращение № {appeal.Number}" })).ToBeVisibleAsync();
         await context.CloseAsync();
 
-        // ---- Before: register, confirm, sign in, then the form (what a new visitor had to do) ----
+        // ---- Registering first, as a new visitor had to before (then: 28 taps; the sign-in after confirming and the
+        // way back to the form cost 4 of them, now saved by the return address the registration keeps) ----
         var before = MailBox.NewAddress("register");
         const string password = "Urals-Report-2026";
         var text2 = $"Во дворе дома 11 по улице Мира разбит фонарь, вечером темно. ({engine}, сначала регистрация)";
@@ -101,14 +102,10 @@ public sealed class ReportFirstTests(Browser browser, AppPool pool) : IClassFixt
         await taps.Click(page.GetByRole(AriaRole.Button, new() { Name = "Зарегистрироваться" }));
         await Assertions.Expect(page.Locator("#register-done")).ToContainTextAsync(before);
         await app.DispatchMailAsync();
+        // Registration keeps the return address: the letter's link confirms, signs in and returns to the form.
         await taps.Open(page, Regex.Match((await app.Mail.WaitForAsync(before)).TextOf(), @"https?://\S+/account/confirm\?\S+").Value);
-        await taps.Click(page.GetByRole(AriaRole.Link, new() { Name = "Войти", Exact = true }).Last);
-        await taps.Fill(page.Locator("#password"), password);
-        await taps.Click(page.GetByRole(AriaRole.Button, new() { Name = "Войти" }));
-        await page.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
-        if (!page.Url.EndsWith("/submit", StringComparison.Ordinal))
-            await taps.Click(page.GetByRole(AriaRole.Link, new() { Name = "Подать обращение" }).First);
         await page.WaitForURLAsync("**/submit");
+        await Assertions.Expect(page.Locator("header .account")).ToContainTextAsync("Ольга");
         await FillAppealAsync(page, taps, text2);
         await taps.Click(page.GetByRole(AriaRole.Button, new() { Name = "Отправить обращение" }));
         await page.WaitForURLAsync("**/my/*?sent=true");
@@ -119,8 +116,9 @@ public sealed class ReportFirstTests(Browser browser, AppPool pool) : IClassFixt
         var folder = Path.Combine(Path.GetDirectoryName(Browser.Screenshots)!, "measure");
         Directory.CreateDirectory(folder);
         await File.AppendAllTextAsync(Path.Combine(folder, "report-first.txt"), FormattableString.Invariant(
-            $"{engine}: home page to a sent appeal, new visitor, 360 px phone: before (register first) {beforeTaps} taps, {beforeSeconds:0.0} s; after (report first) {afterTaps} taps, {afterSeconds:0.0} s\n"));
+            $"{engine}: home page to a sent appeal, new visitor, 360 px phone: register first {beforeTaps} taps, {beforeSeconds:0.0} s; after (report first) {afterTaps} taps, {afterSeconds:0.0} s\n"));
         Assert.True(afterTaps < beforeTaps, $"Report first takes {afterTaps} taps, registering first {beforeTaps}.");
+        Assert.Equal(24, beforeTaps);
     }
 
     static ILocator Next(IPage page) => page.Locator(".step.current [data-next]");

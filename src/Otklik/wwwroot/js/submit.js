@@ -118,13 +118,28 @@
     var search = document.getElementById('topic-search');
     var topics = JSON.parse(topic.getAttribute('data-topics') || '[]');
     search.parentNode.hidden = false;
+    // The server finds topics by word forms and synonyms («яма» → «Ямы на дорогах», «капремонт» → «Капитальный ремонт»);
+    // until it answers (or without network) the names are matched as typed.
+    var found = null, foundFor = '', searchTimer = 0;
+    function askTopics() {
+        var q = search.value.trim();
+        clearTimeout(searchTimer);
+        if (!q) { found = null; foundFor = ''; filterTopics(); return; }
+        searchTimer = setTimeout(function () {
+            fetch('/submit?handler=topics&q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+                .then(function (r) { return r.ok ? r.json() : null; })
+                .then(function (ids) { if (ids && search.value.trim() === q) { found = ids; foundFor = q.toLowerCase(); filterTopics(); } })
+                .catch(function () { });
+        }, 200);
+    }
     function filterTopics() {
         var keep = topic.value;
         var q = search.value.trim().toLowerCase();
         topic.innerHTML = '';
         topic.add(new Option('— выберите —', ''));
         topics.filter(function (t) {
-            return (!category.value || t.category === category.value) && (!q || t.name.toLowerCase().indexOf(q) >= 0);
+            return (!category.value || t.category === category.value)
+                && (!q || t.name.toLowerCase().indexOf(q) >= 0 || (found !== null && foundFor === q && found.indexOf(t.id) >= 0));
         }).forEach(function (t) {
             var o = new Option(t.name, t.id);
             o.selected = t.id === keep;
@@ -132,7 +147,7 @@
         });
     }
     category.addEventListener('change', filterTopics);
-    search.addEventListener('input', filterTopics);
+    search.addEventListener('input', function () { filterTopics(); askTopics(); });
 
     // ---- The point: its territory and the proposed executor ----
 

@@ -1768,6 +1768,75 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("SearchEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Search.SynonymGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Words")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SynonymGroups", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000001"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "капремонт, капитальный ремонт"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000002"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "детсад, детский сад, дошкольное образование"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000003"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "мусор, отходы, вывоз мусора, ТКО"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000004"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "батареи, отопление, радиатор"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000005"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "яма, выбоина, ямочный ремонт"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000006"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "ЖКХ, жилищно-коммунальное хозяйство, коммунальные услуги"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000007"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "фонарь, освещение, уличное освещение"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000008"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "поликлиника, больница, медицина"
+                        });
+                });
+
             modelBuilder.Entity("Otklik.Infrastructure.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")

@@ -77,6 +77,10 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
         await LoadAsync(ct);
     }
 
+    /// <summary>The topic search of the form: topics by word forms and the editors' synonyms («яма», «капремонт»).</summary>
+    public async Task<IActionResult> OnGetTopicsAsync(string? q, CancellationToken ct) =>
+        new JsonResult((await Search.TopicSearch.FindAsync(db, q, ct)).Select(t => t.Id));
+
     /// <summary>Where a point lies and who would answer: the territory and the executor the first routing proposes.</summary>
     public async Task<IActionResult> OnGetRouteAsync(string? latitude, string? longitude, Guid? topicId, CancellationToken ct)
     {
