@@ -70,10 +70,22 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
 
     public sealed record Place(string? Territory, string? Organisation, string? Why, string? Problem);
 
+    /// <summary>«Подать заново» from a rejected appeal of the person's own: the form comes filled with it.</summary>
+    [BindProperty(SupportsGet = true)] public string? Again { get; set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         IdempotencyKey = Guid.NewGuid().ToString("N");
         Fresh = true;
+        if (user.Id is { } me && !string.IsNullOrEmpty(Again)
+            && await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Number == Again && a.ApplicantUserId == me && a.Status == AppealStatus.Rejected, ct) is { } old)
+        {
+            (Type, CategoryId, TopicId, Address, Text, Consent) = (old.Type, old.CategoryId, old.TopicId, old.Address, old.Text, old.PublicationConsent);
+            Latitude = old.Latitude?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Longitude = old.Longitude?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Not a fresh form: the device's saved draft does not replace what is filled in here.
+            Fresh = false;
+        }
         await LoadAsync(ct);
     }
 
