@@ -124,6 +124,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<ClarificationSweep>();
     builder.Services.AddHostedService<DeadlineWatch>();
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
 }
 
 var app = builder.Build();
@@ -133,7 +134,8 @@ if (Otklik.Infrastructure.ForwardedHeaders.Options(config) is { } forwarded) app
 // https, even when a TLS proxy hands the request on over plain HTTP.
 app.UseSecurityHeaders();
 app.UseCookiePolicy(new CookiePolicyOptions { Secure = publicUrl.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest });
-app.UseExceptionHandler();
+// A browser gets the error page (ProblemExceptionHandler declines HTML requests); the API gets ProblemDetails.
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error/500" });
 app.UseStatusCodePages(async context =>
 {
     var http = context.HttpContext;
@@ -141,6 +143,14 @@ app.UseStatusCodePages(async context =>
     var status = http.Response.StatusCode;
     await Problems.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, status, Problems.CodeFor(status),
         Problems.TitleFor(status), Problems.TitleFor(status) + ".", null);
+});
+// Inside the JSON writer above, so that a browser's page is drawn first and the writer then sees a body and stays out;
+// every request that is not a browser asking for a page switches this one off and keeps the JSON.
+app.UseStatusCodePagesWithReExecute(ErrorPages.Path);
+app.Use((http, next) =>
+{
+    if (!ErrorPages.WantsPage(http) && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+    return next(http);
 });
 app.UseStaticFiles();
 app.UseAuthentication();

@@ -53,6 +53,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.Poll> Polls => Set<Features.Surveys.Poll>();
     public DbSet<Features.Surveys.PollVote> PollVotes => Set<Features.Surveys.PollVote>();
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
+    public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
+    public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
 
     public abstract bool IsPostgres { get; }
 

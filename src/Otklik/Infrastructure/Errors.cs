@@ -65,12 +65,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         var (status, code, title, detail, errors) = Describe(exception, http);
         if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        // A browser asking for a page gets one: the exception handler re-executes to the error page (ErrorPages).
+        if (ErrorPages.WantsPage(http)) return false;
         return await Problems.WriteAsync(problems, http, status, code, title, detail, errors);
     }
 
     const string BadRequest = "Запрос содержит ошибки";
 
-    static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Describe(Exception e, HttpContext http) => e switch
+    internal static (int, string, string, string, IReadOnlyDictionary<string, string[]>?) Describe(Exception e, HttpContext http) => e switch
     {
         InputException i => (i.Status, i.Code, BadRequest, i.Message, i.Errors),
         RuleException r => (StatusCodes.Status409Conflict, r.Code, "Действие невозможно", r.Message, null),

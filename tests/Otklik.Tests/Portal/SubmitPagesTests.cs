@@ -13,12 +13,16 @@ namespace Otklik.Tests.Portal;
 public sealed class SubmitPagesTests(AppPool pool) : IClassFixture<AppPool>
 {
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task An_anonymous_visitor_is_sent_to_sign_in_and_back(Engine engine)
+    public async Task An_anonymous_visitor_fills_the_form_with_a_contact_step_and_is_sent_to_sign_in_only_for_their_appeals(Engine engine)
     {
         var app = await pool.For(engine);
         using var anonymous = ApplicantPortal.Anonymous(app);
 
-        foreach (var (url, back) in new[] { ("/submit", "%2Fsubmit"), ("/my", "%2Fmy"), ("/my/2026-000001", "%2Fmy%2F2026-000001") })
+        // Report first, sign in after: the form opens with a contact step instead of a sign-in page.
+        var form = await anonymous.GetAsync("/submit");
+        Assert.Contains("name=\"ContactEmail\"", form);
+        Assert.Contains("href=\"/account/login?ReturnUrl=%2Fsubmit\"", form);
+        foreach (var (url, back) in new[] { ("/my", "%2Fmy"), ("/my/2026-000001", "%2Fmy%2F2026-000001") })
         {
             var response = await anonymous.GetRawAsync(url);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

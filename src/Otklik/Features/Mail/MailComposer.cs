@@ -72,6 +72,9 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 "Кто-то пытался зарегистрироваться на портале «Отклик» с вашим адресом электронной почты, но у вас уже есть учётная запись. "
                 + "Если это были вы, войдите со своим паролем или задайте новый по ссылке:",
                 "Если это были не вы, просто удалите это письмо: ваша учётная запись не изменилась."),
+            "appeal.pending_confirm" => Account(p, "Подтвердите адрес, и обращение будет отправлено",
+                "Вы заполнили обращение на портале «Отклик». Чтобы подтвердить адрес электронной почты и отправить обращение, откройте ссылку:",
+                "Ссылка действует 24 часа. Если вы не подавали обращение, просто удалите это письмо: без подтверждения оно не будет отправлено."),
             "contact.copy" => ContactCopy(p),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),

@@ -70,6 +70,8 @@ public static class MessageTypes
     public static readonly MessageType AccountConfirm = new("account.confirm", "Подтверждение адреса электронной почты", new Audience(Recipient.AccountHolder, Delivery.Letter));
     public static readonly MessageType AccountReset = new("account.reset", "Восстановление пароля", new Audience(Recipient.AccountHolder, Delivery.Letter));
     public static readonly MessageType AccountExists = new("account.exists", "Попытка регистрации с вашим адресом", new Audience(Recipient.AccountHolder, Delivery.Letter));
+    /// <summary>Report first, sign in after: the link that confirms the address and sends the appeal kept for it.</summary>
+    public static readonly MessageType PendingAppealConfirm = new("appeal.pending_confirm", "Подтверждение адреса и отправка обращения", new Audience(Recipient.AccountHolder, Delivery.Letter));
     public static readonly MessageType ContactCopy = new("contact.copy", "Запрос через форму связи", new Audience(Recipient.PortalAdministration, Delivery.Letter));
 
     // ---- The applicant, at every step that concerns them ----
@@ -117,7 +119,7 @@ public static class MessageTypes
 
     public static readonly IReadOnlyList<MessageType> All =
     [
-        AccountConfirm, AccountReset, AccountExists, ContactCopy,
+        AccountConfirm, AccountReset, AccountExists, PendingAppealConfirm, ContactCopy,
         Received, Registered, ClarificationRequested, InformationRequested, Rejected, Merged, Redirected, Extended, Answered, Reopened, Closed,
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,

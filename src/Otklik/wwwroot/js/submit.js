@@ -10,7 +10,9 @@
     var form = document.getElementById('submit-form');
     if (!form || !window.fetch || !window.FormData) return;
     var DRAFT = 'otklik.submit.draft';
-    var FIELDS = ['Type', 'CategoryId', 'TopicId', 'Address', 'Latitude', 'Longitude', 'Text', 'Consent'];
+    // A visitor's contact step (name and e-mail) is kept too: it is their own device.
+    var FIELDS = ['Type', 'CategoryId', 'TopicId', 'Address', 'Latitude', 'Longitude', 'Text', 'Consent',
+        'ContactLastName', 'ContactFirstName', 'ContactMiddleName', 'ContactEmail'];
     var keyInput = form.elements.IdempotencyKey;
     var statusBox = document.getElementById('submit-status');
     var photos = document.getElementById('photos');
@@ -116,13 +118,28 @@
     var search = document.getElementById('topic-search');
     var topics = JSON.parse(topic.getAttribute('data-topics') || '[]');
     search.parentNode.hidden = false;
+    // The server finds topics by word forms and synonyms («яма» → «Ямы на дорогах», «капремонт» → «Капитальный ремонт»);
+    // until it answers (or without network) the names are matched as typed.
+    var found = null, foundFor = '', searchTimer = 0;
+    function askTopics() {
+        var q = search.value.trim();
+        clearTimeout(searchTimer);
+        if (!q) { found = null; foundFor = ''; filterTopics(); return; }
+        searchTimer = setTimeout(function () {
+            fetch('/submit?handler=topics&q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+                .then(function (r) { return r.ok ? r.json() : null; })
+                .then(function (ids) { if (ids && search.value.trim() === q) { found = ids; foundFor = q.toLowerCase(); filterTopics(); } })
+                .catch(function () { });
+        }, 200);
+    }
     function filterTopics() {
         var keep = topic.value;
         var q = search.value.trim().toLowerCase();
         topic.innerHTML = '';
         topic.add(new Option('— выберите —', ''));
         topics.filter(function (t) {
-            return (!category.value || t.category === category.value) && (!q || t.name.toLowerCase().indexOf(q) >= 0);
+            return (!category.value || t.category === category.value)
+                && (!q || t.name.toLowerCase().indexOf(q) >= 0 || (found !== null && foundFor === q && found.indexOf(t.id) >= 0));
         }).forEach(function (t) {
             var o = new Option(t.name, t.id);
             o.selected = t.id === keep;
@@ -130,7 +147,7 @@
         });
     }
     category.addEventListener('change', filterTopics);
-    search.addEventListener('input', filterTopics);
+    search.addEventListener('input', function () { filterTopics(); askTopics(); });
 
     // ---- The point: its territory and the proposed executor ----
 
@@ -197,9 +214,10 @@
         }).then(function (response) {
             sending = false;
             if (response.redirected && /\/my\//.test(new URL(response.url).pathname)) { finish(response.url); return; }
+            // Kept on the server until the e-mail is confirmed (a visitor's appeal): the device's draft is done.
+            if (response.status === 200) { localStorage.removeItem(DRAFT); dropPhotos(draft.key); }
             // Refused (a field to fix): the server's page, with the errors next to the fields, replaces this one.
-            draft.pending = false;
-            writeDraft();
+            else { draft.pending = false; writeDraft(); }
             return response.text().then(function (html) { document.open(); document.write(html); document.close(); });
         }).catch(function () {
             sending = false;

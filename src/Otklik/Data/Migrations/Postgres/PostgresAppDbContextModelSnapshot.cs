@@ -1525,6 +1525,54 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("AppealSupports", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Portal.Submit.PendingAppeal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AppealNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("PendingAppeals", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2282,6 +2330,15 @@ namespace Otklik.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Portal.Submit.PendingAppeal", b =>
+                {
                     b.HasOne("Otklik.Features.Directory.Person", null)
                         .WithMany()
                         .HasForeignKey("PersonId")

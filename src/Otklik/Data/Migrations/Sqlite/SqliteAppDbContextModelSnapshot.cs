@@ -1510,6 +1510,54 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("AppealSupports", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Portal.Submit.PendingAppeal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("PendingAppeals", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Roadmaps.HqDecision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2265,6 +2313,15 @@ namespace Otklik.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Otklik.Features.Directory.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Portal.Submit.PendingAppeal", b =>
+                {
                     b.HasOne("Otklik.Features.Directory.Person", null)
                         .WithMany()
                         .HasForeignKey("PersonId")

@@ -128,11 +128,18 @@ public static class PortalAccounts
     // ---- Mail ----
 
     /// <summary>Writes the confirmation letter (a link with an expiring token) to the outbox and wakes the dispatcher.</summary>
-    public static async Task QueueConfirmationAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct)
+    public static async Task QueueConfirmationAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct,
+        string? returnUrl = null)
     {
         var token = await users.GenerateEmailConfirmationTokenAsync(person);
-        await QueueAsync(http, db, Mail.MessageTypes.AccountConfirm, person, $"/account/confirm?userId={person.Id:N}&token={Uri.EscapeDataString(token)}", ct);
+        // The page the person was going to rides along, so that the confirmation brings them back to it.
+        var back = LocalOr(returnUrl, "") is { Length: > 0 } local ? "&returnUrl=" + Uri.EscapeDataString(local) : "";
+        await QueueAsync(http, db, Mail.MessageTypes.AccountConfirm, person, $"/account/confirm?userId={person.Id:N}&token={Uri.EscapeDataString(token)}{back}", ct);
     }
+
+    /// <summary>The letter whose link confirms the address and sends the appeal a visitor filled in before signing in.</summary>
+    public static Task QueuePendingAppealAsync(HttpContext http, AppDbContext db, Person person, Guid pendingId, string token, CancellationToken ct) =>
+        QueueAsync(http, db, Mail.MessageTypes.PendingAppealConfirm, person, $"/submit/confirm?id={pendingId:N}&token={token}", ct);
 
     public static async Task QueueResetAsync(HttpContext http, UserManager<Person> users, AppDbContext db, Person person, CancellationToken ct)
     {

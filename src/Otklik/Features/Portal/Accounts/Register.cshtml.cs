@@ -27,6 +27,8 @@ public sealed class RegisterModel(UserManager<Person> users, AppDbContext db, Ti
     [BindProperty] public bool IsOrganisation { get; set; }
     [BindProperty] public string? OrganisationName { get; set; }
     [BindProperty] public string? Inn { get; set; }
+    /// <summary>Where the person was going (the form they were filling): the confirmation link brings them back there, signed in.</summary>
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     /// <summary>Set when the account was made: the page then says where the letter went.</summary>
     public string? SentTo { get; private set; }
@@ -73,7 +75,7 @@ public sealed class RegisterModel(UserManager<Person> users, AppDbContext db, Ti
             PortalAccounts.AddIdentityErrors(Errors, created.Errors, "Password");
             return Refused();
         }
-        await PortalAccounts.QueueConfirmationAsync(HttpContext, users, db, person, ct);
+        await PortalAccounts.QueueConfirmationAsync(HttpContext, users, db, person, ct, ReturnUrl);
         SentTo = person.Email;
         return Page();
     }

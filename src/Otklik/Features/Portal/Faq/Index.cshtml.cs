@@ -28,7 +28,14 @@ public sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageModel
             return Page();
         }
         if (!string.IsNullOrWhiteSpace(Q) && Q.Length <= Search.SearchQuery.MaxLength)
-            Hits = await KnowledgeBase.SearchAsync(db, Q, publicOnly: true, anyWord: false, 20, KnowledgeBase.Today(clock), ct);
+        {
+            // The query as typed, then its variants by the editors' synonyms («капремонт» → «капитальный ремонт»).
+            var hits = new List<KnowledgeBase.ArticleHit>();
+            foreach (var variant in Search.Synonyms.Variants(Q.Trim(), await Search.Synonyms.LoadAsync(db, ct)).Take(10))
+                foreach (var hit in await KnowledgeBase.SearchAsync(db, variant, publicOnly: true, anyWord: false, 20, KnowledgeBase.Today(clock), ct))
+                    if (hits.Count < 20 && hits.All(h => h.Id != hit.Id)) hits.Add(hit);
+            Hits = hits;
+        }
         var articles = await db.Articles.AsNoTracking().Where(a => a.IsPublished).OrderByDescending(a => a.UsageCount + a.SuggestionOpens).ThenBy(a => a.Title)
             .ToListAsync(ct);
         var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Audience).ThenBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);

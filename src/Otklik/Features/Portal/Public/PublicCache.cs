@@ -90,7 +90,8 @@ sealed class ViewCounter(RequestDelegate next, PublicViewCounts counts)
     {
         if (HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<CountsPublicViewAttribute>() is not null
             && http.Request.RouteValues["number"] is string number && number.Length <= 20)
-            counts.Add(number);
+            counts.Add(number, http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } id
+                ? "person:" + id : "address:" + http.Connection.RemoteIpAddress);
         return next(http);
     }
 }

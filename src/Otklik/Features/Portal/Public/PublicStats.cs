@@ -9,10 +9,13 @@ public sealed record StatRow(string Label, int Count);
 /// <summary>The numbers of /stats, over the published appeals only (<see cref="PublicAppeals.Visible"/>).</summary>
 public sealed record PublicStatsData(
     int Total, IReadOnlyList<StatRow> ByCategory, IReadOnlyList<StatRow> ByTerritory, IReadOnlyList<StatRow> ByStage,
-    IReadOnlyList<StatRow> ByMonth, int Answered, int AnsweredOnTime, int Rated, double? AverageRating)
+    IReadOnlyList<StatRow> ByMonth, int Answered, int AnsweredOnTime, int Rated, double? AverageRating, int OverdueOpen)
 {
-    /// <summary>Of the appeals whose answer was sent, the share sent by the answer's deadline, in per cent.</summary>
-    public double? OnTimePercent => Answered == 0 ? null : Math.Round(100.0 * AnsweredOnTime / Answered, 1);
+    /// <summary>
+    /// Of the appeals whose answer was due — answered, or still open past the deadline — the share answered by the
+    /// deadline, in per cent. An open overdue appeal counts as late: otherwise the share would rise by not answering.
+    /// </summary>
+    public double? OnTimePercent => Answered + OverdueOpen == 0 ? null : Math.Round(100.0 * AnsweredOnTime / (Answered + OverdueOpen), 1);
 }
 
 public static class PublicStats
@@ -26,7 +29,8 @@ public static class PublicStats
     public static async Task<PublicStatsData> LoadAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)
     {
         var rows = await db.Appeals.AsNoTracking().Visible()
-            .Select(a => new { a.CategoryId, a.TerritoryId, a.Status, a.RegisteredAtUtc, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.Rating })
+            .Select(a => new { a.CategoryId, a.TerritoryId, a.Status, a.RegisteredAtUtc, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.Rating,
+                a.PausedAtUtc, a.DueAtUtc, a.AtRiskFromUtc, a.WatchLevel })
             .ToListAsync(ct);
         var names = await PublicNames.LoadAsync(db, ct);
 
@@ -43,12 +47,15 @@ public static class PublicStats
         // An answer counts as sent only in the statuses that show it; a reopened appeal's earlier answer no longer counts.
         var answered = rows.Where(r => PublicAppeals.AnswerShown(r.Status) && r.AnsweredAtUtc is not null).ToList();
         var rated = rows.Where(r => r.Rating is not null).ToList();
+        // Still being considered and past the deadline, by the same rule as the feed's «Просрочено».
+        var overdueOpen = rows.Count(r => PublicAppeals.StageOf(r.Status) is PublicStage.Accepted or PublicStage.InWork
+            && Appeals.DeadlineStates.Of(r.Status, r.PausedAtUtc, r.DueAtUtc, r.AtRiskFromUtc, r.WatchLevel, nowUtc) == Appeals.DeadlineState.Overdue);
         return new PublicStatsData(rows.Count,
             Rows(rows, r => names.Category(r.CategoryId)),
             Rows(rows, r => names.Territory(r.TerritoryId) ?? "Без территории"),
             stages, months,
             answered.Count, answered.Count(r => r.AnswerDueAtUtc is { } due && r.AnsweredAtUtc <= due),
-            rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(r => r.Rating!.Value), 2));
+            rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(r => r.Rating!.Value), 2), overdueOpen);
     }
 
     static readonly string[] MonthNames = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
@@ -67,6 +74,7 @@ public static class PublicStats
         foreach (var r in s.ByMonth) Line("Месяц", r.Label, r.Count.ToString(CultureInfo.InvariantCulture));
         Line("Ответы", "Дан ответ", s.Answered.ToString(CultureInfo.InvariantCulture));
         Line("Ответы", "Ответ дан в срок", s.AnsweredOnTime.ToString(CultureInfo.InvariantCulture));
+        Line("Ответы", "Без ответа, срок истёк", s.OverdueOpen.ToString(CultureInfo.InvariantCulture));
         Line("Ответы", "Доля ответов в срок, %", s.OnTimePercent?.ToString("0.0", CultureInfo.InvariantCulture) ?? "");
         Line("Оценки", "Оценено ответов", s.Rated.ToString(CultureInfo.InvariantCulture));
         Line("Оценки", "Средняя оценка", s.AverageRating?.ToString("0.00", CultureInfo.InvariantCulture) ?? "");

@@ -10,9 +10,32 @@ namespace Otklik.Features.Portal.Public;
 /// nothing. Each node counts its own views; the increments add up. A crash loses at most one interval of views, which only
 /// feed the popularity sort. Unpublished or unknown numbers match no row; <see cref="MaxPending"/> bounds the memory a
 /// crawler of made-up numbers can take.
+/// A view is a visitor's first view of the appeal on a day (UTC): reloading a page does not raise it in the popularity
+/// sort. The visitor is the signed-in person, else the client's address (after the trusted proxies); only a hash of
+/// the day, the number and the visitor is kept, and only for the day. Each node remembers its own visitors, so a visitor
+/// whom a load balancer sends to several nodes counts at most once per node.
 /// </summary>
-public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<PublicViewCounts> log) : BackgroundService
+public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<PublicViewCounts> log, TimeProvider clock) : BackgroundService
 {
+    const int MaxSeen = 500_000;
+    readonly ConcurrentDictionary<string, byte> _seen = new();
+    DateOnly _seenDay;
+    readonly Lock _dayTurn = new();
+
+    /// <summary>Counts <paramref name="visitor"/>'s view of <paramref name="number"/> if it is their first today.</summary>
+    public void Add(string number, string visitor)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (today != _seenDay)
+            lock (_dayTurn)
+                if (today != _seenDay) { _seen.Clear(); _seenDay = today; }
+        var key = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{today:yyyyMMdd}\n{number}\n{visitor}")), 0, 16);
+        // A full memory of today's visitors counts no one new until tomorrow: a flood never inflates a count.
+        if (_seen.Count >= MaxSeen || !_seen.TryAdd(key, 0)) return;
+        Add(number);
+    }
+
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     const int MaxPending = 100_000;
     const int Batch = 500;
@@ -20,7 +43,7 @@ public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<Public
     readonly ConcurrentDictionary<string, int> _pending = new();
     int _numbers; // how many numbers wait (ConcurrentDictionary.Count would take every lock on each view)
 
-    public void Add(string number)
+    void Add(string number)
     {
         if (_pending.TryGetValue(number, out _) || Volatile.Read(ref _numbers) < MaxPending)
         {
