@@ -20,7 +20,7 @@ namespace Otklik.Features.Portal.Submit;
 /// sent and shows it again: one link, one appeal. A staff account is never signed in by a link: it is asked to sign in.
 /// </summary>
 [AllowAnonymous]
-public sealed class ConfirmModel(AppDbContext db, UserManager<Person> users, CurrentUser user, TimeProvider clock,
+public sealed class ConfirmModel(AppDbContext db, UserManager<Person> users, TimeProvider clock,
     SubmitAppeal intake) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Id { get; set; }
