@@ -226,6 +226,10 @@ public sealed class AdministrationTests(Browser browser) : IClassFixture<Browser
         Assert.True(due > new DateOnly(2027, 1, 8), $"due {due}");
         await Assertions.Expect(admin.Locator("#calc-result")).ToContainTextAsync($"Срок: {due:dd.MM.yyyy}");
         await Browser.ShotAsync(admin, app, "93-admin-deadlines");
+        // «Посчитать» beside a rule puts its policy into the calculator.
+        await row.GetByRole(AriaRole.Link, new() { Name = "Посчитать" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#calc-policy")).ToHaveValueAsync("working-days:3");
+        await Assertions.Expect(admin.Locator("#calc-result")).ToContainTextAsync("Срок:");
         await admin.Locator("#calc-from").FillAsync("");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Посчитать" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#calc-from-error")).ToHaveTextAsync("Укажите дату и время поступления.");

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -60,6 +62,24 @@ public static class OpenApiDescription
             Required = new HashSet<string> { "title", "status", "code" },
         };
 
+        // OpenAPI 3.1 says "nullable" as oneOf [null, $ref] and puts null among an enum's values; generators (NSwag) make
+        // wrapper classes of the first and cannot read the second. A nullable field is optional anyway (NullableIsOptional),
+        // so the property names the referenced schema alone and the enum lists its values.
+        foreach (var schema in document.Components.Schemas.Values.OfType<OpenApiSchema>())
+        {
+            if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+            {
+                schema.Enum = [.. values.Where(v => v is not null)];
+                if (schema.Type is null && schema.Enum.All(v => v is JsonValue value && value.GetValueKind() == JsonValueKind.String))
+                    schema.Type = JsonSchemaType.String;
+            }
+            if (schema.Properties is { } properties)
+                foreach (var (name, property) in properties.ToList())
+                    if (property is OpenApiSchema { OneOf: { Count: 2 } one } && one.Any(x => x.Type == JsonSchemaType.Null)
+                        && one.OfType<OpenApiSchemaReference>().FirstOrDefault() is { } reference)
+                        properties[name] = reference;
+        }
+
         // Operation ids must be unique: the same handler name in two features (ListRules) is told apart by its tag.
         var operations = (document.Paths ?? new OpenApiPaths()).Values.SelectMany(p => p.Operations ?? new Dictionary<HttpMethod, OpenApiOperation>())
             .Select(o => o.Value).ToList();
@@ -78,9 +98,10 @@ public static class OpenApiDescription
 
         // A handler called just "Create" or "List" says what only with its feature: the tag joins it.
         var tag = operation.Tags?.FirstOrDefault()?.Name ?? "";
-        var single = handler is not null && !System.Text.RegularExpressions.Regex.IsMatch(handler.Name, "^[A-Z][a-z0-9]+[A-Z]");
-        operation.OperationId ??= handler is null ? NameFromRoute(method, path) : single ? tag + handler.Name : handler.Name;
-        operation.Summary ??= handler is null ? $"{method} {path}" : Sentence(handler.Name) + (single && tag.Length > 0 ? $" ({tag})" : "");
+        var name = handler?.Name is { } n && n.EndsWith("Async", StringComparison.Ordinal) ? n[..^5] : handler?.Name;
+        var single = name is not null && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Z][a-z0-9]+[A-Z]");
+        operation.OperationId ??= name is null ? NameFromRoute(method, path) : single ? tag + name : name;
+        operation.Summary ??= name is null ? $"{method} {path}" : Sentence(name) + (single && tag.Length > 0 ? $" ({tag})" : "");
 
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var authorized = !anonymous && (metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<CallerRequired>().Any());

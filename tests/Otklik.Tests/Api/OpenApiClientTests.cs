@@ -36,6 +36,12 @@ public sealed class OpenApiClientTests
         // NSwag 14.8 names FileParameter for the multipart upload (POST /attachments) without always emitting it; an
         // integrator adds the class the same way (its shape is NSwag's own).
         if (!code.Contains("class FileParameter", StringComparison.Ordinal)) code += FileParameter;
+        // The API refuses an explicit null for a list it defaults itself (InputGuard): the integrator's client sends no nulls,
+        // through the hook NSwag leaves for it.
+        var isStatic = code.Contains("static partial void UpdateJsonSerializerSettings", StringComparison.Ordinal);
+        code += "\nnamespace Generated { public partial class OtklikClient { " + (isStatic ? "static " : "") +
+            "partial void UpdateJsonSerializerSettings(System.Text.Json.JsonSerializerOptions settings) => " +
+            "settings.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull; } }\n";
         var client = Compile(code);
         var clientType = client.GetType("Generated.OtklikClient")!;
 

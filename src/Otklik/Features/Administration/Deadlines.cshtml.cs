@@ -97,9 +97,15 @@ public sealed class DeadlinesModel(AppDbContext db, CurrentUser user, DeadlineCl
 
     async Task CalculateAsync(CancellationToken ct)
     {
-        if (CalcFrom is not { } local) { CalcErrors["from"] = "Укажите дату и время поступления."; return; }
         var org = await Db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == CalcOrganisationId, ct);
         if (org is null) { CalcErrors["organisationId"] = "Выберите организацию: срок считается по её часам и часовому поясу."; return; }
+        // «Посчитать» beside a rule starts from now, in the organisation's local time, when no start was entered.
+        if (CalcFrom is null && Request.Query.ContainsKey("calcPolicy") && !Request.Query.ContainsKey("calcFrom"))
+        {
+            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZones.Find(org.TimeZone)).DateTime;
+            CalcFrom = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMinute));
+        }
+        if (CalcFrom is not { } local) { CalcErrors["from"] = "Укажите дату и время поступления."; return; }
         // The time entered is the organisation's local time: its offset at that moment makes it an instant.
         var offset = TimeZones.Find(org.TimeZone).GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified));
         var from = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
