@@ -9,7 +9,7 @@ using Otklik.Tests.Infrastructure;
 namespace Otklik.Tests.Intake;
 
 /// <summary>
-/// Intake as a use case (ADR 0017): a mail or messenger worker, Open311 or a webhook calls <see cref="SubmitAppeal"/>
+/// Intake as a use case (ADR 0018): a mail or messenger worker, Open311 or a webhook calls <see cref="SubmitAppeal"/>
 /// from a scope of its own, with no HTTP request and no signed-in person, naming itself as the actor.
 /// </summary>
 public sealed class IntakeUseCaseTests(AppPool pool) : IClassFixture<AppPool>

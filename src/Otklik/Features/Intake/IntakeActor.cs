@@ -7,7 +7,7 @@ namespace Otklik.Features.Intake;
 public enum IntakeActorKind { Person, Operator, Channel, System }
 
 /// <summary>
-/// Who brings an appeal in (ADR 0017). Intake decides what the actor may do from this alone, never from an HTTP request,
+/// Who brings an appeal in (ADR 0018). Intake decides what the actor may do from this alone, never from an HTTP request,
 /// so a mailbox or messenger worker, an Open311 or webhook receiver and a page all submit the same way.
 /// <list type="bullet">
 /// <item><see cref="Person"/>: the applicant themselves on an open channel (portal, app, invest portal), signed in or not.</item>

@@ -11,7 +11,7 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Intake;
 
 /// <summary>
-/// Intake as a use case (ADR 0017): an appeal comes in from an <see cref="IntakeActor"/> — the applicant, an operator
+/// Intake as a use case (ADR 0018): an appeal comes in from an <see cref="IntakeActor"/> — the applicant, an operator
 /// acting for one, a channel worker or the system — with no HTTP request behind it necessarily. Validation and planning
 /// run here, on the caller's scoped context, concurrently; the numbering and the write are the <see cref="IntakeWriter"/>'s
 /// (group commit, ADR 0014). Register it scoped; a background worker resolves it from a scope of its own.
