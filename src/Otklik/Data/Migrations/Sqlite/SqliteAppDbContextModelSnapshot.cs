@@ -1882,6 +1882,418 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("SearchEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Search.SynonymGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Words")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SynonymGroups", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000001"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "капремонт, капитальный ремонт"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000002"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "детсад, детский сад, дошкольное образование"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000003"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "мусор, отходы, вывоз мусора, ТКО"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000004"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "батареи, отопление, радиатор"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000005"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "яма, выбоина, ямочный ремонт"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000006"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "ЖКХ, жилищно-коммунальное хозяйство, коммунальные услуги"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000007"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "фонарь, освещение, уличное освещение"
+                        },
+                        new
+                        {
+                            Id = new Guid("5e0a0000-0000-0000-0000-000000000008"),
+                            UpdatedAtUtc = new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Words = "поликлиника, больница, медицина"
+                        });
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClosesAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpensAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResultsAfterVote")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Polls");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId");
+
+                    b.ToTable("PollOption");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollResidence", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PersonId");
+
+                    b.ToTable("PollResidences");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VotedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PollId", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("PollVotes");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AfterAppeal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsAnonymous")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RepeatDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerOrganisationId");
+
+                    b.ToTable("Surveys");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResponseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResponseId");
+
+                    b.HasIndex("SurveyId", "Key");
+
+                    b.ToTable("SurveyAnswers");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicantKey")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Used")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("SurveyId", "ApplicantKey");
+
+                    b.ToTable("SurveyInvitations");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("SurveyLinks");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyParticipation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AnsweredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SurveyId", "PersonId");
+
+                    b.ToTable("SurveyParticipations");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EnteredByPersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SubmittedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("SubmittedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TerritoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SurveyId", "SubmittedOn");
+
+                    b.ToTable("SurveyResponses");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EditedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EditedByPersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PublishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SurveyId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("SurveyVersions");
+                });
+
             modelBuilder.Entity("Otklik.Features.Workspace.ListSettings", b =>
                 {
                     b.Property<Guid>("PersonId")
@@ -2386,6 +2798,60 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasOne("Otklik.Features.Roadmaps.RoadmapTemplate", null)
                         .WithMany("Steps")
                         .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollOption", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany("Options")
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.PollVote", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Poll", null)
+                        .WithMany()
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Survey", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyAnswer", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.SurveyResponse", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyResponse", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Survey", null)
+                        .WithMany()
+                        .HasForeignKey("SurveyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.SurveyVersion", b =>
+                {
+                    b.HasOne("Otklik.Features.Surveys.Survey", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("SurveyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
