@@ -122,8 +122,9 @@ public sealed class PublicMaskingTests(Browser browser) : IClassFixture<Browser>
 
         // The card shows the same public copy, its masks marked.
         await moderator.GotoAsync($"/office/appeals/{a.Id}");
-        await moderator.Locator("details.public-copy summary").ClickAsync();
-        await Assertions.Expect(moderator.Locator("details.public-copy mark.masked[data-kind=Email]")).ToBeVisibleAsync();
+        // The public copy sits under «Подробнее» (the card keeps its first screen for the text and the next action).
+        await moderator.Locator("#card-details > summary").ClickAsync();
+        await Assertions.Expect(moderator.Locator("#card-details mark.masked[data-kind=Email]").First).ToBeVisibleAsync();
         await Browser.ShotAsync(moderator, app, "84-card-masks");
 
         var anonymous = await browser.Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU" });

@@ -69,6 +69,7 @@ public sealed class SecurityHeadersTests(Browser browser, AppPool pool) : IClass
         var office = await browser.SignInAsync(app, Persona.CentreModerator);
         var officeViolations = Watch(office);
         await office.GotoAsync($"/office/appeals/{appeal.Id}");
+        await office.Locator("#card-details > summary").ClickAsync(); // the map is under «Подробнее»
         await Assertions.Expect(office.Locator("[data-map] .leaflet-marker-icon")).ToBeVisibleAsync();
         await office.GotoAsync("/office/moderation");
         await Browser.ShotAsync(office, app, "92-csp-office-card");

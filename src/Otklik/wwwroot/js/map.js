@@ -36,6 +36,11 @@
         var map = L.map(el, { attributionControl: !!el.dataset.tiles });
         if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || '' }).addTo(map);
         map.setView(lat !== null && lon !== null ? [lat, lon] : [0, 0], lat !== null && lon !== null ? 14 : 2);
+        // A map inside a closed <details> (the card's «Подробнее») is drawn at zero size: redraw it when it is opened.
+        var folded = el.closest('details');
+        if (folded) folded.addEventListener('toggle', function () {
+            if (folded.open) { map.invalidateSize(); if (lat !== null && lon !== null) map.setView([lat, lon], map.getZoom() || 14); }
+        });
 
         var marker = null;
         function place(point) {
