@@ -33,7 +33,7 @@ public sealed class IntakeUseCaseTests(AppPool pool) : IClassFixture<AppPool>
     {
         var app = await pool.For(engine);
         var mailbox = IntakeActor.ChannelWorker(Channel.Email, "mailbox obrashcheniya@test.example");
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.ru>";
+        var messageId = $"<CAF{Guid.NewGuid():N}@mail.example.ru>"; // as mail servers write it: angle brackets, a letter first
 
         var first = await AsWorkerAsync(app, intake => intake.RunAsync(Letter(app.Region, messageId), mailbox, null, CancellationToken.None));
         var again = await AsWorkerAsync(app, intake => intake.RunAsync(Letter(app.Region, messageId), mailbox, null, CancellationToken.None));

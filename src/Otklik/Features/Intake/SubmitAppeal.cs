@@ -93,7 +93,7 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
         if (r.CategoryId is null) e.Add("categoryId", "field.required", "Выберите категорию.");
         SubmitRules.CheckText(e, "text", r.Text);
         SubmitRules.CheckOptional(e, "address", r.Address, 500);
-        SubmitRules.CheckOptional(e, "channelMessageId", r.ChannelMessageId, 200);
+        SubmitRules.CheckIdentifier(e, "channelMessageId", r.ChannelMessageId, 200);
         SubmitRules.CheckLocation(e, r.Latitude, r.Longitude);
         if (r.IsPublic && !r.PublicationConsent)
             e.Add("publicationConsent", "appeal.consent_required", "Для публикации обращения нужно согласие заявителя.");

@@ -42,6 +42,17 @@ public static partial class SubmitRules
         if (ContainsMarkup(value)) errors.Add(field, "text.markup", "Поле не должно содержать HTML-разметку или скрипты.");
     }
 
+    /// <summary>
+    /// An identifier a channel gives its message (an e-mail's Message-ID is written «&lt;id@host&gt;»): never shown as text,
+    /// so only its length and control characters are checked, not markup.
+    /// </summary>
+    public static void CheckIdentifier(InputErrors errors, string field, string? value, int max)
+    {
+        if (value is null) return;
+        if (value.Length > max) errors.Add(field, "text.too_long", $"Не длиннее {max} символов.");
+        if (value.Any(char.IsControl)) errors.Add(field, "text.control", "Поле не должно содержать управляющих символов.");
+    }
+
     public static void CheckApplicant(InputErrors e, ApplicantInfo? a, LegalRegime regime)
     {
         if (a is null)
