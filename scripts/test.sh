@@ -62,6 +62,11 @@ for ctx in SqliteAppDbContext PostgresAppDbContext; do
 done
 
 results=$(mktemp -d /tmp/otklik-results.XXXXXX)
+# Hundreds of test hosts start in one run; each would watch its appsettings files through inotify, and the user's
+# limit of inotify instances (128 by default) is soon spent — hosts then fail to start. Tests never edit configuration
+# files while running, so the hosts read them once and watch nothing.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
+export DOTNET_USE_POLLING_FILE_WATCHER=true
 set +e
 dotnet test Otklik.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@"
 status=$?
