@@ -46,7 +46,6 @@ public sealed class OpenApiClientTests(ITestOutputHelper output)
         code += "\nnamespace Generated { public partial class OtklikClient { " + (isStatic ? "static " : "") +
             "partial void UpdateJsonSerializerSettings(System.Text.Json.JsonSerializerOptions settings) => " +
             "settings.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull; } }\n";
-        File.WriteAllText("/tmp/openapi-gen.cs", code); File.WriteAllText("/tmp/openapi-doc.json", json); // DEBUG
         var client = Compile(code);
         var clientType = client.GetType("Generated.OtklikClient")!;
 
@@ -64,12 +63,13 @@ public sealed class OpenApiClientTests(ITestOutputHelper output)
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => CallAsync(admin, "RoutingCreate", Body(client, clientType, "RoutingCreate", new { conditions = new { } })));
         Assert.Equal(422, refused.GetType().GetProperty("StatusCode")!.GetValue(refused));
 
-        // An applicant submits through the client (anonymous, with an Idempotency-Key); the rule routes the appeal.
-        var anonymous = Activator.CreateInstance(clientType, Recorded(app.Anonymous()))!;
+        // An identified applicant (an electronic 59-ФЗ appeal needs one) submits through the client with an Idempotency-Key;
+        // the retry returns the same appeal, and the rule routes it.
+        var applicant = Activator.CreateInstance(clientType, Recorded(app.ClientAs(Persona.Applicant)))!;
         var body = Body(client, clientType, "SubmitAppeal", Samples.Pothole(r));
-        var appeal = await CallAsync(anonymous, "SubmitAppeal", body, "otklik-client-1");
+        var appeal = await CallAsync(applicant, "SubmitAppeal", body, "otklik-client-1");
         var id = (Guid)appeal!.GetType().GetProperty("Id")!.GetValue(appeal)!;
-        var again = await CallAsync(anonymous, "SubmitAppeal", body, "otklik-client-1");
+        var again = await CallAsync(applicant, "SubmitAppeal", body, "otklik-client-1");
         Assert.Equal(id, (Guid)again!.GetType().GetProperty("Id")!.GetValue(again)!);
         var stored = await app.WithDbAsync(db => db.Appeals.AsNoTracking().SingleAsync(a => a.Id == id));
         Assert.Equal((AppealStatus.Registered, (Guid?)r.MunB), (stored.Status, stored.ExecutorOrganisationId));
