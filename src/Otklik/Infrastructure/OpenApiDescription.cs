@@ -28,6 +28,10 @@ public static class OpenApiDescription
     static void DescribeDocument(OpenApiDocument document)
     {
         document.Info.Title = "Otklik API";
+        // A generator's default (NSwag) makes an optional enum or number a plain value and sends its first member where
+        // the caller set nothing; the API reads a missing field as "not set", so the document tells integrators.
+        document.Info.Description ??= "Enums are camelCase strings. A field not listed as required may be left out and means «not set»: "
+            + "generate optional properties as nullable (NSwag: generateOptionalPropertiesAsNullable) and do not send nulls.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CookieScheme] = new OpenApiSecurityScheme
