@@ -22,12 +22,16 @@ public static class OpenApiDescription
     {
         o.AddDocumentTransformer((document, _, _) => { DescribeDocument(document); return Task.CompletedTask; });
         o.AddOperationTransformer((operation, context, _) => { DescribeOperation(operation, context); return Task.CompletedTask; });
-        o.AddSchemaTransformer((schema, context, _) => { NullableIsOptional(schema, context); return Task.CompletedTask; });
+        o.AddSchemaTransformer((schema, context, _) => { NullableIsOptional(schema, context); EnumsAreStrings(schema); return Task.CompletedTask; });
     }
 
     static void DescribeDocument(OpenApiDocument document)
     {
         document.Info.Title = "Otklik API";
+        // A generator's default (NSwag) makes an optional enum or number a plain value and sends its first member where
+        // the caller set nothing; the API reads a missing field as "not set", so the document tells integrators.
+        document.Info.Description ??= "Enums are camelCase strings. A field not listed as required may be left out and means «not set»: "
+            + "generate optional properties as nullable (NSwag: generateOptionalPropertiesAsNullable) and do not send nulls.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CookieScheme] = new OpenApiSecurityScheme
@@ -70,7 +74,8 @@ public static class OpenApiDescription
             if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
             {
                 schema.Enum = [.. values.Where(v => v is not null)];
-                if (schema.Type is null && schema.Enum.All(v => v is JsonValue value && value.GetValueKind() == JsonValueKind.String))
+                if ((schema.Type is null || schema.Type == (JsonSchemaType.String | JsonSchemaType.Null))
+                    && schema.Enum.All(v => v is JsonValue value && value.GetValueKind() == JsonValueKind.String))
                     schema.Type = JsonSchemaType.String;
             }
             if (schema.Properties is { } properties)
@@ -151,6 +156,18 @@ public static class OpenApiDescription
                 ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(Problem, context.Document) },
             },
         };
+    }
+
+    /// <summary>
+    /// The API reads and writes enums as camelCase strings only (Json.Configure), but the generated schema of an enum lists
+    /// its values with no "type"; a generator then takes it for an integer enum and its client sends 0 for «any», which the
+    /// API refuses (400 field.invalid_value). An enum whose values are strings says it is a string.
+    /// </summary>
+    static void EnumsAreStrings(OpenApiSchema schema)
+    {
+        if (schema.Type is null && schema.Enum is { Count: > 0 } values
+            && values.All(v => v is null || v is JsonValue value && value.GetValueKind() == JsonValueKind.String))
+            schema.Type = values.Any(v => v is null) ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
     }
 
     /// <summary>

@@ -47,6 +47,19 @@ public sealed class OpenApiDocumentTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Empty(Required(deadline));
     }
 
+    /// <summary>
+    /// The API reads enums as strings only; a schema listing the values with no type made NSwag's client send numbers
+    /// (a routing rule's «arrival»: 0), refused with 400 field.invalid_value.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_enum_is_a_string_schema(Engine engine)
+    {
+        var doc = await DocumentAsync(await pool.For(engine));
+        var enums = doc.GetProperty("components").GetProperty("schemas").EnumerateObject().Where(s => s.Value.TryGetProperty("enum", out _)).ToList();
+        Assert.Contains(enums, s => s.Name == "ArrivalWindow");
+        Assert.All(enums, s => Assert.True(s.Value.TryGetProperty("type", out var type) && type.GetString() == "string", $"{s.Name} has no \"type\": \"string\""));
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Security_problems_idempotency_and_names_are_declared(Engine engine)
     {
