@@ -169,6 +169,7 @@ app.MapHealthChecks("/health/ready");
 var api = app.MapGroup("/api/v1").AddEndpointFilterFactory(InputGuard.Factory);
 api.MapAuthApi();
 api.MapIntakeApi();
+api.MapApplicantLookupApi();
 api.MapAppealsApi();
 api.MapModerationApi();
 api.MapBulkApi();

@@ -139,6 +139,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Submit("hotline channel: operator or integration only", Expect.Everyone(409).With(201, CentreOperator, RegionAdmin, MunBAdmin),
             Samples.Pothole(r).With("channel", "hotline")),
         new Line("POST", $"{Api}/attachments", "a photo", Expect.Everyone(201), Setup.None, _ => Photo()),
+        // The operator's applicant lookup: an operator of a call-taking organisation (the centre) only.
+        new Line("GET", $"{Api}/applicants/lookup", "by the full e-mail address", Expect.SignedIn(403).With(200, CentreOperator), Setup.None, NoBody)
+            { Query = "?q=maria@example.ru" },
 
         // ---- Sign-in ----
         new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,
