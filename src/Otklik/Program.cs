@@ -170,6 +170,8 @@ var api = app.MapGroup("/api/v1").AddEndpointFilterFactory(InputGuard.Factory);
 api.MapAuthApi();
 api.MapIntakeApi();
 api.MapApplicantLookupApi();
+api.MapLikelyDuplicatesApi();
+api.MapQueueCountersApi();
 api.MapAppealsApi();
 api.MapModerationApi();
 api.MapBulkApi();

@@ -55,6 +55,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         // ---- Moderation: the moderator of the owning centre ----
         new Line("GET", $"{Api}/appeals/{{id:guid}}/proposed-route", "Moderation",
             Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
+        new Line("GET", $"{Api}/appeals/{{id:guid}}/likely-duplicates", "Moderation",
+            Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
+        new Line("GET", $"{Api}/queues/counters", "the caller's own queues", Expect.SignedIn(200), Setup.None, NoBody),
         Act("clarification-request", Moderation, CentreSees, [CentreModerator], new { question = "Уточните номер дома." }),
         Act("clarification", Clarification, CentreSees, [Applicant], new { text = "Дом 10, напротив второго подъезда." }),
         Act("clarification-delivered", Clarification, CentreSees, [CentreModerator], new { how = "Вопрос передан по телефону." }),
