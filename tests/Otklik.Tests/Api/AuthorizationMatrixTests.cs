@@ -55,6 +55,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         // ---- Moderation: the moderator of the owning centre ----
         new Line("GET", $"{Api}/appeals/{{id:guid}}/proposed-route", "Moderation",
             Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
+        new Line("GET", $"{Api}/appeals/{{id:guid}}/likely-duplicates", "Moderation",
+            Expect.SignedIn(404).With(403, CentreSees).With(200, CentreModerator), AppealIn(Moderation), NoBody),
+        new Line("GET", $"{Api}/queues/counters", "the caller's own queues", Expect.SignedIn(200), Setup.None, NoBody),
         Act("clarification-request", Moderation, CentreSees, [CentreModerator], new { question = "Уточните номер дома." }),
         Act("clarification", Clarification, CentreSees, [Applicant], new { text = "Дом 10, напротив второго подъезда." }),
         Act("clarification-delivered", Clarification, CentreSees, [CentreModerator], new { how = "Вопрос передан по телефону." }),
@@ -139,6 +142,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Submit("hotline channel: operator or integration only", Expect.Everyone(409).With(201, CentreOperator, RegionAdmin, MunBAdmin),
             Samples.Pothole(r).With("channel", "hotline")),
         new Line("POST", $"{Api}/attachments", "a photo", Expect.Everyone(201), Setup.None, _ => Photo()),
+        // The operator's applicant lookup: an operator of a call-taking organisation (the centre) only.
+        new Line("GET", $"{Api}/applicants/lookup", "by the full e-mail address", Expect.SignedIn(403).With(200, CentreOperator), Setup.None, NoBody)
+            { Query = "?q=maria@example.ru" },
 
         // ---- Sign-in ----
         new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,

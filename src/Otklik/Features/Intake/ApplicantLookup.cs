@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
@@ -85,6 +86,27 @@ public static class ApplicantLookup
         IReadOnlyList<Found> matches = [.. found.Take(5)];
         audit.Record(http, user, Audit.AuditKind.ApplicantLookup, null, email is not null ? "email" : "phone", matches.Count);
         return (matches, null);
+    }
+
+    /// <summary>
+    /// GET /api/v1/applicants/lookup?q=: the lookup of the operator's registration form for a telephony or CRM integration,
+    /// with the same rules: an operator of a call-taking organisation only (others 403), the whole phone or e-mail only
+    /// (else 400 naming <c>q</c>), among the appeals the caller sees and portal accounts, and every lookup audited.
+    /// </summary>
+    public static RouteHandlerBuilder MapApplicantLookupApi(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/applicants/lookup", LookUpAsync).RequireRole(Role.Operator).WithTags("Intake").WithName("LookUpApplicant")
+            .WithSummary("Find an applicant who wrote or called before by the full phone number or e-mail address (operators of a call-taking organisation).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+
+    static async Task<Results<Ok<IReadOnlyList<Found>>, ProblemHttpResult>> LookUpAsync(string? q, HttpContext http, AppDbContext db, CurrentUser user,
+        Audit.AuditTrail audit, CancellationToken ct)
+    {
+        if (!await MayLookUpAsync(db, user, ct))
+            return TypedResults.Problem(title: "Недостаточно прав", detail: Refusal, statusCode: StatusCodes.Status403Forbidden,
+                extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
+        var (matches, problem) = await FindAsync(db, user, q, http, audit, ct);
+        if (problem is not null) throw new InputException("q", "lookup.invalid", problem);
+        return TypedResults.Ok(matches);
     }
 
     static string Key(ApplicantInfo a) =>

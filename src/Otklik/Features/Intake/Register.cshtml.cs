@@ -113,6 +113,10 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
         return Page();
     }
 
+    /// <summary>The topic search of the form: the portal's search (word forms and the editors' synonyms), for js/topic-search.js.</summary>
+    public async Task<IActionResult> OnGetTopicsAsync(string? q, CancellationToken ct) =>
+        await MayRegisterAsync(ct) ? new JsonResult(await Search.TopicSearch.FindAsync(db, q, ct)) : StatusCode(StatusCodes.Status403Forbidden);
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!await MayRegisterAsync(ct)) return Refuse();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Infrastructure;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
 
@@ -27,6 +28,22 @@ public static class ModerationScreens
         var orgs = await db.Organisations.AsNoTracking().Where(o => o.IsConnected).Select(o => new { o.Id, o.Name, o.Path }).ToListAsync(ct);
         return [.. orgs.OrderBy(o => o.Path, StringComparer.Ordinal).Select(o => new OrganisationOption(o.Id, o.Name, o.Path.Count(c => c == '/') - 2))];
     }
+
+    /// <summary>
+    /// GET /api/v1/appeals/{id}/likely-duplicates: the list of the moderation page, for the moderator of the owning centre
+    /// (404 when the caller does not see the appeal, 403 without the duty to moderate it), among the appeals they see.
+    /// </summary>
+    public static RouteHandlerBuilder MapLikelyDuplicatesApi(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/appeals/{id:guid}/likely-duplicates", async (Guid id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+            {
+                var appeal = await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+                if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return AppealChanges.NotFound();
+                if (!await user.HoldsAsync(Duty.Moderate, appeal, ct)) return AppealChanges.Forbidden();
+                return TypedResults.Ok(await DuplicatesAsync((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, clock.GetUtcNow().UtcDateTime, ct));
+            })
+            .RequireAuthorization().WithTags("Moderation").WithName("LikelyDuplicates")
+            .WithSummary("Likely duplicates of an appeal: the same topic, the last 30 days, alive, within 500 m; for its moderator.")
+            .Produces<List<Duplicate>>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>
     /// Likely duplicates: the same topic, received in the last 30 days, still alive (not rejected or merged), and within

@@ -115,6 +115,16 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         return Redirect($"/office/moderation/{Id}");
     }
 
+    /// <summary>The topic search of the reclassification form (js/topic-search.js): the portal's search, with synonyms.
+    /// Checked as the page is, without loading the page: a keystroke must stay cheap.</summary>
+    public async Task<IActionResult> OnGetTopicsAsync(string? q, CancellationToken ct)
+    {
+        var appeal = await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == Id, ct);
+        if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
+        if (!await user.HoldsAsync(Duty.Moderate, appeal, ct)) return StatusCode(StatusCodes.Status403Forbidden);
+        return new JsonResult(await Search.TopicSearch.FindAsync(db, q, ct));
+    }
+
     /// <summary>Without JavaScript, choosing a category reloads the form with that category's topics; what was typed stays.</summary>
     public async Task<IActionResult> OnPostTopicsAsync(CancellationToken ct)
     {

@@ -13,4 +13,12 @@ public static class WorkspaceApi
         routes.MapGet("/office/counters", async (AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
                 TypedResults.Ok((await Queues.CountsAsync(db, user, clock.GetUtcNow().UtcDateTime, ct)).ToDictionary(c => c.Key.ToString(), c => c.Value)))
             .RequireAuthorization().ExcludeFromDescription();
+
+    /// <summary>GET /api/v1/queues/counters: the same counters for an integration or a desktop client, each queue
+    /// counted within the caller's organisations exactly as the office page counts it.</summary>
+    public static RouteHandlerBuilder MapQueueCountersApi(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/queues/counters", async (AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+                TypedResults.Ok((await Queues.CountsAsync(db, user, clock.GetUtcNow().UtcDateTime, ct)).ToDictionary(c => c.Key.ToString(), c => c.Value)))
+            .RequireAuthorization().WithTags("Workspace").WithName("QueueCounters")
+            .WithSummary("The caller's queue counters (moderation, assignment, in work, overdue…), as the office shows them.");
 }
