@@ -40,6 +40,8 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
     public bool AnswerShown => PublicAppeals.AnswerShown(Appeal!.Status) && Appeal.AnswerText is not null;
     /// <summary>The answers sent before the current one (a low rating reopened the appeal), newest first, with their ratings.</summary>
     public IReadOnlyList<AnswerHistory.Entry> EarlierAnswers { get; private set; } = [];
+    /// <summary>The current answer's own rating: the entity's Rating still holds the low one that reopened the appeal.</summary>
+    public int? CurrentRating { get; private set; }
     public string Masked(string? text) => PublicMasking.Mask(text ?? "", Appeal!.Applicant, Appeal.PublicUnmasked).Public;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -104,6 +106,7 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
             .Where(e => e.AppealId == appealId && AnswerHistory.Kinds.Contains(e.Kind)).ToListAsync(ct);
         var answers = AnswerHistory.Of(Appeal, answerEvents);
         EarlierAnswers = [.. answers.Skip(AnswerShown ? 1 : 0)];
+        CurrentRating = AnswerShown ? answers.FirstOrDefault()?.Rating ?? (answers.Count == 0 ? Appeal.Rating : null) : null;
         if (user.Id is { } me)
         {
             var id = Appeal.Id;
