@@ -162,6 +162,42 @@ public sealed class MyAppealsPagesTests(AppPool pool) : IClassFixture<AppPool>
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_reopened_appeal_keeps_the_earlier_answer_and_its_rating_on_my_page_and_the_public_page(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var a = await app.AppealInAsync(AppealStatus.AnswerSent, PublicSupport.Published(app.Region, 41, "Яма у дома 7, колесо пробито."));
+        a = await app.ActAsync(Persona.Applicant, a, "rate", new { score = 2, comment = "Яму так и не заделали" });
+        Assert.Equal(AppealStatus.InWork, a.Status);
+        using var me = await ApplicantPortal.SignInAsync(app, Persona.Applicant);
+        var html = await me.GetAsync($"/my/{a.Number}");
+        // Reopened: the first answer stays in view with its rating, but it is no longer the current answer.
+        Assert.Contains("Яма будет заделана до 1 декабря, работы включены в план.", html);
+        Assert.Contains("Ваша оценка: <strong>2 из 5</strong> — Яму так и не заделали", html);
+        Assert.DoesNotContain("id=\"answer-text\"", html);
+
+        var (_, executor, controller) = Scenario.Staff(app, a);
+        a = await app.ActAsync(executor, a, "answer", new { text = "Покрытие переложено 2 декабря.", result = "supportedMeasuresTaken" });
+        a = await app.ActAsync(executor, a, "answer/submit");
+        a = await app.ActAsync(controller, a, "answer/approve");
+        Assert.Equal(AppealStatus.AnswerSent, a.Status);
+
+        html = await me.GetAsync($"/my/{a.Number}");
+        Assert.Contains("<div class=\"appeal-text\" id=\"answer-text\">Покрытие переложено 2 декабря.</div>", html);
+        var first = html.IndexOf("Яма будет заделана до 1 декабря", StringComparison.Ordinal);
+        Assert.True(first > html.IndexOf("Покрытие переложено 2 декабря.", StringComparison.Ordinal), "newest answer first");
+        Assert.Contains("Ваша оценка: <strong>2 из 5</strong> — Яму так и не заделали", html);
+        Assert.Contains("handler=rate", html);
+
+        var page = await app.Anonymous().HtmlAsync($"/appeals/{a.Number}");
+        var current = page.IndexOf("Покрытие переложено 2 декабря.", StringComparison.Ordinal);
+        var earlier = page.IndexOf("Яма будет заделана до 1 декабря, работы включены в план.", StringComparison.Ordinal);
+        Assert.True(current > 0 && earlier > current, "both answers on the public page, newest first");
+        Assert.Contains("Прежние ответы", page);
+        Assert.Contains("Оценка заявителя: 2 из 5", page);
+        Assert.Contains("Заявитель ещё не оценил ответ.", page);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_answer_not_rated_in_ten_days_closes_by_itself_once_even_with_two_sweeps_at_once(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);

@@ -622,7 +622,9 @@ public sealed partial class Appeal
     void SendAnswer(Guid actorId, DateTime nowUtc)
     {
         AnsweredAtUtc = nowUtc;
-        Move(AppealStatus.AnswerSent, EventKind.AnswerSent, nowUtc, actorId, null, new { result = AnswerResult });
+        // The text goes into the event too: a reopened appeal's next answer overwrites AnswerText, and the applicant and
+        // the public still see every answer sent (AnswerHistory reads them back from these events).
+        Move(AppealStatus.AnswerSent, EventKind.AnswerSent, nowUtc, actorId, null, new { result = AnswerResult, text = AnswerText });
     }
 
     public void ReturnForRework(IReadOnlyCollection<ReworkReason> reasons, string? comment, Guid controllerId, DateTime nowUtc)

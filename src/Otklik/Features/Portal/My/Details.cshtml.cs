@@ -42,6 +42,8 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public IReadOnlyList<IntakeApi.AttachmentView> Photos { get; private set; } = [];
     public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
+    /// <summary>Every answer sent, newest first: a reopened appeal keeps the earlier answer and its rating in view.</summary>
+    public IReadOnlyList<AnswerHistory.Entry> Answers { get; private set; } = [];
     /// <summary>The agreed steps of a complaint's roadmap (empty for other appeals).</summary>
     public IReadOnlyList<Roadmaps.PublicStepView> RoadmapSteps { get; private set; } = [];
     /// <summary>What the applicant was told about this appeal, and whether the letter went.</summary>
@@ -127,6 +129,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         // The answer's files travel with the answer: a draft's files are not the applicant's to see.
         AnswerFiles = AnswerShown ? [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)] : [];
         Steps = PublicRoute.Steps(appeal.History, id => names.GetValueOrDefault(id));
+        Answers = AnswerHistory.Of(appeal, appeal.History);
         RoadmapSteps = await Roadmaps.RoadmapViews.PublicAsync(db, appeal.Id, NowUtc, ct);
         PauseRequest = appeal.PausedAtUtc is null ? null
             : appeal.History.Where(e => e.Kind == EventKind.ClockPaused).OrderBy(e => e.Sequence).LastOrDefault()?.Note;

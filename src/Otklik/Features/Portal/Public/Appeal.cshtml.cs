@@ -38,6 +38,11 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
         : null;
     public bool Overdue => DeadlineStates.Of(Appeal!, NowUtc) == DeadlineState.Overdue;
     public bool AnswerShown => PublicAppeals.AnswerShown(Appeal!.Status) && Appeal.AnswerText is not null;
+    /// <summary>The answers sent before the current one (a low rating reopened the appeal), newest first, with their ratings.</summary>
+    public IReadOnlyList<AnswerHistory.Entry> EarlierAnswers { get; private set; } = [];
+    /// <summary>The current answer's own rating: the entity's Rating still holds the low one that reopened the appeal.</summary>
+    public int? CurrentRating { get; private set; }
+    public string Masked(string? text) => PublicMasking.Mask(text ?? "", Appeal!.Applicant, Appeal.PublicUnmasked).Public;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -96,6 +101,12 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
             .Where(f => f.AppealId == Appeal.Id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Appeal)
             .OrderBy(f => f.UploadedAtUtc).Select(f => f.Id).ToListAsync(ct);
         Zone = await ModerationScreens.ZoneOfAsync(db, Appeal.OwnerOrganisationId, ct);
+        var appealId = Appeal.Id;
+        var answerEvents = await db.Set<AppealEvent>().AsNoTracking()
+            .Where(e => e.AppealId == appealId && AnswerHistory.Kinds.Contains(e.Kind)).ToListAsync(ct);
+        var answers = AnswerHistory.Of(Appeal, answerEvents);
+        EarlierAnswers = [.. answers.Skip(AnswerShown ? 1 : 0)];
+        CurrentRating = AnswerShown ? answers.FirstOrDefault()?.Rating ?? (answers.Count == 0 ? Appeal.Rating : null) : null;
         if (user.Id is { } me)
         {
             var id = Appeal.Id;
