@@ -80,7 +80,11 @@ public class FormSession(HttpClient http) : IDisposable
         return m.Groups[1].Value;
     }
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Client.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 /// <summary>Signing in the people of the test region, for every test client.</summary>
