@@ -188,12 +188,7 @@ public sealed class DemoSeedTests
         Assert.Equal(Appeal.FormatNumber(2026, before.Appeals + 1), appeal.Number);
     }
 
-    static async Task<HttpClient> SignInAsync(TestApp app, string email)
-    {
-        var client = app.Anonymous(); // keeps the sign-in cookie
-        await client.PostJsonAsync("/api/v1/auth/login", new { email, password = Password }).Expect(HttpStatusCode.OK);
-        return client;
-    }
+    static Task<HttpClient> SignInAsync(TestApp app, string email) => app.SignedInClientAsync(email, Password);
 
     static async Task<List<AppealListItem>> ListAsync(HttpClient client) =>
         [.. (await (await client.GetAsync("/api/v1/appeals?limit=200").Expect(HttpStatusCode.OK)).ReadAsync<AppealsApi.Page<AppealListItem>>()).Items];

@@ -354,47 +354,14 @@ public sealed class PersonalDataAuditTests(AppPool pool) : IClassFixture<AppPool
     }
 }
 
-/// <summary>A staff cookie session that posts forms with the antiforgery token of the last page it read.</summary>
-file sealed class Session(HttpClient http) : IDisposable
+/// <summary>A staff cookie session (<see cref="FormSession"/>) signed in by person id or email.</summary>
+file sealed class Session(HttpClient http) : FormSession(http)
 {
-    string? _token;
+    public static async Task<Session> SignInAsync(TestApp app, Guid personId) =>
+        new(await app.SignedInClientAsync(await app.EnsurePasswordAsync(personId), TestRegion.Password));
 
-    public static Task<Session> SignInAsync(TestApp app, Guid personId) => SignInAsync(app, personId, null);
+    public static async Task<Session> SignInAsync(TestApp app, string email) =>
+        new(await app.SignedInClientAsync(await app.EnsurePasswordAsync(email), TestRegion.Password));
 
-    public static Task<Session> SignInAsync(TestApp app, string email) => SignInAsync(app, null, email);
-
-    static async Task<Session> SignInAsync(TestApp app, Guid? personId, string? email)
-    {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-            var person = (personId is { } id ? await users.FindByIdAsync(id.ToString()) : await users.FindByEmailAsync(email!))
-                ?? throw new InvalidOperationException("No such person.");
-            if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
-            email = person.Email;
-        }
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
-        {
-            BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2),
-        };
-        await client.PostJsonAsync("/api/v1/auth/login", new { email, password = TestRegion.Password }).Expect(HttpStatusCode.OK);
-        return new Session(client);
-    }
-
-    public Task<HttpResponseMessage> GetRawAsync(string url) => http.GetAsync(url);
-
-    /// <summary>GETs a page that must answer 200 and keeps its antiforgery token.</summary>
-    public async Task<string> PageAsync(string url)
-    {
-        var response = await http.GetAsync(url);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {html}");
-        if (Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m) _token = m.Groups[1].Value;
-        return html;
-    }
-
-    public Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> fields) =>
-        http.PostAsync(url, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", _token ?? throw new InvalidOperationException("GET a page first.")))));
-
-    public void Dispose() => http.Dispose();
+    public Task<string> PageAsync(string url) => GetAsync(url);
 }

@@ -39,13 +39,7 @@ public static class PublicSupport
         return await response.ReadAsync<IntakeApi.AttachmentView>();
     }
 
-    public static async Task EnsurePasswordAsync(TestApp app, Persona persona)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-        var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString()) ?? throw new InvalidOperationException($"No {persona}.");
-        if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
-    }
+    public static Task EnsurePasswordAsync(TestApp app, Persona persona) => app.EnsurePasswordAsync(persona);
 
     public static byte[] Png(int width, int height)
     {
@@ -89,36 +83,12 @@ public static class PublicSupport
     }
 }
 
-/// <summary>A signed-in person's browser without the browser: the session cookie, and the antiforgery token of the last page.</summary>
-public sealed class PortalClient : IDisposable
+/// <summary>A signed-in person's browser without the browser (<see cref="FormSession"/>).</summary>
+public sealed class PortalClient(HttpClient client) : FormSession(client)
 {
-    public HttpClient Client { get; }
-    string? _token;
+    public static new async Task<PortalClient> SignInAsync(TestApp app, Persona persona) => new(await app.SignedInClientAsync(persona));
 
-    PortalClient(HttpClient client) => Client = client;
+    public Task<string> PageAsync(string url) => GetAsync(url);
 
-    public static async Task<PortalClient> SignInAsync(TestApp app, Persona persona)
-    {
-        await PublicSupport.EnsurePasswordAsync(app, persona);
-        var client = app.CookieClient();
-        await client.PostJsonAsync("/api/v1/auth/login", new { email = $"{persona}@test.example".ToLowerInvariant(), password = TestRegion.Password }).Expect(HttpStatusCode.OK);
-        return new PortalClient(client);
-    }
-
-    public async Task<string> PageAsync(string url)
-    {
-        var html = await Client.HtmlAsync(url);
-        _token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        return html;
-    }
-
-    public Task<HttpResponseMessage> PostAsync(string url, Dictionary<string, string>? fields = null)
-    {
-        Assert.False(string.IsNullOrEmpty(_token), "Open a page with a form before posting it.");
-        var pairs = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", _token!) };
-        pairs.AddRange(fields ?? []);
-        return Client.PostAsync(url, new FormUrlEncodedContent(pairs));
-    }
-
-    public void Dispose() => Client.Dispose();
+    public Task<HttpResponseMessage> PostAsync(string url, Dictionary<string, string>? fields = null) => base.PostAsync(url, fields ?? []);
 }

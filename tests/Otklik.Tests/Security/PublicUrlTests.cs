@@ -23,7 +23,7 @@ public sealed class PublicUrlTests
         // The attacker posts the genuine form for the victim's address, naming a host of their own.
         using var attacker = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
         var form = await (await attacker.GetAsync("/account/forgot")).Content.ReadAsStringAsync();
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormSession.TokenIn(form) ?? "";
         var stamp = Regex.Match(form, "name=\"formIssued\" value=\"([^\"]+)\"").Groups[1].Value;
         using var post = new HttpRequestMessage(HttpMethod.Post, "/account/forgot")
         {

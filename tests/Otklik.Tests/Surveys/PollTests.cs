@@ -10,7 +10,7 @@ namespace Otklik.Tests.Surveys;
 /// <summary>Polls targeted by territory (seed 003): one vote per confirmed account, a resident of another territory refused, results as the poll says.</summary>
 public sealed class PollTests
 {
-    static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+    static string Token(string html) => FormSession.TokenIn(html) ?? "";
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_poll_for_one_territory_refuses_a_voter_from_another_and_counts_one_vote_per_account(Engine engine)

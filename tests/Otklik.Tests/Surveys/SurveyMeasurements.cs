@@ -33,7 +33,7 @@ public sealed class SurveyMeasurements(ITestOutputHelper output)
         {
             using var client = app.CookieClient();
             var html = await client.GetStringAsync($"/survey/l/{link.Token}", ct);
-            var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            var token = FormSession.TokenIn(html) ?? "";
             for (var i = 0; i < posts / visitors; i++)
             {
                 var fields = Fields(app, i).Append(new("__RequestVerificationToken", token));

@@ -13,7 +13,7 @@ namespace Otklik.Tests.Surveys;
 /// <summary>Surveys over HTTP on both engines: versions, the desk link, paper questionnaires, the analysis figures, the export, the invitation after an answer.</summary>
 public sealed class SurveyPagesTests(AppPool pool) : IClassFixture<AppPool>
 {
-    static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+    static string Token(string html) => FormSession.TokenIn(html) ?? "";
 
     static async Task<Survey> SeedSurveyAsync(TestApp app, bool anonymous = true, bool afterAppeal = false)
     {

@@ -66,8 +66,8 @@ public sealed class AnswerFilesPageTests(AppPool pool) : IClassFixture<AppPool>
     /// <summary>The answer form as a browser posts it: multipart, with the page's antiforgery token.</summary>
     static MultipartFormDataContent Form(string page, int version, params (string Name, byte[] Bytes)[] files)
     {
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.NotEmpty(token);
+        var token = FormSession.TokenIn(page);
+        Assert.NotNull(token);
         var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },

@@ -56,19 +56,7 @@ public static class BulkAppeals
 /// <summary>A person of the test region signed in with the staff cookie, and what the list page shows them.</summary>
 public static class Office
 {
-    public static async Task<HttpClient> SignInAsync(TestApp app, Persona persona)
-    {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-            var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString()) ?? throw new InvalidOperationException($"No {persona}.");
-            if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
-        }
-        var client = app.CookieClient();
-        await client.PostJsonAsync("/api/v1/auth/login", new { email = $"{persona}@test.example".ToLowerInvariant(), password = TestRegion.Password })
-            .Expect(HttpStatusCode.OK);
-        return client;
-    }
+    public static Task<HttpClient> SignInAsync(TestApp app, Persona persona) => app.SignedInClientAsync(persona);
 
     public static async Task<string> HtmlAsync(this HttpClient client, string url)
     {

@@ -243,45 +243,15 @@ public sealed class ExecutionPagesTests(AppPool pool) : IClassFixture<AppPool>
     static Task<int> VersionAsync(TestApp app, Guid id) => app.WithDbAsync(db => db.Appeals.Where(x => x.Id == id).Select(x => x.Version).SingleAsync());
 }
 
-/// <summary>A browser-like client: signed in with the session cookie, it reads the antiforgery token from the last page it got.</summary>
-file sealed class Office : IDisposable
+/// <summary>A signed-in browser-like client (<see cref="FormSession"/>) posting page handlers' forms.</summary>
+file sealed class Office(HttpClient client) : FormSession(client)
 {
-    public HttpClient Client { get; }
-    string? _token;
+    public static new async Task<Office> SignInAsync(TestApp app, Persona persona) => new(await app.SignedInClientAsync(persona));
 
-    Office(HttpClient client) => Client = client;
-
-    public static async Task<Office> SignInAsync(TestApp app, Persona persona)
-    {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-            var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString()) ?? throw new InvalidOperationException($"No {persona}.");
-            if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
-        }
-        var client = app.CookieClient();
-        await client.PostJsonAsync("/api/v1/auth/login", new { email = $"{persona}@test.example".ToLowerInvariant(), password = TestRegion.Password }).Expect(HttpStatusCode.OK);
-        return new Office(client);
-    }
-
-    public async Task<string> PageAsync(string url)
-    {
-        var response = await Client.GetAsync(url);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {html}");
-        _token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        return html;
-    }
+    public Task<string> PageAsync(string url) => GetAsync(url);
 
     /// <summary>Posts a form as the browser would (values may repeat, as ticked checkboxes do), with the page's antiforgery token.</summary>
-    public Task<HttpResponseMessage> PostAsync(string page, string? handler, Dictionary<string, object> fields)
-    {
-        Assert.False(string.IsNullOrEmpty(_token), "Open a page before posting a form: it carries the antiforgery token.");
-        var pairs = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", _token!) };
-        foreach (var (name, value) in fields)
-            pairs.AddRange(value is string[] many ? many.Select(v => new KeyValuePair<string, string>(name, v)) : [new(name, value.ToString()!)]);
-        return Client.PostAsync(handler is null ? page : $"{page}?handler={handler}", new FormUrlEncodedContent(pairs));
-    }
-
-    public void Dispose() => Client.Dispose();
+    public Task<HttpResponseMessage> PostAsync(string page, string? handler, Dictionary<string, object> fields) =>
+        PostAsync(handler is null ? page : $"{page}?handler={handler}",
+            fields.SelectMany(f => f.Value is string[] many ? many.Select(v => new KeyValuePair<string, string>(f.Key, v)) : [new(f.Key, f.Value.ToString()!)]));
 }

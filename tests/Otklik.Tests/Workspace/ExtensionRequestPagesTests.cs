@@ -102,42 +102,12 @@ public sealed class ExtensionRequestPagesTests(AppPool pool) : IClassFixture<App
 }
 
 /// <summary>A browser-like client: signed in with the session cookie, it reads the antiforgery token from the last page it got.</summary>
-file sealed class Desk : IDisposable
+file sealed class Desk(HttpClient client) : FormSession(client)
 {
-    public HttpClient Client { get; }
-    string? _token;
+    public static new async Task<Desk> SignInAsync(TestApp app, Persona persona) => new(await app.SignedInClientAsync(persona));
 
-    Desk(HttpClient client) => Client = client;
+    public Task<string> PageAsync(string url) => GetAsync(url);
 
-    public static async Task<Desk> SignInAsync(TestApp app, Persona persona)
-    {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-            var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString()) ?? throw new InvalidOperationException($"No {persona}.");
-            if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
-        }
-        var client = app.CookieClient();
-        await client.PostJsonAsync("/api/v1/auth/login", new { email = $"{persona}@test.example".ToLowerInvariant(), password = TestRegion.Password }).Expect(HttpStatusCode.OK);
-        return new Desk(client);
-    }
-
-    public async Task<string> PageAsync(string url)
-    {
-        var response = await Client.GetAsync(url);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {html}");
-        _token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        return html;
-    }
-
-    public Task<HttpResponseMessage> PostAsync(string page, string handler, Dictionary<string, string> fields)
-    {
-        Assert.False(string.IsNullOrEmpty(_token), "Open a page before posting a form: it carries the antiforgery token.");
-        var pairs = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", _token!) };
-        pairs.AddRange(fields);
-        return Client.PostAsync($"{page}?handler={handler}", new FormUrlEncodedContent(pairs));
-    }
-
-    public void Dispose() => Client.Dispose();
+    public Task<HttpResponseMessage> PostAsync(string page, string handler, Dictionary<string, string> fields) =>
+        PostAsync($"{page}?handler={handler}", fields);
 }

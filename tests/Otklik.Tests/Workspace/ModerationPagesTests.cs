@@ -413,60 +413,23 @@ public sealed class ModerationPagesTests(AppPool pool) : IClassFixture<AppPool>
     ];
 }
 
-/// <summary>A member of staff signed in with the workspace cookie, posting forms with the antiforgery token of the last page seen.</summary>
-file sealed class StaffSession(HttpClient http) : IDisposable
+/// <summary>A member of staff signed in through the office's own sign-in page (<see cref="FormSession"/> posts the forms).</summary>
+file sealed class StaffSession(HttpClient http) : FormSession(http)
 {
-    string? _token;
-
-    public static async Task<StaffSession> SignInAsync(TestApp app, Persona persona)
+    public static new async Task<StaffSession> SignInAsync(TestApp app, Persona persona)
     {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();
-            var person = await users.FindByIdAsync(app.Region.IdOf(persona).ToString());
-            if (!await users.HasPasswordAsync(person!)) Assert.True((await users.AddPasswordAsync(person!, TestRegion.Password)).Succeeded);
-        }
+        var email = await app.EnsurePasswordAsync(persona);
         var session = Anonymous(app);
-        var form = await session.GetAsync("/office/login");
-        var signedIn = await session.PostAsync("/office/login",
-            [new("Email", $"{persona}@test.example".ToLowerInvariant()), new("Password", TestRegion.Password), new("ReturnUrl", "/office")]);
+        await session.GetAsync("/office/login");
+        var signedIn = await session.PostAsync("/office/login", [new("Email", email), new("Password", TestRegion.Password), new("ReturnUrl", "/office")]);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.NotNull(form);
         // The token of the sign-in page belongs to nobody; the forms from now on need one issued to the person.
         await session.GetAsync("/office");
         return session;
     }
 
-    public static StaffSession Anonymous(TestApp app) =>
-        new(app.CookieClient());
-
-    public Task<HttpResponseMessage> GetRawAsync(string url) => http.GetAsync(url);
-
-    /// <summary>GETs a page that must answer 200 and remembers its antiforgery token.</summary>
-    public async Task<string> GetAsync(string url)
-    {
-        var response = await http.GetAsync(url);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {html}");
-        if (Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m) _token = m.Groups[1].Value;
-        return html;
-    }
-
-    public async Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> fields)
-    {
-        var token = _token ?? throw new InvalidOperationException("GET a page with a form first.");
-        return await http.PostAsync(url, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
-    }
+    public static new StaffSession Anonymous(TestApp app) => new(app.CookieClient());
 
     public Task<HttpResponseMessage> PostWithoutTokenAsync(string url, IEnumerable<KeyValuePair<string, string>> fields) =>
-        http.PostAsync(url, new FormUrlEncodedContent(fields));
-
-    public static string HiddenValue(string html, string name)
-    {
-        var m = Regex.Match(html, $"type=\"hidden\" name=\"{name}\" value=\"([^\"]*)\"");
-        Assert.True(m.Success, $"No hidden field {name}.");
-        return m.Groups[1].Value;
-    }
-
-    public void Dispose() => http.Dispose();
+        Client.PostAsync(url, new FormUrlEncodedContent(fields));
 }
