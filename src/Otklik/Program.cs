@@ -19,6 +19,7 @@ using Otklik.Features.Notifications;
 using Otklik.Features.Knowledge;
 using Otklik.Features.Moderation;
 using Otklik.Features.Routing;
+using Otklik.Features.Social;
 using Otklik.Features.Roadmaps;
 using Otklik.Features.Portal.Public;
 using Otklik.Features.Portal.Accounts;
@@ -118,6 +119,7 @@ builder.Services.AddAudit(config);
 builder.Services.AddUploads(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddAddresses(config);
+builder.Services.AddSocialChannels(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -187,6 +189,7 @@ api.MapNotificationsApi();
 api.MapAddressesApi();
 api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
+api.MapSocialApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

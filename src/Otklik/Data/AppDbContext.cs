@@ -55,6 +55,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
     public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
+    public DbSet<Features.Social.ChannelThread> ChannelThreads => Set<Features.Social.ChannelThread>();
+    public DbSet<Features.Social.ChannelState> ChannelStates => Set<Features.Social.ChannelState>();
+    public DbSet<Features.Social.TelegramChat> TelegramChats => Set<Features.Social.TelegramChat>();
+    public DbSet<Features.Social.ChannelLinkCode> ChannelLinkCodes => Set<Features.Social.ChannelLinkCode>();
 
     public abstract bool IsPostgres { get; }
 

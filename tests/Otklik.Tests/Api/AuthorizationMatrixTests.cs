@@ -146,6 +146,15 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("GET", $"{Api}/applicants/lookup", "by the full e-mail address", Expect.SignedIn(403).With(200, CentreOperator), Setup.None, NoBody)
             { Query = "?q=maria@example.ru" },
 
+        // ---- Channels (issue 18): an incident collector's batch takes a key of the incidents scope, which no persona's key has ----
+        new Line("POST", $"{Api}/incidents/posts", "a batch of one post", Expect.SignedIn(403), Setup.None,
+            Json(_ => new { callbackUrl = "https://collector.example/answers", posts = new[] { new { network = "vk", postId = "1", authorPublicId = "id1",
+                text = "Открытый люк на улице Ленина у дома 12, опасно вечером.", categoryId = r.CityCategory } } })),
+        // The platforms' webhooks are open to anyone and checked by the platform's own secret (none here): 404 while the bot
+        // and the community are not configured, as in this app.
+        new Line("POST", $"{Api}/telegram/webhook", "no bot configured", Expect.Everyone(404), Setup.None, Json(_ => new { update_id = 1 })),
+        new Line("POST", $"{Api}/vk/callback", "no community configured", Expect.Everyone(404), Setup.None, Json(_ => new { type = "confirmation", group_id = 1 })),
+
         // ---- Sign-in ----
         new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,
             Json(_ => new { email = "centremoderator@test.example", password = TestRegion.Password })),

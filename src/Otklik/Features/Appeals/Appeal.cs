@@ -410,6 +410,9 @@ public sealed partial class Appeal
         Record(EventKind.StepRecorded, nowUtc, executorId, note.Trim(), null);
     }
 
+    /// <summary>The answer reached the post or chat the appeal came from (a collector took it, a bot sent it): a fact, by the system.</summary>
+    public void RecordAnsweredInNetwork(string where, DateTime nowUtc) => Record(EventKind.AnsweredInNetwork, nowUtc, null, where, null);
+
     /// <summary>
     /// Redirect to the competent body. Inside the platform the appeal moves there, is registered by that body (its own
     /// answer deadline starts, counted in its time zone) and waits for its dispatcher; to a body outside it the appeal

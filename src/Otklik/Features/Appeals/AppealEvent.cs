@@ -18,6 +18,8 @@ public enum EventKind
     KindChanged,
     // A tag put by hand (a bulk action of the list):
     Tagged,
+    // The answer reached the social-network post or the messenger chat the appeal came from (issue 18):
+    AnsweredInNetwork,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

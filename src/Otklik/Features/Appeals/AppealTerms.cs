@@ -285,6 +285,7 @@ public static class Labels
         EventKind.PublicTextEdited => "Изменён текст для публикации",
         EventKind.KindChanged => "Изменён вид обращения",
         EventKind.Tagged => "Добавлена метка",
+        EventKind.AnsweredInNetwork => "Ответ опубликован в сети",
         _ => kind.ToString(),
     };
 

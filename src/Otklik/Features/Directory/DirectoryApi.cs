@@ -267,7 +267,8 @@ public static class DirectoryApi
         return (result, null);
     }
 
-    public sealed record ApiKeyRequest(string? Name);
+    /// <param name="Scope">A machine's key for one job (<see cref="Identity.ApiScopes.All"/>); none: the key acts as its person.</param>
+    public sealed record ApiKeyRequest(string? Name, string? Scope = null);
     public sealed record ApiKeyView(Guid Id, string Name, string Prefix, string Secret);
 
     internal static async Task<IResult> CreateApiKey(Guid id, ApiKeyRequest r, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
@@ -282,8 +283,10 @@ public static class DirectoryApi
         var e = new InputErrors();
         if (string.IsNullOrWhiteSpace(r.Name)) e.Add("name", "field.required", "Назовите ключ: для какой интеграции он выдан.");
         SubmitRules.CheckOptional(e, "name", r.Name, 200);
+        if (r.Scope is not null && !ApiScopes.All.Contains(r.Scope))
+            e.Add("scope", "apikey.unknown_scope", $"Область ключа — одна из: {string.Join(", ", ApiScopes.All)}.");
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
-        var (key, secret) = ApiKeys.Create(id, r.Name!.Trim(), clock.GetUtcNow().UtcDateTime);
+        var (key, secret) = ApiKeys.Create(id, r.Name!.Trim(), clock.GetUtcNow().UtcDateTime, scope: r.Scope);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/people/{id}/api-keys/{key.Id}", new ApiKeyView(key.Id, key.Name, key.Prefix, secret));

@@ -53,6 +53,7 @@ sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Name).HasMaxLength(200);
         b.Property(k => k.Prefix).HasMaxLength(20);
         b.Property(k => k.Hash).HasMaxLength(64);
+        b.Property(k => k.Scope).HasMaxLength(40);
         b.HasIndex(k => k.Hash).IsUnique();
         b.HasOne<Person>().WithMany().HasForeignKey(k => k.PersonId).OnDelete(DeleteBehavior.Cascade);
     }

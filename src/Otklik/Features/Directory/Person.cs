@@ -48,4 +48,9 @@ public sealed class ApiKey
     public string Hash { get; set; } = "";
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? RevokedAtUtc { get; set; }
+    /// <summary>
+    /// A key given to a machine for one job (<see cref="Identity.ApiScopes"/>, e.g. an incident collector): it opens only the
+    /// endpoints of that scope and nothing its person could otherwise do. Null: the key acts as its person.
+    /// </summary>
+    public string? Scope { get; set; }
 }

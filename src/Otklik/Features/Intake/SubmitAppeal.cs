@@ -53,6 +53,12 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
     }
 
     /// <summary>
+    /// The checks of <see cref="RunAsync"/> without the write: a channel that takes a batch (the incident collectors) checks
+    /// every item first, so that a batch with one bad item is refused whole and changes nothing.
+    /// </summary>
+    public async Task CheckAsync(IntakeApi.SubmitRequest request, IntakeActor actor, CancellationToken ct) => await ValidateAsync(request, actor, ct);
+
+    /// <summary>
     /// The appeal an earlier request already made of this draft: the same idempotency key (with the same request, else
     /// refused with <c>idempotency.key_reused</c>) or the same channel message. Each is one look through a unique index.
     /// </summary>

@@ -13,6 +13,8 @@ public enum Recipient
     Organisation,
     /// <summary>The portal's administrator and curator (seed 000), and the organisation written to.</summary>
     PortalAdministration,
+    /// <summary>The post, chat or comment thread an appeal came from (a collector's callback, a bot's chat): <see cref="Social.ChannelRelay"/>.</summary>
+    ChannelPeer,
 }
 
 /// <summary>How a message reaches its recipient.</summary>
@@ -25,6 +27,8 @@ public enum Delivery
     Letter = 1,
     /// <summary>A notice in the office's notification list (staff only).</summary>
     Notice = 2,
+    /// <summary>Sent back where the appeal came from, by <see cref="Social.ChannelRelay"/> (not a letter).</summary>
+    Channel = 4,
 }
 
 /// <summary>One recipient of a message type and the way they are told.</summary>
@@ -115,6 +119,10 @@ public static class MessageTypes
     // ---- The staff's own letters of their notices, by the delivery each person chose ----
     public static readonly MessageType NoticeEmail = new(Notifications.NoticeWriter.EmailType, "Уведомление по почте", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType NoticeDigest = new(Notifications.NoticeWriter.DigestType, "Сводка уведомлений за день", new Audience(Recipient.StaffRole, Delivery.Letter));
+    // ---- Messengers and social networks: what the applicant is told, relayed to the chat or post the appeal came from ----
+    /// <summary>Written by the dispatcher beside an applicant's message of an appeal with a <see cref="Social.ChannelThread"/>; retried on its own.</summary>
+    public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
@@ -124,6 +132,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
+        ChannelReply,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

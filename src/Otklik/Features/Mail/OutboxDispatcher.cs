@@ -47,9 +47,10 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var claimed = await ClaimAsync(db, ct);
             if (claimed.Count == 0) break;
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
+            var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
             foreach (var message in claimed)
             {
-                var outcome = await DeliverAsync(db, composer, message, ct);
+                var outcome = await DeliverAsync(db, composer, relay, message, ct);
                 if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else failed++;
             }
         }
@@ -58,15 +59,18 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     enum Outcome { Sent, Skipped, Failed }
 
-    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, OutboxMessage message, CancellationToken ct)
+    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, OutboxMessage message, CancellationToken ct)
     {
         Outcome outcome;
         string? note = null;
         try
         {
+            // A messenger's or network's appeal is also told where it came from: a reply of its own, retried on its own.
+            await relay.FanOutAsync(message, ct);
             // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
-            var composed = await composer.ComposeAsync(message, ct);
+            // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
+            var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
                 await sender.SendAsync(ToMime(letter, message), ct);

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Social;
+
+/// <summary>
+/// Tells an appeal that came from a messenger or a social network what its applicant is told, where it came from
+/// (ADR 0022). The outbox dispatcher calls <see cref="FanOutAsync"/> for every message it delivers: for an applicant's
+/// message of an appeal with a <see cref="ChannelThread"/> it writes one <c>channel.reply</c> row (its id derived from
+/// the message's, so a retried letter never doubles it), which the dispatcher then delivers through <see cref="SendAsync"/>
+/// and retries on its own with the outbox's backoff. An incident's post hears only the answer; a chat hears every step.
+/// </summary>
+public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IConfiguration config, TimeProvider clock, IServiceProvider services)
+{
+    public const string ReplyType = "channel.reply";
+
+    public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
+    {
+        if (message.AppealId is not { } appealId || MessageTypes.Find(message.Type) is not { IsForApplicant: true }) return;
+        var thread = await db.ChannelThreads.AsNoTracking().Where(t => t.AppealId == appealId).Select(t => new { t.Channel, t.Network }).SingleOrDefaultAsync(ct);
+        if (thread is null) return;
+        // A public post or a wall comment is answered once, with the answer; a private chat hears every step.
+        var chat = thread.Channel == Channel.Telegram || thread.Network == "vk-message";
+        if (!chat && message.Type != MessageTypes.Answered.Name) return;
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes("channel.reply:" + message.Id.ToString("N")))[..16]);
+        if (await db.Outbox.AnyAsync(m => m.Id == id, ct)) return;
+        var reply = OutboxMessage.Create(MessageTypes.ChannelReply, new { @event = message.Type, source = message.Id }, appealId, clock.GetUtcNow().UtcDateTime);
+        reply.Id = id;
+        db.Outbox.Add(reply);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { db.Entry(reply).State = EntityState.Detached; } // another node wrote it first
+    }
+
+    /// <summary>Sends one reply; throws when the other side did not take it (the outbox retries). Returns the note kept with the message.</summary>
+    public async Task<string> SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var thread = await db.ChannelThreads.SingleOrDefaultAsync(t => t.AppealId == message.AppealId, ct);
+        if (thread is null) return "Канал обращения не найден: ответ некуда отправить.";
+        var appeal = await db.Appeals.SingleAsync(a => a.Id == message.AppealId, ct);
+        using var doc = JsonDocument.Parse(message.Payload);
+        var @event = doc.RootElement.TryGetProperty("event", out var ev) ? ev.GetString() ?? "" : "";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = thread.Channel == Channel.Telegram ? ChannelStates.Telegram : thread.Channel == Channel.SocialNetwork ? ChannelStates.Incidents : ChannelStates.Vk;
+        thread.LastAttemptAtUtc = now;
+        var answer = @event == MessageTypes.Answered.Name;
+        try
+        {
+            // A retry after the answer went out but its history line failed to save does not post the answer twice.
+            var note = answer && thread.AnsweredInNetworkAtUtc is not null ? "Ответ уже был принят."
+                : thread.Channel switch
+                {
+                    Channel.SocialNetwork => await CallbackAsync(thread, appeal, ct),
+                    _ => await services.GetRequiredService<IChannelSender>().SendAsync(thread, appeal, @event, ct),
+                };
+            thread.LastError = null;
+            if (answer && thread.AnsweredInNetworkAtUtc is null)
+            {
+                thread.AnsweredInNetworkAtUtc = now;
+                await db.SaveChangesAsync(ct);
+                appeal.RecordAnsweredInNetwork(Where(thread), now);
+            }
+            await db.SaveChangesAsync(ct);
+            await ChannelStates.NoteAsync(db, state, ChannelStates.What.Sent, now, null, ct);
+            return note;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var error = e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
+            // Written past the tracked changes, which may be the very save that failed.
+            await db.ChannelThreads.Where(t => t.Id == thread.Id)
+                .ExecuteUpdateAsync(x => x.SetProperty(t => t.LastError, error).SetProperty(t => t.LastAttemptAtUtc, now), CancellationToken.None);
+            await ChannelStates.NoteAsync(db, state, ChannelStates.What.Failed, now, $"{appeal.Number}: {e.Message}", CancellationToken.None);
+            throw;
+        }
+    }
+
+    static string Where(ChannelThread t) => t.Channel switch
+    {
+        Channel.Telegram => "Ответ отправлен в чат Telegram",
+        Channel.SocialNetwork => $"Ответ передан сборщику инцидентов для поста {t.Network}:{t.ExternalId}" + (t.Url is null ? "" : $" ({t.Url})"),
+        _ => t.Network == "vk-wall" ? "Ответ опубликован комментарием ВКонтакте" : "Ответ отправлен сообщением ВКонтакте",
+    };
+
+    /// <summary>
+    /// The collector's callback: the answer as JSON, signed with HMAC-SHA256 of the body when a secret is configured
+    /// (<c>X-Otklik-Signature: sha256=…</c>). Any 2xx means the collector took it.
+    /// </summary>
+    async Task<string> CallbackAsync(ChannelThread thread, Appeal appeal, CancellationToken ct)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            network = thread.Network, postId = thread.ExternalId, postUrl = thread.Url, appealNumber = appeal.Number,
+            status = "answered", answer = appeal.AnswerText, answeredAtUtc = appeal.AnsweredAtUtc,
+        }, Json.Options);
+        using var request = new HttpRequestMessage(HttpMethod.Post, thread.ReplyTo) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (config["Otklik:Incidents:CallbackSecret"] is { Length: > 0 } secret)
+            request.Headers.Add("X-Otklik-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))));
+        using var response = await clients.CreateClient(OutboundHttp.Partner).SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Сборщик инцидентов ответил {(int)response.StatusCode} на ответ по посту {thread.Network}:{thread.ExternalId}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Ответ передан сборщику ({(int)response.StatusCode}).");
+    }
+}
+
+/// <summary>Sends a reply to a messenger chat or a network's comment thread (Telegram, VK): the bots' part of the relay.</summary>
+public interface IChannelSender
+{
+    Task<string> SendAsync(ChannelThread thread, Appeal appeal, string @event, CancellationToken ct);
+}

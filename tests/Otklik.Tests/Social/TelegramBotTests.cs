@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
+using Otklik.Features.Social;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.Tests.Social;
+
+/// <summary>
+/// The Telegram bot (issue 18.2, ADR 0023) in webhook mode against a local server that answers the Bot API as Telegram
+/// does: what the bot sends is read back from that server's record of requests.
+/// </summary>
+public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps>
+{
+    static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0];
+    const string Api = "/bot" + SocialApps.BotToken;
+    static int _updates = 1000;
+    static int _messages;
+
+    /// <summary>Answers the Bot API methods the bot calls, as Telegram does (<c>{"ok":true,"result":…}</c>).</summary>
+    static FakeServer.Reply BotApi(FakeServer.Received r)
+    {
+        if (r.Path == "/file" + Api + "/photos/file_7.jpg") return new(200, "image/jpeg", Jpeg);
+        var method = r.Path.StartsWith(Api + "/", StringComparison.Ordinal) ? r.Path[(Api.Length + 1)..] : "";
+        return method switch
+        {
+            "sendMessage" => FakeServer.Reply.Json($$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{ChatOf(r)}},"type":"private"},"text":"ok"}}"""),
+            "answerCallbackQuery" => FakeServer.Reply.Json("""{"ok":true,"result":true}"""),
+            "getFile" => FakeServer.Reply.Json("""{"ok":true,"result":{"file_id":"F1","file_unique_id":"U1","file_size":20,"file_path":"photos/file_7.jpg"}}"""),
+            _ => FakeServer.Reply.Json("""{"ok":false,"error_code":404,"description":"Not Found"}""", 404),
+        };
+    }
+
+    static long ChatOf(FakeServer.Received r) =>
+        r.ContentType.StartsWith("application/json", StringComparison.Ordinal) && JsonDocument.Parse(r.Body).RootElement.TryGetProperty("chat_id", out var c) ? c.GetInt64() : 0;
+
+    static List<JsonElement> SentTo(long chat) => [.. apps_Far!.To(Api + "/sendMessage").Select(r => JsonDocument.Parse(r.Body).RootElement)
+        .Where(b => b.GetProperty("chat_id").GetInt64() == chat)];
+
+    static FakeServer? apps_Far;
+
+    static string From(long chat) => $$"""{"id":{{chat}},"is_bot":false,"first_name":"Анна","last_name":"Орлова","username":"anna_o"}""";
+
+    static string Message(long chat, string body) =>
+        $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"message":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"from":{{From(chat)}},{{body}}}}""";
+
+    static string Button(long chat, string data, int? updateId = null) =>
+        $$"""{"update_id":{{updateId ?? Interlocked.Increment(ref _updates)}},"callback_query":{"id":"cq{{Guid.NewGuid():N}}","from":{{From(chat)}},"chat_instance":"ci","data":"{{data}}","message":{"message_id":3,"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"text":"…"}}}""";
+
+    static async Task<HttpResponseMessage> PostAsync(TestApp app, string update, string? secret = SocialApps.BotSecret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telegram/webhook") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
+        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+        return await app.Anonymous().SendAsync(request);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_person_writes_an_appeal_in_the_chat_gets_its_number_the_answer_and_rates_it(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        apps.Far.Respond = BotApi;
+        var chat = Random.Shared.NextInt64(100_000, 999_999_999);
+
+        await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
+        var welcome = SentTo(chat);
+        Assert.Contains($"topic:{app.Region.PotholeTopic:N}", welcome[0].GetProperty("reply_markup").ToString());
+        Assert.Contains("request_contact", welcome[1].GetProperty("reply_markup").ToString());
+
+        // A word finds the topic among the buttons.
+        await PostAsync(app, Message(chat, "\"text\":\"ямы\"")).Expect(HttpStatusCode.OK);
+        var found = SentTo(chat)[^1].GetProperty("reply_markup").ToString();
+        Assert.Contains($"topic:{app.Region.PotholeTopic:N}", found);
+        Assert.DoesNotContain($"topic:{app.Region.HousingTopic:N}", found);
+
+        await PostAsync(app, Button(chat, $"topic:{app.Region.PotholeTopic:N}")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, "\"text\":\"Глубокая яма на улице Ленина у дома 12, машины объезжают по встречной.\"")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, "\"photo\":[{\"file_id\":\"F0\",\"file_unique_id\":\"U0\",\"width\":90,\"height\":90},{\"file_id\":\"F1\",\"file_unique_id\":\"U1\",\"width\":800,\"height\":600}]")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, "\"location\":{\"latitude\":56.85,\"longitude\":60.25}")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, $$"""
+            "contact":{"phone_number":"79120000001","first_name":"Анна","user_id":{{chat}}}
+            """)).Expect(HttpStatusCode.OK);
+        Assert.Contains(apps.Far.To(Api + "/getFile"), r => r.Text.Contains("F1", StringComparison.Ordinal));
+
+        var sendUpdate = Interlocked.Increment(ref _updates);
+        await PostAsync(app, Button(chat, "send", sendUpdate)).Expect(HttpStatusCode.OK);
+        // Telegram delivers an update again when it missed our answer: the same appeal, not a second one.
+        await PostAsync(app, Button(chat, "send", sendUpdate)).Expect(HttpStatusCode.OK);
+        var appeals = await app.WithDbAsync(db => db.Appeals.AsNoTracking().Where(a => a.ChannelMessageId == $"tg:{sendUpdate}").ToListAsync());
+        var appeal = Assert.Single(appeals);
+        Assert.Equal((Channel.Telegram, AppealStatus.Moderation, "Орлова", "+79120000001", 56.85), (appeal.Channel, appeal.Status, appeal.Applicant.LastName, appeal.Applicant.Phone, appeal.Latitude));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Attachments.CountAsync(f => f.AppealId == appeal.Id)));
+
+        // The receipt reaches the chat through the outbox, with the number.
+        var outbox = app.Services.GetRequiredService<OutboxDispatcher>();
+        await outbox.RunOnceAsync();
+        Assert.Contains(SentTo(chat), m => m.GetProperty("text").GetString()!.Contains($"№ {appeal.Number} принято", StringComparison.Ordinal));
+
+        // The answer comes to the chat with rating buttons; a tap on five stars closes the appeal.
+        var view = await app.GetAsync(appeal.Id);
+        view = await app.ActAsync(Persona.CentreModerator, view, "register");
+        await outbox.RunOnceAsync();
+        Assert.Contains(SentTo(chat), m => m.GetProperty("text").GetString()!.Contains("зарегистрировано. Срок ответа — до", StringComparison.Ordinal));
+        var (dispatcher, executor, controller) = Scenario.Staff(app, view);
+        view = await app.ActAsync(dispatcher, view, "assign", new { personId = app.Region.IdOf(executor) });
+        view = await app.ActAsync(executor, view, "start");
+        view = await app.ActAsync(executor, view, "answer", new { text = "Яма заделана 24 ноября.", result = "supportedMeasuresTaken" });
+        view = await app.ActAsync(executor, view, "answer/submit");
+        if (view.Status == AppealStatus.AnswerReview) view = await app.ActAsync(controller, view, "answer/approve");
+        await outbox.RunOnceAsync();
+        var answer = SentTo(chat).Last(m => m.GetProperty("text").GetString()!.Contains("Яма заделана 24 ноября.", StringComparison.Ordinal));
+        Assert.Contains($"rate:{appeal.Id:N}:5", answer.GetProperty("reply_markup").ToString());
+        Assert.True(await app.WithDbAsync(db => db.AppealEvents.AnyAsync(e => e.AppealId == appeal.Id && e.Kind == EventKind.AnsweredInNetwork)));
+
+        await PostAsync(app, Button(chat, $"rate:{appeal.Id:N}:5")).Expect(HttpStatusCode.OK);
+        var rated = await app.WithDbAsync(db => db.Appeals.AsNoTracking().SingleAsync(a => a.Id == appeal.Id));
+        Assert.Equal((AppealStatus.Closed, (int?)5), (rated.Status, rated.Rating));
+        // Another chat cannot rate it.
+        Assert.DoesNotContain(SentTo(chat + 1), _ => true);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_wrong_secret_is_refused_and_an_unknown_update_is_ignored_cleanly(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        apps.Far.Respond = BotApi;
+        var chat = Random.Shared.NextInt64(100_000, 999_999_999);
+
+        var wrong = await PostAsync(app, Message(chat, "\"text\":\"/start\""), "not-the-secret").Expect(HttpStatusCode.Unauthorized);
+        Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
+        await PostAsync(app, Message(chat, "\"text\":\"/start\""), null).Expect(HttpStatusCode.Unauthorized);
+        Assert.False(await app.WithDbAsync(db => db.TelegramChats.AnyAsync(c => c.ChatId == chat)));
+        Assert.Empty(SentTo(chat));
+
+        var refusedBefore = await app.WithDbAsync(db => db.ChannelStates.Where(s => s.Name == ChannelStates.Telegram).Select(s => s.Refused).SingleOrDefaultAsync());
+        // A poll update: a kind the bot does not handle. 200 (Telegram would resend it forever), nothing stored, noted for the administrator.
+        await PostAsync(app, $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"poll":{"id":"p1","question":"?","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}""")
+            .Expect(HttpStatusCode.OK);
+        await PostAsync(app, "{ not json").Expect(HttpStatusCode.BadRequest);
+        var state = await app.WithDbAsync(db => db.ChannelStates.AsNoTracking().SingleAsync(s => s.Name == ChannelStates.Telegram));
+        Assert.Equal(refusedBefore + 2, state.Refused);
+        Assert.NotNull(state.LastError);
+
+        // The next update is processed as usual.
+        await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
+        Assert.NotEmpty(SentTo(chat));
+    }
+}
