@@ -28,7 +28,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         var method = r.Path.StartsWith(Api + "/", StringComparison.Ordinal) ? r.Path[(Api.Length + 1)..] : "";
         return method switch
         {
-            "sendMessage" => FakeServer.Reply.Json($$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{ChatOf(r)}},"type":"private"},"text":"ok"}}"""),
+            "sendMessage" => FakeServer.Reply.Json($$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{ChatOf(r)}},"type":"private"},"text":"ok"} }"""),
             "answerCallbackQuery" => FakeServer.Reply.Json("""{"ok":true,"result":true}"""),
             "getFile" => FakeServer.Reply.Json("""{"ok":true,"result":{"file_id":"F1","file_unique_id":"U1","file_size":20,"file_path":"photos/file_7.jpg"}}"""),
             _ => FakeServer.Reply.Json("""{"ok":false,"error_code":404,"description":"Not Found"}""", 404),
@@ -46,10 +46,10 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
     static string From(long chat) => $$"""{"id":{{chat}},"is_bot":false,"first_name":"Анна","last_name":"Орлова","username":"anna_o"}""";
 
     static string Message(long chat, string body) =>
-        $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"message":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"from":{{From(chat)}},{{body}}}}""";
+        $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"message":{"message_id":{{Interlocked.Increment(ref _messages)}},"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"from":{{From(chat)}},{{body}} } }""";
 
     static string Button(long chat, string data, int? updateId = null) =>
-        $$"""{"update_id":{{updateId ?? Interlocked.Increment(ref _updates)}},"callback_query":{"id":"cq{{Guid.NewGuid():N}}","from":{{From(chat)}},"chat_instance":"ci","data":"{{data}}","message":{"message_id":3,"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"text":"…"}}}""";
+        $$"""{"update_id":{{updateId ?? Interlocked.Increment(ref _updates)}},"callback_query":{"id":"cq{{Guid.NewGuid():N}}","from":{{From(chat)}},"chat_instance":"ci","data":"{{data}}","message":{"message_id":3,"date":1795000000,"chat":{"id":{{chat}},"type":"private"},"text":"…"} } }""";
 
     static async Task<HttpResponseMessage> PostAsync(TestApp app, string update, string? secret = SocialApps.BotSecret)
     {
@@ -82,7 +82,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         await PostAsync(app, Message(chat, "\"photo\":[{\"file_id\":\"F0\",\"file_unique_id\":\"U0\",\"width\":90,\"height\":90},{\"file_id\":\"F1\",\"file_unique_id\":\"U1\",\"width\":800,\"height\":600}]")).Expect(HttpStatusCode.OK);
         await PostAsync(app, Message(chat, "\"location\":{\"latitude\":56.85,\"longitude\":60.25}")).Expect(HttpStatusCode.OK);
         await PostAsync(app, Message(chat, $$"""
-            "contact":{"phone_number":"79120000001","first_name":"Анна","user_id":{{chat}}}
+            "contact":{"phone_number":"79120000001","first_name":"Анна","user_id":{{chat}} }
             """)).Expect(HttpStatusCode.OK);
         Assert.Contains(apps.Far.To(Api + "/getFile"), r => r.Text.Contains("F1", StringComparison.Ordinal));
 
@@ -124,6 +124,36 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_portal_account_is_linked_by_a_one_time_code_from_my_page_and_the_chats_appeal_is_theirs(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        apps.Far.Respond = BotApi;
+        var chat = Random.Shared.NextInt64(100_000, 999_999_999);
+
+        using var session = await FormSession.SignInAsync(app, Persona.Applicant);
+        await session.GetAsync("/my/telegram");
+        var page = await (await session.PostAsync("/my/telegram", [])).Content.ReadAsStringAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(page, @"/link (\d{8})").Groups[1].Value;
+        Assert.Equal(8, code.Length);
+
+        await PostAsync(app, Message(chat, $"\"text\":\"/link {code}\"")).Expect(HttpStatusCode.OK);
+        Assert.Equal(app.Region.IdOf(Persona.Applicant), await app.WithDbAsync(db => db.TelegramChats.Where(c => c.ChatId == chat).Select(c => c.PersonId).SingleAsync()));
+        // The code is spent: another chat cannot use it.
+        await PostAsync(app, Message(chat + 1, $"\"text\":\"/link {code}\"")).Expect(HttpStatusCode.OK);
+        Assert.Null(await app.WithDbAsync(db => db.TelegramChats.Where(c => c.ChatId == chat + 1).Select(c => c.PersonId).SingleOrDefaultAsync()));
+        Assert.Contains(SentTo(chat + 1), m => m.GetProperty("text").GetString()!.Contains("не подошёл", StringComparison.Ordinal));
+
+        await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Button(chat, $"topic:{app.Region.PotholeTopic:N}")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, "\"text\":\"Яма во дворе дома 3 на улице Школьной, после дождя не пройти.\"")).Expect(HttpStatusCode.OK);
+        var send = Interlocked.Increment(ref _updates);
+        await PostAsync(app, Button(chat, "send", send)).Expect(HttpStatusCode.OK);
+        var appeal = await app.WithDbAsync(db => db.Appeals.AsNoTracking().SingleAsync(a => a.ChannelMessageId == $"tg:{send}"));
+        Assert.Equal(app.Region.IdOf(Persona.Applicant), appeal.ApplicantUserId);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_wrong_secret_is_refused_and_an_unknown_update_is_ignored_cleanly(Engine engine)
     {
         var app = await apps.For(engine);
@@ -139,7 +169,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
 
         var refusedBefore = await app.WithDbAsync(db => db.ChannelStates.Where(s => s.Name == ChannelStates.Telegram).Select(s => s.Refused).SingleOrDefaultAsync());
         // A poll update: a kind the bot does not handle. 200 (Telegram would resend it forever), nothing stored, noted for the administrator.
-        await PostAsync(app, $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"poll":{"id":"p1","question":"?","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}""")
+        await PostAsync(app, $$"""{"update_id":{{Interlocked.Increment(ref _updates)}},"poll":{"id":"p1","question":"?","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false} }""")
             .Expect(HttpStatusCode.OK);
         await PostAsync(app, "{ not json").Expect(HttpStatusCode.BadRequest);
         var state = await app.WithDbAsync(db => db.ChannelStates.AsNoTracking().SingleAsync(s => s.Name == ChannelStates.Telegram));

@@ -34,7 +34,9 @@ public sealed class VkCallbackTests(SocialApps apps) : IClassFixture<SocialApps>
     static async Task DriveToAnswerAsync(TestApp app, Guid id, string text)
     {
         var view = await app.GetAsync(id);
-        view = await app.ActAsync(Persona.CentreModerator, view, "register");
+        // A message without a topic or a place has no route of its own: the moderator names the executor.
+        if (view.ExecutorOrganisationId is null) view = await app.ActAsync(Persona.CentreModerator, view, "route", new { organisationId = app.Region.MunA });
+        if (view.Status == AppealStatus.Moderation) view = await app.ActAsync(Persona.CentreModerator, view, "register");
         var (dispatcher, executor, controller) = Scenario.Staff(app, view);
         view = await app.ActAsync(dispatcher, view, "assign", new { personId = app.Region.IdOf(executor) });
         view = await app.ActAsync(executor, view, "start");
@@ -52,7 +54,7 @@ public sealed class VkCallbackTests(SocialApps apps) : IClassFixture<SocialApps>
         await PostAsync(app, """{"type":"confirmation","group_id":1}""").Expect(HttpStatusCode.Forbidden);
 
         var peer = Interlocked.Increment(ref _ids);
-        var forged = Event("message_new", $$"""{"message":{"id":1,"date":1795000000,"peer_id":{{peer}},"from_id":{{peer}},"text":"Во дворе дома 5 по улице Мира третий день не вывозят мусор, баки переполнены."}}""", "wrong");
+        var forged = Event("message_new", $$"""{"message":{"id":1,"date":1795000000,"peer_id":{{peer}},"from_id":{{peer}},"text":"Во дворе дома 5 по улице Мира третий день не вывозят мусор, баки переполнены."} }""", "wrong");
         var refused = await PostAsync(app, forged).Expect(HttpStatusCode.Forbidden);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.False(await app.WithDbAsync(db => db.ChannelThreads.AnyAsync(t => t.ReplyTo == peer.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -69,10 +71,10 @@ public sealed class VkCallbackTests(SocialApps apps) : IClassFixture<SocialApps>
         apps.Far.Respond = VkApi;
         var (peer, msg, post, comment) = (Interlocked.Increment(ref _ids), Interlocked.Increment(ref _ids), Interlocked.Increment(ref _ids), Interlocked.Increment(ref _ids));
         var message = Event("message_new", $$"""
-            {"message":{"id":{{msg}},"date":1795000000,"peer_id":{{peer}},"from_id":{{peer}},"text":"Во дворе дома 5 по улице Мира третий день не вывозят мусор, баки переполнены.","geo":{"type":"point","coordinates":{"latitude":56.85,"longitude":60.25}}},"client_info":{}}
+            {"message":{"id":{{msg}},"date":1795000000,"peer_id":{{peer}},"from_id":{{peer}},"text":"Во дворе дома 5 по улице Мира третий день не вывозят мусор, баки переполнены.","geo":{"type":"point","coordinates":{"latitude":56.85,"longitude":60.25} } },"client_info":{} }
             """);
         var wall = Event("wall_reply_new", $$"""
-            {"id":{{comment}},"from_id":321,"date":1795000000,"text":"На остановке Площадь разбито стекло павильона, осколки на тротуаре.","post_owner_id":-{{SocialApps.VkGroup}},"post_id":{{post}}}
+            {"id":{{comment}},"from_id":321,"date":1795000000,"text":"На остановке Площадь разбито стекло павильона, осколки на тротуаре.","post_owner_id":-{{SocialApps.VkGroup}},"post_id":{{post}} }
             """);
 
         foreach (var e in new[] { message, wall, message, wall })

@@ -47,18 +47,16 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
         using var doc = JsonDocument.Parse(message.Payload);
         var @event = doc.RootElement.TryGetProperty("event", out var ev) ? ev.GetString() ?? "" : "";
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = thread.Channel == Channel.Telegram ? ChannelStates.Telegram : thread.Channel == Channel.SocialNetwork ? ChannelStates.Incidents : ChannelStates.Vk;
+        var state = thread.Channel == Channel.Telegram ? ChannelStates.Telegram : IsCollectors(thread) ? ChannelStates.Incidents : ChannelStates.Vk;
         thread.LastAttemptAtUtc = now;
         var answer = @event == MessageTypes.Answered.Name;
         try
         {
             // A retry after the answer went out but its history line failed to save does not post the answer twice.
             var note = answer && thread.AnsweredInNetworkAtUtc is not null ? "Ответ уже был принят."
-                : thread.Channel switch
-                {
-                    Channel.SocialNetwork => await CallbackAsync(thread, appeal, ct),
-                    _ => await services.GetRequiredService<IChannelSender>().SendAsync(thread, appeal, @event, ct),
-                };
+                : IsCollectors(thread)
+                    ? await CallbackAsync(thread, appeal, ct)
+                    : await services.GetRequiredService<IChannelSender>().SendAsync(thread, appeal, @event, ct);
             thread.LastError = null;
             if (answer && thread.AnsweredInNetworkAtUtc is null)
             {
@@ -81,12 +79,13 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
         }
     }
 
-    static string Where(ChannelThread t) => t.Channel switch
-    {
-        Channel.Telegram => "Ответ отправлен в чат Telegram",
-        Channel.SocialNetwork => $"Ответ передан сборщику инцидентов для поста {t.Network}:{t.ExternalId}" + (t.Url is null ? "" : $" ({t.Url})"),
-        _ => t.Network == "vk-wall" ? "Ответ опубликован комментарием ВКонтакте" : "Ответ отправлен сообщением ВКонтакте",
-    };
+    /// <summary>A collector's post (answered through its callback), not the bot's own chat or the VK community's.</summary>
+    static bool IsCollectors(ChannelThread t) => t.Channel == Channel.SocialNetwork && t.Network is not ("vk-message" or "vk-wall");
+
+    static string Where(ChannelThread t) =>
+        t.Channel == Channel.Telegram ? "Ответ отправлен в чат Telegram"
+        : IsCollectors(t) ? $"Ответ передан сборщику инцидентов для поста {t.Network}:{t.ExternalId}" + (t.Url is null ? "" : $" ({t.Url})")
+        : t.Network == "vk-wall" ? "Ответ опубликован комментарием ВКонтакте" : "Ответ отправлен сообщением ВКонтакте";
 
     /// <summary>
     /// The collector's callback: the answer as JSON, signed with HMAC-SHA256 of the body when a secret is configured

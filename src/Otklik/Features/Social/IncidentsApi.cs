@@ -129,6 +129,8 @@ public static partial class IncidentsApi
             var postId = p.PostId?.Trim() ?? "";
             if (network.Length == 0) postErrors.Add($"{at}.network", "field.required", "Укажите сеть.");
             else if (!NetworkPattern().IsMatch(network)) postErrors.Add($"{at}.network", "incident.network", "Сеть — латиницей, до 20 символов (vk, ok, telegram…).");
+            else if (network is TelegramBot.Network or "vk-message" or "vk-wall")
+                postErrors.Add($"{at}.network", "incident.network_reserved", "Это имя занято собственными каналами Отклика (бот, сообщество).");
             if (postId.Length == 0) postErrors.Add($"{at}.postId", "field.required", "Укажите идентификатор поста.");
             else SubmitRules.CheckIdentifier(postErrors, $"{at}.postId", postId, 150);
             if (!string.IsNullOrWhiteSpace(p.Url) && (!Uri.TryCreate(p.Url.Trim(), UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || p.Url.Length > 1000))
