@@ -150,6 +150,9 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("POST", $"{Api}/incidents/posts", "a batch of one post", Expect.SignedIn(403), Setup.None,
             Json(_ => new { callbackUrl = "https://collector.example/answers", posts = new[] { new { network = "vk", postId = "1", authorPublicId = "id1",
                 text = "Открытый люк на улице Ленина у дома 12, опасно вечером.", categoryId = r.CityCategory } } })),
+        // The PBX's incoming call: a key of the telephony scope only.
+        new Line("POST", $"{Api}/telephony/calls", "a call from a whole number", Expect.SignedIn(403), Setup.None,
+            Json(_ => new { callId = "1795000000.1", callerNumber = "89120000000" })),
         // The platforms' webhooks are open to anyone and checked by the platform's own secret (none here): 404 while the bot
         // and the community are not configured, as in this app.
         new Line("POST", $"{Api}/telegram/webhook", "no bot configured", Expect.Everyone(404), Setup.None, Json(_ => new { update_id = 1 })),

@@ -19,6 +19,7 @@ public static class SocialRegistration
         api.MapIncidentsApi();
         api.MapTelegramApi();
         api.MapVkApi();
+        Telephony.TelephonyApi.MapTelephonyApi(api);
         return api;
     }
 }
