@@ -27,8 +27,12 @@ using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// `Otklik migrate` brings the database to this version's schema and exits (docs/operations.md, Upgrade).
+var migrateOnly = args.Length > 0 && args[0] == "migrate";
+// The app's own folder is its content root (configuration, wwwroot) wherever it is started from, unless configured.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppPaths.DefaultContentRoot(args) });
 var config = builder.Configuration;
+AppPaths.AnchorDataPaths(config, builder.Environment.ContentRootPath);
 // A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
 if (StartupChecks.Refusals(builder.Environment, config) is { Count: > 0 } refusals)
 {
@@ -46,6 +50,7 @@ builder.Services.AddProblemDetails();
 // Russian text is written as it is, not as HTML entities.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+builder.Services.AddDatabaseOutage();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -195,8 +200,18 @@ Otklik.Features.Shared.MapTiles.MapMapTiles(app);
 await using (var scope = app.Services.CreateAsyncScope())
 {
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-    await Database.MigrateAsync(db, CancellationToken.None);
+    // A database that cannot be reached, or lacks this version's migrations, stops the start with one clear line.
+    if (await StartupChecks.PrepareDatabaseAsync(db, config, migrateOnly, CancellationToken.None) is { } refusal)
+    {
+        Console.Error.WriteLine("Otklik cannot start: " + refusal);
+        return 1;
+    }
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
+    if (migrateOnly)
+    {
+        Console.WriteLine($"Otklik: the database is at migration {(await db.Database.GetAppliedMigrationsAsync()).LastOrDefault()}.");
+        return 0;
+    }
     if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
 }
