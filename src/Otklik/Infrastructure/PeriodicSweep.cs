@@ -24,7 +24,8 @@ public abstract class PeriodicSweep(IServiceScopeFactory scopes, TimeProvider cl
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning(e, "{Sweep} failed; it will run again", name);
+                // A database outage is logged once for the node (DatabaseOutage), not by every sweep at every tick.
+                if (!DatabaseOutage.IsUnavailable(e)) log.LogWarning(e, "{Sweep} failed; it will run again", name);
             }
         }
         while (await timer.WaitForNextTickAsync(stop));
