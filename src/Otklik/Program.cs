@@ -55,7 +55,9 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi(OpenApiDescription.Configure);
-builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"])
+    .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
+builder.Services.AddOtklikTelemetry(config);
 
 builder.Services.AddIdentityCore<Person>(o =>
     {
@@ -158,6 +160,7 @@ app.Use((http, next) =>
     return next(http);
 });
 app.UseStaticFiles();
+app.MapOtklikMetrics(config);
 app.UseAuthentication();
 app.UseCrossSiteGuard();
 app.UseAuthorization();
@@ -207,6 +210,8 @@ await using (var scope = app.Services.CreateAsyncScope())
         return 1;
     }
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
+    if (args.Length > 0 && args[0] == "first-admin")
+        return await FirstAdministrator.RunAsync(scope.ServiceProvider, config, scope.ServiceProvider.GetRequiredService<TimeProvider>(), CancellationToken.None);
     if (migrateOnly)
     {
         Console.WriteLine($"Otklik: the database is at migration {(await db.Database.GetAppliedMigrationsAsync()).LastOrDefault()}.");

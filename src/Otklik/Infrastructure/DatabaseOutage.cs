@@ -56,6 +56,7 @@ public sealed class DatabaseOutage(ILogger<DatabaseOutage> log)
         if (Interlocked.Exchange(ref _down, 1) == 1) return;
         Interlocked.Exchange(ref _since, Stopwatch.GetTimestamp());
         Interlocked.Exchange(ref _refused, 0);
+        Telemetry.DatabaseOutages.Add(1);
         log.LogError("The database cannot be reached: {Reason}. Requests that need it are answered 503 until it is back; "
             + "this is logged once for the whole outage.", e.GetBaseException().Message);
     }

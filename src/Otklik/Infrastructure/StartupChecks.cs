@@ -50,7 +50,9 @@ public static class StartupChecks
                 yield return "Database:Provider is Postgres but ConnectionStrings:Otklik is empty: set it, e.g. "
                     + "ConnectionStrings__Otklik='Host=127.0.0.1;Port=5432;Database=otklik;Username=otklik;Password=…'.";
             else if (Invalid(() => new Npgsql.NpgsqlConnectionStringBuilder(cs)) is { } reason)
-                yield return $"ConnectionStrings:Otklik is not a PostgreSQL connection string ({reason}).";
+                yield return $"ConnectionStrings:Otklik is not a PostgreSQL connection string ({reason})."
+                    + (Invalid(() => new SqliteConnectionStringBuilder(cs)) is null ? " It is a SQLite one (the default of appsettings.json): set "
+                        + "ConnectionStrings__Otklik to the PostgreSQL server's, e.g. 'Host=…;Database=otklik;Username=otklik;Password=…'." : "");
         }
         else if (!string.IsNullOrWhiteSpace(cs) && Invalid(() => new SqliteConnectionStringBuilder(cs)) is { } reason)
             yield return $"ConnectionStrings:Otklik is not a SQLite connection string ({reason}). "

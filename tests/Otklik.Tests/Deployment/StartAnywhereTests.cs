@@ -59,7 +59,8 @@ public sealed class StartAnywhereTests
         // environment, Database:Provider, connection string, what the one line must name
         { "Production", "Postgress", "Host=127.0.0.1;Database=otklik", "Database:Provider is 'Postgress'" },
         { "Testing", "1", "", "Database:Provider is '1'" },
-        { "Production", "Postgres", "", "ConnectionStrings:Otklik is empty" },
+        // The shipped appsettings.json's SQLite file is left in place when only the provider is changed.
+        { "Production", "Postgres", "", "ConnectionStrings:Otklik is not a PostgreSQL connection string" },
         { "Testing", "", "Host=127.0.0.1;Port=5432;Database=otklik", "It looks like PostgreSQL's" },
         // A public address is required in Production: every link in every letter is built from it.
         { "Production", "Sqlite", "", "Otklik:PublicUrl is not set" },
@@ -78,7 +79,8 @@ public sealed class StartAnywhereTests
             await using var process = AppProcess.Start(app, elsewhere, env, port: AppProcess.FreePort());
             var code = await process.WaitForExitAsync();
             Assert.NotEqual(0, code);
-            Assert.Contains("Otklik cannot start: " + expected, process.Output, StringComparison.Ordinal);
+            Assert.Contains("Otklik cannot start: ", process.Output, StringComparison.Ordinal);
+            Assert.Contains(expected, process.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
             // No SQLite file was opened in its place.
             Assert.False(File.Exists(Path.Combine(app, "data", "otklik.db")), "a SQLite database was created instead of refusing");
@@ -104,7 +106,7 @@ public sealed class StartAnywhereTests
     }
 
     [Fact]
-    public async Task Migrate_is_a_separate_step_and_a_node_that_does_not_migrate_refuses_an_old_schema()
+    public async Task Migrate_is_a_separate_step_a_node_that_does_not_migrate_refuses_an_old_schema_and_first_admin_starts_an_empty_installation()
     {
         var app = await PublishedApp.FolderAsync();
         await using var database = await ScratchDatabase.CreateAsync(Engine.Postgres);
@@ -124,8 +126,32 @@ public sealed class StartAnywhereTests
             Assert.Equal(0, await migrate.WaitForExitAsync());
             Assert.Contains("Otklik: the database is at migration", migrate.Output, StringComparison.Ordinal);
         }
-        await using (var node = AppProcess.Start(app, Path.GetTempPath(), env, port: AppProcess.FreePort()))
+        // The first administrator of an installation without demo data: once, then refused.
+        var admin = new Dictionary<string, string>(env) { ["OTKLIK_ADMIN_PASSWORD"] = "Perv1yAdmin" };
+        string[] firstAdmin = ["first-admin", "--email", "admin@region.example.ru", "--region", "Правительство Тестовой области"];
+        await using (var create = AppProcess.Start(app, Path.GetTempPath(), admin, args: firstAdmin))
+        {
+            Assert.Equal(0, await create.WaitForExitAsync());
+            Assert.Contains("admin@region.example.ru is the administrator of «Правительство Тестовой области»", create.Output, StringComparison.Ordinal);
+        }
+        await using (var again = AppProcess.Start(app, Path.GetTempPath(), admin, args: firstAdmin))
+        {
+            Assert.Equal(1, await again.WaitForExitAsync());
+            Assert.Contains("an administrator exists already", again.Output, StringComparison.Ordinal);
+        }
+        var port = AppProcess.FreePort();
+        // Served over plain http here, so that the session cookie (Secure under an https address) comes back.
+        var plain = new Dictionary<string, string>(env) { ["Otklik__PublicUrl"] = $"http://127.0.0.1:{port}" };
+        await using (var node = AppProcess.Start(app, Path.GetTempPath(), plain, port: port))
+        {
             await node.WaitUntilHealthyAsync();
+            using var http = new HttpClient { BaseAddress = node.BaseAddress };
+            http.DefaultRequestHeaders.Add("Origin", $"http://127.0.0.1:{port}");
+            using var login = await http.PostAsync("/api/v1/auth/login", System.Net.Http.Json.JsonContent.Create(new { email = "admin@region.example.ru", password = "Perv1yAdmin" }));
+            Assert.True(login.IsSuccessStatusCode, $"the first administrator cannot sign in: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
+            var me = await (await http.GetAsync("/api/v1/auth/me")).Content.ReadAsStringAsync();
+            Assert.Contains("administrator", me, StringComparison.OrdinalIgnoreCase);
+        }
     }
 }
 
