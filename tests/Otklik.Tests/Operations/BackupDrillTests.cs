@@ -44,7 +44,12 @@ public sealed class BackupDrillTests
                 }
                 return written;
             })).ToList();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // The dump starts once the load is under way: a few appeals with their photos written, more coming.
+            for (var wait = 0; wait < 600 && await app.WithDbAsync(db => db.Appeals.CountAsync()) < 6; wait++)
+            {
+                if (writers.FirstOrDefault(w => w.IsFaulted) is { } broken) await broken;
+                await Task.Delay(100);
+            }
 
             // The dump's moment: a snapshot exported by a session that counts in it, then pg_dump in the same snapshot.
             Dictionary<string, long> atDump;
@@ -67,7 +72,7 @@ public sealed class BackupDrillTests
             var written = (await Task.WhenAll(writers)).Sum();
             var atEnd = await app.WithDbAsync(async db => (long)await db.Appeals.CountAsync());
             Assert.True(atEnd > atDump["Appeals"], $"no appeal was written after the dump's moment ({atEnd} appeals, {written} submitted)");
-            Assert.True(atDump["Appeals"] > 0 && atDump["Attachments"] > 0);
+            Assert.True(atDump["Appeals"] > 0 && atDump["Attachments"] > 0, "at the dump's moment: " + string.Join(", ", atDump));
 
             var target = new NpgsqlConnectionStringBuilder(restored.ConnectionString);
             await RunAsync("pg_restore", "--no-owner", "-h", target.Host!, "-p", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
