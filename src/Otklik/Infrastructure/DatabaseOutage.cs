@@ -167,11 +167,13 @@ public sealed class DatabaseOutageHandler(DatabaseOutage outage, IProblemDetails
         <link rel="stylesheet" href="/css/site.css">
         </head>
         <body>
-        <main class="error-page" aria-labelledby="error-title">
+        <main id="main">
+        <section class="error-page" aria-labelledby="error-title">
         <h1 id="error-title">Сервис временно недоступен</h1>
-        <p>Мы не можем сейчас обратиться к базе данных. Ничего из того, что вы отправили, не потеряно: повторите действие через несколько секунд.</p>
+        <p>Мы не можем сейчас обратиться к базе данных. Если вы отправляли форму, она не сохранена: повторите действие через несколько секунд.</p>
         <p class="muted">Код ошибки: 503</p>
         <ul class="error-ways"><li><a href="">Обновить страницу</a></li><li><a href="/">На главную</a></li></ul>
+        </section>
         </main>
         </body>
         </html>
