@@ -28,8 +28,12 @@ using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// `Otklik migrate` brings the database to this version's schema and exits (docs/operations.md, Upgrade).
+var migrateOnly = args.Length > 0 && args[0] == "migrate";
+// The app's own folder is its content root (configuration, wwwroot) wherever it is started from, unless configured.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppPaths.DefaultContentRoot(args) });
 var config = builder.Configuration;
+AppPaths.AnchorDataPaths(config, builder.Environment.ContentRootPath);
 // A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
 if (StartupChecks.Refusals(builder.Environment, config) is { Count: > 0 } refusals)
 {
@@ -47,11 +51,14 @@ builder.Services.AddProblemDetails();
 // Russian text is written as it is, not as HTML entities.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+builder.Services.AddDatabaseOutage();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi(OpenApiDescription.Configure);
-builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"])
+    .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
+builder.Services.AddOtklikTelemetry(config);
 
 builder.Services.AddIdentityCore<Person>(o =>
     {
@@ -155,6 +162,7 @@ app.Use((http, next) =>
     return next(http);
 });
 app.UseStaticFiles();
+app.MapOtklikMetrics(config);
 app.UseAuthentication();
 app.UseCrossSiteGuard();
 app.UseAuthorization();
@@ -198,8 +206,20 @@ Otklik.Features.Shared.MapTiles.MapMapTiles(app);
 await using (var scope = app.Services.CreateAsyncScope())
 {
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-    await Database.MigrateAsync(db, CancellationToken.None);
+    // A database that cannot be reached, or lacks this version's migrations, stops the start with one clear line.
+    if (await StartupChecks.PrepareDatabaseAsync(db, config, migrateOnly, CancellationToken.None) is { } refusal)
+    {
+        Console.Error.WriteLine("Otklik cannot start: " + refusal);
+        return 1;
+    }
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
+    if (args.Length > 0 && args[0] == "first-admin")
+        return await FirstAdministrator.RunAsync(scope.ServiceProvider, config, scope.ServiceProvider.GetRequiredService<TimeProvider>(), CancellationToken.None);
+    if (migrateOnly)
+    {
+        Console.WriteLine($"Otklik: the database is at migration {(await db.Database.GetAppliedMigrationsAsync()).LastOrDefault()}.");
+        return 0;
+    }
     if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
 }

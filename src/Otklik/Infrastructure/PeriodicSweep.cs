@@ -17,6 +17,10 @@ public abstract class PeriodicSweep(IServiceScopeFactory scopes, TimeProvider cl
         using var timer = new PeriodicTimer(interval, clock);
         do
         {
+            // Each pass is a span of its own (OTLP) and a duration in otklik.sweep.duration (ADR 0029).
+            using var activity = Telemetry.Source.StartActivity("sweep " + name);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var failed = false;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -24,8 +28,12 @@ public abstract class PeriodicSweep(IServiceScopeFactory scopes, TimeProvider cl
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning(e, "{Sweep} failed; it will run again", name);
+                failed = true;
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                // A database outage is logged once for the node (DatabaseOutage), not by every sweep at every tick.
+                if (!DatabaseOutage.IsUnavailable(e)) log.LogWarning(e, "{Sweep} failed; it will run again", name);
             }
+            Telemetry.SweepPassed(name, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed);
         }
         while (await timer.WaitForNextTickAsync(stop));
     }

@@ -1,17 +1,23 @@
+using System.Data.Common;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
 
 namespace Otklik.Infrastructure;
 
 /// <summary>
 /// What a deployment must get right before the app answers anyone: a Production node without its public address, or
-/// with the demo seed asked for (a shared password and an administrator's API key), does not start.
+/// with the demo seed asked for (a shared password and an administrator's API key), does not start; nor does a node
+/// whose database setting is misspelt or unusable — it never falls back to SQLite in silence (issue 21 item 1).
 /// </summary>
 public static class StartupChecks
 {
     public static IReadOnlyList<string> Refusals(IHostEnvironment environment, IConfiguration config)
     {
         var refusals = new List<string>();
+        refusals.AddRange(DatabaseRefusals(config));
         try
         {
             if (environment.IsProduction() && !PublicUrl.From(config).IsConfigured)
@@ -25,6 +31,65 @@ public static class StartupChecks
         try { ForwardedHeaders.Options(config); }
         catch (FormatException e) { refusals.Add(e.Message); }
         return refusals;
+    }
+
+    static IEnumerable<string> DatabaseRefusals(IConfiguration config)
+    {
+        var name = config["Database:Provider"];
+        var cs = config.GetConnectionString("Otklik");
+        // Enum.TryParse would take "1" or " postgres " too; only the two names are a choice of engine.
+        if (!string.IsNullOrWhiteSpace(name) && !Enum.GetNames<DatabaseProvider>().Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"Database:Provider is '{name}', which is not an engine Otklik knows: set it to Postgres (PostgreSQL) or Sqlite "
+                + "(the embedded default), e.g. Database__Provider=Postgres.";
+            yield break;
+        }
+        if (Database.ProviderOf(config) == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(cs))
+                yield return "Database:Provider is Postgres but ConnectionStrings:Otklik is empty: set it, e.g. "
+                    + "ConnectionStrings__Otklik='Host=127.0.0.1;Port=5432;Database=otklik;Username=otklik;Password=…'.";
+            else if (Invalid(() => new Npgsql.NpgsqlConnectionStringBuilder(cs)) is { } reason)
+                yield return $"ConnectionStrings:Otklik is not a PostgreSQL connection string ({reason})."
+                    + (Invalid(() => new SqliteConnectionStringBuilder(cs)) is null ? " It is a SQLite one (the default of appsettings.json): set "
+                        + "ConnectionStrings__Otklik to the PostgreSQL server's, e.g. 'Host=…;Database=otklik;Username=otklik;Password=…'." : "");
+        }
+        else if (!string.IsNullOrWhiteSpace(cs) && Invalid(() => new SqliteConnectionStringBuilder(cs)) is { } reason)
+            yield return $"ConnectionStrings:Otklik is not a SQLite connection string ({reason}). "
+                + (cs.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? "It looks like PostgreSQL's: set Database:Provider=Postgres." : "");
+    }
+
+    static string? Invalid(Func<object> parse)
+    {
+        try { _ = parse(); return null; }
+        catch (ArgumentException e) { return e.Message; }
+    }
+
+    /// <summary>
+    /// Brings the database to this version's schema (or, with <c>Otklik:MigrateOnStart=false</c>, checks that
+    /// <c>Otklik migrate</c> already did), and says in one line why not when the database cannot be reached.
+    /// </summary>
+    public static async Task<string?> PrepareDatabaseAsync(AppDbContext db, IConfiguration config, bool migrate, CancellationToken ct)
+    {
+        try
+        {
+            if (migrate || config.GetValue("Otklik:MigrateOnStart", true))
+            {
+                await Database.MigrateAsync(db, ct);
+                return null;
+            }
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            return pending.Count == 0 ? null
+                : $"the database lacks {pending.Count} migration(s) of this version (the first is {pending[0]}): run `Otklik migrate` first "
+                  + "(docs/operations.md, Upgrade), or set Otklik:MigrateOnStart=true.";
+        }
+        catch (Exception e) when (e is DbException || DatabaseOutage.IsUnavailable(e))
+        {
+            var connection = db.Database.GetDbConnection();
+            var where = db.IsPostgres ? $"PostgreSQL at {connection.DataSource}, database {connection.Database}" : $"SQLite file {connection.DataSource}";
+            var reason = e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message;
+            return $"the database cannot be used ({where}): {reason}. Check ConnectionStrings:Otklik and that the server is running.";
+        }
     }
 }
 

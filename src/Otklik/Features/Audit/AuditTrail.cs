@@ -142,8 +142,9 @@ public sealed class AuditTrail : BackgroundService
         try { await FlushAsync(ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The batch stays in memory and is tried again at the next tick; the queue behind it stays bounded.
-            _log.LogError(e, "{Count} audit lines were not written; trying again in {Interval}", _unsaved.Count + _queue.Reader.Count, _interval);
+            // The batch stays in memory and is tried again at the next tick; the queue behind it stays bounded. A database
+            // outage is logged once for the node (DatabaseOutage), not every second here.
+            if (!Infrastructure.DatabaseOutage.IsUnavailable(e)) _log.LogError(e, "{Count} audit lines were not written; trying again in {Interval}", _unsaved.Count + _queue.Reader.Count, _interval);
         }
     }
 }

@@ -48,8 +48,10 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
         var deadlines = await clocks.ForAsync(db, draft.OwnerOrganisationId, ct);
         var year = TimeZoneInfo.ConvertTimeFromUtc(now, deadlines.Zone).Year;
         var plan = await routing.PlanAsync(await routing.FactsAsync(draft, now, ct), null, null, atIntake: true, ct);
-        return await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, actor.PersonId, request.AttachmentIds, onCreated,
+        var submitted = await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, actor.PersonId, request.AttachmentIds, onCreated,
             ReceivedAt(request, now)), ct);
+        if (submitted.IsNew) Telemetry.AppealReceived(draft.Channel);
+        return submitted;
     }
 
     /// <summary>

@@ -188,6 +188,7 @@ public sealed class OutboxDispatchService(OutboxDispatcher dispatcher, TimeProvi
         {
             try
             {
+                using var activity = Infrastructure.Telemetry.Source.StartActivity("outbox dispatch");
                 var result = await dispatcher.RunOnceAsync(stop);
                 if (result.Sent + result.Failed > 0) log.LogInformation("Outbox: {Sent} sent, {Skipped} without a letter, {Failed} to retry", result.Sent, result.Skipped, result.Failed);
             }

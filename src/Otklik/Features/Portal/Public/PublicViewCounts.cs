@@ -110,7 +110,8 @@ public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<Public
         try { await FlushAsync(ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning(e, "Public page views were not written; they are dropped");
+            // A database outage is logged once for the node (DatabaseOutage), not at every flush.
+            if (!Infrastructure.DatabaseOutage.IsUnavailable(e)) log.LogWarning(e, "Public page views were not written; they are dropped");
         }
     }
 }
