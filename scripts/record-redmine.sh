@@ -33,10 +33,25 @@ PROJECT_ID=$(api GET /projects/appeals.json | jq .project.id)
 if [ "$(api GET "/issues.json?project_id=$PROJECT_ID&status_id=*&limit=1" | jq .total_count)" != 0 ]; then
   echo "project appeals already has issues: record against a fresh peer (see the peer README to empty it)" >&2; exit 1
 fi
+# The applicant, as a seed-001 region's Redmine keeps it: in custom fields of the tracker (the REST API cannot make
+# custom fields, so Rails does, as the peer's own seed.rb does).
+RB=$(mktemp /tmp/record-redmine-XXXX.rb); chmod 644 "$RB"
+cat > "$RB" <<'RUBY'
+t = Tracker.find_by(name: 'Обращение'); p = Project.find_by(identifier: 'appeals')
+['Заявитель', 'E-mail заявителя', 'Телефон заявителя', 'Организация заявителя'].each do |n|
+  cf = IssueCustomField.find_by(name: n) || IssueCustomField.create!(name: n, field_format: 'string', is_for_all: true, trackers: [t])
+  p.issue_custom_fields << cf unless p.issue_custom_fields.include?(cf)
+end
+RUBY
+(cd /usr/share/redmine && setpriv --reuid=www-data --regid=www-data --init-groups env HOME=/var/lib/redmine RAILS_ENV=production \
+  REDMINE_INSTANCE=default BUNDLER_VERSION=2.3.15 bin/rails runner "$RB")
+rm -f "$RB"
 TRACKER=$(api GET /trackers.json | jq '.trackers[] | select(.name=="Обращение") | .id')
 status() { api GET /issue_statuses.json | jq ".issue_statuses[] | select(.name==\"$1\") | .id"; }
 category() { api GET "/projects/$PROJECT_ID/issue_categories.json" | jq ".issue_categories[] | select(.name==\"$1\") | .id"; }
-CF=$(api GET /custom_fields.json | jq '.custom_fields[] | select(.name=="Канал обращения") | .id')
+field() { api GET /custom_fields.json | jq ".custom_fields[] | select(.name==\"$1\") | .id"; }
+CF=$(field "Канал обращения"); CF_NAME=$(field "Заявитель"); CF_MAIL=$(field "E-mail заявителя"); CF_PHONE=$(field "Телефон заявителя")
+CF_ORG=$(field "Организация заявителя")
 ROLE=$(api GET /roles.json | jq '.roles[] | select(.name=="Developer") | .id')
 
 user() { # login first last mail
@@ -51,9 +66,9 @@ EXEC=$(user ispolnitel Иван Исполнителев munaexecutor@test.examp
 DISP=$(user dispetcher Дарья Диспетчерова munadispatcher@test.example)
 CLERK=$(user stariy Семён Старожилов s.starozhilov@old-region.example)
 
-new_issue() { # subject category channel assignee description
+new_issue() { # subject category channel assignee description applicant mail phone organisation
   local assignee=""; [ -n "$4" ] && assignee=",\"assigned_to_id\":$4"
-  api POST /issues.json "{\"issue\":{\"project_id\":$PROJECT_ID,\"tracker_id\":$TRACKER,\"subject\":\"$1\",\"category_id\":$(category "$2"),\"description\":\"$5\",\"custom_fields\":[{\"id\":$CF,\"value\":\"$3\"}]$assignee}}" | jq .issue.id
+  api POST /issues.json "{\"issue\":{\"project_id\":$PROJECT_ID,\"tracker_id\":$TRACKER,\"subject\":\"$1\",\"category_id\":$(category "$2"),\"description\":\"$5\",\"custom_fields\":[{\"id\":$CF,\"value\":\"$3\"},{\"id\":$CF_NAME,\"value\":\"${6:-}\"},{\"id\":$CF_MAIL,\"value\":\"${7:-}\"},{\"id\":$CF_PHONE,\"value\":\"${8:-}\"},{\"id\":$CF_ORG,\"value\":\"${9:-}\"}]$assignee}}" | jq .issue.id
 }
 note() { # id status note [user-login to impersonate]
   local who=(); [ -n "${4:-}" ] && who=(-H "X-Redmine-Switch-User: $4")
@@ -61,20 +76,20 @@ note() { # id status note [user-login to impersonate]
     --data-binary "{\"issue\":{\"status_id\":$(status "$2"),\"notes\":\"$3\"}}" "$U/issues/$1.json"
 }
 
-I1=$(new_issue "Яма на дороге у школы №5" "Дороги" "Сайт" "" "На ул. Ленина у школы №5 глубокая яма на проезжей части уже месяц, машины объезжают по тротуару.")
-I2=$(new_issue "Не вывозят мусор во дворе" "ЖКХ" "Телефон" "$EXEC" "Во дворе дома 12 по ул. Мира контейнеры переполнены, мусор не вывозят вторую неделю.")
+I1=$(new_issue "Яма на дороге у школы №5" "Дороги" "Сайт" "" "На ул. Ленина у школы №5 глубокая яма на проезжей части уже месяц, машины объезжают по тротуару." "Петров Пётр Петрович" "petrov@example.ru" "" "")
+I2=$(new_issue "Не вывозят мусор во дворе" "ЖКХ" "Телефон" "$EXEC" "Во дворе дома 12 по ул. Мира контейнеры переполнены, мусор не вывозят вторую неделю." "Сидорова Анна" "" "+7 912 000-11-22" "")
 note "$I2" "В работе" "Передано в управляющую компанию, ждём график вывоза." ispolnitel
-I3=$(new_issue "Нет освещения в сквере" "Благоустройство" "Электронная почта" "$EXEC" "В сквере на ул. Гагарина не горят фонари с начала осени, вечером опасно ходить.")
+I3=$(new_issue "Нет освещения в сквере" "Благоустройство" "Электронная почта" "$EXEC" "В сквере на ул. Гагарина не горят фонари с начала осени, вечером опасно ходить." "Кузнецов Илья Олегович" "kuznetsov@example.ru" "" "")
 note "$I3" "В работе" "Заявка передана подрядчику по обслуживанию сетей освещения." dispetcher
 note "$I3" "Решено" "Фонари заменены 12 ноября, освещение восстановлено." ispolnitel
-I4=$(new_issue "Отопление в квартире холодное" "ЖКХ" "Письмо" "$CLERK" "В квартире 8 дома 3 по ул. Строителей батареи едва тёплые, температура в комнатах 16 градусов.")
+I4=$(new_issue "Отопление в квартире холодное" "ЖКХ" "Письмо" "$CLERK" "В квартире 8 дома 3 по ул. Строителей батареи едва тёплые, температура в комнатах 16 градусов." "Морозова Валентина Ивановна" "" "+7 912 333-44-55" "")
 note "$I4" "В работе" "Запрошены данные у теплоснабжающей организации." stariy
 note "$I4" "Решено" "Проведена промывка стояка, температура в норме." stariy
 note "$I4" "Закрыто" "Заявитель подтвердил по телефону, обращение закрыто." dispetcher
-I5=$(new_issue "Просьба установить лежачий полицейский" "Безопасность" "Личный приём" "" "Просим установить искусственную неровность у детского сада №14 на ул. Победы.")
+I5=$(new_issue "Просьба установить лежачий полицейский" "Безопасность" "Личный приём" "" "Просим установить искусственную неровность у детского сада №14 на ул. Победы." "Лебедев Олег" "lebedev@example.ru" "" "ООО «Весна»")
 note "$I5" "Ожидает ответа" "Направлен запрос в ГИБДД о согласовании." dispetcher
 I6=$(new_issue "Вопрос о льготах многодетным" "Социальная защита" "Сайт" "$DISP" "Какие льготы по оплате ЖКУ положены многодетной семье и куда обращаться за их оформлением?")
-I7=$(new_issue "Шум от стройки ночью" "Экология" "Телефон" "$EXEC" "Стройка на ул. Южной работает по ночам, шум мешает спать жильцам соседних домов.")
+I7=$(new_issue "Шум от стройки ночью" "Экология" "Телефон" "$EXEC" "Стройка на ул. Южной работает по ночам, шум мешает спать жильцам соседних домов." "Новикова Мария" "novikova@example.ru" "+7 912 555-66-77" "")
 # a photo the applicant sent, attached to issue 7
 TOKEN=$(printf 'GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b' |
   curl -sf -X POST -H "X-Redmine-API-Key: $K" -H 'Content-Type: application/octet-stream' --data-binary @- "$U/uploads.json?filename=photo.gif" | jq -r .upload.token)
