@@ -91,9 +91,9 @@ note "$I5" "Ожидает ответа" "Направлен запрос в Г�
 I6=$(new_issue "Вопрос о льготах многодетным" "Социальная защита" "Сайт" "$DISP" "Какие льготы по оплате ЖКУ положены многодетной семье и куда обращаться за их оформлением?")
 I7=$(new_issue "Шум от стройки ночью" "Экология" "Телефон" "$EXEC" "Стройка на ул. Южной работает по ночам, шум мешает спать жильцам соседних домов." "Новикова Мария" "novikova@example.ru" "+7 912 555-66-77" "")
 # a photo the applicant sent, attached to issue 7
-TOKEN=$(printf 'GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b' |
-  curl -sf -X POST -H "X-Redmine-API-Key: $K" -H 'Content-Type: application/octet-stream' --data-binary @- "$U/uploads.json?filename=photo.gif" | jq -r .upload.token)
-api PUT "/issues/$I7.json" "{\"issue\":{\"notes\":\"Фото от заявителя.\",\"uploads\":[{\"token\":\"$TOKEN\",\"filename\":\"photo.gif\",\"content_type\":\"image/gif\"}]}}"
+TOKEN=$(echo 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==' | base64 -d |
+  curl -sf -X POST -H "X-Redmine-API-Key: $K" -H 'Content-Type: application/octet-stream' --data-binary @- "$U/uploads.json?filename=photo.png" | jq -r .upload.token)
+api PUT "/issues/$I7.json" "{\"issue\":{\"notes\":\"Фото от заявителя.\",\"uploads\":[{\"token\":\"$TOKEN\",\"filename\":\"photo.png\",\"content_type\":\"image/png\"}]}}"
 note "$I7" "В работе" "Выдано предписание застройщику." ispolnitel
 
 # An old system's issues are months old: move each issue and its journals back, keeping their order and spacing.
