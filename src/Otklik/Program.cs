@@ -27,7 +27,11 @@ using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// `Otklik import redmine …` (ADR 0026) runs against the configured database and exits; everything else is the server.
+Otklik.Features.Exchange.Redmine.ImportCommand? command;
+try { command = Otklik.Features.Exchange.Redmine.ImportCommand.Parse(args, Environment.GetEnvironmentVariable); }
+catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 64; }
+var builder = WebApplication.CreateBuilder(command?.HostArgs ?? args);
 var config = builder.Configuration;
 // A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
 if (StartupChecks.Refusals(builder.Environment, config) is { Count: > 0 } refusals)
@@ -199,6 +203,12 @@ await using (var scope = app.Services.CreateAsyncScope())
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
     if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
+}
+if (command is not null)
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupted.Cancel(); };
+    return await command.RunAsync(app.Services, Console.Out, interrupted.Token);
 }
 
 await app.RunAsync();

@@ -18,6 +18,8 @@ public enum EventKind
     KindChanged,
     // A tag put by hand (a bulk action of the list):
     Tagged,
+    // History brought from an old system (a Redmine journal) and the state the import left the appeal in (ADR 0026):
+    Imported,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>
