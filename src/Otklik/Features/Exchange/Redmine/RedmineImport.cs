@@ -56,7 +56,6 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
     public sealed record Checkpoint(string Source, string Project, int LastIssueId, DateTime AtUtc);
 
     readonly Dictionary<int, Guid?> _people = [];
-    readonly Dictionary<int, string> _peopleNames = [];
 
     public string SourceKey => $"redmine:{redmine.BaseUrl.Authority}{redmine.BaseUrl.AbsolutePath.TrimEnd('/')}";
 
@@ -229,7 +228,6 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
                 ? $"пользователь «{user.Name}» <{m}>: нет сотрудника с таким адресом — в истории по имени"
                 : $"пользователь «{user.Name}»: адрес не виден этому ключу API — в истории по имени");
         _people[user.Id] = person;
-        _peopleNames[user.Id] = user.Name;
         return person;
     }
 
