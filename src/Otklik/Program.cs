@@ -30,8 +30,13 @@ using Scalar.AspNetCore;
 
 // `Otklik migrate` brings the database to this version's schema and exits (docs/operations.md, Upgrade).
 var migrateOnly = args.Length > 0 && args[0] == "migrate";
+// `Otklik import redmine …` (ADR 0026) runs against the configured database and exits; everything else is the server.
+Otklik.Features.Exchange.Redmine.ImportCommand? command;
+try { command = Otklik.Features.Exchange.Redmine.ImportCommand.Parse(args, Environment.GetEnvironmentVariable); }
+catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 64; }
+var hostArgs = command?.HostArgs ?? args;
 // The app's own folder is its content root (configuration, wwwroot) wherever it is started from, unless configured.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppPaths.DefaultContentRoot(args) });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppPaths.DefaultContentRoot(hostArgs) });
 var config = builder.Configuration;
 AppPaths.AnchorDataPaths(config, builder.Environment.ContentRootPath);
 // A node that would be unsafe to expose (no public address, the demo seed in Production) says why and does not start.
@@ -222,6 +227,12 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
     if (config.GetValue("Otklik:DemoSeed", false))
         await DemoSeed.EnsureAsync(scope.ServiceProvider, app.Logger, CancellationToken.None);
+}
+if (command is not null)
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupted.Cancel(); };
+    return await command.RunAsync(app.Services, Console.Out, interrupted.Token);
 }
 
 await app.RunAsync();

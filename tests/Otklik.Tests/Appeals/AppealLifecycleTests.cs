@@ -40,6 +40,8 @@ public sealed class AppealLifecycleTests
         [Transition.ReturnToApplicant] = (a, now) => a.ReturnToApplicant("Обжалуется решение суда.", Build.Controller, now),
         [Transition.StopCorrespondence] = (a, now) => a.StopCorrespondence("Решение руководителя.", Build.Controller, now),
         [Transition.AddTag] = (a, now) => a.AddTag("Двор", Build.Moderator, now),
+        [Transition.Import] = (a, now) => a.Import([new(now, null, "Статус: Новое → Закрыто", null)],
+            new Appeal.ImportedState(Closed, now, null, null, "Ответ дан.", "Redmine", null), Build.Clock, now),
     };
 
     public static TheoryData<Transition, AppealStatus> Refusals() =>

@@ -20,6 +20,8 @@ public enum EventKind
     Tagged,
     // The answer reached the social-network post or the messenger chat the appeal came from (issue 18):
     AnsweredInNetwork,
+    // History brought from an old system (a Redmine journal) and the state the import left the appeal in (ADR 0026):
+    Imported,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

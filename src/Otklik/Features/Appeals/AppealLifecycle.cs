@@ -13,6 +13,7 @@ public enum Transition
     DraftAnswer, SubmitAnswer, ApproveAnswer, ReturnForRework, AnswerFromKnowledgeBase,
     Rate, Close, LeaveWithoutAnswer, ReturnToApplicant, StopCorrespondence,
     KeepRoadmap, EscalateToHq, RecordHqDecision, AddTag,
+    Import,
 }
 
 /// <summary>
@@ -110,6 +111,10 @@ public static class AppealLifecycle
         // A tag put by hand (a bulk action of the list) while the appeal is handled.
         new(Transition.AddTag, [.. BeforeRegistration, .. Working, AnswerSent], [Duty.Moderate, Duty.Dispatch, Duty.Control], "tags.add",
             "Метку можно поставить обращению, пока оно рассматривается."),
+        // An old system's record (Redmine, ADR 0026) is taken in and, in the same save, given the state and history it
+        // had there; only the import does it (no duty), only to an appeal intake has just made.
+        new(Transition.Import, [AppealStatus.Moderation, Registered], [], "import.state",
+            "Историю из прежней системы можно перенести только в только что принятое обращение."),
     }.ToDictionary(r => r.Transition);
 
     public static LifecycleRow Row(Transition t) => Table[t];

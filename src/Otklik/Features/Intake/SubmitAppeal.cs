@@ -174,7 +174,7 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
 
     /// <summary>
     /// The channel's own received date: only an operator, a channel worker or the system states it (an applicant's appeal is
-    /// received when sent); never in the future, never older than <see cref="MaxReceivedAge"/>.
+    /// received when sent); never in the future, never older than <see cref="MaxReceivedAge"/> (except for the system's import).
     /// </summary>
     static void CheckReceivedAt(InputErrors e, IntakeApi.SubmitRequest r, IntakeActor actor, DateTime nowUtc)
     {
@@ -183,7 +183,8 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
             e.Add("receivedAtUtc", "intake.received_by_applicant", "Дату поступления указывает оператор или канал, принявший обращение.");
         else if (Utc(at) > nowUtc + Skew)
             e.Add("receivedAtUtc", "intake.received_in_future", "Дата поступления не может быть позже текущего момента.");
-        else if (Utc(at) < nowUtc - MaxReceivedAge)
+        // The system bringing in an old registry (a Redmine import, ADR 0026) states the record's real date, however old.
+        else if (Utc(at) < nowUtc - MaxReceivedAge && actor.Kind != IntakeActorKind.System)
             e.Add("receivedAtUtc", "intake.received_too_old",
                 $"Дата поступления — не раньше чем {MaxReceivedAge.TotalDays:0} дней назад; более старое письмо регистрируется с пометкой в тексте.");
     }
