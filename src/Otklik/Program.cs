@@ -187,6 +187,7 @@ api.MapNotificationsApi();
 api.MapAddressesApi();
 api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
+Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

@@ -55,6 +55,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
     public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
+    public DbSet<TopicQuestion> TopicQuestions => Set<TopicQuestion>();
+    public DbSet<Features.Open311.Open311Key> Open311Keys => Set<Features.Open311.Open311Key>();
 
     public abstract bool IsPostgres { get; }
 

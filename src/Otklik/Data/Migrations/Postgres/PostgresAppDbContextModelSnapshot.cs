@@ -1124,6 +1124,10 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1134,6 +1138,48 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("CategoryId");
 
                     b.ToTable("Topics");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Directory.TopicQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Options")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopicId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("TopicQuestions");
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.TopicRoute", b =>
@@ -1505,6 +1551,41 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("Delivery", "LetterId", "CreatedAtUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Open311.Open311Key", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("RevokedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("Open311Keys");
                 });
 
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
@@ -2642,6 +2723,15 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Otklik.Features.Directory.TopicQuestion", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Topic", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Directory.TopicRoute", b =>
                 {
                     b.HasOne("Otklik.Features.Directory.Organisation", null)
@@ -2921,6 +3011,8 @@ namespace Otklik.Data.Migrations.Postgres
 
             modelBuilder.Entity("Otklik.Features.Directory.Topic", b =>
                 {
+                    b.Navigation("Questions");
+
                     b.Navigation("Routes");
                 });
 

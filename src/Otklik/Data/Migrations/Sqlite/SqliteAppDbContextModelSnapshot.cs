@@ -1111,6 +1111,10 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1121,6 +1125,48 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("CategoryId");
 
                     b.ToTable("Topics");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Directory.TopicQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopicId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("TopicQuestions");
                 });
 
             modelBuilder.Entity("Otklik.Features.Directory.TopicRoute", b =>
@@ -1490,6 +1536,41 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("Delivery", "LetterId", "CreatedAtUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Open311.Open311Key", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("Open311Keys");
                 });
 
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
@@ -2623,6 +2704,15 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Otklik.Features.Directory.TopicQuestion", b =>
+                {
+                    b.HasOne("Otklik.Features.Directory.Topic", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Directory.TopicRoute", b =>
                 {
                     b.HasOne("Otklik.Features.Directory.Organisation", null)
@@ -2902,6 +2992,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Otklik.Features.Directory.Topic", b =>
                 {
+                    b.Navigation("Questions");
+
                     b.Navigation("Routes");
                 });
 
