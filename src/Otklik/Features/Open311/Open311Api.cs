@@ -136,7 +136,7 @@ public static partial class Open311Api
         var media = Clean(form["media_url"]);
         if (media is not null && (media.Length > 500 || !Uri.TryCreate(media, UriKind.Absolute, out var mediaUri) || mediaUri.Scheme is not ("http" or "https")))
             errors.Add("media_url: an absolute http(s) URL of up to 500 characters.");
-        var answers = topic is null ? [] : Answers(topic, form, errors);
+        var answers = topic is null ? new List<(string Question, string Answer)>() : Answers(topic, form, errors);
         if (errors.Count > 0) return Open311Document.Errors(format, 400, [.. errors]);
 
         var text = new StringBuilder(description);
