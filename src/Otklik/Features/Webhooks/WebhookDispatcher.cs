@@ -46,7 +46,9 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
             if (await db.WebhookDeliveries.AnyAsync(e => e.SubscriptionId == d.SubscriptionId && e.AppealId == d.AppealId && e.Sequence < d.Sequence
                     && e.DeliveredAtUtc == null && e.FailedAtUtc == null, ct)) { waiting++; continue; }
             now = clock.GetUtcNow().UtcDateTime;
+            // Whole microseconds, as PostgreSQL keeps them: the settling update finds the lease by equality.
             var until = now + Lease;
+            until = until.AddTicks(-(until.Ticks % 10));
             if (await db.WebhookDeliveries.Where(e => e.Id == d.Id && e.DeliveredAtUtc == null && e.FailedAtUtc == null && (e.LockedUntilUtc == null || e.LockedUntilUtc <= now))
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.LockedUntilUtc, until).SetProperty(e => e.Attempts, e => e.Attempts + 1), ct) != 1) continue;
             if (!subscriptions.TryGetValue(d.SubscriptionId, out var subscription))
