@@ -121,6 +121,8 @@ builder.Services.AddSingleton<AccessCache>();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddSingleton<SignInThrottling>();
 builder.Services.AddScoped<AppealChanges>();
+builder.Services.AddSingleton<Otklik.Features.Webhooks.WebhookDispatcher>();
+builder.Services.AddHttpClient(Otklik.Features.Webhooks.WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddAutoRules();
 builder.Services.AddRoadmaps(config);
 builder.Services.AddPortalPublic();
@@ -137,6 +139,7 @@ if (config.GetValue("Otklik:Workers", true))
 {
     builder.Services.AddHostedService<ClarificationSweep>();
     builder.Services.AddHostedService<DeadlineWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Webhooks.WebhookDispatchService>();
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
     builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
 }
@@ -203,6 +206,7 @@ api.MapAddressesApi();
 api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
 api.MapSocialApi();
+Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

@@ -59,6 +59,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Social.ChannelState> ChannelStates => Set<Features.Social.ChannelState>();
     public DbSet<Features.Social.TelegramChat> TelegramChats => Set<Features.Social.TelegramChat>();
     public DbSet<Features.Social.ChannelLinkCode> ChannelLinkCodes => Set<Features.Social.ChannelLinkCode>();
+    public DbSet<TopicQuestion> TopicQuestions => Set<TopicQuestion>();
+    public DbSet<Features.Open311.Open311Key> Open311Keys => Set<Features.Open311.Open311Key>();
+    public DbSet<Features.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Features.Webhooks.WebhookSubscription>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
 
     public abstract bool IsPostgres { get; }
 
@@ -87,6 +91,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     {
         GuardAppendOnly();
         Features.Search.SearchIndexer.Index(this);
+        Features.Webhooks.WebhookFanOut.Collect(this);
         CollectStalePublicPages();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         if (Database.CurrentTransaction is null) EvictStalePublicPagesAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -103,6 +108,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     async Task<int> SaveIndexedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
     {
         await Features.Search.SearchIndexer.IndexAsync(this, ct);
+        // Integrators' webhook deliveries of the history lines this save adds: same save, same transaction (ADR 0025).
+        await Features.Webhooks.WebhookFanOut.CollectAsync(this, ct);
         CollectStalePublicPages();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
         // Without an explicit transaction the save has committed; inside one, PublicPagesAfterCommit evicts on commit.

@@ -341,7 +341,26 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Admin("POST", "/routing/rules/{id:guid}/disable", "", RoutingRule, t => new { version = t.Version }, 200, RegionAdmin),
         Admin("POST", "/routing/rules/try", "over the last 30 days", Setup.None,
             _ => new { conditions = new { categoryIds = new[] { r.CityCategory } }, actions = new { executorOrganisationId = r.MunB } }, 200, RegionAdmin),
+
+        // ---- Open311 GeoReport v2: public reads; a report needs the api_key of an Open311 system, which no person's key is ----
+        Open311("GET", "/discovery.{format}", "", 200, "/discovery.xml"),
+        Open311("GET", "/services.{format}", "", 200, "/services.json"),
+        Open311("GET", "/services/{code}.{format}", "the pothole topic", 200, $"/services/{r.PotholeTopic}.xml"),
+        Open311("GET", "/requests.{format}", "the last 90 days", 200, "/requests.xml"),
+        Open311("GET", "/requests/{id}.{format}", "an unknown number", 404, "/requests/2026-999999.xml"),
+        Open311("GET", "/tokens/{token}.{format}", "an unknown token", 404, $"/tokens/{Guid.Empty:N}.xml"),
+        Open311("POST", "/requests.{format}", "no api_key: the caller's bearer key or cookie is not an Open311 key", 403, "/requests.xml") with
+        {
+            Body = _ => new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["service_code"] = r.PotholeTopic.ToString(), ["lat"] = "56.85", ["long"] = "60.25", ["description"] = "Яма у дома 10",
+                ["first_name"] = "Мария", ["email"] = "maria@example.ru",
+            }),
+        },
     ];
+
+    static Line Open311(string method, string route, string why, int status, string path) =>
+        new(method, Features.Open311.Open311Api.Root + route, why, Expect.Everyone(status), Setup.None, NoBody) { Path = Features.Open311.Open311Api.Root + path };
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Every_endpoint_answers_every_caller_as_the_matrix_says(Engine engine)
@@ -356,7 +375,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
     {
         var app = await pool.For(engine);
         var routed = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith(Api + "/", StringComparison.Ordinal) == true)
+            .Where(e => e.RoutePattern.RawText?.StartsWith(Api + "/", StringComparison.Ordinal) == true
+                || e.RoutePattern.RawText?.StartsWith(Features.Open311.Open311Api.Root + "/", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet();
         // A group's own route ("" under "/appeals") comes out with a trailing slash; the request matches either way.

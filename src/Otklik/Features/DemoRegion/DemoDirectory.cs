@@ -39,6 +39,8 @@ sealed class DemoDirectory
     public const string Zone = "Asia/Yekaterinburg";
     public const string Password = "Otklik-2026";
     public const string AdminApiKey = "otk_demo-administrator-2026";
+    /// <summary>The key of the demo's Open311 client system (README): <c>POST /open311/v2/requests.xml</c> with <c>api_key</c>.</summary>
+    public const string Open311Key = "otk_demo-open311-2026";
 
     public List<Organisation> Organisations { get; } = [];
     public Organisation Region { get; }

@@ -100,6 +100,16 @@ public static class DemoSeed
             });
         }
         db.ApiKeys.Add(ApiKeys.Create(d.AccountOf("administrator").Id, "Демо: ключ администратора", now, DemoDirectory.AdminApiKey).Entity);
+        db.Open311Keys.Add(Features.Open311.Open311Key.Create("Демо: городское приложение Open311", now, DemoDirectory.Open311Key).Entity);
+        // Open311 services: what people call a pothole, and the one extra question a road crew asks.
+        var potholes = d.Topic("potholes");
+        potholes.Keywords = "яма, выбоина, асфальт, дорога";
+        potholes.Questions.Add(new TopicQuestion
+        {
+            Id = DemoIds.Of("question:potholes:size"), TopicId = potholes.Id, Code = "SIZE", Text = "Какого размера яма?",
+            Type = QuestionType.SingleValueList, Required = false, Order = 1,
+            Options = "small=Меньше колеса\nlarge=Больше колеса\nroad=Во всю полосу",
+        });
     }
 
     /// <summary>

@@ -41,6 +41,32 @@ public sealed class Topic
     public bool IsActive { get; set; } = true;
     /// <summary>The competent organisation per territory; a route with no territory is the default.</summary>
     public List<TopicRoute> Routes { get; set; } = [];
+    /// <summary>Words people use for it, comma-separated (Open311 <c>keywords</c>): "яма, выбоина, асфальт".</summary>
+    public string? Keywords { get; set; }
+    /// <summary>Extra questions a report on this topic answers (Open311 service definition attributes).</summary>
+    public List<TopicQuestion> Questions { get; set; } = [];
+}
+
+/// <summary>What an extra question takes as its answer (the Open311 attribute datatypes).</summary>
+public enum QuestionType { String, Number, Datetime, Text, SingleValueList, MultiValueList }
+
+/// <summary>An extra question of a topic: "Какая полоса движения?" with its choices. The answers are written into the appeal's text.</summary>
+public sealed class TopicQuestion
+{
+    public Guid Id { get; set; }
+    public Guid TopicId { get; set; }
+    /// <summary>A stable code, unique in the topic: the Open311 attribute code ("LANE").</summary>
+    public string Code { get; set; } = "";
+    public string Text { get; set; } = "";
+    public QuestionType Type { get; set; }
+    public bool Required { get; set; }
+    public int Order { get; set; }
+    /// <summary>The choices of a list question, one "key=name" a line.</summary>
+    public string? Options { get; set; }
+
+    public IReadOnlyList<(string Key, string Name)> Choices =>
+        [.. (Options ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2)).Select(p => (p[0].Trim(), p.Length > 1 ? p[1].Trim() : p[0].Trim()))];
 }
 
 public sealed class TopicRoute

@@ -90,6 +90,21 @@ sealed class TopicConfiguration : IEntityTypeConfiguration<Topic>
         b.HasKey(t => t.Id);
         b.Property(t => t.Name).HasMaxLength(300);
         b.HasMany(t => t.Routes).WithOne().HasForeignKey(r => r.TopicId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(t => t.Keywords).HasMaxLength(500);
+        b.HasMany(t => t.Questions).WithOne().HasForeignKey(q => q.TopicId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+sealed class TopicQuestionConfiguration : IEntityTypeConfiguration<TopicQuestion>
+{
+    public void Configure(EntityTypeBuilder<TopicQuestion> b)
+    {
+        b.HasKey(q => q.Id);
+        b.Property(q => q.Code).HasMaxLength(50);
+        b.Property(q => q.Text).HasMaxLength(500);
+        b.Property(q => q.Options).HasMaxLength(4000);
+        b.HasIndex(q => new { q.TopicId, q.Code }).IsUnique();
+        b.Ignore(q => q.Choices);
     }
 }
 
