@@ -16,7 +16,8 @@ namespace Otklik.Features.Mail;
 /// is marked processed with a note. What remains is the relay accepting a letter whose acknowledgement is lost: it is
 /// sent again with the same Message-Id (the outbox id), which receiving servers and people recognise (ADR 0030).
 /// </summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, MailSettings settings, IMailSender sender, ILogger<OutboxDispatcher> log)
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, MailSettings settings, IMailSender sender, ILogger<OutboxDispatcher> log,
+    ClusterSignals? signals = null)
 {
     /// <summary>How long a claimed message is reserved for its claimer: long enough to send it, short enough to recover from a crash.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(2, settings.LeaseSeconds));
@@ -28,8 +29,17 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     public sealed record Result(int Sent, int Skipped, int Failed);
 
-    /// <summary>Wakes the background loop (after a request wrote a letter that should not wait for the next tick).</summary>
+    /// <summary>
+    /// Wakes the background loop (after a request wrote a letter that should not wait for the next tick) — on every node,
+    /// since the node that took the request may run no dispatcher (Otklik:Workers off).
+    /// </summary>
     public void Nudge()
+    {
+        if (signals is null) WakeHere(); else signals.Publish(ClusterSignals.Outbox);
+    }
+
+    /// <summary>Wakes this node's loop (a nudge signalled by any node).</summary>
+    public void WakeHere()
     {
         if (_nudge.CurrentCount == 0) try { _nudge.Release(); } catch (SemaphoreFullException) { }
     }
