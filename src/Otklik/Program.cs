@@ -110,6 +110,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Workspace");
 });
 
+builder.Services.AddSingleton<ClusterSignals>();
+builder.Services.AddHostedService<ClusterListener>();
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
@@ -145,6 +147,7 @@ if (config.GetValue("Otklik:Workers", true))
 }
 
 var app = builder.Build();
+Otklik.Features.Portal.Public.PublicCache.EvictOnSignal(app.Services);
 
 if (Otklik.Infrastructure.ForwardedHeaders.Options(config) is { } forwarded) app.UseForwardedHeaders(forwarded);
 // Every cookie (session, antiforgery, the external sign-in, the contrast switch) is Secure when the site is served over

@@ -138,6 +138,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         _stalePublicPages.Clear();
         // The application's cache store; a context made outside the app (design time, the benchmark's loader) has none.
         var app = this.GetService<IDbContextOptions>().FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ApplicationServiceProvider;
+        // Every node's cache (ClusterSignals: LISTEN/NOTIFY on PostgreSQL), this node's at once.
+        if (app?.GetService(typeof(Infrastructure.ClusterSignals)) is Infrastructure.ClusterSignals signals)
+        {
+            foreach (var number in numbers) signals.Publish(Infrastructure.ClusterSignals.PublicPage, number);
+            return;
+        }
         if (app?.GetService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) is not Microsoft.AspNetCore.OutputCaching.IOutputCacheStore store) return;
         foreach (var number in numbers) await Features.Portal.Public.PublicCache.AppealChangedAsync(store, number, ct);
     }

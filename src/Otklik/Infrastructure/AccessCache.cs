@@ -7,11 +7,26 @@ namespace Otklik.Infrastructure;
 
 /// <summary>
 /// The person's roles, which every authenticated request needs, kept for <see cref="Ttl"/> (ADR 0014); whose API key
-/// this is is read from the database each time (<see cref="KeyOwnerAsync"/>). A change of roles on this node evicts at once (<see cref="Forget"/>); another node sees it
-/// within <see cref="Ttl"/>, as it sees a change of the organisation tree (<see cref="OrganisationTree"/>).
+/// this is is read from the database each time (<see cref="KeyOwnerAsync"/>). A change of roles evicts at once on every
+/// node (<see cref="Forget"/> through <see cref="ClusterSignals"/>); <see cref="Ttl"/> only bounds a lost signal.
 /// </summary>
-public sealed class AccessCache(TimeProvider clock)
+public sealed class AccessCache
 {
+    readonly TimeProvider clock;
+    readonly ClusterSignals signals;
+    /// <summary>Raised by every eviction: a read that began before one does not keep what it read.</summary>
+    long _generation;
+
+    public AccessCache(TimeProvider clock, ClusterSignals signals)
+    {
+        (this.clock, this.signals) = (clock, signals);
+        signals.Subscribe(ClusterSignals.Roles, id =>
+        {
+            Interlocked.Increment(ref _generation);
+            if (Guid.TryParse(id, out var person)) _roles.TryRemove(person, out _); else _roles.Clear();
+        });
+    }
+
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     const int PruneAbove = 10_000;
 
@@ -31,13 +46,14 @@ public sealed class AccessCache(TimeProvider clock)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (_roles.TryGetValue(personId, out var kept) && kept.Until > now) return kept.Roles;
+        var generation = Interlocked.Read(ref _generation);
         var roles = await db.RoleAssignments.AsNoTracking().Where(r => r.PersonId == personId).ToListAsync(ct);
-        Keep(_roles, personId, (roles.AsReadOnly(), now + Ttl), now);
+        if (Interlocked.Read(ref _generation) == generation) Keep(_roles, personId, (roles.AsReadOnly(), now + Ttl), now);
         return roles;
     }
 
-    /// <summary>The person's roles changed: the next request on this node reads them again.</summary>
-    public void Forget(Guid personId) => _roles.TryRemove(personId, out _);
+    /// <summary>The person's roles changed (committed): the next request on any node reads them again.</summary>
+    public void Forget(Guid personId) => signals.Publish(ClusterSignals.Roles, personId.ToString());
 
     static void Keep<TKey, TValue>(ConcurrentDictionary<TKey, (TValue, DateTime Until)> map, TKey key, (TValue, DateTime) value, DateTime now)
         where TKey : notnull

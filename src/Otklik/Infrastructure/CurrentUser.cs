@@ -69,8 +69,19 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db, Orga
 }
 
 /// <summary>The organisation paths, cached: organisations change rarely and every scope check needs them.</summary>
-public sealed class OrganisationTree(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class OrganisationTree
 {
+    readonly IServiceScopeFactory scopes;
+    readonly TimeProvider clock;
+    readonly ClusterSignals signals;
+    long _generation;
+
+    public OrganisationTree(IServiceScopeFactory scopes, TimeProvider clock, ClusterSignals signals)
+    {
+        (this.scopes, this.clock, this.signals) = (scopes, clock, signals);
+        signals.Subscribe(ClusterSignals.Tree, _ => { Interlocked.Increment(ref _generation); _paths = null; });
+    }
+
     readonly SemaphoreSlim _gate = new(1, 1);
     Dictionary<Guid, string>? _paths;
     DateTime _loadedAtUtc;
@@ -86,13 +97,15 @@ public sealed class OrganisationTree(IServiceScopeFactory scopes, TimeProvider c
             if (_paths is { } again && now - _loadedAtUtc < Ttl) return again;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            _paths = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Path, ct);
-            _loadedAtUtc = now;
-            return _paths;
+            var generation = Interlocked.Read(ref _generation);
+            var paths = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Path, ct);
+            // An eviction that came during the read: the next call reads again.
+            if (Interlocked.Read(ref _generation) == generation) (_paths, _loadedAtUtc) = (paths, now);
+            return paths;
         }
         finally { _gate.Release(); }
     }
 
-    /// <summary>Called after a change to the directory on this node; other nodes see it within the TTL.</summary>
-    public void Invalidate() => _paths = null;
+    /// <summary>Called after a change to the directory (committed): every node reads the tree again.</summary>
+    public void Invalidate() => signals.Publish(ClusterSignals.Tree);
 }

@@ -96,7 +96,7 @@ public sealed class MailDeliveryTests(AppPool pool) : IClassFixture<AppPool>
         });
 
         // Small batches, so that the two really interleave their claims.
-        var settings = new MailSettings { Host = "127.0.0.1", Port = sinkPort, BatchSize = 3 };
+        var settings = new MailSettings { Host = "127.0.0.1", Port = sinkPort };
         OutboxDispatcher New() => new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, settings, new SmtpMailSender(settings),
             NullLogger<OutboxDispatcher>.Instance);
         var results = await Task.WhenAll(Task.Run(() => New().RunOnceAsync()), Task.Run(() => New().RunOnceAsync()));

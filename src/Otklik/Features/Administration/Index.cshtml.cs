@@ -21,6 +21,7 @@ public static class AdminSections
         ("/office/admin/catalogue", "Категории и темы", "каталог тем и их маршруты по территориям", true),
         ("/office/admin/territories", "Территории", "границы территорий: загрузка GeoJSON с предпросмотром на карте", true),
         ("/office/admin/webhooks", "Вебхуки для интеграторов", "подписки систем на события обращений, доставки, сбои и повторная отправка", true),
+        ("/office/admin/letters", "Неотправленные письма", "письма, которые почтовый сервер не принял; отправить ещё раз", true),
     ];
 
     public static IEnumerable<(string Href, string Title, string Hint)> For(bool regionAdministrator) =>

@@ -83,8 +83,19 @@ public sealed class DeadlineClock(WorkingCalendar calendar, IReadOnlyList<Deadli
 }
 
 /// <summary>The calendar and the rules, cached: every transition needs them and they change rarely.</summary>
-public sealed class DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class DeadlineClocks
 {
+    readonly IServiceScopeFactory scopes;
+    readonly TimeProvider clock;
+    readonly Infrastructure.ClusterSignals signals;
+    long _generation;
+
+    public DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clock, Infrastructure.ClusterSignals signals)
+    {
+        (this.scopes, this.clock, this.signals) = (scopes, clock, signals);
+        signals.Subscribe(Infrastructure.ClusterSignals.Deadlines, _ => { Interlocked.Increment(ref _generation); _cached = null; });
+    }
+
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     readonly SemaphoreSlim _gate = new(1, 1);
     (WorkingCalendar Calendar, IReadOnlyList<DeadlineRule> Rules)? _cached;
@@ -100,19 +111,21 @@ public sealed class DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clo
             if (_cached is { } again && now - _loadedAtUtc < Ttl) return again;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var generation = Interlocked.Read(ref _generation);
             var years = await db.CalendarYears.AsNoTracking().ToListAsync(ct);
             var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
             var rules = await db.DeadlineRules.AsNoTracking().ToListAsync(ct);
-            _cached = (new WorkingCalendar(years.Select(y => new CalendarYearInfo(y.Year, y.IsProvisional, y.Source)),
-                days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Note, d.IsRegional))), rules);
-            _loadedAtUtc = now;
-            return _cached.Value;
+            var loaded = (new WorkingCalendar(years.Select(y => new CalendarYearInfo(y.Year, y.IsProvisional, y.Source)),
+                days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Note, d.IsRegional))), (IReadOnlyList<DeadlineRule>)rules);
+            // A change signalled during the read: keep nothing, the next call reads again.
+            if (Interlocked.Read(ref _generation) == generation) (_cached, _loadedAtUtc) = (loaded, now);
+            return loaded;
         }
         finally { _gate.Release(); }
     }
 
-    /// <summary>Called after the calendar or the rules change on this node; other nodes see it within the TTL.</summary>
-    public void Invalidate() => _cached = null;
+    /// <summary>Called after the calendar or the rules change (committed): every node reads them again (ADR 0031).</summary>
+    public void Invalidate() => signals.Publish(Infrastructure.ClusterSignals.Deadlines);
 
     public async Task<DeadlineClock> ForAsync(AppDbContext db, Guid? organisationId, CancellationToken ct)
     {

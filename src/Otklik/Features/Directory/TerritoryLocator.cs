@@ -12,8 +12,18 @@ namespace Otklik.Features.Directory;
 /// Finds the territory whose boundary contains a point. Boundaries are few and change rarely, so they are parsed
 /// once into prepared geometries and kept in memory; both database engines answer the same way.
 /// </summary>
-public sealed class TerritoryLocator(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class TerritoryLocator
 {
+    readonly IServiceScopeFactory scopes;
+    readonly TimeProvider clock;
+    readonly Infrastructure.ClusterSignals signals;
+
+    public TerritoryLocator(IServiceScopeFactory scopes, TimeProvider clock, Infrastructure.ClusterSignals signals)
+    {
+        (this.scopes, this.clock, this.signals) = (scopes, clock, signals);
+        signals.Subscribe(Infrastructure.ClusterSignals.Territories, _ => _shapes = null);
+    }
+
     static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
     static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(Factory) } };
     static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);
@@ -30,7 +40,8 @@ public sealed class TerritoryLocator(IServiceScopeFactory scopes, TimeProvider c
         return null;
     }
 
-    public void Invalidate() => _shapes = null;
+    /// <summary>The territories changed (committed): every node reads them again.</summary>
+    public void Invalidate() => signals.Publish(Infrastructure.ClusterSignals.Territories);
 
     /// <summary>Parses a GeoJSON geometry (Polygon or MultiPolygon) or refuses it with a field error.</summary>
     public static Geometry ParseBoundary(string geoJson, string field)

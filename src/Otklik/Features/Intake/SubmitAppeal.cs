@@ -17,7 +17,7 @@ namespace Otklik.Features.Intake;
 /// (group commit, ADR 0014). Register it scoped; a background worker resolves it from a scope of its own.
 /// </summary>
 public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, TimeProvider clock, DeadlineClocks clocks,
-    Routing.AutoRouting routing, IntakeWriter writer)
+    Routing.AutoRouting routing, IntakeWriter writer, Mail.OutboxDispatcher outbox)
 {
     /// <summary>
     /// The one way an appeal comes in, for the API, the portal and operator's pages and the channel workers alike: validation, the year's number, the
@@ -51,6 +51,8 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
         var submitted = await writer.WriteAsync(new(draftWithKey, year, now, deadlines, plan, actor.PersonId, request.AttachmentIds, onCreated,
             ReceivedAt(request, now)), ct);
         if (submitted.IsNew) Telemetry.AppealReceived(draft.Channel);
+        // The receipt letter (and the office notices) go out now, not at the dispatcher's next tick (issue 21 item 5).
+        if (submitted.IsNew) outbox.Nudge();
         return submitted;
     }
 

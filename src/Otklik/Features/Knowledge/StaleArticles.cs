@@ -40,27 +40,33 @@ public sealed class StaleArticleSweep(IServiceScopeFactory scopes, TimeProvider 
         if (told > 0) Log.LogInformation("Stale article sweep told the owners of {Count} articles", told);
     }
 
+    /// <summary>
+    /// Claims each stale article with a conditional update (only one node's update of a row succeeds: PostgreSQL re-checks
+    /// the condition after the other's commit, SQLite has one writer) and writes its notice in the same transaction, so
+    /// two nodes sweeping at once tell each staleness once (issue 21 item 6: 48 notices for 24 articles before).
+    /// </summary>
     public static async Task<int> RunOnceAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(nowUtc);
-        var stale = await db.Articles.Where(a => a.ReviewOn < today && (a.StaleNoticeFor == null || a.StaleNoticeFor != a.ReviewOn))
-            .OrderBy(a => a.ReviewOn).Take(500).ToListAsync(ct);
+        var stale = await db.Articles.AsNoTracking().Where(a => a.ReviewOn < today && (a.StaleNoticeFor == null || a.StaleNoticeFor != a.ReviewOn))
+            .OrderBy(a => a.ReviewOn).ThenBy(a => a.Id).Take(500).Select(a => new { a.Id, a.Title, a.ReviewOn, a.OwnerOrganisationId }).ToListAsync(ct);
+        if (stale.Count == 0) return 0;
+        var told = 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var a in stale)
         {
-            a.StaleNoticeFor = a.ReviewOn;
+            var reviewOn = a.ReviewOn;
+            // Claimed only as read: an editor's new review date in between is a new staleness for a later pass.
+            var claimed = await db.Articles
+                .Where(x => x.Id == a.Id && x.ReviewOn == reviewOn && (x.StaleNoticeFor == null || x.StaleNoticeFor != reviewOn))
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.StaleNoticeFor, reviewOn), ct);
+            if (claimed == 0) continue;
             db.Outbox.Add(OutboxMessage.Create(MessageTypes.ArticleStale,
                 new { article = a.Id, a.Title, a.ReviewOn, role = Role.ContentEditor, organisationId = a.OwnerOrganisationId }, null, nowUtc));
+            told++;
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // An editor changed one of them at the same moment; the next pass looks again.
-            db.ChangeTracker.Clear();
-            return 0;
-        }
-        return stale.Count;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return told;
     }
 }

@@ -8,7 +8,12 @@ public static class MailRegistration
         var settings = config.GetSection("Otklik:Mail").Get<MailSettings>() ?? new MailSettings();
         services.AddSingleton(settings);
         services.AddSingleton<IMailSender>(string.IsNullOrWhiteSpace(settings.Host) ? new PickupMailSender(settings) : new SmtpMailSender(settings));
-        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton(sp =>
+        {
+            var dispatcher = ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp);
+            sp.GetRequiredService<Infrastructure.ClusterSignals>().Subscribe(Infrastructure.ClusterSignals.Outbox, _ => dispatcher.WakeHere());
+            return dispatcher;
+        });
         if (config.GetValue("Otklik:Workers", true)) services.AddHostedService<OutboxDispatchService>();
         return services;
     }

@@ -15,8 +15,11 @@ public sealed class MailSettings
     /// <summary>The portal administrator and curator (seed 000): they get a copy of every contact-form request.</summary>
     public string? AdministratorEmail { get; set; }
     public string? CuratorEmail { get; set; }
-    /// <summary>How many messages one pass claims at most.</summary>
-    public int BatchSize { get; set; } = 50;
+    /// <summary>
+    /// How long a claimed letter is reserved for the dispatcher that claimed it (seconds). Letters are claimed one at a
+    /// time, the claim is renewed just before the send, and a send is cut off at half this time (issue 21 item 5).
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 300;
     /// <summary>After this many failed attempts a message is given up (marked processed, the error kept).</summary>
     public int MaxAttempts { get; set; } = 20;
 }

@@ -6,22 +6,40 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Mail;
 
 /// <summary>
-/// Delivers the outbox as e-mail. Each pass claims a batch of due messages (PostgreSQL: FOR UPDATE SKIP LOCKED, so
-/// another node takes other rows; both engines: a conditional update that only one claimer wins), leases them for a
-/// while, sends each and marks it processed. A failure keeps the message with its error and a later retry time that
-/// doubles with each attempt; a message with nobody to write to is marked processed with a note.
+/// Delivers the outbox as e-mail, one letter at a time (issue 21 item 5). Each letter is claimed on its own
+/// (PostgreSQL: FOR UPDATE SKIP LOCKED, so another node takes another row; both engines: a conditional update that only
+/// one claimer wins) with a lease of <see cref="MailSettings.LeaseSeconds"/>; the claim raises Attempts, and that number
+/// is the claim's token. Just before the letter goes to the relay the claim is checked and renewed in one conditional
+/// update on the token: a claimer whose lease ran out and was taken over by another node stops there and sends nothing.
+/// The send itself is cut off at half the lease, so a renewed claim always outlives the send it covers. A failure keeps
+/// the message with its error and a later retry time that doubles with each attempt; a message with nobody to write to
+/// is marked processed with a note. What remains is the relay accepting a letter whose acknowledgement is lost: it is
+/// sent again with the same Message-Id (the outbox id), which receiving servers and people recognise (ADR 0030).
 /// </summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, MailSettings settings, IMailSender sender, ILogger<OutboxDispatcher> log)
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, MailSettings settings, IMailSender sender, ILogger<OutboxDispatcher> log,
+    ClusterSignals? signals = null)
 {
-    /// <summary>How long a claimed message is reserved for the claimer: long enough to send it, short enough to recover from a crash.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claimed message is reserved for its claimer: long enough to send it, short enough to recover from a crash.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(2, settings.LeaseSeconds));
+
+    /// <summary>A send that takes longer is abandoned (and retried later): half the lease, so the claim is still held when it ends.</summary>
+    public TimeSpan SendTimeout => Lease / 2;
 
     readonly SemaphoreSlim _nudge = new(0, 1);
 
     public sealed record Result(int Sent, int Skipped, int Failed);
 
-    /// <summary>Wakes the background loop (after a request wrote a letter that should not wait for the next tick).</summary>
+    /// <summary>
+    /// Wakes the background loop (after a request wrote a letter that should not wait for the next tick) — on every node,
+    /// since the node that took the request may run no dispatcher (Otklik:Workers off).
+    /// </summary>
     public void Nudge()
+    {
+        if (signals is null) WakeHere(); else signals.Publish(ClusterSignals.Outbox);
+    }
+
+    /// <summary>Wakes this node's loop (a nudge signalled by any node).</summary>
+    public void WakeHere()
     {
         if (_nudge.CurrentCount == 0) try { _nudge.Release(); } catch (SemaphoreFullException) { }
     }
@@ -36,7 +54,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         stop.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Sends everything that is due now, batch after batch, until nothing due is left to claim.</summary>
+    /// <summary>Sends everything that is due now, letter after letter, until nothing due is left to claim.</summary>
     public async Task<Result> RunOnceAsync(CancellationToken ct = default)
     {
         int sent = 0, skipped = 0, failed = 0;
@@ -44,20 +62,16 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var claimed = await ClaimAsync(db, ct);
-            if (claimed.Count == 0) break;
+            if (await ClaimAsync(db, ct) is not { } message) break;
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
             var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
-            foreach (var message in claimed)
-            {
-                var outcome = await DeliverAsync(db, composer, relay, message, ct);
-                if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else failed++;
-            }
+            var outcome = await DeliverAsync(db, composer, relay, message, ct);
+            if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;
         }
         return new(sent, skipped, failed);
     }
 
-    enum Outcome { Sent, Skipped, Failed }
+    enum Outcome { Sent, Skipped, Failed, Lost }
 
     async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, OutboxMessage message, CancellationToken ct)
     {
@@ -70,10 +84,30 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
+            // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
+            if (message.Type == Social.ChannelRelay.ReplyType && !await RenewAsync(db, message, ct))
+            {
+                log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
+                return Outcome.Lost;
+            }
             var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
-                await sender.SendAsync(ToMime(letter, message), ct);
+                var mime = ToMime(letter, message);
+                // The last moment before the letter leaves: is the claim still ours? Renewed in the same statement, so the
+                // lease now runs a full term from here, longer than the send may take.
+                if (!await RenewAsync(db, message, ct))
+                {
+                    log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
+                    return Outcome.Lost;
+                }
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                limit.CancelAfter(SendTimeout);
+                try { await sender.SendAsync(mime, limit.Token); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"Почтовый сервер не принял письмо за {SendTimeout.TotalSeconds:0} с.");
+                }
                 outcome = Outcome.Sent;
             }
             else
@@ -94,9 +128,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         var lastError = outcome == Outcome.Failed && done ? $"Отправка прекращена после {message.Attempts} попыток. {note}" : note;
         var retryAt = done ? (DateTime?)null : now + Backoff(message.Attempts);
         var erase = done && MailComposer.CarriesSecret(message.Type);
-        // Only the claimer's own lease is settled: a claimer that outlived its lease does not overwrite another's work.
-        var lease = message.LockedUntilUtc;
-        await db.Outbox.Where(m => m.Id == message.Id && m.LockedUntilUtc == lease && m.ProcessedAtUtc == null)
+        // Only the claimer's own claim (its attempt number) is settled: a claimer that lost it does not overwrite another's work.
+        var attempt = message.Attempts;
+        await db.Outbox.Where(m => m.Id == message.Id && m.Attempts == attempt && m.ProcessedAtUtc == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.ProcessedAtUtc, done ? now : null)
                 .SetProperty(m => m.LockedUntilUtc, retryAt)
@@ -105,46 +139,57 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         return outcome;
     }
 
+    /// <summary>
+    /// Checks and renews the claim in one conditional update: true when the row is still unprocessed and carries this
+    /// claim's attempt number (nobody claimed it since), and its lease now runs a full term from now.
+    /// </summary>
+    async Task<bool> RenewAsync(AppDbContext db, OutboxMessage message, CancellationToken ct)
+    {
+        var until = clock.GetUtcNow().UtcDateTime + Lease;
+        var attempt = message.Attempts;
+        return await db.Outbox.Where(m => m.Id == message.Id && m.Attempts == attempt && m.ProcessedAtUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, until), ct) == 1;
+    }
+
     /// <summary>1, 2, 4 … minutes after each failed attempt, at most an hour.</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, attempts - 1))));
 
     /// <summary>
-    /// Claims up to a batch of due messages: unprocessed, not leased (or the lease has run out, or the retry time has come).
-    /// Each claim raises Attempts and sets a lease; only one claimer's update of a row can succeed.
+    /// Claims the oldest due message: unprocessed, not leased (or the lease has run out, or the retry time has come).
+    /// The claim raises Attempts (the claim's token) and sets a lease; only one claimer's update of a row can succeed.
     /// </summary>
-    async Task<List<OutboxMessage>> ClaimAsync(AppDbContext db, CancellationToken ct)
+    async Task<OutboxMessage?> ClaimAsync(AppDbContext db, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + Lease;
-        var size = Math.Max(1, settings.BatchSize);
-        List<Guid> ids;
         if (db.IsPostgres)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            ids = await db.Database.SqlQuery<Guid>($"""
+            var ids = await db.Database.SqlQuery<Guid>($"""
                 SELECT "Id" AS "Value" FROM "Outbox"
                 WHERE "ProcessedAtUtc" IS NULL AND ("LockedUntilUtc" IS NULL OR "LockedUntilUtc" <= {now})
-                ORDER BY "CreatedAtUtc" LIMIT {size} FOR UPDATE SKIP LOCKED
+                ORDER BY "CreatedAtUtc" LIMIT 1 FOR UPDATE SKIP LOCKED
                 """).ToListAsync(ct);
-            if (ids.Count > 0)
-                await db.Outbox.Where(m => ids.Contains(m.Id))
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, until).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+            if (ids.Count == 0) return null;
+            var id = ids[0];
+            await db.Outbox.Where(m => m.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, until).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
             await tx.CommitAsync(ct);
+            return await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id, ct);
         }
-        else
+        // SQLite has one writer: each conditional update sees the row as the previous writer left it. A claim lost to
+        // another dispatcher moves on to the next candidate.
+        while (true)
         {
             var candidates = await db.Outbox.AsNoTracking()
                 .Where(m => m.ProcessedAtUtc == null && (m.LockedUntilUtc == null || m.LockedUntilUtc <= now))
-                .OrderBy(m => m.CreatedAtUtc).Select(m => m.Id).Take(size).ToListAsync(ct);
-            ids = [];
-            // SQLite has one writer: each conditional update sees the row as the previous writer left it.
+                .OrderBy(m => m.CreatedAtUtc).Select(m => m.Id).Take(8).ToListAsync(ct);
+            if (candidates.Count == 0) return null;
             foreach (var id in candidates)
                 if (await db.Outbox.Where(m => m.Id == id && m.ProcessedAtUtc == null && (m.LockedUntilUtc == null || m.LockedUntilUtc <= now))
                         .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, until).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct) == 1)
-                    ids.Add(id);
+                    return await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id, ct);
         }
-        if (ids.Count == 0) return [];
-        return await db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id)).OrderBy(m => m.CreatedAtUtc).ToListAsync(ct);
     }
 
     MimeMessage ToMime(Letter letter, OutboxMessage message)

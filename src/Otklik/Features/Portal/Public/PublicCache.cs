@@ -35,6 +35,15 @@ public static class PublicCache
         return app.UseOutputCache();
     }
 
+    /// <summary>Evicts on this node the pages a change of appeal <paramref name="number"/> made stale, when any node signals it.</summary>
+    public static void EvictOnSignal(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<IOutputCacheStore>();
+        // The in-memory store evicts synchronously; the handler runs on the thread that committed or got the signal.
+        services.GetRequiredService<Infrastructure.ClusterSignals>().Subscribe(Infrastructure.ClusterSignals.PublicPage, number =>
+            AppealChangedAsync(store, number, CancellationToken.None).GetAwaiter().GetResult());
+    }
+
     public static async Task AppealChangedAsync(IOutputCacheStore store, string number, CancellationToken ct)
     {
         await store.EvictByTagAsync(AppealTag(number), ct);
