@@ -41,6 +41,7 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         var appeal = n.Length == 0 ? null : await visible.Where(a => a.Number == n).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
         if (appeal is null) throw new InputException("number", "request.not_found", "Обращение с таким номером не найдено среди доступных вам.");
         if (!cause.Link(appeal.Value, fromSpike: false, now)) throw new InputException("number", "request.duplicate", "Это обращение уже связано с первопричиной.");
+        db.Set<RootCauseAppeal>().Add(cause.Appeals[^1]);
     }, ct);
 
     public Task<IActionResult> OnPostMeasureAsync(Guid id, string? measureText, Guid? ownerId, string? dueOn, CancellationToken ct) => ChangeAsync(id, async (cause, now) =>
@@ -51,6 +52,8 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         DateOnly? due = DateOnly.TryParseExact(dueOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
         if (due is null && !string.IsNullOrWhiteSpace(dueOn)) throw new InputException("dueOn", "request.invalid_date", "Срок — дата в виде ГГГГ-ММ-ДД.");
         var measure = cause.AddMeasure(measureText ?? "", owner, due, Today, now);
+        // Added explicitly: a new child with its key set, found through a loaded parent, would otherwise be taken for an existing row.
+        db.RootCauseMeasures.Add(measure);
         // The owner's heads and dispatchers are told in the office (NoticeWriter), in the same save as the measure.
         db.Outbox.Add(OutboxMessage.Create(Mail.MessageTypes.RootCauseMeasureAssigned, new
         {
