@@ -55,6 +55,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
     public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
+    public DbSet<Features.Analytics.RootCause> RootCauses => Set<Features.Analytics.RootCause>();
+    public DbSet<Features.Analytics.RootCauseMeasure> RootCauseMeasures => Set<Features.Analytics.RootCauseMeasure>();
+    public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();
 
     public abstract bool IsPostgres { get; }
 

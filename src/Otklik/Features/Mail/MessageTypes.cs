@@ -116,6 +116,11 @@ public static class MessageTypes
     public static readonly MessageType NoticeEmail = new(Notifications.NoticeWriter.EmailType, "Уведомление по почте", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType NoticeDigest = new(Notifications.NoticeWriter.DigestType, "Сводка уведомлений за день", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
+    /// <summary>A measure against a root cause was given to an organisation (to its heads and dispatchers).</summary>
+    public static readonly MessageType RootCauseMeasureAssigned = new("rootcause.measure_assigned", "Поручена мера по первопричине",
+        new Audience(Recipient.Organisation, Delivery.Notice));
+    /// <summary>A spike began (to the centre's analysts).</summary>
+    public static readonly MessageType SpikeStarted = new("analytics.spike_started", "Всплеск обращений", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
     [
@@ -124,6 +129,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
+        RootCauseMeasureAssigned, SpikeStarted,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);
