@@ -125,6 +125,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<DeadlineWatch>();
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
     builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.SpikeWatch>();
 }
 
 var app = builder.Build();

@@ -73,8 +73,7 @@ public sealed class AnalyticsTests(Browser browser) : IClassFixture<Browser>
         await context.CloseAsync();
     }
 
-    [Theory(Skip = "Unfinished (analytics2): the create form's submit did not reach /office/analytics/causes/{id} within 30 s; not yet diagnosed"),
-     MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task The_analyst_turns_a_spike_into_a_root_cause_with_a_measure(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);

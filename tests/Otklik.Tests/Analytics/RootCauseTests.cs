@@ -110,3 +110,34 @@ public sealed class RootCauseTests
         return await client.PostAsync(url, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
     }
 }
+
+/// <summary>The spike watch: a new spike is announced to the centre's analysts once, as an office notice.</summary>
+public sealed class SpikeWatchTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_new_spike_reaches_the_analysts_office_once(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var now = TestApp.Start.UtcDateTime;
+        // A quiet region: nothing to announce.
+        Assert.Equal(0, await app.WithDbAsync(db => SpikeWatch.RunOnceAsync(db, now, default)));
+        await SpikeScenario.PlantSpikeInBAsync(app);
+
+        // Territory B, the pothole topic and their pair spike: one notice per series, each series once.
+        var first = await app.WithDbAsync(db => SpikeWatch.RunOnceAsync(db, now, default));
+        Assert.Equal(3, first);
+        Assert.Equal(0, await app.WithDbAsync(db => SpikeWatch.RunOnceAsync(db, now.AddMinutes(15), default)));
+        await app.DeliverAsync();
+
+        var notices = (await app.NoticePageAsync(Persona.CentreAnalyst)).Items.Where(i => i.Kind == NoticeKind.Spike).ToList();
+        Assert.Equal(3, notices.Count);
+        var inB = Assert.Single(notices, n => n.Title.Contains("Территория «Город Б»", StringComparison.Ordinal));
+        Assert.Contains("7 обращ.", inB.Title);
+        Assert.Contains("/office/analytics/spikes", inB.Text);
+        // An executor is not told.
+        Assert.DoesNotContain((await app.NoticePageAsync(Persona.MunBController)).Items, i => i.Kind == NoticeKind.Spike);
+        // Announcing does not hide the spike from the page (only a confirmation or a dismissal does).
+        var analyst = await Office.SignInAsync(app, Persona.CentreAnalyst);
+        Assert.Matches("Территория «Город Б»</th>\\s*<td>день</td>", await analyst.HtmlAsync("/office/analytics/spikes"));
+    }
+}
