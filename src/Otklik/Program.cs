@@ -126,6 +126,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
     builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.SpikeWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
 }
 
 var app = builder.Build();

@@ -18,7 +18,7 @@ namespace Otklik.Features.Analytics;
 [Authorize]
 public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
 {
-    public sealed record AppealRow(Guid Id, string Number, AppealStatus Status, DateTime ReceivedAtUtc, bool FromSpike);
+    public sealed record AppealRow(Guid Id, string Number, AppealStatus Status, DateTime ReceivedAtUtc, bool FromSpike, bool Automatic);
 
     public RootCause Cause { get; private set; } = null!;
     public List<AppealRow> Linked { get; private set; } = [];
@@ -68,9 +68,22 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         return Task.CompletedTask;
     }, ct);
 
-    public Task<IActionResult> OnPostStatusAsync(Guid id, RootCauseStatus status, CancellationToken ct) => ChangeAsync(id, (cause, _) =>
+    public Task<IActionResult> OnPostStatusAsync(Guid id, RootCauseStatus status, CancellationToken ct) => ChangeAsync(id, async (cause, now) =>
     {
-        cause.SetStatus(status);
+        if (!cause.SetStatus(status, now) || !cause.IsPublic) return;
+        // A known problem resolved: the applicant of every appeal linked to its card is told, in the same save.
+        var linked = cause.Appeals.Select(a => a.AppealId).ToList();
+        var appeals = await db.Appeals.AsNoTracking().Where(a => linked.Contains(a.Id) && a.Status != AppealStatus.Merged).Select(a => a.Id).ToListAsync(ct);
+        foreach (var appealId in appeals)
+            db.Outbox.Add(OutboxMessage.Create(Mail.MessageTypes.RootCauseResolved,
+                new { rootCause = cause.Title, rootCauseId = cause.Id.ToString(), cardPath = $"/problems/{cause.Id}" }, appealId, now));
+    }, ct);
+
+    /// <summary>Shows the record on the portal as a known problem, or takes it off.</summary>
+    public Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct) => ChangeAsync(id, (cause, now) =>
+    {
+        if (publish) cause.Publish(now);
+        else cause.Unpublish();
         return Task.CompletedTask;
     }, ct);
 
@@ -110,8 +123,8 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         var ids = cause.Appeals.Select(a => a.AppealId).ToList();
         var appeals = await AppealAccess.VisibleAsync(db, user, ct);
         var rows = await appeals.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Number, a.Status, a.ReceivedAtUtc }).ToListAsync(ct);
-        var fromSpike = cause.Appeals.ToDictionary(a => a.AppealId, a => a.FromSpike);
-        Linked = [.. rows.OrderByDescending(a => a.ReceivedAtUtc).Select(a => new AppealRow(a.Id, a.Number, a.Status, a.ReceivedAtUtc, fromSpike[a.Id]))];
+        var how = cause.Appeals.ToDictionary(a => a.AppealId);
+        Linked = [.. rows.OrderByDescending(a => a.ReceivedAtUtc).Select(a => new AppealRow(a.Id, a.Number, a.Status, a.ReceivedAtUtc, how[a.Id].FromSpike, how[a.Id].Automatic))];
         Hidden = ids.Count - Linked.Count;
         return true;
     }

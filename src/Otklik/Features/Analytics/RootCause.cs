@@ -30,6 +30,10 @@ public sealed class RootCause
     public string? SpikeSeries { get; private set; }
     public Guid CreatedById { get; private set; }
     public DateTime CreatedAtUtc { get; private set; }
+    /// <summary>Shown on the portal as a known problem («известная проблема»); new appeals on its topic and territory are linked to it.</summary>
+    public bool IsPublic { get; private set; }
+    public DateTime? PublishedAtUtc { get; private set; }
+    public DateTime? ResolvedAtUtc { get; private set; }
     public List<RootCauseAppeal> Appeals { get; private set; } = [];
     public List<RootCauseMeasure> Measures { get; private set; } = [];
 
@@ -53,11 +57,36 @@ public sealed class RootCause
     }
 
     /// <summary>Links an appeal; false when it is linked already.</summary>
-    public bool Link(Guid appealId, bool fromSpike, DateTime nowUtc)
+    public bool Link(Guid appealId, bool fromSpike, DateTime nowUtc, bool automatic = false)
     {
         if (Appeals.Any(a => a.AppealId == appealId)) return false;
-        Appeals.Add(new RootCauseAppeal { RootCauseId = Id, AppealId = appealId, FromSpike = fromSpike, LinkedAtUtc = nowUtc });
+        Appeals.Add(new RootCauseAppeal { RootCauseId = Id, AppealId = appealId, FromSpike = fromSpike, Automatic = automatic, LinkedAtUtc = nowUtc });
         return true;
+    }
+
+    /// <summary>
+    /// Shows the record on the portal. Only a record with a topic and a territory: that pair is what new appeals are
+    /// linked by, and a card with neither would draw every appeal of the region.
+    /// </summary>
+    public void Publish(DateTime nowUtc)
+    {
+        if (TopicId is null || TerritoryId is null)
+            throw new InputException("publish", "request.invalid", "На портале показывается только первопричина с темой и территорией.");
+        if (Status == RootCauseStatus.Resolved) throw new InputException("publish", "request.invalid", "Проблема уже устранена.");
+        if (IsPublic) return;
+        IsPublic = true;
+        PublishedAtUtc = nowUtc;
+    }
+
+    public void Unpublish() => IsPublic = false;
+
+    /// <summary>Changes the status; true when the record has just become resolved (its followers are then told).</summary>
+    public bool SetStatus(RootCauseStatus status, DateTime nowUtc)
+    {
+        var resolvedNow = status == RootCauseStatus.Resolved && Status != RootCauseStatus.Resolved;
+        Status = status;
+        ResolvedAtUtc = status == RootCauseStatus.Resolved ? ResolvedAtUtc ?? nowUtc : null;
+        return resolvedNow;
     }
 
     public RootCauseMeasure AddMeasure(string text, Guid ownerOrganisationId, DateOnly? dueOn, DateOnly today, DateTime nowUtc)
@@ -79,7 +108,6 @@ public sealed class RootCause
         return measure;
     }
 
-    public void SetStatus(RootCauseStatus status) => Status = status;
 }
 
 /// <summary>An appeal linked to a root cause, by hand or from the spike it was made from.</summary>
@@ -88,6 +116,8 @@ public sealed class RootCauseAppeal
     public Guid RootCauseId { get; set; }
     public Guid AppealId { get; set; }
     public bool FromSpike { get; set; }
+    /// <summary>Linked by the watch because it came on the public card's topic and territory (<see cref="RootCauseWatch"/>).</summary>
+    public bool Automatic { get; set; }
     public DateTime LinkedAtUtc { get; set; }
 }
 
@@ -103,6 +133,8 @@ public sealed class RootCauseMeasure
     public DateOnly DueOn { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? DoneAtUtc { get; set; }
+    /// <summary>How far the watch has told the owner: at risk (the day before), overdue (the day after) — each once.</summary>
+    public WatchLevel NotifiedLevel { get; set; }
 
     /// <summary>Late: not done and its due day is over (in the viewer's local calendar).</summary>
     public bool IsOverdue(DateOnly today) => DoneAtUtc is null && DueOn < today;
@@ -117,6 +149,7 @@ sealed class RootCauseConfiguration : IEntityTypeConfiguration<RootCause>
         b.Property(x => x.Description).HasMaxLength(RootCause.MaxDescription);
         b.Property(x => x.SpikeSeries).HasMaxLength(200);
         b.HasIndex(x => x.OrganisationId);
+        b.HasIndex(x => new { x.IsPublic, x.TopicId, x.TerritoryId });
         b.HasMany(x => x.Appeals).WithOne().HasForeignKey(x => x.RootCauseId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.Measures).WithOne().HasForeignKey(x => x.RootCauseId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -140,6 +173,7 @@ sealed class RootCauseMeasureConfiguration : IEntityTypeConfiguration<RootCauseM
         b.ToTable("RootCauseMeasures");
         b.Property(x => x.Text).HasMaxLength(RootCauseMeasure.MaxText);
         b.HasIndex(x => x.OwnerOrganisationId);
+        b.HasIndex(x => new { x.DoneAtUtc, x.DueOn });
         b.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -231,6 +231,11 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                     + (Text(p, "date") is { } met && DateOnly.TryParse(met, CultureInfo.InvariantCulture, out var on) ? $" на заседании {Date(on)}" : "") + " и принял решение.")
                     .AppendLine("Поручения органам власти и сроки их выполнения — на странице обращения в личном кабинете.");
                 break;
+            case "rootcause.resolved":
+                subject = $"Проблема по обращению № {n} устранена";
+                body.AppendLine($"Ваше обращение № {n} относится к известной проблеме «{Text(p, "rootCause")}», и она устранена.");
+                if (Text(p, "cardPath") is { } card) body.AppendLine($"Что сделано: {site.Link(card)}");
+                break;
             default:
                 return Composed.Missing(type.Name);
         }

@@ -41,6 +41,8 @@ public static partial class NoticeWriter
         ["appeal.mentioned"] = NoticeKind.Mention,
         ["knowledge.article_stale"] = NoticeKind.ArticleReview,
         ["rootcause.measure_assigned"] = NoticeKind.RootCauseMeasure,
+        ["rootcause.measure_at_risk"] = NoticeKind.Deadline,
+        ["rootcause.measure_overdue"] = NoticeKind.Deadline,
         ["analytics.spike_started"] = NoticeKind.Spike,
     };
 
@@ -187,6 +189,16 @@ public static partial class NoticeWriter
                 var owner = Guid(p, "organisationId");
                 return To([.. await HoldersAsync(db, owner, Role.Controller, ct), .. await HoldersAsync(db, owner, Role.Dispatcher, ct)],
                     $"Мера по первопричине «{Text(p, "rootCause")}» поручена вашей организации, срок {Text(p, "dueOn")}",
+                    $"{Text(p, "measure")}\nОткройте: {Text(p, "path")}");
+            }
+
+            case "rootcause.measure_at_risk":
+            case "rootcause.measure_overdue":
+            {
+                var owner = Guid(p, "organisationId");
+                var what = type == "rootcause.measure_overdue" ? "пропущен" : "истекает";
+                return To([.. await HoldersAsync(db, owner, Role.Controller, ct), .. await HoldersAsync(db, owner, Role.Dispatcher, ct)],
+                    $"Срок меры по первопричине «{Text(p, "rootCause")}» {what}: {Text(p, "dueOn")}",
                     $"{Text(p, "measure")}\nОткройте: {Text(p, "path")}");
             }
 

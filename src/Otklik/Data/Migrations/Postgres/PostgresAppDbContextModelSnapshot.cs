@@ -244,8 +244,17 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("PublishedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SpikeSeries")
                         .HasMaxLength(200)
@@ -271,6 +280,8 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId");
 
+                    b.HasIndex("IsPublic", "TopicId", "TerritoryId");
+
                     b.ToTable("RootCauses", (string)null);
                 });
 
@@ -281,6 +292,9 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.Property<Guid>("AppealId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("FromSpike")
                         .HasColumnType("boolean");
@@ -310,6 +324,11 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<DateOnly>("DueOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("NotifiedLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
 
@@ -326,6 +345,8 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("OwnerOrganisationId");
 
                     b.HasIndex("RootCauseId");
+
+                    b.HasIndex("DoneAtUtc", "DueOn");
 
                     b.ToTable("RootCauseMeasures", (string)null);
                 });

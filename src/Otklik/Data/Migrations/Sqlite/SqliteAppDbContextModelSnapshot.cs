@@ -234,7 +234,16 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PublishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SpikeSeries")
@@ -261,6 +270,8 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
+                    b.HasIndex("IsPublic", "TopicId", "TerritoryId");
+
                     b.ToTable("RootCauses", (string)null);
                 });
 
@@ -271,6 +282,9 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.Property<Guid>("AppealId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("FromSpike")
                         .HasColumnType("INTEGER");
@@ -300,6 +314,11 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<DateOnly>("DueOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NotifiedLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
@@ -316,6 +335,8 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("OwnerOrganisationId");
 
                     b.HasIndex("RootCauseId");
+
+                    b.HasIndex("DoneAtUtc", "DueOn");
 
                     b.ToTable("RootCauseMeasures", (string)null);
                 });
