@@ -127,6 +127,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.SpikeWatch>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
 }
 
 var app = builder.Build();

@@ -98,7 +98,12 @@ public sealed class AnalyticsTests(Browser browser) : IClassFixture<Browser>
         await page.GetByLabel("В чём проблема").FillAsync("Разрушение дорог после паводка в городе Б");
         await page.GetByLabel("Описание").FillAsync("Семь обращений за утро о ямах в городе Б.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Создать первопричину" }).ClickAsync();
-        await page.WaitForURLAsync("**/office/analytics/causes/*");
+        try { await page.WaitForURLAsync("**/office/analytics/causes/*", new() { Timeout = 10000 }); }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new() { Path = Shot(app, "92-debug"), FullPage = true });
+            throw new InvalidOperationException(page.Url + "\n" + await page.InnerTextAsync("main"));
+        }
         await Assertions.Expect(page.Locator("table.linked tbody tr")).ToHaveCountAsync(7);
 
         await page.GetByLabel("Мера", new() { Exact = true }).FillAsync("Ямочный ремонт улиц центра");

@@ -58,6 +58,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Analytics.RootCause> RootCauses => Set<Features.Analytics.RootCause>();
     public DbSet<Features.Analytics.RootCauseMeasure> RootCauseMeasures => Set<Features.Analytics.RootCauseMeasure>();
     public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();
+    public DbSet<Features.Analytics.ReportSubscription> ReportSubscriptions => Set<Features.Analytics.ReportSubscription>();
+    public DbSet<Features.Analytics.ArchivedReport> ArchivedReports => Set<Features.Analytics.ArchivedReport>();
 
     public abstract bool IsPostgres { get; }
 

@@ -126,6 +126,8 @@ public static class MessageTypes
         new Audience(Recipient.Organisation, Delivery.Notice));
     /// <summary>A known problem (a public root cause) was resolved: the applicant of each appeal linked to it is told.</summary>
     public static readonly MessageType RootCauseResolved = new("rootcause.resolved", "Проблема, к которой относится обращение, устранена", ApplicantLetter);
+    /// <summary>A scheduled report, its XLSX and PDF attached, to the addresses of its subscription (ReportSchedule).</summary>
+    public static readonly MessageType ReportScheduled = new("report.scheduled", "Отчёт по расписанию", new Audience(Recipient.StaffRole, Delivery.Letter));
     /// <summary>A spike began (to the centre's analysts).</summary>
     public static readonly MessageType SpikeStarted = new("analytics.spike_started", "Всплеск обращений", StaffNotice);
 
@@ -136,7 +138,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved,
+        RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

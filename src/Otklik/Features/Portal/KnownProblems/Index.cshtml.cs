@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Analytics;
 
-namespace Otklik.Features.Portal.Problems;
+namespace Otklik.Features.Portal.KnownProblems;
 
 /// <summary>
 /// Known problems («Известные проблемы», <c>/problems</c>): the root causes the centre chose to show, with who is fixing
