@@ -128,6 +128,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Analytics.SpikeWatch>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.InformingSweep>();
 }
 
 var app = builder.Build();

@@ -60,6 +60,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();
     public DbSet<Features.Analytics.ReportSubscription> ReportSubscriptions => Set<Features.Analytics.ReportSubscription>();
     public DbSet<Features.Analytics.ArchivedReport> ArchivedReports => Set<Features.Analytics.ArchivedReport>();
+    public DbSet<Features.Analytics.InformingCampaign> InformingCampaigns => Set<Features.Analytics.InformingCampaign>();
+    public DbSet<Features.Analytics.InformingRecipient> InformingRecipients => Set<Features.Analytics.InformingRecipient>();
 
     public abstract bool IsPostgres { get; }
 

@@ -50,7 +50,8 @@ public sealed class RootCauseWatch(IServiceScopeFactory scopes, TimeProvider clo
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(nowUtc, TimeZones.Find(rootZone ?? "Europe/Moscow")));
         var tomorrow = today.AddDays(1);
         var due = await db.RootCauseMeasures.Where(m => m.DoneAtUtc == null && m.DueOn <= tomorrow && m.NotifiedLevel != WatchLevel.Overdue).ToListAsync(ct);
-        var titles = await db.RootCauses.AsNoTracking().Where(c => due.Select(m => m.RootCauseId).Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Title, ct);
+        var causeIds = due.Select(m => m.RootCauseId).Distinct().ToList();
+        var titles = await db.RootCauses.AsNoTracking().Where(c => causeIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Title, ct);
         var notices = 0;
         foreach (var m in due)
         {
