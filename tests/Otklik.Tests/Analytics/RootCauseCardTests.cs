@@ -66,7 +66,7 @@ public sealed class RootCauseCardTests
         // Resolved: the follower gets a letter with the card's address.
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(analyst, await analyst.HtmlAsync(page), page + "?handler=status", new() { ["status"] = "Resolved" })).StatusCode);
         await app.DeliverAsync();
-        var letter = await app.Mail.WaitForAsync(email, m => m.Subject?.Contains(follower.Number, StringComparison.Ordinal) == true);
+        var letter = await app.Mail.WaitForAsync(email, m => m.Subject?.StartsWith("Проблема по обращению", StringComparison.Ordinal) == true);
         Assert.Equal($"Проблема по обращению № {follower.Number} устранена", letter.Subject);
         Assert.Contains("«Ямы в городе Б после паводка»", letter.TextOf());
         Assert.Contains($"/problems/{id}", letter.TextOf());
