@@ -124,7 +124,7 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             List<InformingRecipient> batch = db.IsPostgres
                 ? await db.InformingRecipients.FromSqlInterpolated($"""
-                    SELECT * FROM "InformingRecipients" WHERE "State" = {(int)InformingState.Pending} LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+                    SELECT * FROM "InformingRecipients" WHERE "State" = {InformingState.Pending.ToString()} LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
                     """).ToListAsync(ct)
                 : await db.InformingRecipients.Where(r => r.State == InformingState.Pending).Take(BatchSize).ToListAsync(ct);
             if (batch.Count == 0) break;
