@@ -144,6 +144,10 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Webhooks.WebhookDispatchService>();
     builder.Services.AddHostedService<Otklik.Features.Portal.My.RatingSweep>();
     builder.Services.AddHostedService<Otklik.Features.Portal.Submit.PendingAppealSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.SpikeWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
+    builder.Services.AddHostedService<Otklik.Features.Analytics.InformingSweep>();
 }
 
 var app = builder.Build();

@@ -63,6 +63,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Open311.Open311Key> Open311Keys => Set<Features.Open311.Open311Key>();
     public DbSet<Features.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Features.Webhooks.WebhookSubscription>();
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Analytics.RootCause> RootCauses => Set<Features.Analytics.RootCause>();
+    public DbSet<Features.Analytics.RootCauseMeasure> RootCauseMeasures => Set<Features.Analytics.RootCauseMeasure>();
+    public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();
+    public DbSet<Features.Analytics.ReportSubscription> ReportSubscriptions => Set<Features.Analytics.ReportSubscription>();
+    public DbSet<Features.Analytics.ArchivedReport> ArchivedReports => Set<Features.Analytics.ArchivedReport>();
+    public DbSet<Features.Analytics.InformingCampaign> InformingCampaigns => Set<Features.Analytics.InformingCampaign>();
+    public DbSet<Features.Analytics.InformingRecipient> InformingRecipients => Set<Features.Analytics.InformingRecipient>();
 
     public abstract bool IsPostgres { get; }
 

@@ -75,7 +75,8 @@ public sealed class DashboardFiguresTests
         Assert.Equal(1, f.AtRisk);      // S2: due at the end of 07.12, at risk from the working day before the control date
         Assert.Equal(3, f.Answered);    // S1, S3, S6; S2's answer was taken back by the reopening
         Assert.Equal(2, f.AnsweredOnTime);
-        Assert.Equal(66.7, f.OnTimePercent);
+        // S1 and S3 on time, S6 late, S4 open past its deadline: 2 of 4 (the public /stats definition), not 2 of 3.
+        Assert.Equal(50.0, f.OnTimePercent);
         Assert.Equal(2.0, f.MedianDaysToAnswer);   // of 1, 2, 12
         Assert.Equal(12.0, f.P90DaysToAnswer);     // rank ⌈0.9·3⌉ = 3
         Assert.Equal(2, f.Rated);

@@ -39,6 +39,12 @@ public sealed class HonestStatsTests
         Assert.Contains("Ответы;Без ответа, срок истёк;1\r\n", csv);
         Assert.Contains("Ответы;Доля ответов в срок, %;50.0\r\n", csv);
         Assert.Contains("<strong data-stat=\"on-time\">50 %</strong>", await app.Anonymous().HtmlAsync("/stats"));
+
+        // The centre's dashboard over the same appeals gives the same share: one definition (OnTimeShare) for both.
+        var figures = await (await app.ClientAs(Persona.CentreAnalyst).GetAsync("/api/v1/stats/overview?from=2026-11-01&to=2027-01-02")
+            .Expect(System.Net.HttpStatusCode.OK)).ReadAsync<Otklik.Features.Analytics.DashboardFigures>();
+        Assert.Equal((3, 2, 1), (figures.Answered, figures.AnsweredOnTime, figures.Overdue));
+        Assert.Equal(50.0, figures.OnTimePercent);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -19,7 +19,7 @@ public sealed record Figure(string Title, double? Value, string Display, string?
 /// The dashboard: every figure over the appeals the person may see that were received in the period and pass the
 /// filters (<see cref="AnalyticsFilter"/>). Formulas (docs/analytics.md):
 /// time to answer = sending of the answer − receipt, over the appeals whose answer is sent (AnswerSent or Closed);
-/// on time = sent by the answer deadline (<c>AnswerDueAtUtc</c>); median = the middle value (mean of the two middle ones);
+/// on time = sent by the answer deadline (<c>AnswerDueAtUtc</c>) ÷ (answered + open overdue), <see cref="OnTimeShare"/>; median = the middle value (mean of the two middle ones);
 /// p90 = nearest rank ⌈0.9·n⌉; positive ratings = 4–5 of the rated; reopened share = reopened after a low rating ÷ the
 /// appeals answered at least once.
 /// </summary>
@@ -81,7 +81,8 @@ public static class Dashboard
             rated.Where(r => r.Rating == score).Sum(r => r.Count), f.Drill(("rating", score.ToString(CultureInfo.InvariantCulture))))).ToList();
 
         double? Percent(int part, int whole) => whole == 0 ? null : Math.Round(100.0 * part / whole, 1);
-        var onTimePercent = Percent(onTime, answered.Count);
+        // The same definition as the public /stats: an open overdue appeal counts as late.
+        var onTimePercent = OnTimeShare.Percent(onTime, answered.Count, overdue);
         var median = Median(durations);
         var p90 = NearestRank(durations, 0.9);
         var average = ratedCount == 0 ? (double?)null : Math.Round((double)ratingSum / ratedCount, 2);

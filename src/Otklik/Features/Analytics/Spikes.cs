@@ -67,6 +67,29 @@ public static class Spikes
         return Math.Max(0, 1 - below);
     }
 
+    /// <summary>The appeals behind a spike: the series' topic and/or territory, received in its window (local days), merged ones left out.</summary>
+    public static IQueryable<Appeal> AppealsOf(IQueryable<Appeal> visible, string series, SpikeWindow window, DateOnly lastDay, TimeSpan offset)
+    {
+        Guid? topic = null, territory = null;
+        foreach (var part in series.Split('|'))
+        {
+            var kv = part.Split(':', 2);
+            if (kv.Length == 2 && Guid.TryParse(kv[1], out var id))
+            {
+                if (kv[0] == "topic") topic = id;
+                else if (kv[0] == "territory") territory = id;
+            }
+        }
+        if (topic is null && territory is null) return visible.Where(a => false);
+        var from = window == SpikeWindow.Day ? lastDay : lastDay.AddDays(-6);
+        var fromUtc = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset;
+        var toUtc = lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset;
+        var q = visible.Where(a => a.ReceivedAtUtc >= fromUtc && a.ReceivedAtUtc < toUtc && a.Status != AppealStatus.Merged);
+        if (topic is { } t) q = q.Where(a => a.TopicId == t);
+        if (territory is { } p) q = q.Where(a => a.TerritoryId == p);
+        return q;
+    }
+
     /// <summary>
     /// The detector's pass over what the person sees: one grouped read of the counts per topic × territory × local day
     /// over the last <see cref="Weeks"/> + 1 weeks, folded into the three kinds of series in memory.

@@ -249,6 +249,21 @@ sealed class DemoDirectory
             new("sport-events", "Спортивные соревнования и массовые мероприятия", Complex, Fz59, MinSport));
     }
 
+    /// <summary>
+    /// The catalogue's categories in the ТОТК classifier (the ССТУ summary), at its first level — the five sections:
+    /// 0001 государство, общество, политика; 0002 социальная сфера; 0003 экономика; 0004 оборона, безопасность,
+    /// законность; 0005 жилищно-коммунальная сфера. The finer codes (topic, question) are for the region's editors to set
+    /// per topic from the current edition of the classifier; the seed does not guess them.
+    /// </summary>
+    static readonly Dictionary<string, string> TotkSections = new()
+    {
+        ["Меры поддержки: субсидии, гранты, займы и кредиты"] = "0003", ["Стройка"] = "0003", ["Лицензии/разрешения"] = "0003",
+        ["Земля и недвижимость"] = "0003", ["Образование"] = "0002", ["Природа, экология"] = "0003", ["Экономика и бизнес"] = "0003",
+        ["Связь, интернет"] = "0003", ["СМИ"] = "0001", ["Транспорт"] = "0003", ["Работа МФЦ"] = "0001", ["Проблемы бизнеса"] = "0003",
+        ["Торговля"] = "0003", ["Городское благоустройство"] = "0005", ["Двор, придомовые территории"] = "0005", ["Дом, ЖКХ"] = "0005",
+        ["Автомобильные дороги"] = "0003", ["Медицина"] = "0002", ["Физическая культура и спорт"] = "0002",
+    };
+
     void Category(ApplicantAudience audience, string name, params TopicSpec[] topics)
     {
         var category = new Category { Id = DemoIds.Of("category:" + name), Name = name, Audience = audience, SortOrder = Categories.Count(c => c.Audience == audience) + 1 };
@@ -257,6 +272,7 @@ sealed class DemoDirectory
             var topic = new Topic
             {
                 Id = DemoIds.Of("topic:" + spec.Key), CategoryId = category.Id, Name = spec.Name, DefaultKind = spec.Kind, DefaultRegime = spec.Regime,
+                TotkCode = TotkSections.GetValueOrDefault(name),
             };
             if (spec.To is { } org) topic.Routes.Add(Route(topic, null, org));
             else foreach (var territory in Territories) topic.Routes.Add(Route(topic, territory, OrganisationOf(territory.OrganisationId!.Value)));

@@ -39,6 +39,8 @@ public sealed class Topic
     public AppealKind DefaultKind { get; set; }
     public LegalRegime DefaultRegime { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>The topic's code in the ТОТК classifier of ССТУ.РФ (the monthly ССТУ summary), when mapped.</summary>
+    public string? TotkCode { get; set; }
     /// <summary>The competent organisation per territory; a route with no territory is the default.</summary>
     public List<TopicRoute> Routes { get; set; } = [];
     /// <summary>Words people use for it, comma-separated (Open311 <c>keywords</c>): "яма, выбоина, асфальт".</summary>

@@ -89,6 +89,7 @@ sealed class TopicConfiguration : IEntityTypeConfiguration<Topic>
     {
         b.HasKey(t => t.Id);
         b.Property(t => t.Name).HasMaxLength(300);
+        b.Property(t => t.TotkCode).HasMaxLength(40);
         b.HasMany(t => t.Routes).WithOne().HasForeignKey(r => r.TopicId).OnDelete(DeleteBehavior.Cascade);
         b.Property(t => t.Keywords).HasMaxLength(500);
         b.HasMany(t => t.Questions).WithOne().HasForeignKey(q => q.TopicId).OnDelete(DeleteBehavior.Cascade);

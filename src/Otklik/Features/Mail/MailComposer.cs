@@ -76,6 +76,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 "Вы заполнили обращение на портале «Отклик». Чтобы подтвердить адрес электронной почты и отправить обращение, откройте ссылку:",
                 "Ссылка действует 24 часа. Если вы не подавали обращение, просто удалите это письмо: без подтверждения оно не будет отправлено."),
             "contact.copy" => ContactCopy(p),
+            "report.scheduled" => await ReportAsync(p, ct),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
@@ -112,6 +113,27 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
         if (Text(p, "phone") is { } phone) body.AppendLine($"Телефон: {phone}");
         body.AppendLine().AppendLine("Текст запроса:").AppendLine(Text(p, "message"));
         return new(new Letter(to, $"Запрос через форму связи: обращение № {Text(p, "number")}", Sign(body)), null);
+    }
+
+    // ---- Reports on a schedule (Features/Analytics/Reports.cs): the archived report's files attached ----
+
+    async Task<Composed> ReportAsync(JsonElement p, CancellationToken ct)
+    {
+        var id = System.Guid.TryParse(Text(p, "reportId"), out var g) ? g : System.Guid.Empty;
+        var report = await db.ArchivedReports.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (report is null) return Composed.Skip("Отчёт не найден в архиве.");
+        var to = p.TryGetProperty("to", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(e => e.GetString()).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!)]
+            : new List<string>();
+        if (to.Count == 0) return Composed.Skip("В рассылке нет адресов.");
+        var name = $"otchet-{report.Kind.ToString().ToLowerInvariant()}-{report.From:yyyy-MM-dd}-{report.To:yyyy-MM-dd}";
+        var files = new List<LetterFile> { new(name + ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.Xlsx) };
+        if (report.Pdf.Length > 0) files.Add(new(name + ".pdf", "application/pdf", report.Pdf));
+        var body = new StringBuilder()
+            .AppendLine("Здравствуйте!").AppendLine()
+            .AppendLine($"{report.Title} — во вложении (XLSX{(report.Pdf.Length > 0 ? " и PDF" : "")}).")
+            .AppendLine($"Архив отчётов: {site.Link("/office/analytics/reports")}");
+        return new(new Letter(to, report.Title, Sign(body)) { Files = files }, null);
     }
 
     // ---- The applicant ----
@@ -230,6 +252,11 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 body.AppendLine($"Штаб по защите прав предпринимателей рассмотрел вашу жалобу № {n}"
                     + (Text(p, "date") is { } met && DateOnly.TryParse(met, CultureInfo.InvariantCulture, out var on) ? $" на заседании {Date(on)}" : "") + " и принял решение.")
                     .AppendLine("Поручения органам власти и сроки их выполнения — на странице обращения в личном кабинете.");
+                break;
+            case "rootcause.resolved":
+                subject = $"Проблема по обращению № {n} устранена";
+                body.AppendLine($"Ваше обращение № {n} относится к известной проблеме «{Text(p, "rootCause")}», и она устранена.");
+                if (Text(p, "cardPath") is { } card) body.AppendLine($"Что сделано: {site.Link(card)}");
                 break;
             default:
                 return Composed.Missing(type.Name);

@@ -124,6 +124,20 @@ public static class MessageTypes
     public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
+    /// <summary>A measure against a root cause was given to an organisation (to its heads and dispatchers).</summary>
+    public static readonly MessageType RootCauseMeasureAssigned = new("rootcause.measure_assigned", "Поручена мера по первопричине",
+        new Audience(Recipient.Organisation, Delivery.Notice));
+    /// <summary>A measure's due day is tomorrow, or has passed (RootCauseWatch; to the owner's heads and dispatchers).</summary>
+    public static readonly MessageType RootCauseMeasureAtRisk = new("rootcause.measure_at_risk", "Срок меры по первопричине истекает",
+        new Audience(Recipient.Organisation, Delivery.Notice));
+    public static readonly MessageType RootCauseMeasureOverdue = new("rootcause.measure_overdue", "Срок меры по первопричине пропущен",
+        new Audience(Recipient.Organisation, Delivery.Notice));
+    /// <summary>A known problem (a public root cause) was resolved: the applicant of each appeal linked to it is told.</summary>
+    public static readonly MessageType RootCauseResolved = new("rootcause.resolved", "Проблема, к которой относится обращение, устранена", ApplicantLetter);
+    /// <summary>A scheduled report, its XLSX and PDF attached, to the addresses of its subscription (ReportSchedule).</summary>
+    public static readonly MessageType ReportScheduled = new("report.scheduled", "Отчёт по расписанию", new Audience(Recipient.StaffRole, Delivery.Letter));
+    /// <summary>A spike began (to the centre's analysts).</summary>
+    public static readonly MessageType SpikeStarted = new("analytics.spike_started", "Всплеск обращений", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
     [
@@ -133,6 +147,7 @@ public static class MessageTypes
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
         ChannelReply,
+        RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

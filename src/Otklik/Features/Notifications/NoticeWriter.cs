@@ -40,6 +40,10 @@ public static partial class NoticeWriter
         ["roadmap.step_escalated"] = NoticeKind.Deadline,
         ["appeal.mentioned"] = NoticeKind.Mention,
         ["knowledge.article_stale"] = NoticeKind.ArticleReview,
+        ["rootcause.measure_assigned"] = NoticeKind.RootCauseMeasure,
+        ["rootcause.measure_at_risk"] = NoticeKind.Deadline,
+        ["rootcause.measure_overdue"] = NoticeKind.Deadline,
+        ["analytics.spike_started"] = NoticeKind.Spike,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>
@@ -178,6 +182,29 @@ public static partial class NoticeWriter
                 return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct),
                     $"Статью «{Text(p, "title")}» пора пересмотреть", reviewOn is null ? null : $"Срок пересмотра: {reviewOn}. Откройте статью в разделе «База знаний» → «Пора пересмотреть».");
             }
+
+            case "rootcause.measure_assigned":
+            {
+                // The owner organisation's heads and dispatchers (the nearest up the tree): they answer for the measure.
+                var owner = Guid(p, "organisationId");
+                return To([.. await HoldersAsync(db, owner, Role.Controller, ct), .. await HoldersAsync(db, owner, Role.Dispatcher, ct)],
+                    $"Мера по первопричине «{Text(p, "rootCause")}» поручена вашей организации, срок {Text(p, "dueOn")}",
+                    $"{Text(p, "measure")}\nОткройте: {Text(p, "path")}");
+            }
+
+            case "rootcause.measure_at_risk":
+            case "rootcause.measure_overdue":
+            {
+                var owner = Guid(p, "organisationId");
+                var what = type == "rootcause.measure_overdue" ? "пропущен" : "истекает";
+                return To([.. await HoldersAsync(db, owner, Role.Controller, ct), .. await HoldersAsync(db, owner, Role.Dispatcher, ct)],
+                    $"Срок меры по первопричине «{Text(p, "rootCause")}» {what}: {Text(p, "dueOn")}",
+                    $"{Text(p, "measure")}\nОткройте: {Text(p, "path")}");
+            }
+
+            case "analytics.spike_started":
+                return To(await db.RoleAssignments.AsNoTracking().Where(r => r.Role == Role.Analyst).Select(r => r.PersonId).ToListAsync(ct),
+                    $"Всплеск: {Text(p, "name")} — {Text(p, "count")} обращ. при обычных {Text(p, "baseline")}", $"Откройте: {Text(p, "path")}");
 
             default: // the deadline watches: a named person, or whoever holds the role at the organisation
             {

@@ -28,6 +28,10 @@ public enum NoticeKind
     Mention,
     /// <summary>A knowledge-base article the person's organisation owns is past its review date (to its content editors).</summary>
     ArticleReview,
+    /// <summary>A measure against a root cause was given to the person's organisation.</summary>
+    RootCauseMeasure,
+    /// <summary>A spike of appeals began (to the centre's analysts).</summary>
+    Spike,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -119,6 +123,8 @@ public static class NoticeKinds
         NoticeKind.Deadline => "Срок истекает или истёк",
         NoticeKind.Mention => "Упоминание через @",
         NoticeKind.ArticleReview => "Статью базы знаний пора пересмотреть",
+        NoticeKind.RootCauseMeasure => "Мера по первопричине для вашей организации",
+        NoticeKind.Spike => "Всплеск обращений",
         _ => kind.ToString(),
     };
 

@@ -15,7 +15,7 @@ public sealed record PublicStatsData(
     /// Of the appeals whose answer was due — answered, or still open past the deadline — the share answered by the
     /// deadline, in per cent. An open overdue appeal counts as late: otherwise the share would rise by not answering.
     /// </summary>
-    public double? OnTimePercent => Answered + OverdueOpen == 0 ? null : Math.Round(100.0 * AnsweredOnTime / (Answered + OverdueOpen), 1);
+    public double? OnTimePercent => Appeals.OnTimeShare.Percent(AnsweredOnTime, Answered, OverdueOpen);
 }
 
 public static class PublicStats

@@ -1,0 +1,167 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MimeKit;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Analytics;
+
+public enum InformingState { Pending, Sent, Failed }
+
+/// <summary>
+/// A targeted message («адресное информирование»): a letter to the applicants of a territory, a topic, a period of
+/// receipt, or the followers of a root cause (any combination, at least one), chosen among the appeals the sender sees.
+/// Consent: only applicants with a portal account that keeps e-mail news on (<c>NotifyByEmail</c>); an applicant
+/// without an account never agreed to news and is counted, not written to.
+/// </summary>
+public sealed class InformingCampaign
+{
+    public const int MaxSubject = 200;
+    public const int MaxText = 4000;
+
+    public Guid Id { get; set; }
+    public string Subject { get; set; } = "";
+    public string Text { get; set; } = "";
+    public Guid? TerritoryId { get; set; }
+    public Guid? TopicId { get; set; }
+    public DateOnly? FromOn { get; set; }
+    public DateOnly? ToOn { get; set; }
+    public Guid? RootCauseId { get; set; }
+    public Guid CreatedById { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    /// <summary>Applicants matched who gave no consent (no account, or e-mail news off): counted, not written to.</summary>
+    public int WithoutConsent { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+    public List<InformingRecipient> Recipients { get; set; } = [];
+}
+
+/// <summary>One address of a campaign and what became of its letter.</summary>
+public sealed class InformingRecipient
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public string Email { get; set; } = "";
+    public InformingState State { get; set; }
+    public string? Error { get; set; }
+    public DateTime? AtUtc { get; set; }
+}
+
+sealed class InformingCampaignConfiguration : IEntityTypeConfiguration<InformingCampaign>
+{
+    public void Configure(EntityTypeBuilder<InformingCampaign> b)
+    {
+        b.ToTable("InformingCampaigns");
+        b.Property(x => x.Subject).HasMaxLength(InformingCampaign.MaxSubject);
+        b.Property(x => x.Text).HasMaxLength(InformingCampaign.MaxText);
+        b.HasMany(x => x.Recipients).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+sealed class InformingRecipientConfiguration : IEntityTypeConfiguration<InformingRecipient>
+{
+    public void Configure(EntityTypeBuilder<InformingRecipient> b)
+    {
+        b.ToTable("InformingRecipients");
+        b.Property(x => x.Email).HasMaxLength(320);
+        b.Property(x => x.Error).HasMaxLength(500);
+        b.HasIndex(x => new { x.State, x.CampaignId });
+    }
+}
+
+public static class Informing
+{
+    public sealed record Target(Guid? TerritoryId, Guid? TopicId, DateOnly? FromOn, DateOnly? ToOn, Guid? RootCauseId);
+    public sealed record Preview(int Appeals, IReadOnlyList<string> Consented, int WithoutConsent);
+
+    /// <summary>Who a target reaches among the appeals the person sees: distinct addresses with consent, and the rest counted.</summary>
+    public static async Task<Preview> PreviewAsync(AppDbContext db, IQueryable<Appeal> visible, Target t, TimeSpan offset, CancellationToken ct)
+    {
+        if (t.TerritoryId is null && t.TopicId is null && t.FromOn is null && t.ToOn is null && t.RootCauseId is null)
+            throw new InputException("territoryId", "request.required", "Выберите территорию, тему, период или первопричину.");
+        if (t.FromOn > t.ToOn) throw new InputException("fromOn", "analytics.period", "Начало периода позже его конца.");
+        var q = visible.AsNoTracking().Where(a => a.Status != AppealStatus.Merged);
+        if (t.TerritoryId is { } p) q = q.Where(a => a.TerritoryId == p);
+        if (t.TopicId is { } topic) q = q.Where(a => a.TopicId == topic);
+        if (t.FromOn is { } from) { var f = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset; q = q.Where(a => a.ReceivedAtUtc >= f); }
+        if (t.ToOn is { } to) { var e = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset; q = q.Where(a => a.ReceivedAtUtc < e); }
+        if (t.RootCauseId is { } cause) q = q.Where(a => db.Set<RootCauseAppeal>().Any(x => x.RootCauseId == cause && x.AppealId == a.Id));
+        var rows = await (from a in q
+                          join u in db.Users on a.ApplicantUserId equals (Guid?)u.Id into accounts
+                          from u in accounts.DefaultIfEmpty()
+                          select new { a.Applicant.Email, AccountEmail = u == null ? null : u.Email, Consent = u != null && u.NotifyByEmail })
+            .ToListAsync(ct);
+        var consented = rows.Where(r => r.Consent).Select(r => (r.Email ?? r.AccountEmail ?? "").Trim().ToLowerInvariant())
+            .Where(e => e.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        var without = rows.Where(r => !r.Consent).Select(r => (r.Email ?? r.AccountEmail ?? "").Trim().ToLowerInvariant()).Distinct().Count();
+        return new Preview(rows.Count, consented, without);
+    }
+}
+
+/// <summary>
+/// Sends the campaigns' letters in the background: claims pending recipients in batches (FOR UPDATE SKIP LOCKED on
+/// PostgreSQL; SQLite has one writer), sends each through the mail sender and records it sent or failed with the error;
+/// a campaign is finished when none of its recipients is pending. The page shows the progress from these rows.
+/// </summary>
+public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InformingSweep> log)
+    : PeriodicSweep(scopes, clock, log, TimeSpan.FromSeconds(30), "Informing")
+{
+    public const int BatchSize = 50;
+
+    protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
+    {
+        var sent = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<IMailSender>(),
+            services.GetRequiredService<MailSettings>(), services.GetRequiredService<PublicUrl>(), nowUtc, ct);
+        if (sent > 0) Log.LogInformation("Informing: {Count} letters", sent);
+    }
+
+    public static async Task<int> RunOnceAsync(AppDbContext db, IMailSender sender, MailSettings settings, PublicUrl site, DateTime nowUtc, CancellationToken ct)
+    {
+        var done = 0;
+        while (true)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            List<InformingRecipient> batch = db.IsPostgres
+                ? await db.InformingRecipients.FromSqlInterpolated($"""
+                    SELECT * FROM "InformingRecipients" WHERE "State" = {InformingState.Pending.ToString()} LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+                    """).ToListAsync(ct)
+                : await db.InformingRecipients.Where(r => r.State == InformingState.Pending).Take(BatchSize).ToListAsync(ct);
+            if (batch.Count == 0) break;
+            var ids = batch.Select(r => r.CampaignId).Distinct().ToList();
+            var campaigns = await db.InformingCampaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+            foreach (var r in batch)
+            {
+                var c = campaigns[r.CampaignId];
+                try
+                {
+                    var mime = new MimeMessage();
+                    mime.From.Add(MailboxAddress.Parse(settings.From));
+                    mime.To.Add(MailboxAddress.Parse(r.Email));
+                    mime.Subject = c.Subject;
+                    mime.Headers.Add("X-Otklik-Type", "informing.letter");
+                    mime.Body = new TextPart("plain")
+                    {
+                        Text = $"Здравствуйте!\n\n{c.Text}\n\n—\nПортал «Отклик»: {site.Link("/")}\nВы получили это письмо, потому что не отказались от новостей по электронной почте. "
+                            + $"Отказаться: {site.Link("/account/profile")}",
+                    };
+                    await sender.SendAsync(mime, ct);
+                    r.State = InformingState.Sent;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    r.State = InformingState.Failed;
+                    r.Error = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+                }
+                r.AtUtc = nowUtc;
+                done++;
+            }
+            await db.SaveChangesAsync(ct);
+            await db.InformingCampaigns.Where(c => ids.Contains(c.Id) && c.FinishedAtUtc == null && !c.Recipients.Any(x => x.State == InformingState.Pending))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.FinishedAtUtc, nowUtc), ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        return done;
+    }
+}

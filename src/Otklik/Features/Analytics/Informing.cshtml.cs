@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Workspace;
+using Otklik.Infrastructure;
+
+namespace Otklik.Features.Analytics;
+
+/// <summary>
+/// Targeted informing (<c>/office/analytics/informing</c>): choose a territory, a topic, a period of receipt or a root
+/// cause's followers; «Посчитать» previews how many addresses will get the letter and how many gave no consent; «Отправить»
+/// queues the letters (InformingSweep sends them); the list shows each campaign's progress, delivered and failed.
+/// For those who manage root causes (analyst, controller, administrator), over the appeals they see.
+/// </summary>
+[Authorize]
+public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
+{
+    public sealed record Row(Guid Id, string Subject, DateTime CreatedAtUtc, int Total, int Sent, int Failed, int WithoutConsent, bool Finished);
+
+    [BindProperty] public string? Subject { get; set; }
+    [BindProperty] public string? Text { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? TerritoryId { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? TopicId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? FromOn { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ToOn { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? RootCauseId { get; set; }
+
+    public Informing.Preview? Preview { get; private set; }
+    public List<Row> Campaigns { get; private set; } = [];
+    public List<(Guid Id, string Title)> Causes { get; private set; } = [];
+    public ListDirectory Names { get; private set; } = null!;
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+    public string? Error { get; private set; }
+    public string? ErrorField { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await MayAsync(ct)) return Forbid();
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostPreviewAsync(CancellationToken ct) => Run(async (target, offset) =>
+    {
+        Preview = await Informing.PreviewAsync(db, await AppealAccess.VisibleAsync(db, user, ct), target, offset, ct);
+        await LoadAsync(ct);
+        return Page();
+    }, ct);
+
+    public Task<IActionResult> OnPostSendAsync(CancellationToken ct) => Run(async (target, offset) =>
+    {
+        var subject = (Subject ?? "").Trim();
+        var text = (Text ?? "").Trim();
+        if (subject.Length == 0) throw new InputException("subject", "request.required", "Укажите тему письма.");
+        if (subject.Length > InformingCampaign.MaxSubject) throw new InputException("subject", "request.too_long", $"Не длиннее {InformingCampaign.MaxSubject} знаков.");
+        if (text.Length == 0) throw new InputException("text", "request.required", "Напишите текст сообщения.");
+        if (text.Length > InformingCampaign.MaxText) throw new InputException("text", "request.too_long", $"Не длиннее {InformingCampaign.MaxText} знаков.");
+        var preview = await Informing.PreviewAsync(db, await AppealAccess.VisibleAsync(db, user, ct), target, offset, ct);
+        if (preview.Consented.Count == 0) throw new InputException("territoryId", "informing.nobody", "Нет получателей, согласных на рассылку.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var campaign = new InformingCampaign
+        {
+            Id = Guid.CreateVersion7(), Subject = subject, Text = text, TerritoryId = target.TerritoryId, TopicId = target.TopicId, FromOn = target.FromOn,
+            ToOn = target.ToOn, RootCauseId = target.RootCauseId, CreatedById = user.RequiredId, CreatedAtUtc = now, WithoutConsent = preview.WithoutConsent,
+        };
+        foreach (var email in preview.Consented)
+            campaign.Recipients.Add(new InformingRecipient { Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Email = email, State = InformingState.Pending });
+        db.InformingCampaigns.Add(campaign);
+        await db.SaveChangesAsync(ct);
+        return Redirect("/office/analytics/informing");
+    }, ct);
+
+    async Task<IActionResult> Run(Func<Informing.Target, TimeSpan, Task<IActionResult>> action, CancellationToken ct)
+    {
+        if (!await MayAsync(ct)) return Forbid();
+        try
+        {
+            var names = await ListDirectory.LoadAsync(db, ct);
+            var zone = await names.ZoneOfAsync(user, ct);
+            DateOnly? Date(string field, string? value) =>
+                string.IsNullOrWhiteSpace(value) ? null
+                : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+                : throw new InputException(field, "request.invalid_date", "Дата в виде ГГГГ-ММ-ДД.");
+            if (RootCauseId is { } cause && !await (await RootCauseAccess.VisibleAsync(db, user, ct)).AnyAsync(c => c.Id == cause, ct))
+                throw new InputException("rootCauseId", "request.not_found", "Первопричина не найдена среди доступных вам.");
+            var target = new Informing.Target(TerritoryId, TopicId, Date("fromOn", FromOn), Date("toOn", ToOn), RootCauseId);
+            return await action(target, zone.GetUtcOffset(clock.GetUtcNow().UtcDateTime));
+        }
+        catch (InputException e)
+        {
+            ErrorField = e.Errors.Keys.FirstOrDefault();
+            Error = e.Message;
+            await LoadAsync(ct);
+            return Page();
+        }
+    }
+
+    async Task<bool> MayAsync(CancellationToken ct) => (await RootCauseAccess.ManagedAsync(user, ct)).Count > 0;
+
+    async Task LoadAsync(CancellationToken ct)
+    {
+        Names = await ListDirectory.LoadAsync(db, ct);
+        Zone = await Names.ZoneOfAsync(user, ct);
+        var me = user.RequiredId;
+        // A person sees the campaigns they sent; one who sees the region sees all.
+        var everywhere = await user.IsEverywhereAsync(await user.ScopeAsync(ct, AppealAccess.Viewers), ct);
+        Campaigns = await db.InformingCampaigns.AsNoTracking().Where(c => everywhere || c.CreatedById == me).OrderByDescending(c => c.CreatedAtUtc).Take(100)
+            .Select(c => new Row(c.Id, c.Subject, c.CreatedAtUtc, c.Recipients.Count, c.Recipients.Count(r => r.State == InformingState.Sent),
+                c.Recipients.Count(r => r.State == InformingState.Failed), c.WithoutConsent, c.FinishedAtUtc != null)).ToListAsync(ct);
+        Causes = [.. (await (await RootCauseAccess.VisibleAsync(db, user, ct)).AsNoTracking().OrderByDescending(c => c.CreatedAtUtc).Take(200)
+            .Select(c => new { c.Id, c.Title }).ToListAsync(ct)).Select(c => (c.Id, c.Title))];
+    }
+}

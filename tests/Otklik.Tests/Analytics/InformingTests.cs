@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Otklik.Features.Analytics;
+using Otklik.Features.Mail;
+using Otklik.Infrastructure;
+using Otklik.Tests.Infrastructure;
+using Otklik.Tests.Workspace;
+
+namespace Otklik.Tests.Analytics;
+
+/// <summary>Targeted informing: a preview of the count with consent checked, letters sent in the background, delivered counted.</summary>
+public sealed class InformingTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_message_to_a_territory_reaches_only_its_consenting_applicants(Engine engine)
+    {
+        MailBox.RequireSink();
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        string Mail(string who) => MailBox.NewAddress(who);
+        Dictionary<string, object?> In((double, double) at, string email, string text)
+        {
+            var body = Samples.Pothole(r, at, text);
+            body["applicant"] = new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Орлова", ["firstName"] = "Нина", ["email"] = email };
+            return body;
+        }
+        var (yes, declined, noAccount, elsewhere) = (Mail("yes"), Mail("declined"), Mail("noaccount"), Mail("elsewhere"));
+        await app.SubmitAsync(In(TestRegion.InsideB, yes, "Яма у дома 3 по улице Мира, глубокая."));
+        await app.SubmitAsync(In(TestRegion.InsideB, declined, "Яма у дома 5 по улице Мира, широкая."), Persona.OtherApplicant);
+        await app.SubmitAsync(In(TestRegion.InsideB, noAccount, "Звонок: яма у дома 7 по улице Мира.").With("channel", "hotline"), Persona.CentreOperator);
+        await app.SubmitAsync(In(TestRegion.InsideA, elsewhere, "Яма у дома 1 по улице Ленина, колесо пробито."));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == r.IdOf(Persona.OtherApplicant)).ExecuteUpdateAsync(s => s.SetProperty(u => u.NotifyByEmail, false)));
+
+        var analyst = await Office.SignInAsync(app, Persona.CentreAnalyst);
+        // Nothing chosen: refused by the field, nothing kept.
+        var refused = await PostAsync(analyst, "?handler=send", new() { ["subject"] = "Ремонт", ["text"] = "Текст" });
+        Assert.Contains("id=\"territoryId-error\" class=\"field-error\">Выберите территорию, тему, период или первопричину.", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.InformingCampaigns.CountAsync()));
+
+        var preview = await (await PostAsync(analyst, "?handler=preview", new() { ["territoryId"] = r.TerritoryB.ToString() })).Content.ReadAsStringAsync();
+        Assert.Contains("<strong data-count=\"appeals\">3</strong>", preview);
+        Assert.Contains("<strong data-count=\"consented\">1</strong>", preview);
+        Assert.Contains("<strong data-count=\"without\">2</strong>", preview);
+
+        var sent = await PostAsync(analyst, "?handler=send", new()
+        {
+            ["territoryId"] = r.TerritoryB.ToString(), ["subject"] = "Ремонт дорог в городе Б", ["text"] = "С 1 декабря начинается ямочный ремонт улицы Мира.",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Contains("отправляется: 0 из 1", await analyst.HtmlAsync("/office/analytics/informing"));
+
+        var letters = await app.WithDbAsync(db => InformingSweep.RunOnceAsync(db, app.Services.GetRequiredService<IMailSender>(),
+            app.Services.GetRequiredService<MailSettings>(), app.Services.GetRequiredService<PublicUrl>(), app.Clock.GetUtcNow().UtcDateTime, default));
+        Assert.Equal(1, letters);
+        var letter = await app.Mail.WaitForAsync(yes);
+        Assert.Equal("Ремонт дорог в городе Б", letter.Subject);
+        Assert.Contains("С 1 декабря начинается ямочный ремонт улицы Мира.", letter.TextOf());
+        Assert.Empty(app.Mail.To(declined));
+        Assert.Empty(app.Mail.To(noAccount));
+        Assert.Empty(app.Mail.To(elsewhere));
+        var page = Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Matches("Ремонт дорог в городе Б</th> <td>[^<]*</td> <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">2</td> <td>завершена</td>", page);
+    }
+
+    static async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields)
+    {
+        var html = await client.HtmlAsync("/office/analytics/informing");
+        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEqual("", token);
+        return await client.PostAsync("/office/analytics/informing" + handler, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
+    }
+}
