@@ -9,6 +9,7 @@ using Otklik.Features.Analytics;
 using Otklik.Features.Addresses;
 using Otklik.Features.Appeals;
 using Otklik.Features.Audit;
+using Otklik.Features.Business;
 using Otklik.Features.Deadlines;
 using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
@@ -118,6 +119,7 @@ builder.Services.AddAudit(config);
 builder.Services.AddUploads(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddAddresses(config);
+builder.Services.AddBusinessPortal(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -187,6 +189,7 @@ api.MapNotificationsApi();
 api.MapAddressesApi();
 api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
+api.MapBusinessApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

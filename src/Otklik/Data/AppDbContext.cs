@@ -55,6 +55,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
     public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
+    public DbSet<Features.Business.SupportMeasure> SupportMeasures => Set<Features.Business.SupportMeasure>();
+    public DbSet<Features.Business.RecipientUpload> RecipientUploads => Set<Features.Business.RecipientUpload>();
+    public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();
+    public DbSet<Features.Business.SectionClock> SectionClocks => Set<Features.Business.SectionClock>();
+    public DbSet<Features.Business.PortalDesk> PortalDesks => Set<Features.Business.PortalDesk>();
 
     public abstract bool IsPostgres { get; }
 

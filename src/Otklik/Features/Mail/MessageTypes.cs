@@ -116,6 +116,9 @@ public static class MessageTypes
     public static readonly MessageType NoticeEmail = new(Notifications.NoticeWriter.EmailType, "Уведомление по почте", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType NoticeDigest = new(Notifications.NoticeWriter.DigestType, "Сводка уведомлений за день", new Audience(Recipient.StaffRole, Delivery.Letter));
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
+    /// <summary>A business-portal section is past its update period: to its owner organisation, then to the portal's administrator.</summary>
+    public static readonly MessageType SectionStale = new("business.section_stale", "Раздел портала пора обновить", new Audience(Recipient.Organisation, Delivery.Notice));
+    public static readonly MessageType SectionEscalated = new("business.section_escalated", "Владелец не обновил раздел портала", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
     [
@@ -123,7 +126,7 @@ public static class MessageTypes
         Received, Registered, ClarificationRequested, InformationRequested, Rejected, Merged, Redirected, Extended, Answered, Reopened, Closed,
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
-        HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
+        HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

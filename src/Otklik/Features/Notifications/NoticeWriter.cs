@@ -40,6 +40,8 @@ public static partial class NoticeWriter
         ["roadmap.step_escalated"] = NoticeKind.Deadline,
         ["appeal.mentioned"] = NoticeKind.Mention,
         ["knowledge.article_stale"] = NoticeKind.ArticleReview,
+        ["business.section_stale"] = NoticeKind.SectionStale,
+        ["business.section_escalated"] = NoticeKind.SectionStale,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>
@@ -178,6 +180,15 @@ public static partial class NoticeWriter
                 return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct),
                     $"Статью «{Text(p, "title")}» пора пересмотреть", reviewOn is null ? null : $"Срок пересмотра: {reviewOn}. Откройте статью в разделе «База знаний» → «Пора пересмотреть».");
             }
+
+            case "business.section_stale":
+                // The owner organisation's own people who keep its pages: its dispatchers (a fund's specialists) and content editors.
+                return To([.. await HoldersAsync(db, Guid(p, "organisationId"), Role.Dispatcher, ct), .. await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct)],
+                    Text(p, "title") ?? "Раздел портала пора обновить", "Обновите раздел или отметьте его проверенным: «Портал МСБ» → «Свежесть разделов».");
+
+            case "business.section_escalated":
+                // The portal's administrator: the nearest administrator up from the owner organisation.
+                return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.Administrator, ct), Text(p, "title") ?? "Владелец не обновил раздел портала");
 
             default: // the deadline watches: a named person, or whoever holds the role at the organisation
             {

@@ -28,6 +28,8 @@ public enum NoticeKind
     Mention,
     /// <summary>A knowledge-base article the person's organisation owns is past its review date (to its content editors).</summary>
     ArticleReview,
+    /// <summary>A business-portal section the person's organisation owns is past its update period (then to the administrator).</summary>
+    SectionStale,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -119,6 +121,7 @@ public static class NoticeKinds
         NoticeKind.Deadline => "Срок истекает или истёк",
         NoticeKind.Mention => "Упоминание через @",
         NoticeKind.ArticleReview => "Статью базы знаний пора пересмотреть",
+        NoticeKind.SectionStale => "Раздел портала МСБ пора обновить",
         _ => kind.ToString(),
     };
 
