@@ -9,6 +9,7 @@ using Otklik.Features.Analytics;
 using Otklik.Features.Addresses;
 using Otklik.Features.Appeals;
 using Otklik.Features.Audit;
+using Otklik.Features.Business;
 using Otklik.Features.Deadlines;
 using Otklik.Features.DemoRegion;
 using Otklik.Features.Directory;
@@ -136,6 +137,7 @@ builder.Services.AddUploads(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddAddresses(config);
 builder.Services.AddSocialChannels(config);
+builder.Services.AddBusinessPortal(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
 {
@@ -214,6 +216,7 @@ api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
 api.MapSocialApi();
 Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
+api.MapBusinessApi();
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

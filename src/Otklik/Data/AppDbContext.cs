@@ -70,6 +70,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Analytics.ArchivedReport> ArchivedReports => Set<Features.Analytics.ArchivedReport>();
     public DbSet<Features.Analytics.InformingCampaign> InformingCampaigns => Set<Features.Analytics.InformingCampaign>();
     public DbSet<Features.Analytics.InformingRecipient> InformingRecipients => Set<Features.Analytics.InformingRecipient>();
+    public DbSet<Features.Business.SupportMeasure> SupportMeasures => Set<Features.Business.SupportMeasure>();
+    public DbSet<Features.Business.RecipientUpload> RecipientUploads => Set<Features.Business.RecipientUpload>();
+    public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();
+    public DbSet<Features.Business.SectionClock> SectionClocks => Set<Features.Business.SectionClock>();
+    public DbSet<Features.Business.PortalDesk> PortalDesks => Set<Features.Business.PortalDesk>();
 
     public abstract bool IsPostgres { get; }
 

@@ -294,6 +294,12 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
 
         // ---- The knowledge base: anyone searches the published articles; every staff role reads it all; content editors and
         // administrators write it within their organisation's subtree (the centre's articles here); administrators see what is stale ----
+        // ---- The business portal (issue 23): the catalogue and the register are public; a register is posted by the fund's keepers ----
+        Public("/business/measures", Setup.None, "?q=" + Uri.EscapeDataString("субсидия")),
+        new Line("GET", $"{Api}/business/measures/{{id:guid}}", "an unknown measure: nobody finds it", Expect.Everyone(404), Setup.None, NoBody),
+        Public("/business/recipients", Setup.None, "?q=6670000014"),
+        new Line("POST", $"{Api}/business/recipients/uploads", "the fund's register of a month", Expect.SignedIn(403).With(200, RegionAdmin), Setup.None,
+            _ => RecipientRegisterFile(r)),
         Public("/knowledge/search", Setup.None, "?q=" + Uri.EscapeDataString("субсидия")),
         Public("/knowledge/suggest", Setup.None, "?text=" + Uri.EscapeDataString("как получить субсидию на оборудование")),
         new Line("POST", $"{Api}/knowledge/suggest/{{id:guid}}/opened", "a published article", Expect.Everyone(204), Article(r), NoBody),
@@ -651,6 +657,14 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"T-M","name":"Посёлок М"},
          "geometry":{"type":"Polygon","coordinates":[[[63.0,56.7],[63.5,56.7],[63.5,57.0],[63.0,57.0],[63.0,56.7]]]}}]}
         """);
+
+    static HttpContent RecipientRegisterFile(TestRegion r)
+    {
+        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(
+            "Получатель;ИНН;Форма поддержки;Вид поддержки;Размер поддержки, руб.;Дата решения\nИП Белова К. И.;500100732259;Финансовая;Микрозаём;300000;15.11.2026\n"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return new MultipartFormDataContent { { new StringContent(r.Fund.ToString()), "organisationId" }, { new StringContent("2026-11"), "month" }, { file, "file", "reestr.csv" } };
+    }
 
     static HttpContent Photo()
     {

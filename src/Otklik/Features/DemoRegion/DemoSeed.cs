@@ -52,6 +52,7 @@ public static class DemoSeed
             Roadmaps.DemoRoadmaps.Add(db, d, now, calendar, rules);
             Portal.Public.PublicDemo.Add(db, [.. d.Accounts.Where(a => a.Roles.Any(r => r.Role == Role.Applicant)).Select(a => a.Id)], now);
             Knowledge.DemoKnowledge.Add(db, d, now);
+            Business.DemoBusiness.Add(db, d, now);
             Surveys.DemoSurveys.Add(db, d.MinInvest.Id, now);
             await db.SaveChangesAsync(ct);
             await Addresses.AddressImport.ImportAsync(db, (_, lon, _) => Task.FromResult(DemoAddresses.TerritoryOf(d, lon)), DemoAddresses.Rows(),

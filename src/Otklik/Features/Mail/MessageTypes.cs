@@ -138,6 +138,9 @@ public static class MessageTypes
     public static readonly MessageType ReportScheduled = new("report.scheduled", "Отчёт по расписанию", new Audience(Recipient.StaffRole, Delivery.Letter));
     /// <summary>A spike began (to the centre's analysts).</summary>
     public static readonly MessageType SpikeStarted = new("analytics.spike_started", "Всплеск обращений", StaffNotice);
+    /// <summary>A business-portal section is past its update period: to its owner organisation, then to the portal's administrator.</summary>
+    public static readonly MessageType SectionStale = new("business.section_stale", "Раздел портала пора обновить", new Audience(Recipient.Organisation, Delivery.Notice));
+    public static readonly MessageType SectionEscalated = new("business.section_escalated", "Владелец не обновил раздел портала", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
     [
@@ -145,7 +148,7 @@ public static class MessageTypes
         Received, Registered, ClarificationRequested, InformationRequested, Rejected, Merged, Redirected, Extended, Answered, Reopened, Closed,
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
-        HqEscalated, ArticleStale, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
+        HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
         ChannelReply,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled,
     ];

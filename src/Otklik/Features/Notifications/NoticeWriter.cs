@@ -44,6 +44,8 @@ public static partial class NoticeWriter
         ["rootcause.measure_at_risk"] = NoticeKind.Deadline,
         ["rootcause.measure_overdue"] = NoticeKind.Deadline,
         ["analytics.spike_started"] = NoticeKind.Spike,
+        ["business.section_stale"] = NoticeKind.SectionStale,
+        ["business.section_escalated"] = NoticeKind.SectionStale,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>
@@ -205,6 +207,14 @@ public static partial class NoticeWriter
             case "analytics.spike_started":
                 return To(await db.RoleAssignments.AsNoTracking().Where(r => r.Role == Role.Analyst).Select(r => r.PersonId).ToListAsync(ct),
                     $"Всплеск: {Text(p, "name")} — {Text(p, "count")} обращ. при обычных {Text(p, "baseline")}", $"Откройте: {Text(p, "path")}");
+            case "business.section_stale":
+                // The owner organisation's own people who keep its pages: its dispatchers (a fund's specialists) and content editors.
+                return To([.. await HoldersAsync(db, Guid(p, "organisationId"), Role.Dispatcher, ct), .. await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct)],
+                    Text(p, "title") ?? "Раздел портала пора обновить", "Обновите раздел или отметьте его проверенным: «Портал МСБ» → «Свежесть разделов».");
+
+            case "business.section_escalated":
+                // The portal's administrator: the nearest administrator up from the owner organisation.
+                return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.Administrator, ct), Text(p, "title") ?? "Владелец не обновил раздел портала");
 
             default: // the deadline watches: a named person, or whoever holds the role at the organisation
             {

@@ -32,6 +32,8 @@ public enum NoticeKind
     RootCauseMeasure,
     /// <summary>A spike of appeals began (to the centre's analysts).</summary>
     Spike,
+    /// <summary>A business-portal section the person's organisation owns is past its update period (then to the administrator).</summary>
+    SectionStale,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -125,6 +127,7 @@ public static class NoticeKinds
         NoticeKind.ArticleReview => "Статью базы знаний пора пересмотреть",
         NoticeKind.RootCauseMeasure => "Мера по первопричине для вашей организации",
         NoticeKind.Spike => "Всплеск обращений",
+        NoticeKind.SectionStale => "Раздел портала МСБ пора обновить",
         _ => kind.ToString(),
     };
 

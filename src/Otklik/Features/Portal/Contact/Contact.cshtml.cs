@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Business;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
@@ -23,6 +24,10 @@ namespace Otklik.Features.Portal.Contact;
 public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal intake, OutboxDispatcher dispatcher) : AccountPage
 {
     [FromRoute] public Guid Id { get; set; }
+    /// <summary>Asked from a support measure's page: the appeal takes the measure's topic (issue 23.2).</summary>
+    [FromQuery] public Guid? Measure { get; set; }
+    /// <summary>One of the portal's own desks (feedback, technical support): the desk's topic and clock (issue 23.4).</summary>
+    [FromQuery] public PortalDeskKind? Desk { get; set; }
     [BindProperty] public string? IdempotencyKey { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Email { get; set; }
@@ -32,6 +37,9 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
     [BindProperty] public bool Consent { get; set; }
 
     public Organisation Organisation { get; private set; } = null!;
+    public string? MeasureTitle { get; private set; }
+    /// <summary>The answer term as people read it («2 рабочих дней»), from the topic's own deadline rule.</summary>
+    public string Term { get; private set; } = "2 рабочих дней";
     [TempData] public string? SentNumber { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -69,23 +77,27 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
             FirstName = isOrg ? null : Name!.Trim(), RepresentativeName = isOrg ? Name!.Trim() : null,
             OrganisationName = Blank(OrganisationName), Email = Email!.Trim(), Phone = Blank(Phone),
         };
-        var request = new IntakeApi.SubmitRequest(AppealType.Question, null, null, Channel.InvestPortal, null, applicant, topic.CategoryId, topic.Id,
-            null, null, null, null, Message, false, false, null);
+        var appealText = MeasureTitle is { } about ? $"Вопрос по мере поддержки «{about}».\n\n{Message}" : Message;
+        var request = new IntakeApi.SubmitRequest(Desk == PortalDeskKind.Feedback ? AppealType.Proposal : AppealType.Question, null, null, Channel.InvestPortal,
+            null, applicant, topic.CategoryId, topic.Id, null, null, null, null, appealText, false, false, null);
         var organisation = Organisation;
         try
         {
+            var reason = MeasureTitle is { } measure ? $"Вопрос по мере поддержки «{measure}»"
+                : Desk is { } desk ? PortalDesk.Title(desk) + " (форма на портале)" : "Форма связи на странице организации";
             var submitted = await intake.RunAsync(request, IntakeActor.Person(user.Id), IdempotencyKey, ct, (appeal, now, written) =>
             {
-                appeal.Route(organisation.Id, "Форма связи на странице организации", null, now);
+                appeal.Route(organisation.Id, reason, null, now);
                 written.Outbox.Add(OutboxMessage.Create(MessageTypes.ContactCopy, new
                 {
                     appeal.Number, organisation = organisation.Name, organisationEmail = organisation.Email, name = Name!.Trim(),
-                    applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone, message = Message!.Trim(),
+                    applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone,
+                    message = (MeasureTitle is { } m ? $"Мера поддержки: «{m}».\n" : Desk is { } d ? PortalDesk.Title(d) + ".\n" : "") + Message!.Trim(),
                 }, appeal.Id, now));
             });
             dispatcher.Nudge();
             SentNumber = submitted.Written?.Number ?? await db.Appeals.Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct);
-            return Redirect($"/contact/{Id}");
+            return Redirect($"/contact/{Id}" + (Measure is { } mid ? $"?measure={mid}" : Desk is { } dk ? $"?desk={dk}" : ""));
         }
         catch (InputException e)
         {
@@ -121,6 +133,21 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
         var org = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == Id && o.IsConnected, ct);
         if (org is null) return null;
         Organisation = org;
+        if (Desk is { } deskKind)
+        {
+            // A desk's topic is its clock: the administrator keeps both as data (the PortalDesks row and its deadline rule).
+            var desk = await db.PortalDesks.AsNoTracking().SingleOrDefaultAsync(d => d.Kind == deskKind && d.OrganisationId == Id, ct);
+            return desk is null ? null : await WithTermAsync(await db.Topics.AsNoTracking().SingleOrDefaultAsync(t => t.Id == desk.TopicId && t.IsActive, ct), ct);
+        }
+        if (Measure is { } measureId)
+        {
+            var measure = await db.SupportMeasures.AsNoTracking().Where(m => m.Id == measureId && m.IsPublished && m.OrganisationId == Id)
+                .Select(m => new { m.Title, m.TopicId }).SingleOrDefaultAsync(ct);
+            if (measure is null) return null;
+            MeasureTitle = measure.Title;
+            if (measure.TopicId is { } own && await db.Topics.AsNoTracking().SingleOrDefaultAsync(t => t.Id == own && t.IsActive, ct) is { } measureTopic)
+                return await WithTermAsync(measureTopic, ct);
+        }
         var topics = await db.TopicRoutes.AsNoTracking().Where(r => r.OrganisationId == Id && r.TerritoryId == null)
             .Join(db.Topics.Where(t => t.IsActive && t.DefaultRegime == LegalRegime.BusinessConsultation), r => r.TopicId, t => t.Id, (r, t) => t)
             .Join(db.Categories.Where(c => c.IsActive), t => t.CategoryId, c => c.Id, (t, c) => t)
@@ -129,6 +156,16 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
         var ids = topics.Select(t => t.Id).ToList();
         var withOwnRule = await db.DeadlineRules.AsNoTracking().Where(r => r.Stage == DeadlineStage.Answer && r.TopicId != null && ids.Contains(r.TopicId.Value))
             .Select(r => r.TopicId!.Value).ToListAsync(ct);
-        return topics.OrderByDescending(t => withOwnRule.Contains(t.Id)).ThenBy(t => t.Name, StringComparer.Ordinal).First();
+        return await WithTermAsync(topics.OrderByDescending(t => withOwnRule.Contains(t.Id)).ThenBy(t => t.Name, StringComparer.Ordinal).First(), ct);
+    }
+
+    /// <summary>Reads the topic's own answer rule into <see cref="Term"/> when it counts working days.</summary>
+    async Task<Topic?> WithTermAsync(Topic? topic, CancellationToken ct)
+    {
+        if (topic is null) return null;
+        var policy = await db.DeadlineRules.AsNoTracking().Where(r => r.Stage == DeadlineStage.Answer && r.TopicId == topic.Id).Select(r => r.Policy).FirstOrDefaultAsync(ct);
+        if (policy is not null && DeadlinePolicy.TryParse(policy, out var parsed, out _) && parsed is WorkingDaysPolicy { Days: var days })
+            Term = days % 10 == 1 && days % 100 != 11 ? $"{days} рабочего дня" : $"{days} рабочих дней";
+        return topic;
     }
 }
