@@ -40,6 +40,7 @@ public static partial class NoticeWriter
         ["roadmap.step_escalated"] = NoticeKind.Deadline,
         ["appeal.mentioned"] = NoticeKind.Mention,
         ["knowledge.article_stale"] = NoticeKind.ArticleReview,
+        ["channel.failed"] = NoticeKind.ChannelFailure,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>

@@ -28,6 +28,8 @@ public enum NoticeKind
     Mention,
     /// <summary>A knowledge-base article the person's organisation owns is past its review date (to its content editors).</summary>
     ArticleReview,
+    /// <summary>A channel of intake (a mailbox) stopped working: to the region's administrators, once per outage.</summary>
+    ChannelFailure,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -119,6 +121,7 @@ public static class NoticeKinds
         NoticeKind.Deadline => "Срок истекает или истёк",
         NoticeKind.Mention => "Упоминание через @",
         NoticeKind.ArticleReview => "Статью базы знаний пора пересмотреть",
+        NoticeKind.ChannelFailure => "Канал приёма обращений не работает",
         _ => kind.ToString(),
     };
 
