@@ -59,7 +59,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
             foreach (var letter in released)
             {
                 var summary = (await inbox.FetchAsync([new UniqueId((uint)letter.Uid)], Items, ct)).FirstOrDefault();
-                LetterOutcome outcome;
+                LetterOutcome? outcome;
                 if (summary is not null) outcome = await TakeAsync(box, inbox, summary, letter, ct);
                 else
                 {
@@ -146,7 +146,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
         outbox.Nudge();
     }
 
-    static void Count(LetterOutcome o, ref int appeals, ref int replies, ref int ignored, ref int quarantined)
+    static void Count(LetterOutcome? o, ref int appeals, ref int replies, ref int ignored, ref int quarantined)
     {
         switch (o)
         {
@@ -170,7 +170,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
     /// lifted for it). A letter that cannot be an appeal is quarantined with the reason; an infrastructure failure
     /// (the database, the connection) is thrown, so the letter is taken again by the next poll.
     /// </summary>
-    async Task<LetterOutcome> TakeAsync(MailboxSettings box, IMailFolder inbox, IMessageSummary summary, IncomingLetter? released, CancellationToken ct)
+    async Task<LetterOutcome?> TakeAsync(MailboxSettings box, IMailFolder inbox, IMessageSummary summary, IncomingLetter? released, CancellationToken ct)
     {
         var (outcome, letter) = await TakeLetterAsync(box, inbox, summary, released, ct);
         // The row is added last: a crash before it leaves the letter untaken, and the next poll takes it again
@@ -180,13 +180,13 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
         return outcome;
     }
 
-    async Task<(LetterOutcome, IncomingLetter?)> TakeLetterAsync(MailboxSettings box, IMailFolder inbox, IMessageSummary summary, IncomingLetter? released, CancellationToken ct)
+    async Task<(LetterOutcome?, IncomingLetter?)> TakeLetterAsync(MailboxSettings box, IMailFolder inbox, IMessageSummary summary, IncomingLetter? released, CancellationToken ct)
     {
         var uid = summary.UniqueId.Id;
         var envelopeId = summary.Envelope?.MessageId is { Length: > 0 } eid ? eid.Trim('<', '>', ' ') : null;
         var messageId = Letters.Cut(envelopeId ?? $"{inbox.UidValidity}.{uid}.{box.Name}@otklik-mail", 300);
         var letter = released ?? await db.IncomingLetters.SingleOrDefaultAsync(l => l.Mailbox == box.Name && l.MessageId == messageId, ct);
-        if (letter is not null && released is null) return (letter.Outcome, null); // read again: already taken
+        if (letter is not null && released is null) return (null, null); // read again: already taken, counted nowhere
         if (letter is null)
         {
             letter = new IncomingLetter
