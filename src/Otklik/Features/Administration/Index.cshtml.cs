@@ -20,6 +20,7 @@ public static class AdminSections
         ("/office/admin/calendar", "Производственный календарь", "год целиком, региональные праздники и рабочие дни", true),
         ("/office/admin/catalogue", "Категории и темы", "каталог тем и их маршруты по территориям", true),
         ("/office/admin/territories", "Территории", "границы территорий: загрузка GeoJSON с предпросмотром на карте", true),
+        ("/office/admin/channels", "Каналы приёма", "почтовые ящики: включить и выключить, ошибки, карантин писем", true),
     ];
 
     public static IEnumerable<(string Href, string Title, string Hint)> For(bool regionAdministrator) =>
