@@ -50,6 +50,23 @@ for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null 
 export OTKLIK_TEST_SMTP_PORT=$SMTP_PORT OTKLIK_TEST_MAIL_DIR=$MAIL_DIR
 echo "== SMTP sink on port $SMTP_PORT"
 
+# 2c. A real mail server for the mail intake tests: postfix (SMTP) delivering over LMTP to dovecot (IMAP), on free ports.
+if ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null || [ ! -x /usr/lib/dovecot/lmtp ]; then
+  echo "== installing: postfix dovecot-imapd dovecot-lmtpd"
+  printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string localhost\n' | debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends postfix dovecot-imapd dovecot-lmtpd >/dev/null
+fi
+eval "$(tests/mail-server/start.sh)"
+stop_all() {
+  kill "$SMTP_PID" 2>/dev/null || true
+  rm -rf "$MAIL_DIR" "$MAIL_DIR.log"
+  tests/mail-server/stop.sh "$OTKLIK_TEST_MTA_DIR"
+  stop_pg
+}
+echo "== postfix on port $OTKLIK_TEST_MTA_SMTP_PORT, dovecot IMAP on port $OTKLIK_TEST_IMAP_PORT"
+
 # 3. Build, check that neither engine's migrations lag behind the model, run the tests.
 dotnet tool restore >/dev/null
 dotnet build Otklik.slnx -c Release -nologo -v q

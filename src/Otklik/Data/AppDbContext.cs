@@ -25,6 +25,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<AppealPart> AppealParts => Set<AppealPart>();
     public DbSet<AppealCounter> AppealCounters => Set<AppealCounter>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Features.Channels.MailboxState> MailboxStates => Set<Features.Channels.MailboxState>();
+    public DbSet<Features.Channels.IncomingLetter> IncomingLetters => Set<Features.Channels.IncomingLetter>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Features.Deadlines.CalendarYear> CalendarYears => Set<Features.Deadlines.CalendarYear>();
     public DbSet<Features.Deadlines.CalendarDay> CalendarDays => Set<Features.Deadlines.CalendarDay>();

@@ -22,6 +22,7 @@ public static class AdminSections
         ("/office/admin/territories", "Территории", "границы территорий: загрузка GeoJSON с предпросмотром на карте", true),
         ("/office/admin/webhooks", "Вебхуки для интеграторов", "подписки систем на события обращений, доставки, сбои и повторная отправка", true),
         ("/office/admin/letters", "Неотправленные письма", "письма, которые почтовый сервер не принял; отправить ещё раз", true),
+        ("/office/admin/channels", "Каналы приёма", "почтовые ящики: включить и выключить, ошибки, карантин писем", true),
     ];
 
     public static IEnumerable<(string Href, string Title, string Hint)> For(bool regionAdministrator) =>

@@ -17,6 +17,10 @@ namespace Otklik.Features.Mail;
 public sealed record Letter(IReadOnlyList<string> To, string Subject, string Body, DateTimeOffset? Date = null)
 {
     public IReadOnlyList<LetterFile> Files { get; init; } = [];
+    /// <summary>The sender when not the platform's own (Otklik:Mail:From): the mailbox an appeal came in by (ADR 0020).</summary>
+    public string? From { get; init; }
+    /// <summary>The Message-ID of the applicant's letter this one answers: mail programs show them as one conversation.</summary>
+    public string? InReplyTo { get; init; }
 }
 
 public sealed record LetterFile(string Name, string ContentType, byte[] Content);
@@ -263,7 +267,13 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
         }
         body.AppendLine().AppendLine($"Обращение в личном кабинете: {link}");
         var date = LocalNow(message.CreatedAtUtc, zone);
-        return new(new Letter([to], subject, Sign(body, date), date) { Files = attached }, null);
+        // An appeal that came by mail is answered from the mailbox it came to, in the thread of the applicant's letter.
+        var thread = await db.IncomingLetters.AsNoTracking().Where(l => l.AppealId == appeal.Id && l.Outcome == Channels.LetterOutcome.Appeal)
+            .OrderBy(l => l.TakenAtUtc).Select(l => new { l.MessageId, l.MailboxFrom }).FirstOrDefaultAsync(ct);
+        return new(new Letter([to], subject, Sign(body, date), date)
+        {
+            Files = attached, From = string.IsNullOrWhiteSpace(thread?.MailboxFrom) ? null : thread.MailboxFrom, InReplyTo = thread?.MessageId,
+        }, null);
     }
 
     static void AppendGround(StringBuilder body, Appeal appeal, JsonElement p)

@@ -141,6 +141,8 @@ public static class MessageTypes
     /// <summary>A business-portal section is past its update period: to its owner organisation, then to the portal's administrator.</summary>
     public static readonly MessageType SectionStale = new("business.section_stale", "Раздел портала пора обновить", new Audience(Recipient.Organisation, Delivery.Notice));
     public static readonly MessageType SectionEscalated = new("business.section_escalated", "Владелец не обновил раздел портала", StaffNotice);
+    /// <summary>A mailbox of the mail intake stopped being read (server down, password refused): once per outage, to the region's administrators.</summary>
+    public static readonly MessageType ChannelFailed = new("channel.failed", "Канал приёма обращений не работает", StaffNotice);
 
     public static readonly IReadOnlyList<MessageType> All =
     [
@@ -150,7 +152,7 @@ public static class MessageTypes
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
         ChannelReply,
-        RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled,
+        RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

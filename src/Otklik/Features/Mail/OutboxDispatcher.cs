@@ -195,7 +195,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
     MimeMessage ToMime(Letter letter, OutboxMessage message)
     {
         var mime = new MimeMessage();
-        mime.From.Add(MailboxAddress.Parse(settings.From));
+        mime.From.Add(MailboxAddress.Parse(letter.From ?? settings.From));
         foreach (var to in letter.To) mime.To.Add(MailboxAddress.Parse(to));
         mime.Subject = letter.Subject;
         // The outbox id makes the Message-Id: a letter re-sent after a lost acknowledgement is recognisably the same.
@@ -203,6 +203,11 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         // Dated as the letter is signed: the organisation's wall clock, with its offset.
         mime.Date = letter.Date ?? new DateTimeOffset(message.CreatedAtUtc, TimeSpan.Zero);
         mime.Headers.Add("X-Otklik-Type", message.Type);
+        if (letter.InReplyTo is { } original)
+        {
+            mime.InReplyTo = original;
+            mime.References.Add(original);
+        }
         var text = new TextPart("plain") { Text = letter.Body };
         if (letter.Files.Count == 0)
         {

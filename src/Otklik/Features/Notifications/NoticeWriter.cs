@@ -46,6 +46,7 @@ public static partial class NoticeWriter
         ["analytics.spike_started"] = NoticeKind.Spike,
         ["business.section_stale"] = NoticeKind.SectionStale,
         ["business.section_escalated"] = NoticeKind.SectionStale,
+        ["channel.failed"] = NoticeKind.ChannelFailure,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>

@@ -34,6 +34,8 @@ public enum NoticeKind
     Spike,
     /// <summary>A business-portal section the person's organisation owns is past its update period (then to the administrator).</summary>
     SectionStale,
+    /// <summary>A channel of intake (a mailbox) stopped working: to the region's administrators, once per outage.</summary>
+    ChannelFailure,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -128,6 +130,7 @@ public static class NoticeKinds
         NoticeKind.RootCauseMeasure => "Мера по первопричине для вашей организации",
         NoticeKind.Spike => "Всплеск обращений",
         NoticeKind.SectionStale => "Раздел портала МСБ пора обновить",
+        NoticeKind.ChannelFailure => "Канал приёма обращений не работает",
         _ => kind.ToString(),
     };
 
