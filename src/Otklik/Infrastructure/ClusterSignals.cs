@@ -90,6 +90,7 @@ public sealed class ClusterListener(ClusterSignals signals, ILogger<ClusterListe
     async Task ListenAsync(CancellationToken stop)
     {
         var first = true;
+        var lost = false;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -100,13 +101,18 @@ public sealed class ClusterListener(ClusterSignals signals, ILogger<ClusterListe
                 await using (var listen = new NpgsqlCommand($"LISTEN {ClusterSignals.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
                 // Anything sent while this node was not listening is lost: start afresh.
                 if (!first) signals.Apply(ClusterSignals.Everything, "");
+                if (lost) log.LogInformation("Cache signal listener is listening again");
+                lost = false;
                 first = false;
                 while (!stop.IsCancellationRequested) await connection.WaitAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e)
             {
-                log.LogWarning("Cache signal listener lost its connection ({Error}); reconnecting", e.Message);
+                // A database outage is logged once, by DatabaseOutage; the listener only notes its own loss, once, and retries quietly.
+                if (!lost) log.LogInformation("Cache signal listener lost its connection ({Error}); reconnecting every second", e.Message);
+                else log.LogDebug("Cache signal listener still cannot connect ({Error})", e.Message);
+                lost = true;
                 first = false;
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stop); } catch (OperationCanceledException) { return; }
             }
@@ -137,7 +143,9 @@ public sealed class ClusterListener(ClusterSignals signals, ILogger<ClusterListe
                     }
                     catch (Exception e) when (e is not OperationCanceledException && attempt < 30)
                     {
-                        log.LogWarning("Cache signal not sent ({Error}); retrying", e.Message);
+                        // Quiet while the database is down (DatabaseOutage logs the outage once); a lasting failure still warns.
+                        if (attempt == 10) log.LogWarning("Cache signal not sent for 10 s ({Error}); retrying", e.Message);
+                        else log.LogDebug("Cache signal not sent ({Error}); retrying", e.Message);
                         if (connection is not null) await connection.DisposeAsync();
                         connection = null;
                         await Task.Delay(TimeSpan.FromSeconds(1), stop);

@@ -48,7 +48,8 @@ public sealed class StartAnywhereTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { sqliteFile, sqliteFile + "-wal", sqliteFile + "-shm" }) File.Delete(f);
+            // On PostgreSQL the data folder may not exist at all (File.Delete throws for a missing folder).
+            foreach (var f in new[] { sqliteFile, sqliteFile + "-wal", sqliteFile + "-shm" }) if (File.Exists(f)) File.Delete(f);
             File.Delete(Path.Combine(app, $"appsettings.{environment}.json"));
             Directory.Delete(elsewhere, recursive: true);
         }
