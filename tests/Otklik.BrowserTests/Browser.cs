@@ -49,6 +49,20 @@ public sealed class Browser : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A fresh portal session (a phone's width by default) signed in through /account/login, landing on <paramref name="returnUrl"/>.</summary>
+    public async Task<IPage> SignInOnPortalAsync(TestApp app, Persona persona, string returnUrl, int width = 360, int height = 740)
+    {
+        await EnsurePasswordAsync(app, persona);
+        var context = await Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU", ViewportSize = new() { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
+        await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await page.WaitForURLAsync("**" + returnUrl);
+        return page;
+    }
+
     public static async Task ShotAsync(IPage page, TestApp app, string name)
     {
         var folder = Path.Combine(Screenshots, app.Engine.ToString().ToLowerInvariant());
