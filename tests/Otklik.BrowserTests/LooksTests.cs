@@ -167,4 +167,26 @@ public sealed class LooksTests(Browser browser) : IClassFixture<Browser>
         await Browser.ShotAsync(phone, app, "98-help-support-phone");
         await context.CloseAsync();
     }
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_analyst_reaches_informing_reports_and_known_problems(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        // An analyst with no queues lands on the analytics dashboard.
+        var analyst = await browser.SignInAsync(app, Persona.CentreAnalyst, "**/office/analytics");
+        await analyst.SetViewportSizeAsync(1366, 768);
+        await analyst.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Аналитика" }).ClickAsync();
+        await analyst.GetByRole(AriaRole.Link, new() { Name = "Информирование", Exact = true }).ClickAsync();
+        await analyst.WaitForURLAsync("**/office/analytics/informing");
+        await analyst.GetByRole(AriaRole.Button, new() { Name = "Отправить" }).ClickAsync();
+        await Assertions.Expect(analyst.Locator(".field-error").First).ToBeVisibleAsync();
+        await Browser.ShotAsync(analyst, app, "99-analytics-informing");
+        await analyst.GotoAsync("/office/analytics");
+        await analyst.GetByRole(AriaRole.Link, new() { Name = "Отчёты", Exact = true }).ClickAsync();
+        await analyst.WaitForURLAsync("**/office/analytics/reports");
+        await Browser.ShotAsync(analyst, app, "99-analytics-reports");
+        await analyst.GotoAsync("/problems");
+        await Assertions.Expect(analyst.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        await Browser.ShotAsync(analyst, app, "99-problems");
+    }
+
 }
