@@ -36,7 +36,7 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser session signed in through the sign-in page as <paramref name="persona"/>.</summary>
-    public async Task<IPage> SignInAsync(TestApp app, Persona persona)
+    public async Task<IPage> SignInAsync(TestApp app, Persona persona, string landing = "**/office")
     {
         await EnsurePasswordAsync(app, persona);
         var context = await Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
@@ -45,7 +45,21 @@ public sealed class Browser : IAsyncLifetime
         await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
         await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForURLAsync("**/office");
+        await page.WaitForURLAsync(landing);
+        return page;
+    }
+
+    /// <summary>A fresh portal session (a phone's width by default) signed in through /account/login, landing on <paramref name="returnUrl"/>.</summary>
+    public async Task<IPage> SignInOnPortalAsync(TestApp app, Persona persona, string returnUrl, int width = 360, int height = 740)
+    {
+        await EnsurePasswordAsync(app, persona);
+        var context = await Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU", ViewportSize = new() { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
+        await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await page.WaitForURLAsync("**" + returnUrl);
         return page;
     }
 

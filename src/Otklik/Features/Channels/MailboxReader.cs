@@ -98,7 +98,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
             // A server down, a refused password, a dropped connection or a database error: nothing after the last
             // letter taken is marked read, so the next poll starts from there.
             db.ChangeTracker.Clear();
-            var message = Letters.Cut($"{Describe(e)}", IncomingLetter.MaxReason);
+            var message = Letters.Cut(Describe(e, box), IncomingLetter.MaxReason);
             log.LogWarning("Mailbox {Mailbox} failed: {Error}", box.Name, message);
             await RecordFailureAsync(box, message, ct);
             return new(appeals, replies, ignored, quarantined, message);
@@ -116,10 +116,18 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
         }
     }
 
-    static string Describe(Exception e) => e switch
+    // The administrator reads this on the channels page: the socket's own message is English ("Connection refused"), so the
+    // common cases are said in Russian with the address to check.
+    static string Describe(Exception e, MailboxSettings box) => e switch
     {
         MailKit.Security.AuthenticationException => "Сервер отказал во входе: проверьте имя пользователя и пароль почтового ящика.",
-        System.Net.Sockets.SocketException s => $"Почтовый сервер недоступен: {s.Message}",
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } =>
+            $"Почтовый сервер недоступен: {box.Host}:{box.Port} отклоняет соединение (сервер не запущен или порт указан неверно).",
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut } =>
+            $"Почтовый сервер недоступен: {box.Host}:{box.Port} не ответил вовремя.",
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData } =>
+            $"Почтовый сервер недоступен: адрес «{box.Host}» не найден.",
+        System.Net.Sockets.SocketException s => $"Почтовый сервер недоступен ({box.Host}:{box.Port}): {s.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

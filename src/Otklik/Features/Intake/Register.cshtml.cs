@@ -70,6 +70,8 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
         if (!await MayRegisterAsync(ct)) return Refuse();
         IdempotencyKey = Guid.NewGuid().ToString("N");
         await LoadAsync(ct);
+        // From the incoming-call screen: the caller's number is already known.
+        if (Request.Query["phone"] is { Count: 1 } phone && phone[0] is { Length: > 0 and <= 40 } given) Phone = given;
         ReceivedAt = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, Zone).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Page();
     }

@@ -22,6 +22,8 @@ public sealed class TelegramSettings
     public string? WebhookSecret { get; set; }
     /// <summary>The Bot API's address: Telegram's own, or a local Bot API server (and the tests' fake one).</summary>
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+    /// <summary>The bot's username without the @ ("otklik_region_bot"): the portal links to https://t.me/&lt;name&gt; so a person finds the bot.</summary>
+    public string? BotName { get; set; }
     public bool Enabled => !string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(WebhookSecret);
 }
 

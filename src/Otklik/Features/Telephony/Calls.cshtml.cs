@@ -22,6 +22,8 @@ public sealed class CallsModel(AppDbContext db, CurrentUser user, Audit.AuditTra
     [BindProperty(SupportsGet = true)] public string? Number { get; set; }
     [BindProperty(SupportsGet = true)] public string? Call { get; set; }
     public string? Problem { get; private set; }
+    /// <summary>The caller's number as its last 10 digits; null until a number is given (or when it is no number).</summary>
+    public string? Digits { get; private set; }
     public IReadOnlyList<ApplicantLookup.Found> Callers { get; private set; } = [];
     public IReadOnlyList<OpenAppeal> Open { get; private set; } = [];
     public IReadOnlyList<Answer> Answers { get; private set; } = [];
@@ -29,12 +31,15 @@ public sealed class CallsModel(AppDbContext db, CurrentUser user, Audit.AuditTra
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await ApplicantLookup.MayLookUpAsync(db, user, ct)) return Forbid();
+        // Opened from the navigation there is no number yet: the operator types it, no error before anything is typed.
+        if (string.IsNullOrWhiteSpace(Number)) return Page();
         var digits = TelephonyApi.Digits(Number);
         if (digits is null)
         {
-            Problem = "Номер звонящего не распознан: нужен полный номер из 10 цифр.";
+            Problem = "Номер не распознан: введите полный номер, например +7 912 000-00-01 или 89120000001.";
             return Page();
         }
+        Digits = digits;
         (Callers, Problem) = await ApplicantLookup.FindAsync(db, user, digits, HttpContext, audit, ct);
         var mine = (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking()
             .Where(a => a.Applicant.Phone != null && a.Applicant.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").EndsWith(digits));
