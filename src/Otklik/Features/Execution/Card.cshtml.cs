@@ -76,6 +76,10 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     [BindProperty] public string? AnswerText { get; set; }
     [BindProperty] public FederalResult? AnswerResult { get; set; }
     [BindProperty] public List<IFormFile> Files { get; set; } = [];
+    /// <summary>The hints the person was shown with this text (their codes): sending goes ahead when no new one appears.</summary>
+    [BindProperty] public string? HintsSeen { get; set; }
+    /// <summary>The automatic hints on the answer in the form (<see cref="AnswerHints"/>).</summary>
+    public IReadOnlyList<AnswerHint> Hints { get; private set; } = [];
     [BindProperty] public int? ExtendDays { get; set; }
     [BindProperty] public string? ExtendReason { get; set; }
     [BindProperty] public int? RequestDays { get; set; }
@@ -156,6 +160,10 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
             return await FailedAsync("answer", new(false, e.Status, e.Message, e.Errors), ct);
         }
         var action = AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(AppealActions.AttachAnswerFiles(changes, files, fileStore, ct));
+        // A hint the person has not seen yet stops the sending once: the draft is kept and the card shows the hints;
+        // pressing «Отправить ответ» again sends it as it is. A placeholder left is still refused by the appeal itself.
+        if (send && await NewHintsAsync(ct))
+            return await RunAsync("answer", action, ct, done: "hints");
         return send
             ? await RunAsync("answer", action.Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
             : await RunAsync("answer", action, ct);
@@ -190,6 +198,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         "answer" => "Черновик ответа сохранён.",
         "consulted" => "Ответ по базе знаний отправлен, обращение закрыто.",
         "submitted" => "Ответ отправлен.",
+        "hints" => "Ответ не отправлен: проверьте замечания к нему. Черновик сохранён; чтобы отправить как есть, нажмите «Отправить ответ» ещё раз.",
         "extend" => "Срок продлён.",
         "extension-request" => "Запрос на продление срока направлен руководителю.",
         "extension-decline" => "В продлении срока отказано.",
@@ -319,7 +328,27 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
             ExtendDays = a.ExtensionRequestedDays;
             ExtendReason = a.ExtensionRequestReason;
         }
+        if (May(Transition.DraftAnswer)) Hints = await HintsAsync(a, AnswerText, ct);
         return true;
+    }
+
+    async Task<IReadOnlyList<AnswerHint>> HintsAsync(Appeal a, string? text, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var org = a.ExecutorOrganisationId ?? a.OwnerOrganisationId;
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-90);
+        var lengths = await db.Appeals.AsNoTracking()
+            .Where(x => x.ExecutorOrganisationId == org && x.AnsweredAtUtc >= since && x.AnswerText != null && x.Id != a.Id)
+            .Select(x => x.AnswerText!.Length).ToListAsync(ct);
+        return AnswerHints.For(text, a.Text, AnswerResult, AnswerHints.Usual(lengths));
+    }
+
+    /// <summary>Whether the posted answer draws a hint that was not on the card the person sent it from.</summary>
+    async Task<bool> NewHintsAsync(CancellationToken ct)
+    {
+        if (await db.Appeals.AsNoTracking().SingleOrDefaultAsync(x => x.Id == Id, ct) is not { } a) return false;
+        var seen = (HintsSeen ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (await HintsAsync(a, AnswerText, ct)).Any(h => !h.Blocking && !seen.Contains(h.Code));
     }
 
     /// <summary>The parts done so far, one paragraph each, for the lead to edit into one answer.</summary>
