@@ -92,4 +92,36 @@ public sealed class EmbedFormTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Contains("слишком много обращений", await over.Content.ReadAsStringAsync());
         Assert.Equal(1, await app.WithDbAsync(db => db.PartnerSiteAppeals.CountAsync(a => a.SiteId == site.Id)));
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_region_administrator_registers_a_site_with_errors_by_the_fields_and_switches_it_off(Engine engine)
+    {
+        var app = await pool.For(engine);
+        using var admin = await FormSession.SignInAsync(app, Persona.RegionAdmin);
+        Assert.Contains("/office/admin/partner-sites", await admin.GetAsync("/office/admin"));
+        await admin.GetAsync("/office/admin/partner-sites");
+        var key = "mun-" + Guid.NewGuid().ToString("N")[..8];
+        List<KeyValuePair<string, string>> Fields(string origins) =>
+        [
+            new("Name", "Сайт администрации Города А"), new("Key", key), new("OrganisationId", app.Region.MunA.ToString()),
+            new("TopicIds", app.Region.PotholeTopic.ToString()), new("Origins", origins), new("HourlyLimit", "20"),
+        ];
+        var bad = await admin.PostAsync("/office/admin/partner-sites?handler=Create", Fields("https://gorod-a.example.ru/contacts"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("id=\"origins-error\"", await bad.Content.ReadAsStringAsync());
+        Assert.False(await app.WithDbAsync(db => db.PartnerSites.AnyAsync(s => s.Key == key)));
+
+        var ok = await admin.PostAsync("/office/admin/partner-sites?handler=Create", Fields("https://gorod-a.example.ru\nhttps://www.gorod-a.example.ru/"));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var site = await app.WithDbAsync(db => db.PartnerSites.AsNoTracking().SingleAsync(s => s.Key == key));
+        Assert.Equal(("https://gorod-a.example.ru https://www.gorod-a.example.ru", app.Region.MunA, true), (site.AllowedOrigins, site.OrganisationId, site.IsActive));
+        Assert.Contains($"data-site=\"{key}\"", System.Net.WebUtility.HtmlDecode(await admin.GetAsync("/office/admin/partner-sites")));
+
+        var off = await admin.PostAsync("/office/admin/partner-sites?handler=Toggle", [new("Id", site.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.PartnerSites.Where(s => s.Id == site.Id).Select(s => s.IsActive).SingleAsync()));
+        // A municipality's administrator is not the region's: no page.
+        using var munAdmin = await FormSession.SignInAsync(app, Persona.MunBAdmin);
+        Assert.NotEqual(HttpStatusCode.OK, (await munAdmin.GetRawAsync("/office/admin/partner-sites")).StatusCode);
+    }
 }
