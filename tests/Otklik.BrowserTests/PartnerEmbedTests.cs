@@ -65,7 +65,7 @@ public sealed class PartnerEmbedTests(Browser browser) : IClassFixture<Browser>
         await form.GetByLabel("Ваш вопрос").FillAsync("Как получить субсидию на покупку оборудования для цеха?");
         await form.GetByLabel("Согласен(на) на обработку персональных данных").CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Отправить" }).ClickAsync();
-        await Assertions.Expect(form.Locator("#Name-error")).ToHaveTextAsync("Укажите, как к вам обращаться.");
+        await Assertions.Expect(form.Locator("#name-error")).ToHaveTextAsync("Укажите, как к вам обращаться.");
 
         await form.GetByLabel("Как к вам обращаться").FillAsync("Ирина Козлова");
         await form.GetByLabel("Согласен(на) на обработку персональных данных").CheckAsync();

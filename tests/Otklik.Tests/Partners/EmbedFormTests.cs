@@ -53,8 +53,8 @@ public sealed class EmbedFormTests(AppPool pool) : IClassFixture<AppPool>
         var bad = await http.PostAsync($"/embed/{site.Key}", new FormUrlEncodedContent(Form(page, "не-почта", name: "")));
         var badHtml = await bad.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
-        Assert.Contains("<span id=\"Name-error\" class=\"field-error\">Укажите, как к вам обращаться.</span>", badHtml);
-        Assert.Contains("<span id=\"Email-error\" class=\"field-error\">Неверный адрес электронной почты.</span>", badHtml);
+        Assert.Contains("<span id=\"name-error\" class=\"field-error\">Укажите, как к вам обращаться.</span>", badHtml);
+        Assert.Contains("<span id=\"email-error\" class=\"field-error\">Неверный адрес электронной почты.</span>", badHtml);
         Assert.Equal(0, await app.WithDbAsync(db => db.PartnerSiteAppeals.CountAsync(a => a.SiteId == site.Id)));
 
         // No cookie and no antiforgery token are needed (a framed page may get none): a bare client submits.
