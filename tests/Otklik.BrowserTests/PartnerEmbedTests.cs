@@ -70,6 +70,8 @@ public sealed class PartnerEmbedTests(Browser browser) : IClassFixture<Browser>
         await form.GetByLabel("Как к вам обращаться").FillAsync("Ирина Козлова");
         await form.GetByLabel("Согласен(на) на обработку персональных данных").CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Отправить" }).ClickAsync();
+        // The answer to the post first: the appeal is read only once the frame shows a number.
+        await Assertions.Expect(form.Locator("#appeal-number")).ToBeVisibleAsync();
         var number = await app.WithDbAsync(db => db.Appeals.Where(a => a.Applicant.Email == "irina.kozlova@test.example").Select(a => a.Number).SingleAsync());
         await Assertions.Expect(form.Locator("#appeal-number")).ToHaveTextAsync(number);
         await Browser.ShotAsync(page, app, "95-partner-embed-number");
