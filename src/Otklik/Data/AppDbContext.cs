@@ -65,6 +65,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Open311.Open311Key> Open311Keys => Set<Features.Open311.Open311Key>();
     public DbSet<Features.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Features.Webhooks.WebhookSubscription>();
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Partners.PartnerSite> PartnerSites => Set<Features.Partners.PartnerSite>();
+    public DbSet<Features.Partners.PartnerSiteAppeal> PartnerSiteAppeals => Set<Features.Partners.PartnerSiteAppeal>();
     public DbSet<Features.Analytics.RootCause> RootCauses => Set<Features.Analytics.RootCause>();
     public DbSet<Features.Analytics.RootCauseMeasure> RootCauseMeasures => Set<Features.Analytics.RootCauseMeasure>();
     public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();

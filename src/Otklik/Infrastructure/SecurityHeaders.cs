@@ -23,6 +23,9 @@ public static class SecurityHeaders
     public const string ApiViewerPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
         + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>Set by the embed page in HttpContext.Items: the site's allowed origins, space-separated (already checked origins).</summary>
+    public const string FrameAncestorsItem = "Otklik.FrameAncestors";
+
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         var site = SitePolicy(app.Configuration);
@@ -34,7 +37,11 @@ public static class SecurityHeaders
                 var headers = http.Response.Headers;
                 headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/api-docs") ? ApiViewerPolicy : site;
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
+                // A partner site's embedded form (/embed/{key}) names the origins that may frame it; X-Frame-Options cannot
+                // list origins, so it is left off there and the policy's frame-ancestors (which browsers prefer) says it.
+                if (http.Request.Path.StartsWithSegments("/embed") && http.Items[FrameAncestorsItem] is string ancestors)
+                    headers.ContentSecurityPolicy = site.Replace("frame-ancestors 'none'", "frame-ancestors " + ancestors, StringComparison.Ordinal);
+                else headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 return Task.CompletedTask;
             });

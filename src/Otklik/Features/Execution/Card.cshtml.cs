@@ -36,6 +36,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public string? AssigneeName { get; private set; }
     public string? CategoryName { get; private set; }
     public string? TopicName { get; private set; }
+    public string? PartnerSiteName { get; private set; }
     public string? TerritoryName { get; private set; }
     /// <summary>The applicant's files.</summary>
     public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
@@ -294,6 +295,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         AssigneeName = a.AssigneeId is { } who ? (await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == who, ct))?.FullName : null;
         CategoryName = await db.Categories.Where(c => c.Id == a.CategoryId).Select(c => c.Name).SingleOrDefaultAsync(ct);
         TopicName = a.TopicId is { } t ? await db.Topics.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
+        // The partner site's form the appeal came in through (issue 19, item 4), for its owner organisation and the rest of the office.
+        PartnerSiteName = await db.PartnerSiteAppeals.Where(x => x.AppealId == a.Id).Join(db.PartnerSites, x => x.SiteId, s => s.Id, (x, s) => s.Name).SingleOrDefaultAsync(ct);
         TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
         var files = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
             .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
