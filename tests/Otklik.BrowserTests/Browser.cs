@@ -25,7 +25,7 @@ public sealed class Browser : IAsyncLifetime
             ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
+                    "--no-first-run", "--disable-quic", "--disable-dev-shm-usage", "--lang=ru-RU"],
         });
     }
 
@@ -45,7 +45,7 @@ public sealed class Browser : IAsyncLifetime
         await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
         await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForURLAsync(landing);
+        await LandAsync(page, landing);
         return page;
     }
 
@@ -59,8 +59,26 @@ public sealed class Browser : IAsyncLifetime
         await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
         await page.GetByLabel("Пароль").FillAsync(TestRegion.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForURLAsync("**" + returnUrl);
+        await LandAsync(page, "**" + returnUrl);
         return page;
+    }
+
+    /// <summary>
+    /// Waits for the page after sign-in. The first request of a fresh test host can be slow when both test projects
+    /// share two cores (CI once took over 30 s), so the wait is longer than Playwright's default, and a sign-in that
+    /// really failed says where the browser stayed and what the page said, instead of a bare timeout.
+    /// </summary>
+    static async Task LandAsync(IPage page, string landing)
+    {
+        try
+        {
+            await page.WaitForURLAsync(landing, new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var said = await page.Locator("[role=alert], .field-error, .validation-summary-errors").AllInnerTextsAsync();
+            throw new InvalidOperationException($"Sign-in did not reach {landing}: the browser is at {page.Url}; the page says: «{string.Join(" | ", said)}».", e);
+        }
     }
 
     public static async Task ShotAsync(IPage page, TestApp app, string name)
