@@ -24,6 +24,8 @@ public sealed class Browser : IAsyncLifetime
         {
             ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
+            // Chromium on Linux takes its interface language (date and file fields) from the environment, not from --lang.
+            Env = new Dictionary<string, string> { ["LANGUAGE"] = "ru", ["LANG"] = "ru_RU.UTF-8" },
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--disable-dev-shm-usage", "--lang=ru-RU"],
         });
