@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
@@ -169,13 +170,13 @@ public static class AppealActions
     }
 
     /// <summary>The answer form's files, already checked: stored and recorded as the answer's in the same change.</summary>
-    public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<IntakeApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
+    public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<AttachmentsApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
         new(Holds(c, Transition.DraftAnswer, ct), async (appeal, now) =>
         {
             if (files.Count == 0) return;
             await CheckAnswerFileCountAsync(c, appeal, files.Count, "files", ct);
             foreach (var file in files)
-                await IntakeApi.StoreAsync(file, c.Db, store, c.User.Id, now, appeal.Id, AttachmentPurpose.Answer, ct);
+                await AttachmentsApi.StoreAsync(file, c.Db, store, c.User.Id, now, appeal.Id, AttachmentPurpose.Answer, ct);
         });
 
     static async Task CheckAnswerFileCountAsync(AppealChanges c, Appeal appeal, int adding, string field, CancellationToken ct)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
 using Otklik.Infrastructure;
@@ -16,8 +17,8 @@ namespace Otklik.Features.Execution;
 /// </summary>
 [Authorize]
 // The answer form carries up to ten files of up to 20 MB; the server's default for other requests is 1 MB.
-[RequestSizeLimit(10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = 10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestSizeLimit(10 * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = 10 * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
 public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore,
     Audit.AuditTrail audit) : PageModel
 {
@@ -39,8 +40,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public string? PartnerSiteName { get; private set; }
     public string? TerritoryName { get; private set; }
     /// <summary>The applicant's files.</summary>
-    public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
-    public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> Attachments { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<EventView> History { get; private set; } = [];
 
     // ---- What the person may do here: the lifecycle table and the person's duties (AppealLifecycle) ----
@@ -149,12 +150,12 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     /// <summary>The answer with its files: every file is checked before any is stored, so a bad one leaves nothing behind.</summary>
     async Task<IActionResult> AnswerAsync(bool send, CancellationToken ct)
     {
-        var files = new List<IntakeApi.CheckedFile>();
+        var files = new List<AttachmentsApi.CheckedFile>();
         try
         {
             // A browser sends an empty part when no file was chosen.
             foreach (var file in Files.Where(f => f.Length > 0 || f.FileName.Length > 0))
-                files.Add(await IntakeApi.CheckFileAsync(file, "files", ct));
+                files.Add(await AttachmentsApi.CheckFileAsync(file, "files", ct));
         }
         catch (InputException e)
         {
@@ -299,7 +300,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         PartnerSiteName = await db.PartnerSiteAppeals.Where(x => x.AppealId == a.Id).Join(db.PartnerSites, x => x.SiteId, s => s.Id, (x, s) => s.Name).SingleOrDefaultAsync(ct);
         TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
         var files = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
-            .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
+            .Select(x => new AttachmentsApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
         Attachments = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
         AnswerFiles = [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)];
         History = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence)
