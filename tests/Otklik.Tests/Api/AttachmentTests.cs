@@ -5,7 +5,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Features.Appeals;
 using Otklik.Features.Attachments;
-using Otklik.Features.Intake;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Api;

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Otklik.Data;
 using Otklik.Features.Attachments;
-using Otklik.Features.Intake;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Api;

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
 using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Portal;

@@ -6,7 +6,6 @@ using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Mail;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Otklik.Data;
 using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Portal.Accounts;

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Attachments;
-using Otklik.Features.Intake;
 using Otklik.Features.Moderation;
 using Otklik.Infrastructure;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Attachments;
-using Otklik.Features.Intake;
 
 namespace Otklik.Features.Portal.Public;
 
