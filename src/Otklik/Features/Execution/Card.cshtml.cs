@@ -132,16 +132,16 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 
     static ContentResult Refusal(int status, string message) => new() { StatusCode = status, Content = message, ContentType = "text/plain; charset=utf-8" };
 
-    public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", AppealActions.Start(changes, ct), ct);
-    public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", AppealActions.Step(changes, StepNote, ct), ct);
-    public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", AppealActions.Pause(changes, PauseRequest, ct), ct);
-    public Task<IActionResult> OnPostResumeAsync(CancellationToken ct) => RunAsync("resume", AppealActions.Resume(changes, ResumeNote, ct), ct);
+    public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", ExecutionActions.Start(changes, ct), ct);
+    public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", ExecutionActions.Step(changes, StepNote, ct), ct);
+    public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", ExecutionActions.Pause(changes, PauseRequest, ct), ct);
+    public Task<IActionResult> OnPostResumeAsync(CancellationToken ct) => RunAsync("resume", ExecutionActions.Resume(changes, ResumeNote, ct), ct);
     public Task<IActionResult> OnPostRedirectAsync(CancellationToken ct) =>
-        RunAsync("redirect", AppealActions.Redirect(changes, RedirectOrganisationId, RedirectReason, ct), ct);
+        RunAsync("redirect", ExecutionActions.Redirect(changes, RedirectOrganisationId, RedirectReason, ct), ct);
     public Task<IActionResult> OnPostCoExecutorAsync(CancellationToken ct) =>
-        RunAsync("co-executor", AppealActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
+        RunAsync("co-executor", ExecutionActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
     public Task<IActionResult> OnPostCompletePartAsync(CancellationToken ct) =>
-        RunAsync($"part-{PartId}", AppealActions.CompletePart(changes, PartId, PartResult, ct), ct);
+        RunAsync($"part-{PartId}", ExecutionActions.CompletePart(changes, PartId, PartResult, ct), ct);
     public Task<IActionResult> OnPostAnswerAsync(CancellationToken ct) => AnswerAsync(send: false, ct);
     /// <summary>Writes the answer and sends it on (to the controller, or to the applicant) in one step.</summary>
     public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) => AnswerAsync(send: true, ct);
@@ -160,32 +160,32 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         {
             return await FailedAsync("answer", new(false, e.Status, e.Message, e.Errors), ct);
         }
-        var action = AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(AppealActions.AttachAnswerFiles(changes, files, fileStore, ct));
+        var action = ExecutionActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(ExecutionActions.AttachAnswerFiles(changes, files, fileStore, ct));
         // A hint the person has not seen yet stops the sending once: the draft is kept and the card shows the hints;
         // pressing «Отправить ответ» again sends it as it is. A placeholder left is still refused by the appeal itself.
         if (send && await NewHintsAsync(ct))
             return await RunAsync("answer", action, ct, done: "hints");
         return send
-            ? await RunAsync("answer", action.Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
+            ? await RunAsync("answer", action.Then(ExecutionActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
             : await RunAsync("answer", action, ct);
     }
     public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
-        RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
+        RunAsync("extend", ExecutionActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
     public Task<IActionResult> OnPostRequestExtensionAsync(CancellationToken ct) =>
-        RunAsync("extension-request", AppealActions.RequestExtension(changes, RequestDays, RequestReason, ct), ct);
+        RunAsync("extension-request", ExecutionActions.RequestExtension(changes, RequestDays, RequestReason, ct), ct);
     public Task<IActionResult> OnPostDeclineExtensionAsync(CancellationToken ct) =>
-        RunAsync("extension-decline", AppealActions.DeclineExtension(changes, DeclineReason, ct), ct);
-    public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", AppealActions.ApproveAnswer(changes, ct), ct);
+        RunAsync("extension-decline", ExecutionActions.DeclineExtension(changes, DeclineReason, ct), ct);
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", ExecutionActions.ApproveAnswer(changes, ct), ct);
     public Task<IActionResult> OnPostReworkAsync(CancellationToken ct) =>
-        RunAsync("rework", AppealActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
+        RunAsync("rework", ExecutionActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
     public Task<IActionResult> OnPostLeaveAsync(CancellationToken ct) =>
-        RunAsync("leave", AppealActions.LeaveWithoutAnswer(changes, LeaveGround, LeaveComment, ct), ct);
+        RunAsync("leave", ExecutionActions.LeaveWithoutAnswer(changes, LeaveGround, LeaveComment, ct), ct);
     public Task<IActionResult> OnPostReturnAsync(CancellationToken ct) =>
-        RunAsync("return", AppealActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
+        RunAsync("return", ExecutionActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
     public Task<IActionResult> OnPostStopAsync(CancellationToken ct) =>
-        RunAsync("stop", AppealActions.StopCorrespondence(changes, StopComment, ct), ct);
+        RunAsync("stop", ExecutionActions.StopCorrespondence(changes, StopComment, ct), ct);
     public Task<IActionResult> OnPostKindAsync(CancellationToken ct) =>
-        RunAsync("kind", AppealActions.ChangeKind(changes, NewKind, KindReason, ct), ct);
+        RunAsync("kind", ExecutionActions.ChangeKind(changes, NewKind, KindReason, ct), ct);
 
     public static string DoneMessage(string? done) => done switch
     {
@@ -313,7 +313,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         var parts = new List<AppealPart>();
         if (a.Allows(Transition.CompletePart))
             foreach (var part in a.Parts.Where(p => p.Status == PartStatus.Open))
-                if (await AppealActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
+                if (await ExecutionActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
         PartsToComplete = parts;
         ExtensionRequest = a.ExtensionRequestedDays is null ? null : History.LastOrDefault(e => e.Kind == EventKind.ExtensionRequested);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
+using Otklik.Features.Execution;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Workspace;
@@ -124,7 +125,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
         MayModerate = roles.Any(r => r.Role == Role.Moderator);
         MayTag = roles.Any(r => r.Role is Role.Moderator or Role.Dispatcher or Role.Controller);
         var dispatching = roles.Where(r => r.Role == Role.Dispatcher && r.OrganisationId is not null).Select(r => r.OrganisationId!.Value).Distinct().ToList();
-        Executors = dispatching.Count == 0 ? [] : [.. (await AppealActions.ExecutorsOfAsync(db, dispatching, ct)).Values.SelectMany(e => e)
+        Executors = dispatching.Count == 0 ? [] : [.. (await ExecutionActions.ExecutorsOfAsync(db, dispatching, ct)).Values.SelectMany(e => e)
             .DistinctBy(e => e.Id).Select(e => (e.Id, e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal)];
         try
         {

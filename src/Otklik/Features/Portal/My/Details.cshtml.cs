@@ -68,7 +68,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         ActAsync("clarify", (id, v) => changes.TryRunAsync(id, v, Transition.GiveClarification, ModerationApi.GivingClarification(changes, Clarification), ct), "clarified", ct);
 
     public Task<IActionResult> OnPostReplyAsync(CancellationToken ct) =>
-        ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, AppealActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
+        ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, ExecutionActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
             "replied", ct);
 
     public Task<IActionResult> OnPostRateAsync(CancellationToken ct) =>
