@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Audit;
 using Otklik.Features.Directory;
-using Otklik.Features.Execution;
 using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
@@ -21,9 +20,6 @@ public static class AppealsApi
 
         group.MapPost("/{id:guid}/rate", Rate);
         group.MapPost("/{id:guid}/close", Close);
-        group.MapPost("/{id:guid}/leave-without-answer", LeaveWithoutAnswer);
-        group.MapPost("/{id:guid}/return", ReturnToApplicant);
-        group.MapPost("/{id:guid}/stop-correspondence", StopCorrespondence);
         return group;
     }
 
@@ -127,6 +123,8 @@ public static class AppealsApi
     public sealed record RateRequest(int? Version, int? Score, string? Comment);
     public sealed record OutcomeRequest(int? Version, Ground? Ground, string? Comment);
     public sealed record CommentRequest(int? Version, string? Comment);
+    public sealed record PauseRequest(int? Version, string? Request);
+    public sealed record ReasonRequest(int? Version, string? Reason);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Transition.Rate, Rating(changes, r.Score, r.Comment), ct);
@@ -152,15 +150,6 @@ public static class AppealsApi
             return Task.CompletedTask;
         }, ct);
 
-    static Task<IResult> LeaveWithoutAnswer(Guid id, OutcomeRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, ExecutionActions.LeaveWithoutAnswer(changes, r.Ground, r.Comment, ct), ct);
-
-    static Task<IResult> ReturnToApplicant(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, ExecutionActions.ReturnToApplicant(changes, r.Comment, ct), ct);
-
-    static Task<IResult> StopCorrespondence(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, ExecutionActions.StopCorrespondence(changes, r.Comment, ct), ct);
-
     // ---- Helpers ----
 
     internal static void Notify(AppealChanges changes, Appeal appeal, MessageType type, string? comment, DateTime now) =>
@@ -169,7 +158,7 @@ public static class AppealsApi
     internal static void CheckText(string field, string? value, int max, bool required = true)
     {
         var errors = new InputErrors();
-        if (required || value is not null) Intake.SubmitRules.CheckText(errors, field, value, min: 1, max: max);
+        if (required || value is not null) TextRules.CheckText(errors, field, value, min: 1, max: max);
         errors.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
     }
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Attachments;
@@ -48,7 +47,7 @@ public static class AttachmentsApi
         if (file is null || file.Length == 0)
             throw new InputException(field, "attachment.missing", "Выберите файл.");
         var name = Path.GetFileName(file.FileName);
-        if (name.Length is 0 or > 255 || SubmitRules.ContainsMarkup(name))
+        if (name.Length is 0 or > 255 || TextRules.ContainsMarkup(name))
             throw new InputException(field, "attachment.name", "Недопустимое имя файла.");
 
         await using var buffer = new MemoryStream();

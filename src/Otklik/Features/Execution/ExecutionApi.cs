@@ -3,9 +3,9 @@ using Otklik.Features.Appeals;
 namespace Otklik.Features.Execution;
 
 /// <summary>
-/// Execution's endpoints under /api/v1/appeals (assign, work, pause, redirect, extend, co-executors, the answer), beside
-/// the pages that take the same actions (<see cref="ExecutionActions"/>). Reads, rating, closing and the 59-ФЗ
-/// outcomes stay with <see cref="AppealsApi"/>.
+/// Execution's endpoints under /api/v1/appeals (assign, work, pause, redirect, extend, co-executors, the answer and the
+/// 59-ФЗ outcomes), beside the pages that take the same actions (<see cref="ExecutionActions"/>). Reads, rating and
+/// closing stay with <see cref="AppealsApi"/>; the request records stay there too, so their names do not change.
 /// </summary>
 public static class ExecutionApi
 {
@@ -27,6 +27,9 @@ public static class ExecutionApi
         group.MapPost("/{id:guid}/answer/submit", SubmitAnswer);
         group.MapPost("/{id:guid}/answer/approve", ApproveAnswer);
         group.MapPost("/{id:guid}/answer/return", ReturnAnswer);
+        group.MapPost("/{id:guid}/leave-without-answer", LeaveWithoutAnswer);
+        group.MapPost("/{id:guid}/return", ReturnToApplicant);
+        group.MapPost("/{id:guid}/stop-correspondence", StopCorrespondence);
         return group;
     }
 
@@ -39,9 +42,7 @@ public static class ExecutionApi
     static Task<IResult> Step(Guid id, AppealsApi.NoteRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.Step(changes, r.Note, ct), ct);
 
-    public sealed record PauseRequest(int? Version, string? Request);
-
-    static Task<IResult> Pause(Guid id, PauseRequest r, AppealChanges changes, CancellationToken ct) =>
+    static Task<IResult> Pause(Guid id, AppealsApi.PauseRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.Pause(changes, r.Request, ct), ct);
 
     static Task<IResult> Resume(Guid id, AppealsApi.NoteRequest r, AppealChanges changes, CancellationToken ct) =>
@@ -53,12 +54,10 @@ public static class ExecutionApi
     static Task<IResult> Extend(Guid id, AppealsApi.ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.Extend(changes, r.Days, r.Reason, ct), ct);
 
-    public sealed record ReasonRequest(int? Version, string? Reason);
-
     static Task<IResult> RequestExtension(Guid id, AppealsApi.ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.RequestExtension(changes, r.Days, r.Reason, ct), ct);
 
-    static Task<IResult> DeclineExtension(Guid id, ReasonRequest r, AppealChanges changes, CancellationToken ct) =>
+    static Task<IResult> DeclineExtension(Guid id, AppealsApi.ReasonRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.DeclineExtension(changes, r.Reason, ct), ct);
 
     static Task<IResult> AddCoExecutor(Guid id, AppealsApi.CoExecutorRequest r, AppealChanges changes, CancellationToken ct) =>
@@ -78,4 +77,13 @@ public static class ExecutionApi
 
     static Task<IResult> ReturnAnswer(Guid id, AppealsApi.ReturnAnswerRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, ExecutionActions.ReturnAnswer(changes, r.Reasons, r.Comment, ct), ct);
+
+    static Task<IResult> LeaveWithoutAnswer(Guid id, AppealsApi.OutcomeRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, ExecutionActions.LeaveWithoutAnswer(changes, r.Ground, r.Comment, ct), ct);
+
+    static Task<IResult> ReturnToApplicant(Guid id, AppealsApi.CommentRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, ExecutionActions.ReturnToApplicant(changes, r.Comment, ct), ct);
+
+    static Task<IResult> StopCorrespondence(Guid id, AppealsApi.CommentRequest r, AppealChanges changes, CancellationToken ct) =>
+        changes.RunAsync(id, r.Version, ExecutionActions.StopCorrespondence(changes, r.Comment, ct), ct);
 }

@@ -77,7 +77,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
             BulkPersonId, BulkOrganisationId, BulkTag, null, string.IsNullOrWhiteSpace(BulkTargetNumber) ? null : BulkTargetNumber);
         try
         {
-            if (BulkAction == Appeals.BulkAction.Export) return await ExportAsync(request, audit, ct);
+            if (BulkAction == Workspace.BulkAction.Export) return await ExportAsync(request, audit, ct);
             Bulk = await BulkActions.RunAsync(scopes, db, user, request, ct);
             // What went through is done: the ticks stay only on the refused ones, to try again or look at.
             BulkIds = [.. Bulk.Refused.Select(f => f.Id)];
@@ -93,7 +93,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
 
     async Task<IActionResult> ExportAsync(BulkRequest request, Audit.AuditTrail audit, CancellationToken ct)
     {
-        var (_, items) = BulkActions.Check(request with { Action = Appeals.BulkAction.Export });
+        var (_, items) = BulkActions.Check(request with { Action = Workspace.BulkAction.Export });
         var directory = await ListDirectory.LoadAsync(db, ct);
         var zone = await directory.ZoneOfAsync(user, ct);
         var now = clock.GetUtcNow().UtcDateTime;

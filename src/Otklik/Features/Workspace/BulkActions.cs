@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Appeals;
 using Otklik.Features.Execution;
 using Otklik.Features.Moderation;
-using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 
-namespace Otklik.Features.Appeals;
+namespace Otklik.Features.Workspace;
 
 /// <summary>What a bulk action does to each selected appeal.</summary>
 public enum BulkAction { Assign, SetExecutor, Tag, Merge, CloseAsDuplicate, Export }
