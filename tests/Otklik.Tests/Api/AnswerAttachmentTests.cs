@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Api;
@@ -77,13 +77,13 @@ public sealed class AnswerAttachmentTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(0, await app.WithDbAsync(db => db.Attachments.CountAsync(x => many.Contains(x.Id) && x.AppealId != null)));
     }
 
-    internal static async Task<IntakeApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name)
+    internal static async Task<AttachmentsApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name)
     {
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         using var form = new MultipartFormDataContent { { file, "file", name } };
         var response = await app.ClientAs(who).PostAsync("/api/v1/attachments", form).Expect(HttpStatusCode.Created);
-        return await response.ReadAsync<IntakeApi.AttachmentView>();
+        return await response.ReadAsync<AttachmentsApi.AttachmentView>();
     }
 
     /// <summary>A small document that begins as every PDF does, which is what the sniffer reads.</summary>

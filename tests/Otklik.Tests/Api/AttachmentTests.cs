@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Api;
@@ -72,11 +72,11 @@ public sealed class AttachmentTests(AppPool pool) : IClassFixture<AppPool>
         Assert.Equal(a.Id, await app.WithDbAsync(db => db.Attachments.Where(x => x.Id == photo.Id).Select(x => x.AppealId).SingleAsync()));
     }
 
-    internal static async Task<IntakeApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name, string claimedType)
+    internal static async Task<AttachmentsApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name, string claimedType)
     {
         using var form = Form(bytes, name, claimedType);
         var response = await app.ClientAs(who).PostAsync("/api/v1/attachments", form).Expect(HttpStatusCode.Created);
-        return await response.ReadAsync<IntakeApi.AttachmentView>();
+        return await response.ReadAsync<AttachmentsApi.AttachmentView>();
     }
 
     static MultipartFormDataContent Form(byte[] bytes, string name, string claimedType)

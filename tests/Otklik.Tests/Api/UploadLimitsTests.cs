@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Otklik.Data;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Api;
@@ -87,7 +87,7 @@ public sealed class UploadLimitsTests
     static async Task<Guid> UploadAsync(TestApp app)
     {
         var response = await app.ClientAs(Persona.Applicant).PostAsync(Upload, Form()).Expect(HttpStatusCode.Created);
-        return (await response.ReadAsync<IntakeApi.AttachmentView>()).Id;
+        return (await response.ReadAsync<AttachmentsApi.AttachmentView>()).Id;
     }
 
     static int FilesOnDisk(TestApp app)

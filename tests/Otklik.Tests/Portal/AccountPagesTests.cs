@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Portal;

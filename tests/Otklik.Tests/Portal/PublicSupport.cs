@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Tests.Infrastructure;
 
 namespace Otklik.Tests.Portal;
@@ -31,12 +31,12 @@ public static class PublicSupport
     public static List<string> Numbers(string html) =>
         [.. Regex.Matches(html, "href=\"/appeals/(\\d{4}-\\d{6})\"").Select(m => m.Groups[1].Value).Distinct()];
 
-    public static async Task<IntakeApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name)
+    public static async Task<AttachmentsApi.AttachmentView> UploadAsync(TestApp app, Persona who, byte[] bytes, string name)
     {
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var response = await app.ClientAs(who).PostAsync("/api/v1/attachments", new MultipartFormDataContent { { file, "file", name } }).Expect(HttpStatusCode.Created);
-        return await response.ReadAsync<IntakeApi.AttachmentView>();
+        return await response.ReadAsync<AttachmentsApi.AttachmentView>();
     }
 
     public static Task EnsurePasswordAsync(TestApp app, Persona persona) => app.EnsurePasswordAsync(persona);

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Tests.Api;
 using Otklik.Tests.Infrastructure;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Features.Appeals;
+using Otklik.Features.Workspace;
 using Otklik.Tests.Api;
 using Otklik.Tests.Infrastructure;
 using static Otklik.Tests.Infrastructure.Persona;

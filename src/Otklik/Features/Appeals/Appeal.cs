@@ -276,7 +276,10 @@ public sealed partial class Appeal
             $"{Labels.Of(from)} → {Labels.Of(kind)}{(string.IsNullOrWhiteSpace(reason) ? "" : ". " + reason.Trim())}", new { from, to = kind });
     }
 
-    public const int MaxPublicTextLength = Intake.SubmitRules.MaxTextLength + 2000;
+    /// <summary>The longest text an appeal is submitted with (intake's rules check it).</summary>
+    public const int MaxTextLength = 10_000;
+
+    public const int MaxPublicTextLength = MaxTextLength + 2000;
 
     /// <summary>
     /// The moderator masks third parties' personal data for the public portal (names, phones, flat numbers...). Null, blank or

@@ -150,3 +150,12 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
     public static IResult Forbidden() => TypedResults.Problem(title: "Недостаточно прав", detail: "У вас нет полномочий на это действие с обращением.",
         statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" });
 }
+
+/// <summary>One action on an appeal: who may take it, and the change with its checks and side effects (outbox).</summary>
+public sealed record AppealAction(Func<Appeal, Task<bool>> May, Func<Appeal, DateTime, Task> Change)
+{
+    /// <summary>Two actions in one transaction (write the answer and send it on at once); both must be allowed.</summary>
+    public AppealAction Then(AppealAction next) => new(
+        async appeal => await May(appeal) && await next.May(appeal),
+        async (appeal, now) => { await Change(appeal, now); await next.Change(appeal, now); });
+}

@@ -17,7 +17,7 @@ sealed class AppealConfiguration : IEntityTypeConfiguration<Appeal>
         b.Property(a => a.RequestHash).HasMaxLength(64);
         b.Property(a => a.ChannelMessageId).HasMaxLength(200);
         b.HasIndex(a => new { a.Channel, a.ChannelMessageId }).IsUnique();
-        b.Property(a => a.Text).HasMaxLength(Intake.SubmitRules.MaxTextLength + 2000);
+        b.Property(a => a.Text).HasMaxLength(Appeal.MaxTextLength + 2000);
         b.Property(a => a.Address).HasMaxLength(500);
         b.Property(a => a.PublicText).HasMaxLength(Appeal.MaxPublicTextLength);
         b.Property(a => a.PublicUnmasked).HasMaxLength(Appeal.MaxPublicUnmaskedLength);

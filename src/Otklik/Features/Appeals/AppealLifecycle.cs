@@ -29,7 +29,7 @@ public sealed record LifecycleRow(
 /// <summary>
 /// The appeal's lifecycle as a table: who may do what, from which status, in which regime. The entity's guards read it
 /// (<see cref="Appeal.Allows"/>), and so do the pages (with the person's duty, <see cref="MayAsync"/>) and the actions'
-/// authorisation (<see cref="AppealActions"/>): the rule is written once.
+/// authorisation (<see cref="Execution.ExecutionActions"/>): the rule is written once.
 /// </summary>
 public static class AppealLifecycle
 {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Appeals;
@@ -17,7 +17,7 @@ public sealed record AppealView(
     DateTime? AtRiskFromUtc, WatchLevel WatchLevel, DateTime? PausedAtUtc,
     string? AnswerText, FederalResult? AnswerResult, DateTime? AnsweredAtUtc, int? Rating, string? RatingComment,
     DateTime? ClosedAtUtc, Ground? OutcomeGround, Guid? MergedIntoId,
-    IReadOnlyList<PartView> Parts, IReadOnlyList<IntakeApi.AttachmentView> Attachments,
+    IReadOnlyList<PartView> Parts, IReadOnlyList<AttachmentsApi.AttachmentView> Attachments,
     Guid? RespondentOrganisationId = null, Routing.RouteKind? RouteKind = null, IReadOnlyList<string>? Tags = null, string? AnswerPolicyOverride = null,
     IReadOnlyList<Roadmaps.PublicStepView>? RoadmapSteps = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
@@ -41,7 +41,7 @@ public static class AppealViews
         return Of(appeal, attachments, nowUtc, steps);
     }
 
-    static async Task<(Appeal, List<IntakeApi.AttachmentView>, IReadOnlyList<Roadmaps.PublicStepView>)> ReadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
+    static async Task<(Appeal, List<AttachmentsApi.AttachmentView>, IReadOnlyList<Roadmaps.PublicStepView>)> ReadAsync(AppDbContext db, Guid id, DateTime nowUtc, CancellationToken ct)
     {
         var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == id, ct);
         var attachments = await AttachmentsAsync(db, id, ct);
@@ -49,9 +49,9 @@ public static class AppealViews
         return (appeal, attachments, await Roadmaps.RoadmapViews.PublicAsync(db, id, nowUtc, ct));
     }
 
-    public static Task<List<IntakeApi.AttachmentView>> AttachmentsAsync(AppDbContext db, Guid appealId, CancellationToken ct) =>
+    public static Task<List<AttachmentsApi.AttachmentView>> AttachmentsAsync(AppDbContext db, Guid appealId, CancellationToken ct) =>
         db.Attachments.AsNoTracking().Where(a => a.AppealId == appealId).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+            .Select(a => new AttachmentsApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
 
     /// <summary>
     /// The appeal as the caller may see it: staff see everything; the applicant sees the answer (its text, result and
@@ -75,7 +75,7 @@ public static class AppealViews
             Attachments = [.. view.Attachments.Where(a => a.Purpose != AttachmentPurpose.Answer)],
         };
 
-    public static AppealView Of(Appeal a, IReadOnlyList<IntakeApi.AttachmentView> attachments, DateTime nowUtc,
+    public static AppealView Of(Appeal a, IReadOnlyList<AttachmentsApi.AttachmentView> attachments, DateTime nowUtc,
         IReadOnlyList<Roadmaps.PublicStepView>? roadmapSteps = null) => new(
         a.Id, a.Number, a.Version, a.Status, Labels.Of(a.Status), a.FederalResult, Labels.Of(a.FederalResult),
         a.Type, a.Kind, a.Regime, a.Channel, a.ChannelMessageId,

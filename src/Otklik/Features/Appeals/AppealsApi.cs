@@ -18,26 +18,8 @@ public static class AppealsApi
         group.MapGet("/by-number/{number}", GetByNumber);
         group.MapGet("/{id:guid}/history", History);
 
-        group.MapPost("/{id:guid}/assign", Assign);
-        group.MapPost("/{id:guid}/start", Start);
-        group.MapPost("/{id:guid}/steps", Step);
-        group.MapPost("/{id:guid}/pause", Pause);
-        group.MapPost("/{id:guid}/resume", Resume);
-        group.MapPost("/{id:guid}/redirect", Redirect);
-        group.MapPost("/{id:guid}/extend", Extend);
-        group.MapPost("/{id:guid}/extension-request", RequestExtension);
-        group.MapPost("/{id:guid}/extension-request/decline", DeclineExtension);
-        group.MapPost("/{id:guid}/co-executors", AddCoExecutor);
-        group.MapPost("/{id:guid}/co-executors/{partId:guid}/complete", CompletePart);
-        group.MapPost("/{id:guid}/answer", DraftAnswer);
-        group.MapPost("/{id:guid}/answer/submit", SubmitAnswer);
-        group.MapPost("/{id:guid}/answer/approve", ApproveAnswer);
-        group.MapPost("/{id:guid}/answer/return", ReturnAnswer);
         group.MapPost("/{id:guid}/rate", Rate);
         group.MapPost("/{id:guid}/close", Close);
-        group.MapPost("/{id:guid}/leave-without-answer", LeaveWithoutAnswer);
-        group.MapPost("/{id:guid}/return", ReturnToApplicant);
-        group.MapPost("/{id:guid}/stop-correspondence", StopCorrespondence);
         return group;
     }
 
@@ -141,55 +123,8 @@ public static class AppealsApi
     public sealed record RateRequest(int? Version, int? Score, string? Comment);
     public sealed record OutcomeRequest(int? Version, Ground? Ground, string? Comment);
     public sealed record CommentRequest(int? Version, string? Comment);
-
-    static Task<IResult> Assign(Guid id, AssignRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Assign(changes, r.PersonId, ct), ct);
-
-    static Task<IResult> Start(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Start(changes, ct), ct);
-
-    static Task<IResult> Step(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Step(changes, r.Note, ct), ct);
-
     public sealed record PauseRequest(int? Version, string? Request);
-
-    static Task<IResult> Pause(Guid id, PauseRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Pause(changes, r.Request, ct), ct);
-
-    static Task<IResult> Resume(Guid id, NoteRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Resume(changes, r.Note, ct), ct);
-
-    static Task<IResult> Redirect(Guid id, RedirectRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Redirect(changes, r.OrganisationId, r.Reason, ct), ct);
-
-    static Task<IResult> Extend(Guid id, ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.Extend(changes, r.Days, r.Reason, ct), ct);
-
     public sealed record ReasonRequest(int? Version, string? Reason);
-
-    static Task<IResult> RequestExtension(Guid id, ExtendRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.RequestExtension(changes, r.Days, r.Reason, ct), ct);
-
-    static Task<IResult> DeclineExtension(Guid id, ReasonRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.DeclineExtension(changes, r.Reason, ct), ct);
-
-    static Task<IResult> AddCoExecutor(Guid id, CoExecutorRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.AddCoExecutor(changes, r.OrganisationId, r.Task, ct), ct);
-
-    static Task<IResult> CompletePart(Guid id, Guid partId, PartResultRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.CompletePart(changes, partId, r.Result, ct), ct);
-
-    static Task<IResult> DraftAnswer(Guid id, AnswerRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.DraftAnswer(changes, r.Text, r.Result, r.AttachmentIds, ct), ct);
-
-    static Task<IResult> SubmitAnswer(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.SubmitAnswer(changes, ct), ct);
-
-    static Task<IResult> ApproveAnswer(Guid id, VersionOnly r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.ApproveAnswer(changes, ct), ct);
-
-    static Task<IResult> ReturnAnswer(Guid id, ReturnAnswerRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.ReturnAnswer(changes, r.Reasons, r.Comment, ct), ct);
 
     static Task<IResult> Rate(Guid id, RateRequest r, AppealChanges changes, CancellationToken ct) =>
         changes.RunAsync(id, r.Version, Transition.Rate, Rating(changes, r.Score, r.Comment), ct);
@@ -215,15 +150,6 @@ public static class AppealsApi
             return Task.CompletedTask;
         }, ct);
 
-    static Task<IResult> LeaveWithoutAnswer(Guid id, OutcomeRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.LeaveWithoutAnswer(changes, r.Ground, r.Comment, ct), ct);
-
-    static Task<IResult> ReturnToApplicant(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.ReturnToApplicant(changes, r.Comment, ct), ct);
-
-    static Task<IResult> StopCorrespondence(Guid id, CommentRequest r, AppealChanges changes, CancellationToken ct) =>
-        changes.RunAsync(id, r.Version, AppealActions.StopCorrespondence(changes, r.Comment, ct), ct);
-
     // ---- Helpers ----
 
     internal static void Notify(AppealChanges changes, Appeal appeal, MessageType type, string? comment, DateTime now) =>
@@ -232,7 +158,7 @@ public static class AppealsApi
     internal static void CheckText(string field, string? value, int max, bool required = true)
     {
         var errors = new InputErrors();
-        if (required || value is not null) Intake.SubmitRules.CheckText(errors, field, value, min: 1, max: max);
+        if (required || value is not null) TextRules.CheckText(errors, field, value, min: 1, max: max);
         errors.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
     }
 

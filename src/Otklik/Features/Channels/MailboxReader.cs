@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Intake;
 using Otklik.Features.Mail;
 using Otklik.Infrastructure;
@@ -245,7 +246,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
         var ids = new List<Guid>();
         try
         {
-            foreach (var file in accepted) ids.Add((await IntakeApi.StoreAsync(file, db, files, null, Now, null, AttachmentPurpose.Appeal, ct)).Id);
+            foreach (var file in accepted) ids.Add((await AttachmentsApi.StoreAsync(file, db, files, null, Now, null, AttachmentPurpose.Appeal, ct)).Id);
             var request = new IntakeApi.SubmitRequest(box.Type, box.Kind, box.Regime, box.Channel, messageId, Letters.Applicant(from),
                 box.CategoryId ?? await DefaultCategoryAsync(ct), null, null, null, null, null, clean, false, false, ids.Count > 0 ? [.. ids] : null,
                 box.Priority, null, Received(summary));
@@ -281,9 +282,9 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
     /// The files of a letter that pass the portal's own checks (type by content, size by type, at most ten); the others
     /// are named in the appeal's text with the reason.
     /// </summary>
-    static (List<IntakeApi.CheckedFile> Accepted, List<string> Refused) CheckFiles(MimeMessage message)
+    static (List<AttachmentsApi.CheckedFile> Accepted, List<string> Refused) CheckFiles(MimeMessage message)
     {
-        var accepted = new List<IntakeApi.CheckedFile>();
+        var accepted = new List<AttachmentsApi.CheckedFile>();
         var refused = new List<string>();
         foreach (var part in message.Attachments.OfType<MimePart>())
         {
@@ -337,7 +338,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
     /// clarification takes it as the clarification (moderation starts again); an appeal whose clock the executor paused
     /// for the applicant resumes it; otherwise the reply and its files are kept with the appeal for the staff.
     /// </summary>
-    async Task<LetterOutcome> ReplyAsync(IncomingLetter letter, Guid appealId, string body, List<IntakeApi.CheckedFile> accepted, List<string> refused, CancellationToken ct)
+    async Task<LetterOutcome> ReplyAsync(IncomingLetter letter, Guid appealId, string body, List<AttachmentsApi.CheckedFile> accepted, List<string> refused, CancellationToken ct)
     {
         var text = Letters.Neutralise(body);
         if (refused.Count > 0) text += "\n\nНе приняты файлы письма: " + string.Join("; ", refused);
@@ -367,7 +368,7 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
         {
             note = $"Письмо заявителя по обращению не применено ({e.Message}); текст: " + Letters.Cut(text, 1500);
         }
-        foreach (var file in accepted) await IntakeApi.StoreAsync(file, db, files, null, now, appeal.Id, AttachmentPurpose.Appeal, ct);
+        foreach (var file in accepted) await AttachmentsApi.StoreAsync(file, db, files, null, now, appeal.Id, AttachmentPurpose.Appeal, ct);
         letter.Outcome = LetterOutcome.Reply;
         letter.AppealId = appeal.Id;
         letter.Reason = Letters.Cut(note, IncomingLetter.MaxReason);

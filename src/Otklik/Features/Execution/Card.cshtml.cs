@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Execution;
@@ -16,8 +16,8 @@ namespace Otklik.Features.Execution;
 /// </summary>
 [Authorize]
 // The answer form carries up to ten files of up to 20 MB; the server's default for other requests is 1 MB.
-[RequestSizeLimit(10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = 10 * Intake.ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestSizeLimit(10 * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = 10 * ContentSniffer.MaxDocumentBytes + 1024 * 1024)]
 public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges changes, TimeProvider clock, IFileStore fileStore,
     Audit.AuditTrail audit) : PageModel
 {
@@ -39,8 +39,8 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     public string? PartnerSiteName { get; private set; }
     public string? TerritoryName { get; private set; }
     /// <summary>The applicant's files.</summary>
-    public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
-    public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> Attachments { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<EventView> History { get; private set; } = [];
 
     // ---- What the person may do here: the lifecycle table and the person's duties (AppealLifecycle) ----
@@ -132,16 +132,16 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
 
     static ContentResult Refusal(int status, string message) => new() { StatusCode = status, Content = message, ContentType = "text/plain; charset=utf-8" };
 
-    public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", AppealActions.Start(changes, ct), ct);
-    public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", AppealActions.Step(changes, StepNote, ct), ct);
-    public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", AppealActions.Pause(changes, PauseRequest, ct), ct);
-    public Task<IActionResult> OnPostResumeAsync(CancellationToken ct) => RunAsync("resume", AppealActions.Resume(changes, ResumeNote, ct), ct);
+    public Task<IActionResult> OnPostStartAsync(CancellationToken ct) => RunAsync("start", ExecutionActions.Start(changes, ct), ct);
+    public Task<IActionResult> OnPostStepAsync(CancellationToken ct) => RunAsync("step", ExecutionActions.Step(changes, StepNote, ct), ct);
+    public Task<IActionResult> OnPostPauseAsync(CancellationToken ct) => RunAsync("pause", ExecutionActions.Pause(changes, PauseRequest, ct), ct);
+    public Task<IActionResult> OnPostResumeAsync(CancellationToken ct) => RunAsync("resume", ExecutionActions.Resume(changes, ResumeNote, ct), ct);
     public Task<IActionResult> OnPostRedirectAsync(CancellationToken ct) =>
-        RunAsync("redirect", AppealActions.Redirect(changes, RedirectOrganisationId, RedirectReason, ct), ct);
+        RunAsync("redirect", ExecutionActions.Redirect(changes, RedirectOrganisationId, RedirectReason, ct), ct);
     public Task<IActionResult> OnPostCoExecutorAsync(CancellationToken ct) =>
-        RunAsync("co-executor", AppealActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
+        RunAsync("co-executor", ExecutionActions.AddCoExecutor(changes, CoOrganisationId, CoTask, ct), ct);
     public Task<IActionResult> OnPostCompletePartAsync(CancellationToken ct) =>
-        RunAsync($"part-{PartId}", AppealActions.CompletePart(changes, PartId, PartResult, ct), ct);
+        RunAsync($"part-{PartId}", ExecutionActions.CompletePart(changes, PartId, PartResult, ct), ct);
     public Task<IActionResult> OnPostAnswerAsync(CancellationToken ct) => AnswerAsync(send: false, ct);
     /// <summary>Writes the answer and sends it on (to the controller, or to the applicant) in one step.</summary>
     public Task<IActionResult> OnPostSubmitAnswerAsync(CancellationToken ct) => AnswerAsync(send: true, ct);
@@ -149,43 +149,43 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
     /// <summary>The answer with its files: every file is checked before any is stored, so a bad one leaves nothing behind.</summary>
     async Task<IActionResult> AnswerAsync(bool send, CancellationToken ct)
     {
-        var files = new List<IntakeApi.CheckedFile>();
+        var files = new List<AttachmentsApi.CheckedFile>();
         try
         {
             // A browser sends an empty part when no file was chosen.
             foreach (var file in Files.Where(f => f.Length > 0 || f.FileName.Length > 0))
-                files.Add(await IntakeApi.CheckFileAsync(file, "files", ct));
+                files.Add(await AttachmentsApi.CheckFileAsync(file, "files", ct));
         }
         catch (InputException e)
         {
             return await FailedAsync("answer", new(false, e.Status, e.Message, e.Errors), ct);
         }
-        var action = AppealActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(AppealActions.AttachAnswerFiles(changes, files, fileStore, ct));
+        var action = ExecutionActions.DraftAnswer(changes, AnswerText, AnswerResult, null, ct).Then(ExecutionActions.AttachAnswerFiles(changes, files, fileStore, ct));
         // A hint the person has not seen yet stops the sending once: the draft is kept and the card shows the hints;
         // pressing «Отправить ответ» again sends it as it is. A placeholder left is still refused by the appeal itself.
         if (send && await NewHintsAsync(ct))
             return await RunAsync("answer", action, ct, done: "hints");
         return send
-            ? await RunAsync("answer", action.Then(AppealActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
+            ? await RunAsync("answer", action.Then(ExecutionActions.SubmitAnswer(changes, ct)), ct, done: "submitted")
             : await RunAsync("answer", action, ct);
     }
     public Task<IActionResult> OnPostExtendAsync(CancellationToken ct) =>
-        RunAsync("extend", AppealActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
+        RunAsync("extend", ExecutionActions.Extend(changes, ExtendDays, ExtendReason, ct), ct);
     public Task<IActionResult> OnPostRequestExtensionAsync(CancellationToken ct) =>
-        RunAsync("extension-request", AppealActions.RequestExtension(changes, RequestDays, RequestReason, ct), ct);
+        RunAsync("extension-request", ExecutionActions.RequestExtension(changes, RequestDays, RequestReason, ct), ct);
     public Task<IActionResult> OnPostDeclineExtensionAsync(CancellationToken ct) =>
-        RunAsync("extension-decline", AppealActions.DeclineExtension(changes, DeclineReason, ct), ct);
-    public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", AppealActions.ApproveAnswer(changes, ct), ct);
+        RunAsync("extension-decline", ExecutionActions.DeclineExtension(changes, DeclineReason, ct), ct);
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken ct) => RunAsync("approve", ExecutionActions.ApproveAnswer(changes, ct), ct);
     public Task<IActionResult> OnPostReworkAsync(CancellationToken ct) =>
-        RunAsync("rework", AppealActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
+        RunAsync("rework", ExecutionActions.ReturnAnswer(changes, ReworkReasons, ReworkComment, ct), ct);
     public Task<IActionResult> OnPostLeaveAsync(CancellationToken ct) =>
-        RunAsync("leave", AppealActions.LeaveWithoutAnswer(changes, LeaveGround, LeaveComment, ct), ct);
+        RunAsync("leave", ExecutionActions.LeaveWithoutAnswer(changes, LeaveGround, LeaveComment, ct), ct);
     public Task<IActionResult> OnPostReturnAsync(CancellationToken ct) =>
-        RunAsync("return", AppealActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
+        RunAsync("return", ExecutionActions.ReturnToApplicant(changes, ReturnComment, ct), ct);
     public Task<IActionResult> OnPostStopAsync(CancellationToken ct) =>
-        RunAsync("stop", AppealActions.StopCorrespondence(changes, StopComment, ct), ct);
+        RunAsync("stop", ExecutionActions.StopCorrespondence(changes, StopComment, ct), ct);
     public Task<IActionResult> OnPostKindAsync(CancellationToken ct) =>
-        RunAsync("kind", AppealActions.ChangeKind(changes, NewKind, KindReason, ct), ct);
+        RunAsync("kind", ExecutionActions.ChangeKind(changes, NewKind, KindReason, ct), ct);
 
     public static string DoneMessage(string? done) => done switch
     {
@@ -299,7 +299,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         PartnerSiteName = await db.PartnerSiteAppeals.Where(x => x.AppealId == a.Id).Join(db.PartnerSites, x => x.SiteId, s => s.Id, (x, s) => s.Name).SingleOrDefaultAsync(ct);
         TerritoryName = a.TerritoryId is { } te ? await db.Territories.Where(x => x.Id == te).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
         var files = await db.Attachments.AsNoTracking().Where(x => x.AppealId == Id).OrderBy(x => x.UploadedAtUtc)
-            .Select(x => new IntakeApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
+            .Select(x => new AttachmentsApi.AttachmentView(x.Id, x.FileName, x.ContentType, x.Kind, x.Size, x.Purpose)).ToListAsync(ct);
         Attachments = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
         AnswerFiles = [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)];
         History = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence)
@@ -313,7 +313,7 @@ public sealed class CardModel(AppDbContext db, CurrentUser user, AppealChanges c
         var parts = new List<AppealPart>();
         if (a.Allows(Transition.CompletePart))
             foreach (var part in a.Parts.Where(p => p.Status == PartStatus.Open))
-                if (await AppealActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
+                if (await ExecutionActions.MayCompletePartAsync(user, a, part.Id, ct)) parts.Add(part);
         PartsToComplete = parts;
         ExtensionRequest = a.ExtensionRequestedDays is null ? null : History.LastOrDefault(e => e.Kind == EventKind.ExtensionRequested);
 

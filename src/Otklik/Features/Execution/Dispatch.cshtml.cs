@@ -15,7 +15,7 @@ public sealed class DispatchModel(AppDbContext db, CurrentUser user, AppealChang
 {
     public const int MaxRows = 200;
 
-    public sealed record Row(Appeal Appeal, string Organisation, IReadOnlyList<AppealActions.Executor> Executors);
+    public sealed record Row(Appeal Appeal, string Organisation, IReadOnlyList<ExecutionActions.Executor> Executors);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public int Total { get; private set; }
@@ -34,7 +34,7 @@ public sealed class DispatchModel(AppDbContext db, CurrentUser user, AppealChang
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var outcome = await changes.TryRunAsync(AppealId, Version, AppealActions.Assign(changes, PersonId, ct), ct);
+        var outcome = await changes.TryRunAsync(AppealId, Version, ExecutionActions.Assign(changes, PersonId, ct), ct);
         if (outcome.Succeeded)
         {
             var number = await db.Appeals.Where(a => a.Id == AppealId).Select(a => a.Number).SingleAsync(ct);
@@ -54,7 +54,7 @@ public sealed class DispatchModel(AppDbContext db, CurrentUser user, AppealChang
         Total = await query.CountAsync(ct);
         var appeals = await query.OrderBy(a => a.DueAtUtc).ThenBy(a => a.Number).Take(MaxRows).ToListAsync(ct);
         var orgIds = appeals.Select(a => a.ExecutorOrganisationId!.Value).Distinct().ToList();
-        var executors = await AppealActions.ExecutorsOfAsync(db, orgIds, ct);
+        var executors = await ExecutionActions.ExecutorsOfAsync(db, orgIds, ct);
         var names = await db.Organisations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);
         Rows = [.. appeals.Select(a => new Row(a, names[a.ExecutorOrganisationId!.Value], executors[a.ExecutorOrganisationId!.Value]))];
         Times = await LocalTimes.LoadAsync(db, ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Intake;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Moderation;
@@ -206,15 +207,15 @@ public sealed class RegisterModel(AppDbContext db, CurrentUser user, SubmitAppea
             Errors["attachmentIds"] = $"Не больше {ContentSniffer.MaxPerAppeal} файлов.";
             return;
         }
-        var checkedFiles = new List<IntakeApi.CheckedFile>();
+        var checkedFiles = new List<AttachmentsApi.CheckedFile>();
         foreach (var file in chosen)
         {
-            try { checkedFiles.Add(await IntakeApi.CheckFileAsync(file, "attachmentIds", ct)); }
+            try { checkedFiles.Add(await AttachmentsApi.CheckFileAsync(file, "attachmentIds", ct)); }
             catch (InputException e) { Errors["attachmentIds"] = string.Join(" ", e.Errors["attachmentIds"]); return; }
         }
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var file in checkedFiles)
-            KeptFiles.Add((await IntakeApi.StoreAsync(file, db, files, user.RequiredId, now, null, AttachmentPurpose.Appeal, ct)).Id);
+            KeptFiles.Add((await AttachmentsApi.StoreAsync(file, db, files, user.RequiredId, now, null, AttachmentPurpose.Appeal, ct)).Id);
         if (checkedFiles.Count > 0) await db.SaveChangesAsync(ct);
     }
 

@@ -8,12 +8,8 @@ namespace Otklik.Features.Intake;
 /// <summary>What a submitted appeal must satisfy before anything is stored. Pure checks, collected into field errors.</summary>
 public static partial class SubmitRules
 {
-    public const int MaxTextLength = 10_000;
+    public const int MaxTextLength = Appeal.MaxTextLength;
     public const int MinTextLength = 10;
-
-    // A tag opens as HTML parsers read it: "<" followed at once by a letter, "/" and a letter, "!" or "?". So "a < b" and "<5 м" stay text.
-    [GeneratedRegex(@"</?[a-zA-Z]|<[!?]|javascript\s*:|\bon[a-z]+\s*=", RegexOptions.IgnoreCase)]
-    private static partial Regex Markup();
 
     [GeneratedRegex(@"^\+?[0-9][0-9\s\-()]{6,20}$")]
     private static partial Regex PhonePattern();
@@ -22,25 +18,14 @@ public static partial class SubmitRules
     [GeneratedRegex(@"^[0-9]+\z")]
     private static partial Regex Digits();
 
-    public static bool ContainsMarkup(string text) => Markup().IsMatch(text);
+    public static bool ContainsMarkup(string text) => TextRules.ContainsMarkup(text);
 
     public static bool IsValidPhone(string phone) => PhonePattern().IsMatch(phone);
 
-    public static void CheckText(InputErrors errors, string field, string? text, int min = MinTextLength, int max = MaxTextLength)
-    {
-        if (string.IsNullOrWhiteSpace(text)) { errors.Add(field, "field.required", "Поле обязательно для заполнения."); return; }
-        var t = text.Trim();
-        if (t.Length < min) errors.Add(field, "text.too_short", $"Опишите суть подробнее: не меньше {min} символов.");
-        if (t.Length > max) errors.Add(field, "text.too_long", $"Текст длиннее {max} символов.");
-        if (ContainsMarkup(t)) errors.Add(field, "text.markup", "Текст не должен содержать HTML-разметку или скрипты.");
-    }
+    public static void CheckText(InputErrors errors, string field, string? text, int min = MinTextLength, int max = MaxTextLength) =>
+        TextRules.CheckText(errors, field, text, min, max);
 
-    public static void CheckOptional(InputErrors errors, string field, string? value, int max)
-    {
-        if (value is null) return;
-        if (value.Length > max) errors.Add(field, "text.too_long", $"Не длиннее {max} символов.");
-        if (ContainsMarkup(value)) errors.Add(field, "text.markup", "Поле не должно содержать HTML-разметку или скрипты.");
-    }
+    public static void CheckOptional(InputErrors errors, string field, string? value, int max) => TextRules.CheckOptional(errors, field, value, max);
 
     /// <summary>
     /// An identifier a channel gives its message (an e-mail's Message-ID is written «&lt;id@host&gt;»): never shown as text,

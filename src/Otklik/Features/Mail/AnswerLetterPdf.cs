@@ -40,7 +40,7 @@ public static class AnswerLetterPdf
         var signed = appeal.History.Where(e => e.Kind is EventKind.AnswerApproved or EventKind.AnswerSent && e.ActorId != null)
             .OrderByDescending(e => e.Kind == EventKind.AnswerApproved).ThenByDescending(e => e.Sequence).Select(e => e.ActorId).FirstOrDefault();
         var signatory = signed is { } sid ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == sid, ct) : null;
-        var files = await db.Attachments.AsNoTracking().Where(a => a.AppealId == appeal.Id && a.Purpose == Intake.AttachmentPurpose.Answer)
+        var files = await db.Attachments.AsNoTracking().Where(a => a.AppealId == appeal.Id && a.Purpose == Attachments.AttachmentPurpose.Answer)
             .OrderBy(a => a.UploadedAtUtc).Select(a => a.FileName).ToListAsync(ct);
         var a = appeal.Applicant;
         var addressee = a.Kind == ApplicantKind.Organisation

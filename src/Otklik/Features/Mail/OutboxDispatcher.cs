@@ -63,7 +63,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             if (await ClaimAsync(db, ct) is not { } message) break;
-            var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
+            var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Attachments.IFileStore>());
             var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
             var outcome = await DeliverAsync(db, composer, relay, message, ct);
             if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;

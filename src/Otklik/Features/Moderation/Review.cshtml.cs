@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Features.Routing;
 using Otklik.Infrastructure;
 
@@ -56,7 +56,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     public string? PublicAddress => Portal.Public.PublicMasking.Address(Appeal.Address, Appeal.Applicant.PostalAddress);
 
     public Appeal Appeal { get; private set; } = null!;
-    public IReadOnlyList<IntakeApi.AttachmentView> Attachments { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> Attachments { get; private set; } = [];
     public IReadOnlyList<HistoryLine> History { get; private set; } = [];
     public Dictionary<Guid, string> OrganisationNames { get; private set; } = [];
     public IReadOnlyList<ModerationScreens.OrganisationOption> Organisations { get; private set; } = [];
@@ -272,7 +272,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Appeal = appeal;
 
         Attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == Id).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+            .Select(a => new AttachmentsApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
         var events = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence).ToListAsync(ct);
         var actorIds = events.Where(e => e.ActorId != null).Select(e => e.ActorId!.Value).Distinct().ToList();
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Identity;
 using Otklik.Features.Intake;
 using Otklik.Infrastructure;
@@ -70,7 +71,7 @@ public static partial class IncidentsApi
                 }
                 var ids = new List<Guid>();
                 foreach (var photo in p.Photos)
-                    ids.Add((await IntakeApi.StoreAsync(photo, db, files, null, now, null, AttachmentPurpose.Appeal, ct)).Id);
+                    ids.Add((await AttachmentsApi.StoreAsync(photo, db, files, null, now, null, AttachmentPurpose.Appeal, ct)).Id);
                 if (ids.Count > 0) await db.SaveChangesAsync(ct);
                 var callback = batch.CallbackUrl!.Trim();
                 var submitted = await intake.RunAsync(p.Request with { AttachmentIds = ids.Count > 0 ? [.. ids] : null }, actor, null, ct,
@@ -98,7 +99,7 @@ public static partial class IncidentsApi
     sealed record Existing(Guid AppealId, string Number);
 
     sealed record CheckedPost(int Index, string Network, string PostId, string? Url, string? AuthorPublicId, IntakeApi.SubmitRequest Request,
-        List<IntakeApi.CheckedFile> Photos, Existing? Existing);
+        List<AttachmentsApi.CheckedFile> Photos, Existing? Existing);
 
     /// <summary>Every post checked before anything is written: the batch is refused whole with each bad post's index and field.</summary>
     static async Task<List<CheckedPost>> CheckAsync(Batch batch, AppDbContext db, SubmitAppeal intake, IntakeActor actor, IHttpClientFactory clients,
@@ -176,9 +177,9 @@ public static partial class IncidentsApi
     }
 
     /// <summary>Each photo fetched (or decoded) and recognised by its bytes as a photo within the size limit.</summary>
-    static async Task<List<IntakeApi.CheckedFile>> PhotosAsync(Photo[]? photos, string at, InputErrors e, HttpClient client, CancellationToken ct)
+    static async Task<List<AttachmentsApi.CheckedFile>> PhotosAsync(Photo[]? photos, string at, InputErrors e, HttpClient client, CancellationToken ct)
     {
-        var result = new List<IntakeApi.CheckedFile>();
+        var result = new List<AttachmentsApi.CheckedFile>();
         if (photos is not { Length: > 0 }) return result;
         if (photos.Length > ContentSniffer.MaxPerAppeal)
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 using Telegram.Bot;
@@ -211,7 +212,7 @@ public static class TelegramBot
                 await bot.SendMessage(chat.ChatId, "Это не похоже на фотографию (или она слишком большая).", cancellationToken: ct);
                 return true;
             }
-            var stored = await IntakeApi.StoreAsync(new IntakeApi.CheckedFile($"telegram-{ids.Length + 1}.jpg", bytes, d.ContentType, d.Kind), db, files, null, now, null,
+            var stored = await AttachmentsApi.StoreAsync(new AttachmentsApi.CheckedFile($"telegram-{ids.Length + 1}.jpg", bytes, d.ContentType, d.Kind), db, files, null, now, null,
                 AttachmentPurpose.Appeal, ct);
             chat.DraftPhotoIds = string.Join(',', ids.Append(stored.Id.ToString("N")));
             await db.SaveChangesAsync(ct);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Otklik.Data;
 using Otklik.Features.Appeals;
 using Otklik.Features.Directory;
+using Otklik.Features.Execution;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Workspace;
@@ -76,7 +77,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
             BulkPersonId, BulkOrganisationId, BulkTag, null, string.IsNullOrWhiteSpace(BulkTargetNumber) ? null : BulkTargetNumber);
         try
         {
-            if (BulkAction == Appeals.BulkAction.Export) return await ExportAsync(request, audit, ct);
+            if (BulkAction == Workspace.BulkAction.Export) return await ExportAsync(request, audit, ct);
             Bulk = await BulkActions.RunAsync(scopes, db, user, request, ct);
             // What went through is done: the ticks stay only on the refused ones, to try again or look at.
             BulkIds = [.. Bulk.Refused.Select(f => f.Id)];
@@ -92,7 +93,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
 
     async Task<IActionResult> ExportAsync(BulkRequest request, Audit.AuditTrail audit, CancellationToken ct)
     {
-        var (_, items) = BulkActions.Check(request with { Action = Appeals.BulkAction.Export });
+        var (_, items) = BulkActions.Check(request with { Action = Workspace.BulkAction.Export });
         var directory = await ListDirectory.LoadAsync(db, ct);
         var zone = await directory.ZoneOfAsync(user, ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -124,7 +125,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
         MayModerate = roles.Any(r => r.Role == Role.Moderator);
         MayTag = roles.Any(r => r.Role is Role.Moderator or Role.Dispatcher or Role.Controller);
         var dispatching = roles.Where(r => r.Role == Role.Dispatcher && r.OrganisationId is not null).Select(r => r.OrganisationId!.Value).Distinct().ToList();
-        Executors = dispatching.Count == 0 ? [] : [.. (await AppealActions.ExecutorsOfAsync(db, dispatching, ct)).Values.SelectMany(e => e)
+        Executors = dispatching.Count == 0 ? [] : [.. (await ExecutionActions.ExecutorsOfAsync(db, dispatching, ct)).Values.SelectMany(e => e)
             .DistinctBy(e => e.Id).Select(e => (e.Id, e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal)];
         try
         {

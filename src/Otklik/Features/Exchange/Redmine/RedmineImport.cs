@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
@@ -156,7 +157,7 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
         var answer = status is AppealStatus.AnswerSent or AppealStatus.Closed ? AnswerNote(issue, statuses, statusName) : null;
 
         // Files: fetched and checked as an upload is; stored before the appeal, recorded in its transaction.
-        var files = new List<Intake.Attachment>();
+        var files = new List<Attachments.Attachment>();
         var store = scope.ServiceProvider.GetRequiredService<IFileStore>();
         foreach (var attachment in (issue.Attachments ?? []).Take(ContentSniffer.MaxPerAppeal))
         {
@@ -167,7 +168,7 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
             { report.Unmapped.Add($"{label}: файл «{attachment.Filename}» — больше допустимого размера"); continue; }
             var id = Guid.CreateVersion7();
             await using (var content = new MemoryStream(bytes, writable: false)) await store.SaveAsync(id.ToString("N"), content, ct);
-            files.Add(new Intake.Attachment
+            files.Add(new Attachments.Attachment
             {
                 Id = id, FileName = Path.GetFileName(attachment.Filename), ContentType = d.ContentType, Kind = d.Kind, Purpose = AttachmentPurpose.Appeal,
                 Size = bytes.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), StorageKey = id.ToString("N"),

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Otklik.Data;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Portal.Accounts;
@@ -81,10 +81,10 @@ public sealed class ProfileModel(UserManager<Person> users, AppDbContext db, Cur
         if (me is null) return Challenge();
         try
         {
-            var file = await IntakeApi.CheckFileAsync(photo, "Photo", ct);
+            var file = await AttachmentsApi.CheckFileAsync(photo, "Photo", ct);
             if (file.Kind != AttachmentKind.Photo)
                 throw new InputException("Photo", "attachment.type", "Загрузите фотографию: JPEG, PNG, WebP или HEIC.");
-            var stored = await IntakeApi.StoreAsync(file, db, files, me.Id, clock.GetUtcNow().UtcDateTime, null, AttachmentPurpose.ProfilePhoto, ct);
+            var stored = await AttachmentsApi.StoreAsync(file, db, files, me.Id, clock.GetUtcNow().UtcDateTime, null, AttachmentPurpose.ProfilePhoto, ct);
             me.PhotoAttachmentId = stored.Id;
             await db.SaveChangesAsync(ct);
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Execution;
 using Otklik.Features.Intake;
@@ -39,8 +40,8 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public string? ExecutorName { get; private set; }
     public string? DueDate { get; private set; }
     public string? PauseRequest { get; private set; }
-    public IReadOnlyList<IntakeApi.AttachmentView> Photos { get; private set; } = [];
-    public IReadOnlyList<IntakeApi.AttachmentView> AnswerFiles { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> Photos { get; private set; } = [];
+    public IReadOnlyList<AttachmentsApi.AttachmentView> AnswerFiles { get; private set; } = [];
     public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
     /// <summary>Every answer sent, newest first: a reopened appeal keeps the earlier answer and its rating in view.</summary>
     public IReadOnlyList<AnswerHistory.Entry> Answers { get; private set; } = [];
@@ -67,7 +68,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         ActAsync("clarify", (id, v) => changes.TryRunAsync(id, v, Transition.GiveClarification, ModerationApi.GivingClarification(changes, Clarification), ct), "clarified", ct);
 
     public Task<IActionResult> OnPostReplyAsync(CancellationToken ct) =>
-        ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, AppealActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
+        ActAsync("reply", (id, v) => changes.TryRunAsync(id, v, ExecutionActions.Resume(changes, string.IsNullOrWhiteSpace(Reply) ? null : Reply, ct), ct),
             "replied", ct);
 
     public Task<IActionResult> OnPostRateAsync(CancellationToken ct) =>
@@ -124,7 +125,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         var names = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         ExecutorName = appeal.ExecutorOrganisationId is { } ex ? names.GetValueOrDefault(ex) : null;
         var files = await db.Attachments.AsNoTracking().Where(a => a.AppealId == appeal.Id).OrderBy(a => a.UploadedAtUtc)
-            .Select(a => new IntakeApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+            .Select(a => new AttachmentsApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
         Photos = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
         // The answer's files travel with the answer: a draft's files are not the applicant's to see.
         AnswerFiles = AnswerShown ? [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)] : [];

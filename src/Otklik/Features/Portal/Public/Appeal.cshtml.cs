@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Features.Moderation;
 using Otklik.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 
 namespace Otklik.Features.Portal.Public;
 

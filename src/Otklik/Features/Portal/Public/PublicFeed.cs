@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 
 namespace Otklik.Features.Portal.Public;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
 using Otklik.Features.Intake;
@@ -264,12 +265,12 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
         KeptPhotos = await db.Attachments.AsNoTracking()
             .Where(a => KeptPhotos.Contains(a.Id) && a.UploadedById == me && a.AppealId == null).Select(a => a.Id).ToListAsync(ct);
         if (chosen.Count + KeptPhotos.Count > MaxPhotos) { Errors["photos"] = $"Не больше {MaxPhotos} фотографий."; return; }
-        var checkedFiles = new List<IntakeApi.CheckedFile>();
+        var checkedFiles = new List<AttachmentsApi.CheckedFile>();
         foreach (var photo in chosen)
         {
             try
             {
-                var file = await IntakeApi.CheckFileAsync(photo, "photos", ct);
+                var file = await AttachmentsApi.CheckFileAsync(photo, "photos", ct);
                 if (file.Kind != AttachmentKind.Photo) { Errors["photos"] = $"Файл «{file.FileName}» — не фотография: прикрепите JPEG, PNG, WebP или HEIC."; return; }
                 checkedFiles.Add(file);
             }
@@ -281,7 +282,7 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user, TerritoryLocat
         }
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var file in checkedFiles)
-            KeptPhotos.Add((await IntakeApi.StoreAsync(file, db, files, me, now, null, AttachmentPurpose.Appeal, ct)).Id);
+            KeptPhotos.Add((await AttachmentsApi.StoreAsync(file, db, files, me, now, null, AttachmentPurpose.Appeal, ct)).Id);
         if (checkedFiles.Count > 0) await db.SaveChangesAsync(ct);
     }
 

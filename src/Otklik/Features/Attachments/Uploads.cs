@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Infrastructure;
 
-namespace Otklik.Features.Intake;
+namespace Otklik.Features.Attachments;
 
 /// <summary>
 /// Limits on files uploaded before an appeal exists (anyone may upload: an appeal can be sent without an account).

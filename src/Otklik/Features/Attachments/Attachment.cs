@@ -1,4 +1,4 @@
-namespace Otklik.Features.Intake;
+namespace Otklik.Features.Attachments;
 
 public enum AttachmentKind { Photo, Document }
 

@@ -1,26 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Attachments;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
 using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
-namespace Otklik.Features.Appeals;
-
-/// <summary>One action on an appeal: who may take it, and the change with its checks and side effects (outbox).</summary>
-public sealed record AppealAction(Func<Appeal, Task<bool>> May, Func<Appeal, DateTime, Task> Change)
-{
-    /// <summary>Two actions in one transaction (write the answer and send it on at once); both must be allowed.</summary>
-    public AppealAction Then(AppealAction next) => new(
-        async appeal => await May(appeal) && await next.May(appeal),
-        async (appeal, now) => { await Change(appeal, now); await next.Change(appeal, now); });
-}
+namespace Otklik.Features.Execution;
 
 /// <summary>
 /// The actions of execution and control, shared by the API endpoints and the staff pages, so that both check the same
 /// input, call the same entity method and write the same outbox messages. Run them with <see cref="AppealChanges"/>.
 /// </summary>
-public static class AppealActions
+public static class ExecutionActions
 {
     /// <summary>
     /// Who may take the action: the duties of its row in <see cref="AppealLifecycle.Table"/>. The status is left to the
@@ -169,13 +161,13 @@ public static class AppealActions
     }
 
     /// <summary>The answer form's files, already checked: stored and recorded as the answer's in the same change.</summary>
-    public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<IntakeApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
+    public static AppealAction AttachAnswerFiles(AppealChanges c, IReadOnlyList<AttachmentsApi.CheckedFile> files, IFileStore store, CancellationToken ct) =>
         new(Holds(c, Transition.DraftAnswer, ct), async (appeal, now) =>
         {
             if (files.Count == 0) return;
             await CheckAnswerFileCountAsync(c, appeal, files.Count, "files", ct);
             foreach (var file in files)
-                await IntakeApi.StoreAsync(file, c.Db, store, c.User.Id, now, appeal.Id, AttachmentPurpose.Answer, ct);
+                await AttachmentsApi.StoreAsync(file, c.Db, store, c.User.Id, now, appeal.Id, AttachmentPurpose.Answer, ct);
         });
 
     static async Task CheckAnswerFileCountAsync(AppealChanges c, Appeal appeal, int adding, string field, CancellationToken ct)

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Appeals;
+using Otklik.Features.Execution;
 using Otklik.Features.Moderation;
-using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 
-namespace Otklik.Features.Appeals;
+namespace Otklik.Features.Workspace;
 
 /// <summary>What a bulk action does to each selected appeal.</summary>
 public enum BulkAction { Assign, SetExecutor, Tag, Merge, CloseAsDuplicate, Export }
@@ -115,7 +116,7 @@ public static class BulkActions
 
     static AppealAction Per(BulkAction action, AppealChanges c, BulkRequest r, Guid? target, CancellationToken ct) => action switch
     {
-        BulkAction.Assign => AppealActions.Assign(c, r.PersonId, ct),
+        BulkAction.Assign => ExecutionActions.Assign(c, r.PersonId, ct),
         BulkAction.SetExecutor => new(Holds(c, ct, Duty.Moderate), ModerationApi.Routing(c, r.OrganisationId, "Выбор исполнителя для нескольких обращений", ct)),
         BulkAction.Tag => new(Holds(c, ct, Duty.Moderate, Duty.Dispatch, Duty.Control), (appeal, now) =>
         {
