@@ -30,8 +30,9 @@ public sealed partial class InstallablePortalTests(Browser browser, AppPool pool
 
         // The worker installs, keeps the shell and takes the page.
         await page.EvaluateAsync("() => navigator.serviceWorker.ready");
-        await page.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null");
+        // The next page opened is the worker's (the first one loaded before it existed).
         await page.GotoAsync("/my");
+        await page.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = 60_000 });
 
         await page.Context.SetOfflineAsync(true);
         // Opened with no network: the form comes from the device.
