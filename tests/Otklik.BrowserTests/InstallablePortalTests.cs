@@ -85,6 +85,13 @@ public sealed partial class InstallablePortalTests(Browser browser, AppPool pool
         await page.GotoAsync("/");
         await page.WaitForTimeoutAsync(500);
         Assert.Equal(1, await app.WithDbAsync(db => db.Appeals.CountAsync(a => a.Text == text)));
+
+        // The person's setting for web push about their own appeals, on /my.
+        await page.GotoAsync("/my");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Уведомления в браузере" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Сообщать в этом браузере, что по моим обращениям есть новости")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#push-status")).ToHaveTextAsync("Уведомления выключены.");
+        await Browser.ShotAsync(page, app, "pwa-4-my-push-setting");
         await page.Context.CloseAsync();
     }
 

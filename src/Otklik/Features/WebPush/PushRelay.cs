@@ -20,7 +20,7 @@ namespace Otklik.Features.WebPush;
 /// answering 404 or 410 (the browser dropped the subscription) removes the subscription.
 /// Other features push through <see cref="QueueAsync"/> (e-mail alerts, say, would call it with their own source id).
 /// </summary>
-public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpClientFactory clients, TimeProvider clock)
+public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHandlerFactory handlers, TimeProvider clock)
 {
     public const string PushType = "push.notification";
     public const string HttpClientName = "web-push";
@@ -74,11 +74,9 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpClientFact
         var now = clock.GetUtcNow().UtcDateTime;
         if (await keys.GetAsync(db, now, ct) is not { } vapid) return "Ключи VAPID не настроены (Otklik:WebPush): уведомления в браузере не отправляются.";
 
-        var client = new PushServiceClient(clients.CreateClient(HttpClientName))
-        {
-            DefaultAuthentication = new VapidAuthentication(vapid.PublicKey, vapid.PrivateKey) { Subject = vapid.Subject },
-            DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid,
-        };
+        using var authentication = new VapidAuthentication(vapid.PublicKey, vapid.PrivateKey) { Subject = vapid.Subject };
+        using var http = new HttpClient(new OriginAudience(authentication) { InnerHandler = handlers.CreateHandler(HttpClientName) }) { Timeout = TimeSpan.FromSeconds(15) };
+        var client = new PushServiceClient(http) { DefaultAuthentication = authentication, DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid };
         var target = new PushSubscription { Endpoint = subscription.Endpoint };
         target.SetKey(PushEncryptionKeyName.P256DH, subscription.P256dh);
         target.SetKey(PushEncryptionKeyName.Auth, subscription.Auth);
@@ -100,5 +98,21 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpClientFact
         subscription.LastSentAtUtc = now;
         await db.SaveChangesAsync(ct);
         return "Уведомление отправлено в браузер.";
+    }
+
+    /// <summary>
+    /// RFC 8292 §2: the JWT's <c>aud</c> is the push resource's origin, port included. The library drops a non-default
+    /// port (scheme and host only), which a region's own push service on, say, :8082 would refuse; so the header is signed
+    /// again here for the origin the request actually goes to.
+    /// </summary>
+    sealed class OriginAudience(VapidAuthentication authentication) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { } uri)
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("vapid",
+                    authentication.GetVapidSchemeAuthenticationHeaderValueParameter(uri.GetLeftPart(UriPartial.Authority)));
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -21,7 +21,7 @@ public static class WebPushApi
         // A push endpoint is a URL the browser chose: like a partner's callback, it may not reach the site's own network
         // unless a region's own push service lives there (Otklik:WebPush:AllowPrivateEndpoints).
         var allowPrivate = config.GetValue("Otklik:WebPush:AllowPrivateEndpoints", false);
-        services.AddHttpClient(PushRelay.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+        services.AddHttpClient(PushRelay.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
