@@ -86,13 +86,69 @@ public sealed partial class InstallablePortalTests(Browser browser, AppPool pool
         await page.WaitForTimeoutAsync(500);
         Assert.Equal(1, await app.WithDbAsync(db => db.Appeals.CountAsync(a => a.Text == text)));
 
-        // The person's setting for web push about their own appeals, on /my.
+        // The person's setting for web push names its state on /my and has a screen of its own; without VAPID keys
+        // (this app has none) the screen says so instead of offering a switch that cannot work.
         await page.GotoAsync("/my");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Уведомления в браузере" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByLabel("Сообщать в этом браузере, что по моим обращениям есть новости")).Not.ToBeCheckedAsync();
-        await Assertions.Expect(page.Locator("#push-status")).ToHaveTextAsync("Уведомления выключены.");
-        await Browser.ShotAsync(page, app, "pwa-4-my-push-setting");
+        await Assertions.Expect(page.Locator("#push-setting-link")).ToHaveTextAsync("Уведомления в браузере: выключены");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Уведомления в браузере" }).ClickAsync();
+        await page.WaitForURLAsync("**/my/notifications");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Уведомления выключены" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#push-status")).ToContainTextAsync("пока не настроены");
+        await Assertions.Expect(page.Locator("#push-enabled")).ToHaveCountAsync(0);
+        await Browser.ShotAsync(page, app, "pwa-4-notifications-not-configured");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// «Уведомления в браузере» as a screen of its own (/my/notifications): the state, what is sent, the switch, and the
+    /// person's connected browsers, each of which can be disconnected (a plain form, no JavaScript needed); another
+    /// person's browsers are neither shown nor touched. Phone and desktop.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_notifications_screen_shows_the_state_and_the_persons_browsers_and_disconnects_one(Engine engine)
+    {
+        var (publicKey, privateKey) = Otklik.Features.WebPush.WebPushKeys.Generate();
+        await using var app = await TestApp.StartAsync(engine, settings: new Dictionary<string, string?>
+        {
+            ["Otklik:WebPush:PublicKey"] = publicKey, ["Otklik:WebPush:PrivateKey"] = privateKey, ["Otklik:WebPush:Subject"] = "mailto:support@otklik.example",
+        });
+        var applicant = app.ClientAs(Persona.Applicant);
+        await applicant.PostJsonAsync("/api/v1/push/subscriptions", Subscription("https://fcm.googleapis.com/fcm/send/phone-1")).Expect(System.Net.HttpStatusCode.OK);
+        await applicant.PostJsonAsync("/api/v1/push/subscriptions", Subscription("https://updates.push.services.mozilla.com/wpush/v2/laptop-1")).Expect(System.Net.HttpStatusCode.OK);
+        await app.ClientAs(Persona.OtherApplicant).PostJsonAsync("/api/v1/push/subscriptions", Subscription("https://fcm.googleapis.com/fcm/send/other-1")).Expect(System.Net.HttpStatusCode.OK);
+
+        foreach (var (width, height, name) in new[] { (360, 740, "phone"), (1280, 900, "desktop") })
+        {
+            var page = await browser.SignInOnPortalAsync(app, Persona.Applicant, "/my", width, height);
+            await Assertions.Expect(page.Locator("#push-setting-link")).ToHaveTextAsync("Уведомления в браузере: включены (браузеров: 2)");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Уведомления в браузере" }).ClickAsync();
+            await page.WaitForURLAsync("**/my/notifications");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Уведомления включены" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByLabel("Присылать уведомления о моих обращениях")).ToBeCheckedAsync();
+            await Assertions.Expect(page.Locator("#push-browsers li")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("#push-browsers li").First).ToContainTextAsync("Chrome");
+            await Assertions.Expect(page.Locator("#push-browsers li").Last).ToContainTextAsync("Firefox");
+            await Browser.ShotAsync(page, app, $"pwa-5-notifications-{name}");
+            await page.Context.CloseAsync();
+        }
+
+        var phone = await browser.SignInOnPortalAsync(app, Persona.Applicant, "/my/notifications");
+        await phone.Locator("#push-browsers li").Filter(new() { HasText = "Firefox" }).GetByRole(AriaRole.Button, new() { Name = "Отключить" }).ClickAsync();
+        await Assertions.Expect(phone.Locator("#push-done")).ToHaveTextAsync("Браузер отключён: уведомления в него больше не придут.");
+        await Assertions.Expect(phone.Locator("#push-browsers li")).ToHaveCountAsync(1);
+        await Browser.ShotAsync(phone, app, "pwa-6-notifications-disconnected");
+        var left = await app.WithDbAsync(db => db.WebPushSubscriptions.AsNoTracking().Select(s => s.Endpoint).OrderBy(e => e).ToListAsync());
+        Assert.Equal(["https://fcm.googleapis.com/fcm/send/other-1", "https://fcm.googleapis.com/fcm/send/phone-1"], left);
+        await phone.Context.CloseAsync();
+    }
+
+    /// <summary>What PushSubscription.toJSON() gives: an endpoint, the browser's P-256 public key and a 16-byte secret.</summary>
+    static object Subscription(string endpoint)
+    {
+        using var ecdh = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var q = ecdh.ExportParameters(false).Q;
+        byte[] point = [0x04, .. q.X!, .. q.Y!];
+        return new { endpoint, keys = new { p256dh = System.Buffers.Text.Base64Url.EncodeToString(point), auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)) } };
     }
 
     static Task Next(IPage page) => page.Locator(".step.current [data-next]").ClickAsync();

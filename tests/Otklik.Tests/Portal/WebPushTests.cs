@@ -195,6 +195,44 @@ public sealed class WebPushTests
         Assert.False(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/push/phone")));
     }
 
+    /// <summary>
+    /// Every step the applicant is told of by letter (registered, clarification asked, rejected, redirected, extended,
+    /// answered, reopened, closed, …) also becomes a push, titled as the portal's timeline names it: the list is read
+    /// from the registry, so a new applicant letter type is covered or this test says which is not.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_step_the_applicant_gets_a_letter_of_is_also_pushed(Engine engine)
+    {
+        var (settings, _) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        using var phone = new BrowserKeys();
+        var appeal = await app.AppealInAsync(AppealStatus.Registered);
+        await app.ClientAs(Persona.Applicant).PostJsonAsync("/api/v1/push/subscriptions", phone.Subscription("https://push.example/phone")).Expect(HttpStatusCode.OK);
+        var letters = Otklik.Features.Mail.MessageTypes.All
+            .Where(t => t.IsLetter && t.To.Any(a => a.Who == Otklik.Features.Mail.Recipient.Applicant)).ToList();
+        Assert.True(letters.Count >= 15, $"Only {letters.Count} applicant letter types found.");
+
+        var ids = new List<Guid>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var relay = scope.ServiceProvider.GetRequiredService<PushRelay>();
+            foreach (var type in letters)
+            {
+                var message = OutboxMessage.Create(type, new { }, appeal.Id, app.Clock.GetUtcNow().UtcDateTime);
+                ids.Add(message.Id);
+                await relay.FanOutAsync(message, CancellationToken.None);
+                // A retried letter never doubles its push.
+                await relay.FanOutAsync(message, CancellationToken.None);
+            }
+        }
+        var pushed = (await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == PushRelay.PushType && m.AppealId == appeal.Id).Select(m => m.Payload).ToListAsync()))
+            .Select(p => JsonDocument.Parse(p).RootElement)
+            .Where(p => ids.Contains(p.GetProperty("source").GetGuid()))
+            .ToList();
+        Assert.Equal(letters.Select(t => t.Title).Order(StringComparer.Ordinal), pushed.Select(p => p.GetProperty("body").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(pushed, p => Assert.Equal($"/my/{appeal.Number}", p.GetProperty("path").GetString()));
+    }
+
     /// <summary>RFC 8292: <c>vapid t=JWT, k=public key</c>, the JWT signed with ES256 by the server's key, for the push service's origin.</summary>
     static void CheckVapid(string? authorization, string publicKey, string audience, string subject)
     {
