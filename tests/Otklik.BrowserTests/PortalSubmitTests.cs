@@ -111,7 +111,7 @@ public sealed class PortalSubmitTests(Browser browser, AppPool pool) : IClassFix
         await page.Context.SetOfflineAsync(true);
         await page.GetByRole(AriaRole.Button, new() { Name = "Отправить обращение" }).ClickAsync();
 
-        await Assertions.Expect(page.Locator("#submit-status")).ToContainTextAsync("Нет сети — обращение сохранено и будет отправлено");
+        await Assertions.Expect(page.Locator("#submit-status")).ToContainTextAsync("Отправится, когда появится связь");
         await Browser.ShotAsync(page, app, "56-submit-offline");
         var draft = await page.EvaluateAsync<string>("() => localStorage.getItem('otklik.submit.draft')");
         Assert.Contains(text, draft);

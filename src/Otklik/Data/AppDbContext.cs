@@ -79,6 +79,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();
     public DbSet<Features.Business.SectionClock> SectionClocks => Set<Features.Business.SectionClock>();
     public DbSet<Features.Business.PortalDesk> PortalDesks => Set<Features.Business.PortalDesk>();
+    public DbSet<Features.WebPush.WebPushSubscription> WebPushSubscriptions => Set<Features.WebPush.WebPushSubscription>();
+    public DbSet<Features.WebPush.PushPreference> PushPreferences => Set<Features.WebPush.PushPreference>();
+    public DbSet<Features.WebPush.WebPushDemoKey> WebPushDemoKeys => Set<Features.WebPush.WebPushDemoKey>();
 
     public abstract bool IsPostgres { get; }
 

@@ -174,6 +174,15 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         new Line("PUT", $"{Api}/notifications/settings", "the deadline notices as a digest", Expect.SignedIn(200), Setup.None,
             Json(_ => new { deadline = "digest" })),
 
+        // ---- Web push: the server's public key for everyone; each person's own browsers and setting (ADR 0040) ----
+        new Line("GET", $"{Api}/push/key", "", Expect.Everyone(200), Setup.None, NoBody),
+        new Line("GET", $"{Api}/push/settings", "", Expect.SignedIn(200), Setup.None, NoBody),
+        new Line("PUT", $"{Api}/push/settings", "notifications off", Expect.SignedIn(200), Setup.None, Json(_ => new { enabled = false })),
+        new Line("POST", $"{Api}/push/subscriptions", "a subscription with a key that is no P-256 point", Expect.SignedIn(400), Setup.None,
+            Json(_ => new { endpoint = "https://push.example/abc", keys = new { p256dh = "AAAA", auth = "AAAAAAAAAAAAAAAAAAAAAA" } })),
+        new Line("DELETE", $"{Api}/push/subscriptions", "an endpoint the caller never subscribed", Expect.SignedIn(204), Setup.None, NoBody)
+            { Query = "?endpoint=https%3A%2F%2Fpush.example%2Fnone" },
+
         // ---- Directory and catalogue reads: public ----
         Public("/organisations"),
         Public("/organisations/{id:guid}", Setup.Fixed("МО А", r.MunA)),

@@ -15,6 +15,8 @@ public enum Recipient
     PortalAdministration,
     /// <summary>The post, chat or comment thread an appeal came from (a collector's callback, a bot's chat): <see cref="Social.ChannelRelay"/>.</summary>
     ChannelPeer,
+    /// <summary>A browser the applicant subscribed for web push (<see cref="WebPush.PushRelay"/>, ADR 0040).</summary>
+    Browser,
 }
 
 /// <summary>How a message reaches its recipient.</summary>
@@ -29,6 +31,8 @@ public enum Delivery
     Notice = 2,
     /// <summary>Sent back where the appeal came from, by <see cref="Social.ChannelRelay"/> (not a letter).</summary>
     Channel = 4,
+    /// <summary>A web push notification to one subscribed browser, sent by <see cref="WebPush.PushRelay"/> (not a letter).</summary>
+    Push = 8,
 }
 
 /// <summary>One recipient of a message type and the way they are told.</summary>
@@ -123,6 +127,12 @@ public static class MessageTypes
     /// <summary>Written by the dispatcher beside an applicant's message of an appeal with a <see cref="Social.ChannelThread"/>; retried on its own.</summary>
     public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
+    /// <summary>
+    /// Web push (ADR 0040): written by the dispatcher beside each message the applicant is told of, one per browser the
+    /// applicant subscribed with «Уведомления в браузере» on; retried on its own; a 404/410 removes the subscription.
+    /// </summary>
+    public static readonly MessageType PushNotification = new(WebPush.PushRelay.PushType, "Уведомление в браузере", new Audience(Recipient.Browser, Delivery.Push));
+
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
     /// <summary>A measure against a root cause was given to an organisation (to its heads and dispatchers).</summary>
     public static readonly MessageType RootCauseMeasureAssigned = new("rootcause.measure_assigned", "Поручена мера по первопричине",
@@ -151,7 +161,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        ChannelReply,
+        ChannelReply, PushNotification,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
     ];
 

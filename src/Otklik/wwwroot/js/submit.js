@@ -3,8 +3,9 @@
 // once and the form posts as usual.
 //
 // Offline: the draft's fields live in localStorage (saved as one types) with its idempotency key, made here when the
-// draft starts; photos of a submission made without network go to IndexedDB. When the network returns the draft is
-// posted again with the same key, so the server makes one appeal however many times it arrives.
+// draft starts. A form submitted without network goes whole (fields and photos) into the queue of offline-queue.js in
+// IndexedDB, which the service worker sends by Background Sync and pwa.js on "online" or when a page opens (ADR 0040);
+// it is always posted with the same key, so the server makes one appeal however many times it arrives.
 (function () {
     'use strict';
     var form = document.getElementById('submit-form');
@@ -51,30 +52,12 @@
         keyInput.value = draft.key;
     }
 
-    // ---- IndexedDB for the photos of a submission waiting for the network ----
+    // ---- The queue of forms waiting for the network (offline-queue.js, shared with the service worker) ----
 
-    function photoStore() {
-        return new Promise(function (resolve, reject) {
-            if (!window.indexedDB) { reject(new Error('no IndexedDB')); return; }
-            var open = indexedDB.open('otklik-submit', 1);
-            open.onupgradeneeded = function () { open.result.createObjectStore('photos'); };
-            open.onsuccess = function () { resolve(open.result); };
-            open.onerror = function () { reject(open.error); };
-        });
-    }
-    function photoTx(mode, work) {
-        return photoStore().then(function (db) {
-            return new Promise(function (resolve, reject) {
-                var tx = db.transaction('photos', mode);
-                var request = work(tx.objectStore('photos'));
-                tx.oncomplete = function () { resolve(request ? request.result : undefined); };
-                tx.onerror = function () { reject(tx.error); };
-            });
-        });
-    }
-    function savePhotos(key, files) { return photoTx('readwrite', function (s) { return s.put(files, key); }); }
-    function loadPhotos(key) { return photoTx('readonly', function (s) { return s.get(key); }).catch(function () { return null; }); }
-    function dropPhotos(key) { return photoTx('readwrite', function (s) { return s.delete(key); }).catch(function () { }); }
+    var queue = window.OtklikQueue;
+    function savePhotos(key, files) { return queue ? queue.savePhotos(key, files) : Promise.reject(new Error('no queue')); }
+    function loadPhotos(key) { return queue ? queue.loadPhotos(key) : Promise.resolve(null); }
+    function dropPhotos(key) { return queue ? queue.drop(key) : Promise.resolve(); }
 
     // ---- Steps ----
 
@@ -194,6 +177,20 @@
         localStorage.removeItem(DRAFT);
         dropPhotos(draft.key).then(function () { location.assign(url); });
     }
+    // The server's answer to a form the queue sent (this page, another page, or the service worker by Background Sync).
+    function answered(result) {
+        if (result.number) { finish(result.url); return; }
+        // Kept on the server until the e-mail is confirmed (a visitor's appeal): the device's draft is done.
+        if (result.status === 200) localStorage.removeItem(DRAFT);
+        // Refused (a field to fix): the server's page, with the errors next to the fields, replaces this one.
+        else { draft.pending = false; writeDraft(); }
+        document.open(); document.write(result.html); document.close();
+    }
+    window.addEventListener('otklik-sent', function (e) {
+        if (!e.detail || e.detail.key !== draft.key) return;
+        e.preventDefault();
+        answered(e.detail);
+    });
 
     var reset = document.getElementById('draft-reset');
     reset.hidden = false;
@@ -202,8 +199,32 @@
         dropPhotos(draft.key).then(function () { location.assign(location.pathname); });
     });
 
+    var WAITING = 'Нет сети — обращение сохранено на этом устройстве. Отправится, когда появится связь.';
+    var queued = false;
+    // Without network the form goes into the queue whole (fields and photos): the service worker sends it by Background
+    // Sync even if this page is closed; pwa.js sends it on "online" and whenever a page of the portal opens.
+    function enqueue(photosKept) {
+        if (!queue) return Promise.resolve(false);
+        return queue.put(draft.key, new FormData(form)).then(function () {
+            queued = true;
+            if (navigator.serviceWorker) {
+                navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) return reg.sync.register('otklik-submit'); }).catch(function () { });
+            }
+            return true;
+        }, function () { return false; }).then(function (ok) {
+            say(photosKept ? WAITING : WAITING + ' Фотографии сохранить не удалось: прикрепите их снова.');
+            // A network that says it is up but drops requests gets another try.
+            setTimeout(function () { if (navigator.onLine !== false) retry(); }, 20000);
+            return ok;
+        });
+    }
+    function retry() {
+        if (queued) { if (window.OtklikPwa) window.OtklikPwa.flush(); }
+        else if (draft.pending) send();
+    }
+
     var sending = false;
-    function send() {
+    function send(photosKept) {
         if (sending) return;
         sending = true;
         var body = new FormData(form);
@@ -214,16 +235,10 @@
         }).then(function (response) {
             sending = false;
             if (response.redirected && /\/my\//.test(new URL(response.url).pathname)) { finish(response.url); return; }
-            // Kept on the server until the e-mail is confirmed (a visitor's appeal): the device's draft is done.
-            if (response.status === 200) { localStorage.removeItem(DRAFT); dropPhotos(draft.key); }
-            // Refused (a field to fix): the server's page, with the errors next to the fields, replaces this one.
-            else { draft.pending = false; writeDraft(); }
-            return response.text().then(function (html) { document.open(); document.write(html); document.close(); });
+            return response.text().then(function (html) { answered({ key: draft.key, html: html, status: response.status }); });
         }).catch(function () {
             sending = false;
-            say('Нет сети — обращение сохранено и будет отправлено, когда связь восстановится.');
-            // The "online" event is the usual signal; a network that says it is up but drops requests gets another try.
-            setTimeout(function () { if (draft.pending && navigator.onLine !== false) send(); }, 20000);
+            enqueue(photosKept !== false);
         });
     }
 
@@ -236,20 +251,21 @@
         var kept = files.length === 0 ? Promise.resolve(true)
             : savePhotos(draft.key, files).then(function () { return true; }, function () { return false; });
         kept.then(function (photosKept) {
-            if (navigator.onLine === false) {
-                say(photosKept
-                    ? 'Нет сети — обращение сохранено и будет отправлено, когда связь восстановится.'
-                    : 'Нет сети — обращение сохранено и будет отправлено, когда связь восстановится. Фотографии сохранить не удалось: прикрепите их снова.');
-                return;
-            }
+            if (navigator.onLine === false) { enqueue(photosKept); return; }
             say('Отправляем обращение…');
-            send();
+            send(photosKept);
         });
     });
 
-    window.addEventListener('online', function () { if (draft.pending) { say('Сеть появилась — отправляем обращение…'); send(); } });
+    window.addEventListener('online', function () {
+        // The queue is sent by pwa.js; a draft that could not be queued (no IndexedDB) is sent from here.
+        if (draft.pending && !queued) { say('Сеть появилась — отправляем обращение…'); send(); }
+    });
     if (draft.pending && form.dataset.fresh === 'true') {
-        if (navigator.onLine === false) say('Нет сети — обращение сохранено и будет отправлено, когда связь восстановится.');
-        else { say('Отправляем сохранённое обращение…'); send(); }
+        (queue ? queue.has(draft.key).catch(function () { return false; }) : Promise.resolve(false)).then(function (inQueue) {
+            queued = inQueue;
+            if (inQueue || navigator.onLine === false) say(WAITING);
+            else { say('Отправляем сохранённое обращение…'); send(); }
+        });
     }
 })();

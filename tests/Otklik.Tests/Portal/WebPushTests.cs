@@ -1,0 +1,295 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Otklik.Features.Appeals;
+using Otklik.Features.WebPush;
+using Otklik.Infrastructure;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.Tests.Portal;
+
+/// <summary>
+/// Web push for the applicant's own appeals (issue 17, item 10; ADR 0040), for real: a local HTTP server plays the push
+/// service, the test is the browser (its own P-256 key pair and auth secret), and what arrives is checked as a push
+/// service and a browser would — the VAPID JWT's signature against the server's public key, and the aes128gcm body
+/// (RFC 8291) decrypted to read the notification.
+/// </summary>
+public sealed class WebPushTests
+{
+    sealed record Received(string Path, string? Authorization, string? Encoding, string? Ttl, byte[] Body);
+
+    /// <summary>The push service: 201 for a live subscription, 410 for one the browser dropped, 500 once for a flaky moment.</summary>
+    sealed class PushService : IAsyncDisposable
+    {
+        readonly HttpListener _listener = new();
+        readonly Task _loop;
+        int _flaky;
+        public ConcurrentQueue<Received> Requests { get; } = new();
+        public string Root { get; }
+
+        public PushService()
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Root = $"http://127.0.0.1:{port}";
+            _listener.Prefixes.Add(Root + "/");
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
+        }
+
+        async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); } catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                var path = context.Request.Url!.AbsolutePath;
+                Requests.Enqueue(new(path, context.Request.Headers["Authorization"], context.Request.Headers["Content-Encoding"], context.Request.Headers["TTL"], body.ToArray()));
+                context.Response.StatusCode = path.StartsWith("/gone", StringComparison.Ordinal) ? 410
+                    : path.StartsWith("/flaky", StringComparison.Ordinal) && Interlocked.Increment(ref _flaky) == 1 ? 500 : 201;
+                context.Response.Close();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            _listener.Close();
+            await _loop;
+        }
+    }
+
+    /// <summary>A browser's side of a subscription: its P-256 key pair and its 16-byte auth secret.</summary>
+    sealed class BrowserKeys : IDisposable
+    {
+        public ECDiffieHellman Key { get; } = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        public byte[] Auth { get; } = RandomNumberGenerator.GetBytes(16);
+        public byte[] PublicKey
+        {
+            get { var p = Key.ExportParameters(false); return [0x04, .. p.Q.X!, .. p.Q.Y!]; }
+        }
+        public object Subscription(string endpoint) => new { endpoint, keys = new { p256dh = Base64Url.EncodeToString(PublicKey), auth = Base64Url.EncodeToString(Auth) } };
+
+        /// <summary>RFC 8291 + RFC 8188 (aes128gcm), as the browser decrypts a push message.</summary>
+        public string Decrypt(byte[] body)
+        {
+            var salt = body[..16];
+            var recordSize = (body[16] << 24) | (body[17] << 16) | (body[18] << 8) | body[19];
+            int idLength = body[20];
+            var serverPublic = body[21..(21 + idLength)];
+            var cipher = body[(21 + idLength)..];
+            Assert.Equal(65, idLength);
+            Assert.True(cipher.Length <= recordSize);
+
+            using var server = ECDiffieHellman.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256,
+                Q = new ECPoint { X = serverPublic[1..33], Y = serverPublic[33..65] },
+            });
+            var shared = Key.DeriveRawSecretAgreement(server.PublicKey);
+            byte[] keyInfo = [.. "WebPush: info\0"u8, .. PublicKey, .. serverPublic];
+            var ikm = HKDF.DeriveKey(HashAlgorithmName.SHA256, shared, 32, Auth, keyInfo);
+            var prk = HKDF.Extract(HashAlgorithmName.SHA256, ikm, salt);
+            var cek = HKDF.Expand(HashAlgorithmName.SHA256, prk, 16, "Content-Encoding: aes128gcm\0"u8.ToArray());
+            var nonce = HKDF.Expand(HashAlgorithmName.SHA256, prk, 12, "Content-Encoding: nonce\0"u8.ToArray());
+            var plain = new byte[cipher.Length - 16];
+            using (var aes = new AesGcm(cek, 16)) aes.Decrypt(nonce, cipher[..^16], cipher[^16..], plain);
+            // The last record ends with the delimiter 0x02 and any padding zeros.
+            var end = Array.LastIndexOf(plain, (byte)2);
+            Assert.True(end >= 0, "no padding delimiter");
+            return Encoding.UTF8.GetString(plain, 0, end);
+        }
+
+        public void Dispose() => Key.Dispose();
+    }
+
+    static (Dictionary<string, string?> Settings, string PublicKey) Configured()
+    {
+        var (publicKey, privateKey) = WebPushKeys.Generate();
+        return (new()
+        {
+            ["Otklik:WebPush:PublicKey"] = publicKey, ["Otklik:WebPush:PrivateKey"] = privateKey,
+            ["Otklik:WebPush:Subject"] = "mailto:support@otklik.example", ["Otklik:WebPush:AllowPrivateEndpoints"] = "true",
+        }, publicKey);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_answer_reaches_the_applicants_browser_signed_with_vapid_and_encrypted_for_it_and_a_gone_browser_is_forgotten(Engine engine)
+    {
+        var (settings, publicKey) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        await using var service = new PushService();
+        using var phone = new BrowserKeys();
+        using var laptop = new BrowserKeys();
+        using var old = new BrowserKeys();
+        var applicant = app.ClientAs(Persona.Applicant);
+
+        Assert.Equal(publicKey, (await (await app.Anonymous().GetAsync("/api/v1/push/key")).ReadAsync<JsonElement>()).GetProperty("publicKey").GetString());
+        // Off until the person subscribes a browser.
+        Assert.False((await (await applicant.GetAsync("/api/v1/push/settings")).ReadAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
+        await applicant.PostJsonAsync("/api/v1/push/subscriptions", phone.Subscription(service.Root + "/push/phone")).Expect(HttpStatusCode.OK);
+        await applicant.PostJsonAsync("/api/v1/push/subscriptions", laptop.Subscription(service.Root + "/flaky/laptop")).Expect(HttpStatusCode.OK);
+        var settingsNow = await (await applicant.PostJsonAsync("/api/v1/push/subscriptions", old.Subscription(service.Root + "/gone/old"))).ReadAsync<JsonElement>();
+        Assert.Equal((true, 3), (settingsNow.GetProperty("enabled").GetBoolean(), settingsNow.GetProperty("subscriptions").GetInt32()));
+        // A key that is no P-256 point is refused, naming the field, and nothing is kept.
+        var bad = await applicant.PostJsonAsync("/api/v1/push/subscriptions", new { endpoint = service.Root + "/push/bad", keys = new { p256dh = "AAAA", auth = Base64Url.EncodeToString(phone.Auth) } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.ProblemAsync()).GetProperty("errors").TryGetProperty("keys.p256dh", out _));
+
+        var appeal = await app.AppealInAsync(AppealStatus.AnswerSent);
+        await app.DispatchMailAsync();
+
+        // The phone's push service got the answer, signed and encrypted.
+        var answered = service.Requests.Where(r => r.Path == "/push/phone")
+            .Select(r => (Request: r, Json: JsonDocument.Parse(phone.Decrypt(r.Body)).RootElement))
+            .Single(x => x.Json.GetProperty("body").GetString() == "Дан ответ");
+        Assert.Equal($"Обращение № {appeal.Number}", answered.Json.GetProperty("title").GetString());
+        Assert.Equal($"/my/{appeal.Number}", answered.Json.GetProperty("url").GetString());
+        Assert.Equal("aes128gcm", answered.Request.Encoding);
+        Assert.NotNull(answered.Request.Ttl);
+        CheckVapid(answered.Request.Authorization, publicKey, service.Root, "mailto:support@otklik.example");
+        // The earlier steps went too: received and registered.
+        var phoneSaid = service.Requests.Where(r => r.Path == "/push/phone").Select(r => JsonDocument.Parse(phone.Decrypt(r.Body)).RootElement.GetProperty("body").GetString()).ToList();
+        Assert.Contains("Обращение зарегистрировано, назначен срок ответа", phoneSaid);
+        Assert.Equal(phoneSaid.Count, phoneSaid.Distinct().Count());
+
+        // 410: the browser dropped its subscription, so it is forgotten.
+        Assert.Contains(service.Requests, r => r.Path == "/gone/old");
+        Assert.False(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/gone/old")));
+        // 500 once: retried with the outbox's backoff, then delivered.
+        var failed = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == PushRelay.PushType && m.ProcessedAtUtc == null).ToListAsync());
+        Assert.Single(failed);
+        Assert.Contains("500", failed[0].LastError);
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await app.DispatchMailAsync();
+        var laptopSaid = service.Requests.Where(r => r.Path == "/flaky/laptop" && r.Body.Length > 0)
+            .Select(r => { try { return JsonDocument.Parse(laptop.Decrypt(r.Body)).RootElement.GetProperty("body").GetString(); } catch (CryptographicException) { return null; } })
+            .ToList();
+        Assert.Contains("Дан ответ", laptopSaid);
+        Assert.False(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Type == PushRelay.PushType && m.ProcessedAtUtc == null)));
+
+        // Turned off on /my: the next step is not pushed (the letter still goes).
+        await applicant.PutJsonAsync("/api/v1/push/settings", new { enabled = false }).Expect(HttpStatusCode.OK);
+        var before = service.Requests.Count;
+        await app.ActAsync(Persona.Applicant, await app.GetAsync(appeal.Id), "rate", new { score = 5 });
+        await app.DispatchMailAsync();
+        Assert.Equal(before, service.Requests.Count);
+
+        // Unsubscribing forgets only the person's own browser.
+        await app.ClientAs(Persona.OtherApplicant).DeleteAsync("/api/v1/push/subscriptions?endpoint=" + Uri.EscapeDataString(service.Root + "/push/phone")).Expect(HttpStatusCode.NoContent);
+        Assert.True(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/push/phone")));
+        await applicant.DeleteAsync("/api/v1/push/subscriptions?endpoint=" + Uri.EscapeDataString(service.Root + "/push/phone")).Expect(HttpStatusCode.NoContent);
+        Assert.False(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/push/phone")));
+    }
+
+    /// <summary>
+    /// Every step the applicant is told of by letter (registered, clarification asked, rejected, redirected, extended,
+    /// answered, reopened, closed, …) also becomes a push, titled as the portal's timeline names it: the list is read
+    /// from the registry, so a new applicant letter type is covered or this test says which is not.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_step_the_applicant_gets_a_letter_of_is_also_pushed(Engine engine)
+    {
+        var (settings, _) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        using var phone = new BrowserKeys();
+        var appeal = await app.AppealInAsync(AppealStatus.Registered);
+        await app.ClientAs(Persona.Applicant).PostJsonAsync("/api/v1/push/subscriptions", phone.Subscription("https://push.example/phone")).Expect(HttpStatusCode.OK);
+        var letters = Otklik.Features.Mail.MessageTypes.All
+            .Where(t => t.IsLetter && t.To.Any(a => a.Who == Otklik.Features.Mail.Recipient.Applicant)).ToList();
+        Assert.True(letters.Count >= 15, $"Only {letters.Count} applicant letter types found.");
+
+        var ids = new List<Guid>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var relay = scope.ServiceProvider.GetRequiredService<PushRelay>();
+            foreach (var type in letters)
+            {
+                var message = OutboxMessage.Create(type, new { }, appeal.Id, app.Clock.GetUtcNow().UtcDateTime);
+                ids.Add(message.Id);
+                await relay.FanOutAsync(message, CancellationToken.None);
+                // A retried letter never doubles its push.
+                await relay.FanOutAsync(message, CancellationToken.None);
+            }
+        }
+        var pushed = (await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == PushRelay.PushType && m.AppealId == appeal.Id).Select(m => m.Payload).ToListAsync()))
+            .Select(p => JsonDocument.Parse(p).RootElement)
+            .Where(p => ids.Contains(p.GetProperty("source").GetGuid()))
+            .ToList();
+        Assert.Equal(letters.Select(t => t.Title).Order(StringComparer.Ordinal), pushed.Select(p => p.GetProperty("body").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(pushed, p => Assert.Equal($"/my/{appeal.Number}", p.GetProperty("path").GetString()));
+    }
+
+    /// <summary>RFC 8292: <c>vapid t=JWT, k=public key</c>, the JWT signed with ES256 by the server's key, for the push service's origin.</summary>
+    static void CheckVapid(string? authorization, string publicKey, string audience, string subject)
+    {
+        Assert.NotNull(authorization);
+        Assert.StartsWith("vapid ", authorization, StringComparison.Ordinal);
+        var parts = authorization["vapid ".Length..].Split(',', StringSplitOptions.TrimEntries)
+            .ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        Assert.Equal(publicKey, parts["k"]);
+        var jwt = parts["t"].Split('.');
+        Assert.Equal(3, jwt.Length);
+        var header = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt[0])).RootElement;
+        Assert.Equal("ES256", header.GetProperty("alg").GetString());
+        var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt[1])).RootElement;
+        Assert.Equal(audience, claims.GetProperty("aud").GetString());
+        Assert.Equal(subject, claims.GetProperty("sub").GetString());
+        Assert.True(claims.GetProperty("exp").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        var point = Base64Url.DecodeFromChars(publicKey);
+        using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = point[1..33], Y = point[33..65] } });
+        Assert.True(key.VerifyData(Encoding.ASCII.GetBytes(jwt[0] + "." + jwt[1]), Base64Url.DecodeFromChars(jwt[2]), HashAlgorithmName.SHA256,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation), "The VAPID JWT is not signed by the server's public key.");
+        // And not by any other key.
+        var (otherKey, _) = WebPushKeys.Generate();
+        var otherPoint = Base64Url.DecodeFromChars(otherKey);
+        using var other = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = otherPoint[1..33], Y = otherPoint[33..65] } });
+        Assert.False(other.VerifyData(Encoding.ASCII.GetBytes(jwt[0] + "." + jwt[1]), Base64Url.DecodeFromChars(jwt[2]), HashAlgorithmName.SHA256,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_demo_makes_and_keeps_one_key_pair_and_production_never_does(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        WebPushKeys Keys(string environment, bool demo) => new(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Otklik:DemoSeed"] = demo ? "true" : "false" }).Build(),
+            new HostEnvironment(environment), app.Services.GetRequiredService<IDataProtectionProvider>(), app.Services.GetRequiredService<PublicUrl>());
+
+        Assert.Null(await app.WithDbAsync(db => Keys(Environments.Production, demo: true).GetAsync(db, now, CancellationToken.None)));
+        Assert.Null(await app.WithDbAsync(db => Keys(Environments.Development, demo: false).GetAsync(db, now, CancellationToken.None)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.WebPushDemoKeys.CountAsync()));
+
+        var first = await app.WithDbAsync(db => Keys(Environments.Development, demo: true).GetAsync(db, now, CancellationToken.None));
+        var again = await app.WithDbAsync(db => Keys(Environments.Development, demo: true).GetAsync(db, now, CancellationToken.None));
+        Assert.NotNull(first);
+        Assert.Equal(first, again);
+        var stored = await app.WithDbAsync(db => db.WebPushDemoKeys.AsNoTracking().SingleAsync());
+        // The private key is not stored as it is.
+        Assert.DoesNotContain(first.PrivateKey, stored.ProtectedPrivateKey, StringComparison.Ordinal);
+        Assert.Equal(65, Base64Url.DecodeFromChars(first.PublicKey).Length);
+    }
+
+    sealed class HostEnvironment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+        public string ApplicationName { get; set; } = "Otklik";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
+    }
+}
