@@ -79,6 +79,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();
     public DbSet<Features.Business.SectionClock> SectionClocks => Set<Features.Business.SectionClock>();
     public DbSet<Features.Business.PortalDesk> PortalDesks => Set<Features.Business.PortalDesk>();
+    public DbSet<Features.Alerts.AlertSubscription> AlertSubscriptions => Set<Features.Alerts.AlertSubscription>();
+    public DbSet<Features.Alerts.AlertWindow> AlertWindows => Set<Features.Alerts.AlertWindow>();
 
     public abstract bool IsPostgres { get; }
 

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Otklik.Features.Alerts;
+using Otklik.Features.Appeals;
+using Otklik.Features.Mail;
+using Otklik.Tests.Infrastructure;
+
+namespace Otklik.BrowserTests;
+
+/// <summary>
+/// Alerts on a phone and a desktop (issue 17 item 9): a citizen follows a territory on «Мои подписки», sees it listed,
+/// gets the letter when an appeal there is answered (read from the SMTP sink), and unsubscribes by the letter's link.
+/// </summary>
+public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<Browser>, IClassFixture<AppPool>
+{
+    [Theory, MemberData(nameof(AddressMapTests.Cases), MemberType = typeof(AddressMapTests))]
+    public async Task A_citizen_follows_a_territory_gets_the_letter_and_unsubscribes_by_its_link(Engine engine, bool phone)
+    {
+        MailBox.RequireSink();
+        var app = await pool.For(engine);
+        var device = phone ? "phone" : "desktop";
+        // Someone who filed none of the appeals below: their own would not be news to them.
+        var persona = phone ? Persona.OtherApplicant : Persona.NoRoles;
+        var page = await browser.SignInOnPortalAsync(app, persona, "/my/alerts", width: phone ? 360 : 1280, height: phone ? 740 : 900);
+
+        await page.GetByLabel("Территория", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Город А" });
+        await page.Locator("#territory-topic").SelectOptionAsync(new SelectOptionValue { Label = "Ямы на дорогах" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Следить за территорией" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Подписка оформлена");
+        var item = page.Locator("#alerts .my-alert");
+        await Assertions.Expect(item).ToHaveCountAsync(1);
+        await Assertions.Expect(item).ToContainTextAsync("Территорию «Город А» (тема «Ямы на дорогах»)");
+        await Browser.ShotAsync(page, app, $"80-alerts-my-{device}");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var answered = await app.AppealInAsync(AppealStatus.AnswerSent,
+            Samples.Pothole(app.Region, TestRegion.InsideA, $"Яма у детской площадки, звоните +7 912 000-22-33 ({device})."));
+        app.Clock.Advance(TimeSpan.FromMinutes(62));
+        await app.WithDbAsync(db => AlertSweep.RunOnceAsync(db, app.Services.GetRequiredService<AlertTokens>(), app.Clock.GetUtcNow().UtcDateTime, default));
+        var me = app.Region.IdOf(persona);
+        var messageId = await app.WithDbAsync(async db =>
+        {
+            var mine = await db.AlertSubscriptions.Where(s => s.PersonId == me).Select(s => s.Id).SingleAsync();
+            var letters = await db.Outbox.Where(m => m.Type == MessageTypes.AlertNews.Name).Select(m => new { m.Id, m.Payload }).ToListAsync();
+            return letters.Single(m => m.Payload.Contains(mine.ToString(), StringComparison.Ordinal)).Id;
+        });
+        await app.DispatchMailAsync();
+        var letter = await app.Mail.WaitForAsync($"{persona}@test.example".ToLowerInvariant(), m => m.MessageId == $"{messageId:N}@otklik");
+        Assert.Equal($"Дан ответ на обращение № {answered.Number}", letter.Subject);
+        Assert.DoesNotContain("000-22-33", letter.TextOf());
+        Assert.Equal("List-Unsubscribe=One-Click", letter.Headers["List-Unsubscribe-Post"]);
+        var link = Regex.Match(letter.Headers["List-Unsubscribe"], "^<([^>]+)>$").Groups[1].Value;
+        Assert.Contains("Отписаться от этих писем: " + link, letter.TextOf());
+
+        // The link of the letter, opened in the browser: a confirmation page first, one button, done.
+        await page.GotoAsync(new Uri(link).PathAndQuery);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Отписаться от писем" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("территорию «Город А» (тема «Ямы на дорогах»)")).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, app, $"81-alerts-unsubscribe-{device}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отписаться" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Вы отписались" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, app, $"82-alerts-unsubscribed-{device}");
+
+        await page.GotoAsync("/my/alerts");
+        await Assertions.Expect(page.Locator("#no-alerts")).ToBeVisibleAsync();
+        Assert.False(await app.WithDbAsync(db => db.AlertSubscriptions.AnyAsync(s => s.PersonId == me)));
+        await page.Context.CloseAsync();
+    }
+}
