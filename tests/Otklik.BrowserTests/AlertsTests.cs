@@ -51,7 +51,7 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         Assert.Equal($"Дан ответ на обращение № {answered.Number}", letter.Subject);
         Assert.DoesNotContain("000-22-33", letter.TextOf());
         Assert.Equal("List-Unsubscribe=One-Click", letter.Headers["List-Unsubscribe-Post"]);
-        var link = Regex.Match(letter.Headers["List-Unsubscribe"], "^<([^>]+)>$").Groups[1].Value;
+        var link = Regex.Match(letter.Headers["List-Unsubscribe"] ?? "", "^<([^>]+)>$").Groups[1].Value;
         Assert.Contains("Отписаться от этих писем: " + link, letter.TextOf());
 
         // The link of the letter, opened in the browser: a confirmation page first, one button, done.

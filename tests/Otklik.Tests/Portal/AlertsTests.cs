@@ -75,7 +75,7 @@ public sealed class AlertsTests
         Assert.DoesNotContain("345-67-89", text);
 
         // RFC 8058: the link in the header is the signed one of the body; the mail program's POST unsubscribes, no sign-in.
-        var header = letter.Headers["List-Unsubscribe"];
+        var header = letter.Headers["List-Unsubscribe"] ?? "";
         Assert.Equal("List-Unsubscribe=One-Click", letter.Headers["List-Unsubscribe-Post"]);
         var url = Regex.Match(header, "^<(https?://[^>]+/alerts/unsubscribe\\?t=[^>]+)>$").Groups[1].Value;
         Assert.NotEmpty(url);
