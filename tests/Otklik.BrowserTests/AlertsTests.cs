@@ -31,7 +31,7 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Подписка оформлена");
         var item = page.Locator("#alerts .my-alert");
         await Assertions.Expect(item).ToHaveCountAsync(1);
-        await Assertions.Expect(item).ToContainTextAsync("Территорию «Город А» (тема «Ямы на дорогах»)");
+        await Assertions.Expect(item).ToContainTextAsync("Территория «Город А» (тема «Ямы на дорогах»)");
         await Browser.ShotAsync(page, app, $"80-alerts-my-{device}");
 
         app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -57,7 +57,7 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         // The link of the letter, opened in the browser: a confirmation page first, one button, done.
         await page.GotoAsync(new Uri(link).PathAndQuery);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Отписаться от писем" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("территорию «Город А» (тема «Ямы на дорогах»)")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Территория «Город А» (тема «Ямы на дорогах»)", new() { Exact = true })).ToBeVisibleAsync();
         await Browser.ShotAsync(page, app, $"81-alerts-unsubscribe-{device}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Отписаться" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Вы отписались" })).ToBeVisibleAsync();

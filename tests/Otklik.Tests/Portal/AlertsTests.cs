@@ -44,7 +44,7 @@ public sealed class AlertsTests
         Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
         var territoryName = await app.WithDbAsync(db => db.Territories.Where(t => t.Id == r.TerritoryA).Select(t => t.Name).SingleAsync());
         var list = await me.GetAsync("/my/alerts");
-        Assert.Contains($"Территорию «{territoryName}»", list);
+        Assert.Contains($"Территория «{territoryName}»", list);
         Assert.Contains("Подписка оформлена", list);
 
         app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -86,7 +86,7 @@ public sealed class AlertsTests
         var anonymous = app.Anonymous();
         var page = await anonymous.HtmlAsync(path);
         Assert.Contains("Отписаться от писем", page);
-        Assert.Contains($"территорию «{territoryName}»", page);
+        Assert.Contains($"Подписка: <strong>Территория «{territoryName}»</strong>.", page);
         Assert.Equal(1, await app.WithDbAsync(db => db.AlertSubscriptions.CountAsync()));
         // A forged or cut token unsubscribes nobody.
         await anonymous.PostAsync(path[..^4] + "AAAA", new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])).Expect(HttpStatusCode.NotFound);
@@ -128,7 +128,7 @@ public sealed class AlertsTests
         var mine = await me.GetAsync("/my/alerts");
         Assert.Contains($"Обращение № {followed.Number}", mine);
         Assert.Contains("300 м вокруг адреса «ул. Ленина, 10»", mine);
-        Assert.Contains("Территорию «Город А» (тема «Капитальный ремонт»)", mine);
+        Assert.Contains("Территория «Город А» (тема «Капитальный ремонт»)", mine);
 
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         await AnswerAsync(app, followed);

@@ -81,14 +81,17 @@ public static class AlertLetters
         return new(new Letter([to], "Подтвердите подписку на новости обращения", MailComposer.Sign(body)), null);
     }
 
-    /// <summary>«обращение № 2026-000123», «территорию «Город А» (тема «Ямы на дорогах»)», «1 км вокруг адреса «ул. Ленина, 5»».</summary>
-    public static async Task<string> DescribeAsync(AppDbContext db, AlertSubscription s, PublicNames names, CancellationToken ct)
+    /// <summary>
+    /// After «подписка на»: «обращение № 2026-000123», «территорию «Город А» (тема «Ямы на дорогах»)», «1 км вокруг адреса
+    /// «ул. Ленина, 5»»; as a title (<paramref name="title"/>) the same in the nominative: «Обращение № …», «Территория «Город А»».
+    /// </summary>
+    public static async Task<string> DescribeAsync(AppDbContext db, AlertSubscription s, PublicNames names, CancellationToken ct, bool title = false)
     {
         var topic = names.Topic(s.TopicId) is { } t ? $" (тема «{t}»)" : "";
         return s.Target switch
         {
-            AlertTarget.Appeal => $"обращение № {await db.Appeals.AsNoTracking().Where(a => a.Id == s.AppealId).Select(a => a.Number).SingleOrDefaultAsync(ct)}",
-            AlertTarget.Territory => $"территорию «{names.Territory(s.TerritoryId)}»{topic}",
+            AlertTarget.Appeal => $"{(title ? "Обращение" : "обращение")} № {await db.Appeals.AsNoTracking().Where(a => a.Id == s.AppealId).Select(a => a.Number).SingleOrDefaultAsync(ct)}",
+            AlertTarget.Territory => $"{(title ? "Территория" : "территорию")} «{names.Territory(s.TerritoryId)}»{topic}",
             _ => $"{Radius(s.RadiusMetres ?? 0)} вокруг адреса «{s.Place}»{topic}",
         };
     }

@@ -122,7 +122,7 @@ public sealed class MyAlertsModel(AppDbContext db, CurrentUser user, TimeProvide
         var numbers = await db.Appeals.AsNoTracking().Where(a => appealIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Number, ct);
         var rows = new List<Row>();
         foreach (var s in mine)
-            rows.Add(new Row(s.Id, Capitalise(await AlertLetters.DescribeAsync(db, s, names, ct)), s.CreatedAtUtc,
+            rows.Add(new Row(s.Id, Capitalise(await AlertLetters.DescribeAsync(db, s, names, ct, title: true)), s.CreatedAtUtc,
                 s.AppealId is { } a ? numbers.GetValueOrDefault(a) : null));
         Rows = rows;
         Territories = [.. names.Territories.OrderBy(t => t.Value, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"), false))

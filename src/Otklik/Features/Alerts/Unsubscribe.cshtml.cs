@@ -20,10 +20,17 @@ public sealed class UnsubscribeModel(AppDbContext db, AlertTokens tokens) : Page
     /// <summary>What the alert follows (null: no such alert — a bad link, or already unsubscribed).</summary>
     public string? What { get; private set; }
     public bool Done { get; private set; }
+    /// <summary>The same, as a title («Территория «Город А»»).</summary>
+    public string? Title { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await FindAsync(ct) is { } s) What = await AlertLetters.DescribeAsync(db, s, await PublicNames.LoadAsync(db, ct), ct);
+        if (await FindAsync(ct) is { } s)
+        {
+            var names = await PublicNames.LoadAsync(db, ct);
+            What = await AlertLetters.DescribeAsync(db, s, names, ct);
+            Title = await AlertLetters.DescribeAsync(db, s, names, ct, title: true);
+        }
         else Response.StatusCode = StatusCodes.Status404NotFound;
         return Page();
     }
