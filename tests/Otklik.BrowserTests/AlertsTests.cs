@@ -10,7 +10,8 @@ using Otklik.Tests.Infrastructure;
 namespace Otklik.BrowserTests;
 
 /// <summary>
-/// Alerts on a phone and a desktop (issue 17 item 9): a citizen follows a territory on «Мои подписки», sees it listed,
+/// Alerts on a phone and a desktop (issue 17 item 9): a citizen finds «Мои подписки» from /my, follows an appeal from
+/// its page, comes from the map to «Мои подписки», follows a territory there, sees it listed,
 /// gets the letter when an appeal there is answered (read from the SMTP sink), and unsubscribes by the letter's link.
 /// </summary>
 public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<Browser>, IClassFixture<AppPool>
@@ -23,14 +24,29 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         var device = phone ? "phone" : "desktop";
         // Someone who filed none of the appeals below: their own would not be news to them.
         var persona = phone ? Persona.OtherApplicant : Persona.NoRoles;
-        var page = await browser.SignInOnPortalAsync(app, persona, "/my/alerts", width: phone ? 360 : 1280, height: phone ? 740 : 900);
+        var page = await browser.SignInOnPortalAsync(app, persona, "/my", width: phone ? 360 : 1280, height: phone ? 740 : 900);
+        var alertsLink = page.GetByRole(AriaRole.Link, new() { Name = "Мои подписки", Exact = true });
+        await Assertions.Expect(alertsLink).ToHaveAttributeAsync("href", "/my/alerts");
+
+        // Where a citizen looks: the appeal's page follows it in one click.
+        var followed = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(app.Region, TestRegion.InsideA, $"Яма во дворе ({device})."));
+        await page.GotoAsync($"/appeals/{followed.Number}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Следить за обращением" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Вы следите за этим обращением")).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, app, $"79-alerts-appeal-{device}");
+
+        // The map leads to following a place or a territory.
+        await page.GotoAsync("/map");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Следить за местом или территорией" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/my/alerts#h-place$"));
+        await Assertions.Expect(page.Locator("#alerts .my-alert")).ToContainTextAsync($"Обращение № {followed.Number}");
 
         await page.GetByLabel("Территория", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Город А" });
         await page.Locator("#territory-topic").SelectOptionAsync(new SelectOptionValue { Label = "Ямы на дорогах" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Следить за территорией" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Подписка оформлена");
-        var item = page.Locator("#alerts .my-alert");
-        await Assertions.Expect(item).ToHaveCountAsync(1);
+        var item = page.Locator("#alerts .my-alert").Filter(new() { HasText = "Территория" });
+        await Assertions.Expect(page.Locator("#alerts .my-alert")).ToHaveCountAsync(2);
         await Assertions.Expect(item).ToContainTextAsync("Территория «Город А» (тема «Ямы на дорогах»)");
         await Browser.ShotAsync(page, app, $"80-alerts-my-{device}");
 
@@ -42,7 +58,7 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         var me = app.Region.IdOf(persona);
         var messageId = await app.WithDbAsync(async db =>
         {
-            var mine = await db.AlertSubscriptions.Where(s => s.PersonId == me).Select(s => s.Id).SingleAsync();
+            var mine = await db.AlertSubscriptions.Where(s => s.PersonId == me && s.Target == AlertTarget.Territory).Select(s => s.Id).SingleAsync();
             var letters = await db.Outbox.Where(m => m.Type == MessageTypes.AlertNews.Name).Select(m => new { m.Id, m.Payload }).ToListAsync();
             return letters.Single(m => m.Payload.Contains(mine.ToString(), StringComparison.Ordinal)).Id;
         });
@@ -63,9 +79,11 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Вы отписались" })).ToBeVisibleAsync();
         await Browser.ShotAsync(page, app, $"82-alerts-unsubscribed-{device}");
 
+        // Only that alert went: the appeal is still followed (it was not answered, so it sent no letter).
         await page.GotoAsync("/my/alerts");
-        await Assertions.Expect(page.Locator("#no-alerts")).ToBeVisibleAsync();
-        Assert.False(await app.WithDbAsync(db => db.AlertSubscriptions.AnyAsync(s => s.PersonId == me)));
+        await Assertions.Expect(page.Locator("#alerts .my-alert")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#alerts .my-alert")).ToContainTextAsync($"Обращение № {followed.Number}");
+        Assert.False(await app.WithDbAsync(db => db.AlertSubscriptions.AnyAsync(s => s.PersonId == me && s.Target == AlertTarget.Territory)));
         await page.Context.CloseAsync();
     }
 }
