@@ -37,6 +37,8 @@ public sealed class AlertsTests(Browser browser, AppPool pool) : IClassFixture<B
 
         // The map leads to following a place or a territory.
         await page.GotoAsync("/map");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Следить за местом или территорией" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, app, $"79-alerts-map-{device}");
         await page.GetByRole(AriaRole.Link, new() { Name = "Следить за местом или территорией" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/my/alerts#h-place$"));
         await Assertions.Expect(page.Locator("#alerts .my-alert")).ToContainTextAsync($"Обращение № {followed.Number}");
