@@ -121,6 +121,7 @@ builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
 builder.Services.AddSingleton<TerritoryLocator>();
+builder.Services.AddSingleton<Otklik.Features.Alerts.AlertTokens>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
 builder.Services.AddScoped<SubmitAppeal>();
@@ -156,6 +157,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.InformingSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Alerts.AlertSweep>();
 }
 
 var app = builder.Build();

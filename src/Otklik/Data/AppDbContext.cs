@@ -82,6 +82,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.WebPush.WebPushSubscription> WebPushSubscriptions => Set<Features.WebPush.WebPushSubscription>();
     public DbSet<Features.WebPush.PushPreference> PushPreferences => Set<Features.WebPush.PushPreference>();
     public DbSet<Features.WebPush.WebPushDemoKey> WebPushDemoKeys => Set<Features.WebPush.WebPushDemoKey>();
+    public DbSet<Features.Alerts.AlertSubscription> AlertSubscriptions => Set<Features.Alerts.AlertSubscription>();
+    public DbSet<Features.Alerts.AlertWindow> AlertWindows => Set<Features.Alerts.AlertWindow>();
 
     public abstract bool IsPostgres { get; }
 

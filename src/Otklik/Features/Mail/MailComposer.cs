@@ -21,6 +21,11 @@ public sealed record Letter(IReadOnlyList<string> To, string Subject, string Bod
     public string? From { get; init; }
     /// <summary>The Message-ID of the applicant's letter this one answers: mail programs show them as one conversation.</summary>
     public string? InReplyTo { get; init; }
+    /// <summary>
+    /// An absolute one-click unsubscribe link (a signed token): sent as List-Unsubscribe with List-Unsubscribe-Post
+    /// (RFC 8058), so the mail program's «Отписаться» button ends the alert with one POST and no sign-in.
+    /// </summary>
+    public string? Unsubscribe { get; init; }
 }
 
 public sealed record LetterFile(string Name, string ContentType, byte[] Content);
@@ -81,6 +86,8 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 "Ссылка действует 24 часа. Если вы не подавали обращение, просто удалите это письмо: без подтверждения оно не будет отправлено."),
             "contact.copy" => ContactCopy(p),
             "report.scheduled" => await ReportAsync(p, ct),
+            "alert.news" => await Alerts.AlertLetters.NewsAsync(db, site, message, p, ct),
+            "alert.confirm" => await Alerts.AlertLetters.ConfirmAsync(db, site, message, p, ct),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
@@ -357,7 +364,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
 
     public static string Date(DateOnly d) => d.ToString("dd.MM.yyyy", Ru);
 
-    static string Sign(StringBuilder body, DateTimeOffset? date = null)
+    internal static string Sign(StringBuilder body, DateTimeOffset? date = null)
     {
         body.AppendLine().AppendLine("—");
         if (date is { } d) body.AppendLine(LongDate(d));

@@ -17,6 +17,11 @@ public enum Recipient
     ChannelPeer,
     /// <summary>A browser the applicant subscribed for web push (<see cref="WebPush.PushRelay"/>, ADR 0040).</summary>
     Browser,
+    /// <summary>
+    /// Who follows an appeal, a territory or a place (<see cref="Alerts.AlertSubscription"/>): the account's e-mail, or the
+    /// visitor's confirmed address. Every letter to them carries a one-click unsubscribe (RFC 8058).
+    /// </summary>
+    Follower,
 }
 
 /// <summary>How a message reaches its recipient.</summary>
@@ -154,6 +159,12 @@ public static class MessageTypes
     /// <summary>A mailbox of the mail intake stopped being read (server down, password refused): once per outage, to the region's administrators.</summary>
     public static readonly MessageType ChannelFailed = new("channel.failed", "Канал приёма обращений не работает", StaffNotice);
 
+    // ---- Citizens' alerts (Features/Alerts, ADR 0039) ----
+    /// <summary>What happened in one batch window where an alert looks: answers, closings, known problems (AlertSweep).</summary>
+    public static readonly MessageType AlertNews = new("alert.news", "Новости по подписке", new Audience(Recipient.Follower, Delivery.Letter));
+    /// <summary>A visitor's alert by e-mail: the link that confirms the address before any news is sent.</summary>
+    public static readonly MessageType AlertConfirm = new("alert.confirm", "Подтверждение подписки", new Audience(Recipient.Follower, Delivery.Letter));
+
     public static readonly IReadOnlyList<MessageType> All =
     [
         AccountConfirm, AccountReset, AccountExists, PendingAppealConfirm, ContactCopy,
@@ -163,6 +174,7 @@ public static class MessageTypes
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
         ChannelReply, PushNotification,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
+        AlertNews, AlertConfirm,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

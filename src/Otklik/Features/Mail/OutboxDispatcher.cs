@@ -209,6 +209,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         // Dated as the letter is signed: the organisation's wall clock, with its offset.
         mime.Date = letter.Date ?? new DateTimeOffset(message.CreatedAtUtc, TimeSpan.Zero);
         mime.Headers.Add("X-Otklik-Type", message.Type);
+        if (letter.Unsubscribe is { } unsubscribe)
+        {
+            // RFC 8058: an https (here: the configured public) URL, and the POST body the mail program sends to it.
+            mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         if (letter.InReplyTo is { } original)
         {
             mime.InReplyTo = original;

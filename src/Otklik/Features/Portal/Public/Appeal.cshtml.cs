@@ -27,6 +27,8 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
     public DateTime NowUtc { get; private set; }
     public bool SignedIn => user.IsAuthenticated;
     public bool SupportedByMe { get; private set; }
+    /// <summary>The signed-in person follows this appeal (Features/Alerts).</summary>
+    public bool FollowedByMe { get; private set; }
     public string? Notice { get; private set; }
 
     public string Text => PublicMasking.AppealText(Appeal!).Public;
@@ -111,6 +113,7 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
         {
             var id = Appeal.Id;
             SupportedByMe = await db.Set<AppealSupport>().AnyAsync(s => s.AppealId == id && s.PersonId == me, ct);
+            FollowedByMe = await db.AlertSubscriptions.AnyAsync(s => s.AppealId == id && s.PersonId == me, ct);
         }
         return true;
     }
