@@ -20,7 +20,7 @@ public sealed class DashboardFiguresTests
     /// 24.11: S6 (A) into work; S3 answered (1 day). 25.11: S1 answered (2 days), rated 5. 27.11: S2 answered (4 days),
     /// rated 1 — reopened, a new 10-day clock. 06.12: S6 answered after 12 days, past its 10-day deadline. Now 07.12 07:00 UTC.
     /// </summary>
-    static async Task<(AppealView S1, AppealView S2, AppealView S3, AppealView S4, AppealView S5, AppealView S6)> FillAsync(TestApp app)
+    internal static async Task<(AppealView S1, AppealView S2, AppealView S3, AppealView S4, AppealView S5, AppealView S6)> FillAsync(TestApp app)
     {
         var r = app.Region;
         var s1 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideA, "Яма у дома 1 по улице Ленина."));
@@ -213,7 +213,7 @@ public sealed class DashboardFiguresTests
         // The office page shows the formula and the components; the portal shows the organisations' part to everyone.
         var office = await Office.SignInAsync(app, Persona.CentreAnalyst);
         var page = await office.HtmlAsync($"/office/analytics/ranking?{Period}");
-        Assert.Contains("Балл = 100 × (40·В срок + 20·По существу + 15·(1 − Доработка) + 10·(1 − Повторно) + 15·Удовлетворённость)", page);
+        Assert.Contains("Балл = 100 × (40·В срок + 20·По существу + 15·(1 − Доработка) + 10·(1 − Повторно) + 15·Удовлетворённость + 10·Проверка)", page);
         Assert.Contains("64,2", page);
         var stats = await (await app.Anonymous().GetAsync("/stats").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync();
         Assert.Contains("Рейтинг организаций", stats);
@@ -221,7 +221,7 @@ public sealed class DashboardFiguresTests
         Assert.DoesNotContain(r.IdOf(Persona.MunAExecutor).ToString(), stats);
     }
 
-    static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>
+    internal static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>
         await (await app.ClientAs(who).GetAsync("/api/v1/stats/ranking?" + query).Expect(HttpStatusCode.OK)).ReadAsync<RankingView>();
 
     static async Task<DashboardFigures> OverviewAsync(TestApp app, Persona who, string query) =>
