@@ -56,7 +56,7 @@ public sealed class AnswerReviewTests
         var last = await analyst.PostAsync($"/office/analytics/reviews/{sampleId}?item={posOf6}", Marks("Yes", "Partly", "No", "Yes", "Yes", "No", "Срок работ не назван."));
         Assert.EndsWith("?done=1", last.Headers.Location!.ToString());
         var reviewed = await app.WithDbAsync(db => db.AnswerReviews.AsNoTracking().SingleAsync(i => i.SampleId == sampleId && i.AppealId == s6.Id));
-        Assert.Equal((0.5833, "Срок работ не назван.", (Guid?)r.IdOf(Persona.CentreAnalyst)), (reviewed.Score!.Value, reviewed.AddressesQuestionComment, reviewed.ReviewerId));
+        Assert.Equal((0.5833, "Срок работ не назван.", (Guid?)r.IdOf(Persona.CentreAnalyst)), (Math.Round(reviewed.Score!.Value, 4), reviewed.AddressesQuestionComment, reviewed.ReviewerId));
         var html = Regex.Replace(await analyst.GetAsync($"/office/analytics/reviews/{sampleId}"), "\\s+", " ");
         Assert.Contains("Проверено <strong data-count=\"reviewed\">2</strong> из 2, средний балл <strong data-count=\"score\">79,2</strong>", html);
 

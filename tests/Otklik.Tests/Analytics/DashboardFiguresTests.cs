@@ -20,7 +20,7 @@ public sealed class DashboardFiguresTests
     /// 24.11: S6 (A) into work; S3 answered (1 day). 25.11: S1 answered (2 days), rated 5. 27.11: S2 answered (4 days),
     /// rated 1 — reopened, a new 10-day clock. 06.12: S6 answered after 12 days, past its 10-day deadline. Now 07.12 07:00 UTC.
     /// </summary>
-    internal static async Task<(AppealView S1, AppealView S2, AppealView S3, AppealView S4, AppealView S5, AppealView S6)> FillAsync(TestApp app)
+    public static async Task<(AppealView S1, AppealView S2, AppealView S3, AppealView S4, AppealView S5, AppealView S6)> FillAsync(TestApp app)
     {
         var r = app.Region;
         var s1 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideA, "Яма у дома 1 по улице Ленина."));
@@ -208,7 +208,8 @@ public sealed class DashboardFiguresTests
         Assert.Equal("8 из 9", F("Организаций подключено к платформе"));
         Assert.Equal("3 (50,0 %)", F("Рассмотрено (дан ответ)"));
         Assert.Equal("100,0 %", F("Зарегистрировано в течение 3 дней"));
-        Assert.Equal("66,7 %", F("Ответов в срок"));
+        // S1 and S3 on time of 3 answers plus S4 open past its deadline: 2 of 4, the dashboard's and /stats' definition.
+        Assert.Equal("50,0 %", F("Ответов в срок"));
 
         // The office page shows the formula and the components; the portal shows the organisations' part to everyone.
         var office = await Office.SignInAsync(app, Persona.CentreAnalyst);
@@ -219,6 +220,13 @@ public sealed class DashboardFiguresTests
         Assert.Contains("Рейтинг организаций", stats);
         Assert.Matches("Город Б</th><td class=\"num\">100,0</td>", stats);
         Assert.DoesNotContain(r.IdOf(Persona.MunAExecutor).ToString(), stats);
+
+        // A day later S2 (reopened, due at the end of 07.12) is open past its deadline and counts as late, as on the
+        // dashboard: c(в срок) = 1 on time ÷ (2 answered + 1 overdue) = ⅓, not ½ —
+        // (40·⅓ + 20·1 + 15·⅔ + 10·⅔ + 15·0.5) / 100 = 57.5.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var later = (await RankingAsync(app, Persona.CentreAnalyst, Period)).Rows.Single(x => x.Key == r.MunA.ToString());
+        Assert.Equal((1, 2, 1, 0.3333, 57.5), (later.OverdueNow, later.Answered, later.AnsweredOnTime, later.OnTimeShare!.Value, later.Score!.Value));
     }
 
     internal static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>

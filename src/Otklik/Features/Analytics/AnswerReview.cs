@@ -112,7 +112,7 @@ public sealed class AnswerReview
         string? C(int i) => i < comments.Count && !string.IsNullOrWhiteSpace(comments[i]) ? comments[i]!.Trim() : null;
         (AddressesQuestion, BySubstance, MeasuresAndDates, CorrectLaw, Polite, NoFormalReply) = (marks[0], marks[1], marks[2], marks[3], marks[4], marks[5]);
         (AddressesQuestionComment, BySubstanceComment, MeasuresAndDatesComment, CorrectLawComment, PoliteComment, NoFormalReplyComment) = (C(0), C(1), C(2), C(3), C(4), C(5));
-        Score = Math.Round(marks.Take(Rubric.Length).Sum(m => Value(m!.Value)) / Rubric.Length, 4);
+        Score = marks.Take(Rubric.Length).Sum(m => Value(m!.Value)) / Rubric.Length;
         ReviewerId = reviewerId;
         ReviewedAtUtc = nowUtc;
     }

@@ -64,11 +64,11 @@ public sealed record FederalIndicator(string Group, string Title, string Value, 
 /// The ranking of executors (docs/analytics.md). For each executor organisation (or, by person, each assignee) over the
 /// appeals received in the period:
 /// score = 100 × Σ wᵢ·cᵢ / Σ wᵢ over the components that have data, where
-/// c(on time) = answered by the deadline ÷ answered; c(substance) = answered on the merits (explained, supported, measures
+/// c(on time) = answered by the deadline ÷ (answered + open overdue), <see cref="OnTimeShare"/>; c(substance) = answered on the merits (explained, supported, measures
 /// taken, not supported) ÷ answered; c(rework) = 1 − appeals returned for rework at least once ÷ appeals answered at least
 /// once; c(reopened) = 1 − reopened after a low rating ÷ answered at least once; c(satisfaction) = the survey's index when
 /// there is one, else ratings 4–5 ÷ rated; c(review) = the mean score of the sample reviews of these appeals (ADR 0036).
-/// Places by score, ties by volume; an executor with no answer has no score.
+/// Places by score, ties by volume; an executor with neither an answer nor an overdue appeal has no score.
 /// </summary>
 public static class Ranking
 {
@@ -129,7 +129,8 @@ public static class Ranking
             var reopened = list.Count(r => r.Reconsiderations > 0);
             var rated = list.Where(r => r.Rating is not null).ToList();
             double? Share(int part, int whole) => whole == 0 ? null : (double)part / whole;
-            var onTimeShare = Share(onTime, answered.Count);
+            // The dashboard's and /stats' definition: an open overdue appeal counts as late, so not answering never raises it.
+            var onTimeShare = OnTimeShare.Share(onTime, answered.Count, overdueOpen.Count);
             var substanceShare = Share(substance, answered.Count);
             var returnedShare = Share(returnedCount, ever);
             var reopenedShare = Share(reopened, ever);
@@ -177,13 +178,14 @@ public static class Ranking
         DateTime nowUtc, CancellationToken ct)
     {
         var raw = await f.Apply(visible.AsNoTracking())
-            .Select(a => new { a.Status, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.ReceivedAtUtc, a.RegisteredAtUtc, a.AnswerResult, a.Rating, a.ExecutorOrganisationId })
+            .Select(a => new { a.Status, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.ReceivedAtUtc, a.RegisteredAtUtc, a.AnswerResult, a.Rating, a.ExecutorOrganisationId, a.PausedAtUtc, a.DueAtUtc })
             .ToListAsync(ct);
         var orgs = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.IsConnected }).ToListAsync(ct);
         var connected = orgs.Count(o => o.IsConnected);
         var active = raw.Where(r => r.ExecutorOrganisationId is not null).Select(r => r.ExecutorOrganisationId).Distinct().Count();
         var answered = raw.Where(r => r.AnsweredAtUtc is not null && r.Status is AppealStatus.AnswerSent or AppealStatus.Closed).ToList();
         var registered = raw.Where(r => r.RegisteredAtUtc is not null).ToList();
+        var overdueOpen = raw.Count(r => !DeadlineStates.Finished.Contains(r.Status) && r.PausedAtUtc is null && r.DueAtUtc < nowUtc);
         var ic = CultureInfo.GetCultureInfo("ru-RU");
         string P(int part, int whole) => whole == 0 ? "—" : (100.0 * part / whole).ToString("0.0", ic) + " %";
         var rated = raw.Where(r => r.Rating is not null).ToList();
@@ -195,7 +197,8 @@ public static class Ranking
             new("Обработка", "Рассмотрено (дан ответ)", $"{answered.Count} ({P(answered.Count, raw.Count)})", "ответ направлен ÷ поступило"),
             new("Своевременность", "Зарегистрировано в течение 3 дней", P(registered.Count(r => r.RegisteredAtUtc!.Value - r.ReceivedAtUtc <= TimeSpan.FromDays(3)), registered.Count),
                 "регистрация не позже 3 суток после поступления ÷ зарегистрировано"),
-            new("Своевременность", "Ответов в срок", P(answered.Count(r => r.AnswerDueAtUtc is { } d && r.AnsweredAtUtc <= d), answered.Count), "ответ не позже срока ÷ ответов"),
+            new("Своевременность", "Ответов в срок", P(answered.Count(r => r.AnswerDueAtUtc is { } d && r.AnsweredAtUtc <= d), answered.Count + overdueOpen),
+                "ответ не позже срока ÷ (ответов + открытых просроченных)"),
             new("Качество", "Ответов по существу", P(answered.Count(r => r.AnswerResult is { } res && OnMerits.Contains(res)), answered.Count),
                 "разъяснено, поддержано, меры приняты, не поддержано ÷ ответов"),
             new("Качество", "Возвращено на доработку", P(rows.Sum(r => r.Returned), rows.Sum(r => r.EverAnswered)), "возвращённые контролёром ÷ получившие ответ"),
