@@ -13,7 +13,7 @@ public sealed class AnswerReviewBrowserTests(Browser browser) : IClassFixture<Br
     public async Task The_analyst_draws_a_sample_and_reviews_each_answer_against_the_rubric(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);
-        await Otklik.Tests.Analytics.DashboardFiguresTests.FillAsync(app);
+        await Otklik.Tests.Analytics.DashboardScenario.FillAsync(app);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<Person>>();

@@ -8,7 +8,7 @@ using Otklik.Tests.Workspace;
 namespace Otklik.Tests.Analytics;
 
 /// <summary>
-/// The sample review of answers (ADR 0036) on the dashboard's fixed data set (DashboardFiguresTests.FillAsync): МО А has
+/// The sample review of answers (ADR 0036) on the dashboard's fixed data set (DashboardScenario.FillAsync): МО А has
 /// two standing answers received 23.11–07.12 (S1 on time, S6 late; S2's answer was taken back by its reopening).
 /// </summary>
 public sealed class AnswerReviewTests
@@ -20,7 +20,7 @@ public sealed class AnswerReviewTests
     {
         await using var app = await TestApp.StartAsync(engine);
         var r = app.Region;
-        var (s1, _, _, _, _, s6) = await DashboardFiguresTests.FillAsync(app);
+        var (s1, _, _, _, _, s6) = await DashboardScenario.FillAsync(app);
 
         var analyst = await FormSession.SignInAsync(app, Persona.CentreAnalyst);
         await analyst.GetAsync("/office/analytics/reviews");
