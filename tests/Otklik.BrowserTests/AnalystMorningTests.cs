@@ -72,17 +72,24 @@ public sealed class AnalystMorningTests(Browser browser) : IClassFixture<Browser
         await Assertions.Expect(page.Locator("table.measures tbody tr").First).ToContainTextAsync("Ямочный ремонт улиц центра");
         await page.ScreenshotAsync(new() { Path = Shot(app, "97-morning-4-root-cause"), FullPage = true });
 
-        // 5. A targeted message to the applicants of that problem: count first, then send.
+        // 5. A targeted message to the applicants of that problem in город Б, also on the portal's map: count first, then send.
         await page.GotoAsync("/office/analytics/informing");
+        await page.GetByLabel("Территория").SelectOptionAsync(new SelectOptionValue { Label = "Город Б" });
         await page.GetByLabel("Первопричина").SelectOptionAsync(new SelectOptionValue { Label = "Разрушение дорог после паводка в городе Б" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Посчитать получателей" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-count=appeals]")).ToHaveTextAsync("7");
         await Assertions.Expect(page.Locator("[data-count=consented]")).ToHaveTextAsync("1");
         await page.GetByLabel("Тема письма").FillAsync("Ремонт дорог в городе Б");
         await page.GetByLabel("Текст").FillAsync("С 1 декабря начинается ямочный ремонт улиц центра города Б.");
+        await page.GetByLabel("Показать на карте портала до").FillAsync("2026-11-30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Отправить", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("table.campaigns tbody tr").First).ToContainTextAsync("отправляется: 0 из 1");
+        await Assertions.Expect(page.Locator("table.campaigns tbody tr").First).ToContainTextAsync("30.11.2026");
         await page.ScreenshotAsync(new() { Path = Shot(app, "97-morning-5-message"), FullPage = true });
+        await page.GotoAsync("/map");
+        await Assertions.Expect(page.Locator("article.map-notice").First).ToContainTextAsync("Город Б: Ремонт дорог в городе Б");
+        await Assertions.Expect(page.Locator("article.map-notice").First).ToContainTextAsync("Актуально до 30.11.2026");
+        await page.ScreenshotAsync(new() { Path = Shot(app, "97-morning-5-map"), FullPage = true });
 
         // 6. A report: the fortnightly mailing from today, made by the schedule's pass, kept in the archive.
         await page.GotoAsync("/office/analytics/reports");

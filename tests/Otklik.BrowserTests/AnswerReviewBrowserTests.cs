@@ -38,6 +38,8 @@ public sealed class AnswerReviewBrowserTests(Browser browser) : IClassFixture<Br
         await page.WaitForURLAsync("**/office/analytics/reviews/*");
         await Assertions.Expect(page.Locator("table.sample-items tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("p.answer-text")).ToContainTextAsync("Яма заделана");
+        // The result in the words of the ССТУ list, not the enum's name.
+        await Assertions.Expect(page.Locator("p.muted", new() { HasTextString = "Результат:" })).ToContainTextAsync("Результат: Рассмотрено.");
 
         // Saving with a criterion unmarked shows the error by it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Сохранить оценку" }).ClickAsync();

@@ -381,6 +381,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<DateOnly?>("FromOn")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly?>("OnMapUntil")
+                        .HasColumnType("date");
+
                     b.Property<Guid?>("RootCauseId")
                         .HasColumnType("uuid");
 

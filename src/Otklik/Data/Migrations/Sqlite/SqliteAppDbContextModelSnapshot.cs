@@ -371,6 +371,9 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("FromOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("OnMapUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("RootCauseId")
                         .HasColumnType("TEXT");
 
