@@ -74,6 +74,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Analytics.ArchivedReport> ArchivedReports => Set<Features.Analytics.ArchivedReport>();
     public DbSet<Features.Analytics.InformingCampaign> InformingCampaigns => Set<Features.Analytics.InformingCampaign>();
     public DbSet<Features.Analytics.InformingRecipient> InformingRecipients => Set<Features.Analytics.InformingRecipient>();
+    public DbSet<Features.Analytics.ReviewSample> ReviewSamples => Set<Features.Analytics.ReviewSample>();
+    public DbSet<Features.Analytics.AnswerReview> AnswerReviews => Set<Features.Analytics.AnswerReview>();
     public DbSet<Features.Business.SupportMeasure> SupportMeasures => Set<Features.Business.SupportMeasure>();
     public DbSet<Features.Business.RecipientUpload> RecipientUploads => Set<Features.Business.RecipientUpload>();
     public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();

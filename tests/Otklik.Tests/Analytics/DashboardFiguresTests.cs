@@ -15,56 +15,12 @@ public sealed class DashboardFiguresTests
 {
     const string Period = "from=2026-11-23&to=2026-12-07";
 
-    /// <summary>
-    /// 23.11: S1, S2 (territory A) and S3 (territory B) taken into work; S4 (subsidy) left in moderation; S5 by hotline, rejected.
-    /// 24.11: S6 (A) into work; S3 answered (1 day). 25.11: S1 answered (2 days), rated 5. 27.11: S2 answered (4 days),
-    /// rated 1 — reopened, a new 10-day clock. 06.12: S6 answered after 12 days, past its 10-day deadline. Now 07.12 07:00 UTC.
-    /// </summary>
-    static async Task<(AppealView S1, AppealView S2, AppealView S3, AppealView S4, AppealView S5, AppealView S6)> FillAsync(TestApp app)
-    {
-        var r = app.Region;
-        var s1 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideA, "Яма у дома 1 по улице Ленина."));
-        var s2 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideA, "Яма у дома 2 по улице Ленина."));
-        var s3 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 3 по улице Мира."));
-        var s4 = await app.SubmitAsync(Samples.Subsidy(r));
-        var s5 = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideA, "Звонок: реклама ремонта ям.").With("channel", "hotline"), Persona.CentreOperator);
-        s5 = await app.ActAsync(Persona.CentreModerator, s5, "reject", new { ground = "spamOrAds" });
-
-        app.Clock.Advance(TimeSpan.FromDays(1));
-        var s6 = await app.AppealInAsync(AppealStatus.InWork, Samples.Pothole(r, TestRegion.InsideA, "Яма у дома 6 по улице Ленина."));
-        s3 = await AnswerAsync(app, s3, Persona.MunBExecutor, Persona.MunBController);
-
-        app.Clock.Advance(TimeSpan.FromDays(1));
-        s1 = await AnswerAsync(app, s1, Persona.MunAExecutor, Persona.MunAController);
-        s1 = await app.ActAsync(Persona.Applicant, s1, "rate", new { score = 5 });
-
-        app.Clock.Advance(TimeSpan.FromDays(2));
-        s2 = await AnswerAsync(app, s2, Persona.MunAExecutor, Persona.MunAController);
-        s2 = await app.ActAsync(Persona.Applicant, s2, "rate", new { score = 1 });
-
-        app.Clock.Advance(TimeSpan.FromDays(9));
-        // S6's first answer goes back for rework once before it is sent.
-        s6 = await app.ActAsync(Persona.MunAExecutor, s6, "answer", new { text = "Проверим.", result = "answerGiven" });
-        s6 = await app.ActAsync(Persona.MunAExecutor, s6, "answer/submit");
-        s6 = await app.ActAsync(Persona.MunAController, s6, "answer/return", new { reasons = new[] { "noDeadline" } });
-        s6 = await AnswerAsync(app, s6, Persona.MunAExecutor, Persona.MunAController);
-        app.Clock.Advance(TimeSpan.FromDays(1));
-        return (s1, s2, s3, s4, s5, s6);
-    }
-
-    static async Task<AppealView> AnswerAsync(TestApp app, AppealView a, Persona executor, Persona controller)
-    {
-        a = await app.ActAsync(executor, a, "answer", new { text = "Яма заделана, работы приняты.", result = "supportedMeasuresTaken" });
-        a = await app.ActAsync(executor, a, "answer/submit");
-        return await app.ActAsync(controller, a, "answer/approve");
-    }
-
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Every_figure_matches_the_hand_computed_value_and_drills_to_its_appeals(Engine engine)
     {
         await using var app = await TestApp.StartAsync(engine);
         var r = app.Region;
-        var (s1, s2, s3, s4, s5, s6) = await FillAsync(app);
+        var (s1, s2, s3, s4, s5, s6) = await DashboardScenario.FillAsync(app);
 
         var f = await OverviewAsync(app, Persona.CentreAnalyst, Period);
         Assert.Equal("23.11.2026 — 07.12.2026", f.Period);
@@ -176,7 +132,7 @@ public sealed class DashboardFiguresTests
     {
         await using var app = await TestApp.StartAsync(engine);
         var r = app.Region;
-        await FillAsync(app);
+        await DashboardScenario.FillAsync(app);
 
         var v = await RankingAsync(app, Persona.CentreAnalyst, Period);
         Assert.Equal([r.MunB.ToString(), r.MunA.ToString()], v.Rows.Select(x => x.Key));
@@ -208,20 +164,28 @@ public sealed class DashboardFiguresTests
         Assert.Equal("8 из 9", F("Организаций подключено к платформе"));
         Assert.Equal("3 (50,0 %)", F("Рассмотрено (дан ответ)"));
         Assert.Equal("100,0 %", F("Зарегистрировано в течение 3 дней"));
-        Assert.Equal("66,7 %", F("Ответов в срок"));
+        // S1 and S3 on time of 3 answers plus S4 open past its deadline: 2 of 4, the dashboard's and /stats' definition.
+        Assert.Equal("50,0 %", F("Ответов в срок"));
 
         // The office page shows the formula and the components; the portal shows the organisations' part to everyone.
         var office = await Office.SignInAsync(app, Persona.CentreAnalyst);
         var page = await office.HtmlAsync($"/office/analytics/ranking?{Period}");
-        Assert.Contains("Балл = 100 × (40·В срок + 20·По существу + 15·(1 − Доработка) + 10·(1 − Повторно) + 15·Удовлетворённость)", page);
+        Assert.Contains("Балл = 100 × (40·В срок + 20·По существу + 15·(1 − Доработка) + 10·(1 − Повторно) + 15·Удовлетворённость + 10·Проверка)", page);
         Assert.Contains("64,2", page);
         var stats = await (await app.Anonymous().GetAsync("/stats").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync();
         Assert.Contains("Рейтинг организаций", stats);
         Assert.Matches("Город Б</th><td class=\"num\">100,0</td>", stats);
         Assert.DoesNotContain(r.IdOf(Persona.MunAExecutor).ToString(), stats);
+
+        // A day later S2 (reopened, due at the end of 07.12) is open past its deadline and counts as late, as on the
+        // dashboard: c(в срок) = 1 on time ÷ (2 answered + 1 overdue) = ⅓, not ½ —
+        // (40·⅓ + 20·1 + 15·⅔ + 10·⅔ + 15·0.5) / 100 = 57.5.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var later = (await RankingAsync(app, Persona.CentreAnalyst, Period)).Rows.Single(x => x.Key == r.MunA.ToString());
+        Assert.Equal((1, 2, 1, 0.3333, 57.5), (later.OverdueNow, later.Answered, later.AnsweredOnTime, later.OnTimeShare!.Value, later.Score!.Value));
     }
 
-    static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>
+    internal static async Task<RankingView> RankingAsync(TestApp app, Persona who, string query) =>
         await (await app.ClientAs(who).GetAsync("/api/v1/stats/ranking?" + query).Expect(HttpStatusCode.OK)).ReadAsync<RankingView>();
 
     static async Task<DashboardFigures> OverviewAsync(TestApp app, Persona who, string query) =>

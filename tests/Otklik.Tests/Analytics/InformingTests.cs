@@ -61,7 +61,59 @@ public sealed class InformingTests
         Assert.Empty(app.Mail.To(noAccount));
         Assert.Empty(app.Mail.To(elsewhere));
         var page = Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
-        Assert.Matches("Ремонт дорог в городе Б</th> <td>[^<]*</td> <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">2</td> <td>завершена</td>", page);
+        Assert.Matches("Ремонт дорог в городе Б</th> <td>[^<]*</td> <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">2</td> <td>—</td> <td>завершена</td>", page);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_message_shown_on_the_portal_map_reaches_everyone_there_through_its_date(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        // Only an applicant without an account in город Б: no one agreed to letters, the map needs no consent.
+        var body = Samples.Pothole(r, TestRegion.InsideB, "Звонок: яма у дома 7 по улице Мира.");
+        body["applicant"] = new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Орлова", ["firstName"] = "Нина", ["email"] = "nina@example.org" };
+        await app.SubmitAsync(body.With("channel", "hotline"), Persona.CentreOperator);
+        var analyst = await Office.SignInAsync(app, Persona.CentreAnalyst);
+        var anonymous = app.Anonymous();
+        var before = await anonymous.GetStringAsync("/map");   // the output cache now holds the map without the message
+        Assert.DoesNotContain("Сообщения для жителей", before);
+
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime.AddHours(5));   // the region's date (Asia/Yekaterinburg)
+        string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var text = "С 1 декабря на улице Мира ямочный ремонт, объезд по улице Гагарина.";
+        // Refused by the field, nothing kept: a map notice without a territory, a date already past, letters to nobody.
+        async Task Refused(Dictionary<string, string> fields, string field, string message)
+        {
+            var html = await (await PostAsync(analyst, "?handler=send", fields)).Content.ReadAsStringAsync();
+            Assert.Contains($"id=\"{field}-error\" class=\"field-error\">{message}", html);
+            Assert.Equal(0, await app.WithDbAsync(db => db.InformingCampaigns.CountAsync()));
+        }
+        await Refused(new() { ["topicId"] = r.PotholeTopic.ToString(), ["subject"] = "Ремонт", ["text"] = text, ["onMapUntil"] = Day(today.AddDays(7)) },
+            "onMapUntil", "На карте сообщение показывается у территории: выберите территорию.");
+        await Refused(new() { ["territoryId"] = r.TerritoryB.ToString(), ["subject"] = "Ремонт", ["text"] = text, ["onMapUntil"] = Day(today.AddDays(-1)) },
+            "onMapUntil", "Дата показа не раньше сегодняшней.");
+        await Refused(new() { ["territoryId"] = r.TerritoryB.ToString(), ["subject"] = "Ремонт", ["text"] = text },
+            "territoryId", "Нет получателей, согласных на рассылку.");
+
+        var until = today.AddDays(7);
+        var sent = await PostAsync(analyst, "?handler=send", new()
+        {
+            ["territoryId"] = r.TerritoryB.ToString(), ["subject"] = "Ремонт улицы Мира", ["text"] = text, ["onMapUntil"] = Day(until),
+        });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var office = Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Matches("Ремонт улицы Мира</th> <td>[^<]*</td> <td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td> "
+            + $"<td>{until:dd.MM.yyyy}</td> <td>завершена</td>", office);
+
+        // The anonymous map shows it at once (the cached page was evicted), with its territory and its last day.
+        var map = await anonymous.GetStringAsync("/map");
+        Assert.Contains("<h2 id=\"map-notices-title\">Сообщения для жителей</h2>", map);
+        Assert.Contains("<h3>Город Б: Ремонт улицы Мира</h3>", map);
+        Assert.Contains(text, map);
+        Assert.Contains($"Актуально до {until:dd.MM.yyyy}", map);
+        // Through its date inclusive, gone the day after.
+        Assert.Single(await app.WithDbAsync(db => Informing.OnMapAsync(db, until, default)));
+        Assert.Empty(await app.WithDbAsync(db => Informing.OnMapAsync(db, until.AddDays(1), default)));
     }
 
     static async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields)

@@ -33,6 +33,12 @@ public sealed class InformingCampaign
     public DateTime CreatedAtUtc { get; set; }
     /// <summary>Applicants matched who gave no consent (no account, or e-mail news off): counted, not written to.</summary>
     public int WithoutConsent { get; set; }
+    /// <summary>
+    /// The message is also shown on the portal's map (<c>/map</c>, «Сообщения для жителей») by its territory, to everyone,
+    /// through this local date of the region inclusive; null — letters only. Needs <see cref="TerritoryId"/>: the map
+    /// tells people of a place, and a public notice asks no consent.
+    /// </summary>
+    public DateOnly? OnMapUntil { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
     public List<InformingRecipient> Recipients { get; set; } = [];
 }
@@ -74,6 +80,18 @@ public static class Informing
 {
     public sealed record Target(Guid? TerritoryId, Guid? TopicId, DateOnly? FromOn, DateOnly? ToOn, Guid? RootCauseId);
     public sealed record Preview(int Appeals, IReadOnlyList<string> Consented, int WithoutConsent);
+    public sealed record MapNotice(string Territory, string Subject, string Text, DateOnly Until, DateTime CreatedAtUtc);
+
+    /// <summary>The longest a message stays on the portal's map: a notice, not a permanent page.</summary>
+    public const int MaxDaysOnMap = 90;
+
+    /// <summary>The messages the portal's map shows on <paramref name="today"/> (the region's local date), newest first.</summary>
+    public static Task<List<MapNotice>> OnMapAsync(AppDbContext db, DateOnly today, CancellationToken ct) =>
+        (from c in db.InformingCampaigns.AsNoTracking()
+         where c.OnMapUntil != null && c.OnMapUntil >= today && c.TerritoryId != null
+         join t in db.Territories on c.TerritoryId equals t.Id
+         orderby c.CreatedAtUtc descending
+         select new MapNotice(t.Name, c.Subject, c.Text, c.OnMapUntil!.Value, c.CreatedAtUtc)).Take(20).ToListAsync(ct);
 
     /// <summary>Who a target reaches among the appeals the person sees: distinct addresses with consent, and the rest counted.</summary>
     public static async Task<Preview> PreviewAsync(AppDbContext db, IQueryable<Appeal> visible, Target t, TimeSpan offset, CancellationToken ct)

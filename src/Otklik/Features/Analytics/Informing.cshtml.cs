@@ -17,9 +17,9 @@ namespace Otklik.Features.Analytics;
 /// For those who manage root causes (analyst, controller, administrator), over the appeals they see.
 /// </summary>
 [Authorize]
-public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
+public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvider clock, ClusterSignals signals) : PageModel
 {
-    public sealed record Row(Guid Id, string Subject, DateTime CreatedAtUtc, int Total, int Sent, int Failed, int WithoutConsent, bool Finished);
+    public sealed record Row(Guid Id, string Subject, DateTime CreatedAtUtc, int Total, int Sent, int Failed, int WithoutConsent, bool Finished, DateOnly? OnMapUntil);
 
     [BindProperty] public string? Subject { get; set; }
     [BindProperty] public string? Text { get; set; }
@@ -28,6 +28,8 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
     [BindProperty(SupportsGet = true)] public string? FromOn { get; set; }
     [BindProperty(SupportsGet = true)] public string? ToOn { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? RootCauseId { get; set; }
+    /// <summary>Show the message on the portal's map through this date (ГГГГ-ММ-ДД); empty — letters only.</summary>
+    [BindProperty] public string? OnMapUntil { get; set; }
 
     public Informing.Preview? Preview { get; private set; }
     public List<Row> Campaigns { get; private set; } = [];
@@ -53,6 +55,19 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
 
     public Task<IActionResult> OnPostSendAsync(CancellationToken ct) => Run(async (target, offset) =>
     {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime + offset);
+        DateOnly? onMap = null;
+        if (!string.IsNullOrWhiteSpace(OnMapUntil))
+        {
+            if (!DateOnly.TryParseExact(OnMapUntil.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until))
+                throw new InputException("onMapUntil", "request.invalid_date", "Дата в виде ГГГГ-ММ-ДД.");
+            if (target.TerritoryId is null)
+                throw new InputException("onMapUntil", "informing.map_territory", "На карте сообщение показывается у территории: выберите территорию.");
+            if (until < today) throw new InputException("onMapUntil", "informing.map_past", "Дата показа не раньше сегодняшней.");
+            if (until > today.AddDays(Informing.MaxDaysOnMap))
+                throw new InputException("onMapUntil", "informing.map_long", $"На карте — не дольше {Informing.MaxDaysOnMap} дней.");
+            onMap = until;
+        }
         var subject = (Subject ?? "").Trim();
         var text = (Text ?? "").Trim();
         if (subject.Length == 0) throw new InputException("subject", "request.required", "Укажите тему письма.");
@@ -60,17 +75,22 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
         if (text.Length == 0) throw new InputException("text", "request.required", "Напишите текст сообщения.");
         if (text.Length > InformingCampaign.MaxText) throw new InputException("text", "request.too_long", $"Не длиннее {InformingCampaign.MaxText} знаков.");
         var preview = await Informing.PreviewAsync(db, await AppealAccess.VisibleAsync(db, user, ct), target, offset, ct);
-        if (preview.Consented.Count == 0) throw new InputException("territoryId", "informing.nobody", "Нет получателей, согласных на рассылку.");
+        // The map reaches everyone; letters only those who agreed. Nothing to deliver at all is refused.
+        if (preview.Consented.Count == 0 && onMap is null)
+            throw new InputException("territoryId", "informing.nobody", "Нет получателей, согласных на рассылку.");
         var now = clock.GetUtcNow().UtcDateTime;
         var campaign = new InformingCampaign
         {
             Id = Guid.CreateVersion7(), Subject = subject, Text = text, TerritoryId = target.TerritoryId, TopicId = target.TopicId, FromOn = target.FromOn,
             ToOn = target.ToOn, RootCauseId = target.RootCauseId, CreatedById = user.RequiredId, CreatedAtUtc = now, WithoutConsent = preview.WithoutConsent,
+            OnMapUntil = onMap, FinishedAtUtc = preview.Consented.Count == 0 ? now : null,
         };
         foreach (var email in preview.Consented)
             campaign.Recipients.Add(new InformingRecipient { Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Email = email, State = InformingState.Pending });
         db.InformingCampaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
+        // The map is an output-cached public list: every node forgets it now, not in five minutes.
+        if (onMap is not null) signals.Publish(ClusterSignals.PublicPage);
         return Redirect("/office/analytics/informing");
     }, ct);
 
@@ -110,7 +130,7 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
         var everywhere = await user.IsEverywhereAsync(await user.ScopeAsync(ct, AppealAccess.Viewers), ct);
         Campaigns = await db.InformingCampaigns.AsNoTracking().Where(c => everywhere || c.CreatedById == me).OrderByDescending(c => c.CreatedAtUtc).Take(100)
             .Select(c => new Row(c.Id, c.Subject, c.CreatedAtUtc, c.Recipients.Count, c.Recipients.Count(r => r.State == InformingState.Sent),
-                c.Recipients.Count(r => r.State == InformingState.Failed), c.WithoutConsent, c.FinishedAtUtc != null)).ToListAsync(ct);
+                c.Recipients.Count(r => r.State == InformingState.Failed), c.WithoutConsent, c.FinishedAtUtc != null, c.OnMapUntil)).ToListAsync(ct);
         Causes = [.. (await (await RootCauseAccess.VisibleAsync(db, user, ct)).AsNoTracking().OrderByDescending(c => c.CreatedAtUtc).Take(200)
             .Select(c => new { c.Id, c.Title }).ToListAsync(ct)).Select(c => (c.Id, c.Title))];
     }

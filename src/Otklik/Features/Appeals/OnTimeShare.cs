@@ -12,4 +12,8 @@ public static class OnTimeShare
     /// <param name="overdueOpen">appeals not yet answered whose deadline has passed (<see cref="DeadlineState.Overdue"/>)</param>
     public static double? Percent(int answeredOnTime, int answered, int overdueOpen) =>
         answered + overdueOpen == 0 ? null : Math.Round(100.0 * answeredOnTime / (answered + overdueOpen), 1);
+
+    /// <summary>The same share as 0–1, unrounded (the ranking's c(в срок) weighs it with the other components).</summary>
+    public static double? Share(int answeredOnTime, int answered, int overdueOpen) =>
+        answered + overdueOpen == 0 ? null : (double)answeredOnTime / (answered + overdueOpen);
 }

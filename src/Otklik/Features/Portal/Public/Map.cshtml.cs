@@ -12,7 +12,7 @@ namespace Otklik.Features.Portal.Public;
 /// under the map, which is what a screen reader or a browser without JavaScript gets.
 /// </summary>
 [OutputCache(PolicyName = PublicCache.Policy)]
-public sealed class MapModel(AppDbContext db) : PageModel
+public sealed class MapModel(AppDbContext db, TimeProvider clock) : PageModel
 {
     public const int ListLimit = 100;
 
@@ -21,6 +21,8 @@ public sealed class MapModel(AppDbContext db) : PageModel
 
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<PublicMap.Point> Points { get; private set; } = [];
+    /// <summary>The centre's messages to the residents of a territory (targeted informing with «на карте»).</summary>
+    public IReadOnlyList<Analytics.Informing.MapNotice> Notices { get; private set; } = [];
 
     public string MarkersUrl => "/map/markers?" + string.Join('&', new[]
     {
@@ -33,5 +35,9 @@ public sealed class MapModel(AppDbContext db) : PageModel
         Categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
         if (Category is { } c && Categories.All(x => x.Id != c)) Category = null;
         Points = await PublicMap.PointsAsync(db, Category, Stage, ct);
+        // The region's date: a notice shown "through the 10th" is gone on the 11th there (the cache lives five minutes).
+        var region = await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.Region).OrderBy(o => o.Id).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        var zone = await Moderation.ModerationScreens.ZoneOfAsync(db, region, ct);
+        Notices = await Analytics.Informing.OnMapAsync(db, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone)), ct);
     }
 }
