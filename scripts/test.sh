@@ -10,6 +10,7 @@ started=$(date +%s)
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+[ -f /usr/lib/chromium/locales/ru.pak ] || need+=(chromium-l10n)   # date and file fields in Russian, as people see them
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -24,9 +24,21 @@ public sealed class Browser : IAsyncLifetime
         {
             ExecutablePath = Environment.GetEnvironmentVariable("OTKLIK_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
+            // Chromium on Linux takes its interface language (date and file fields) from the environment, not from --lang.
+            // Playwright's Env replaces the whole environment, so the process's own variables are passed on with it.
+            Env = RussianEnvironment(),
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--disable-dev-shm-usage", "--lang=ru-RU"],
         });
+    }
+
+    static Dictionary<string, string> RussianEnvironment()
+    {
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        env["LANGUAGE"] = "ru";
+        env["LANG"] = "ru_RU.UTF-8";
+        return env;
     }
 
     public async ValueTask DisposeAsync()
