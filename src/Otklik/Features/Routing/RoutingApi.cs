@@ -29,7 +29,7 @@ public static class RoutingApi
         g.MapPost("/reorder", Reorder).Produces<List<RuleView>>().WithSummary("Puts the rules given first, in the order given; the others follow in their order.");
         g.MapPost("/{id:guid}/enable", Enable).Produces<RuleView>();
         g.MapPost("/{id:guid}/disable", Disable).Produces<RuleView>();
-        g.MapPost("/try", Try).Produces<TryResult>().WithSummary("Runs an unsaved rule over the appeals of the last 30 days: how many it matches and where they actually went.");
+        g.MapPost("/try", Try).Produces<RuleAdmin.TryResult>().WithSummary("Runs an unsaved rule over the appeals of the last 30 days: how many it matches and where they actually went.");
     }
 
     public sealed record RuleRequest(int? Version, string? Name, bool? Enabled, bool? Continue, RuleConditions? Conditions, RuleActions? Actions);
