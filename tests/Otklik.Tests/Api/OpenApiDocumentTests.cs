@@ -97,4 +97,50 @@ public sealed class OpenApiDocumentTests(AppPool pool) : IClassFixture<AppPool>
         Assert.True(ids.Count > 100, $"{ids.Count} operations");
         Assert.Empty(ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key));
     }
+
+    /// <summary>
+    /// The operations still answering an untyped «OK» (issue 16 item 7, left for a follow-up: their handlers return
+    /// anonymous objects or files). The list only shrinks: an operation typed since fails the test until it leaves the
+    /// list, and any new operation without a response schema fails it at once.
+    /// </summary>
+    static readonly HashSet<string> NotTypedYet =
+    [
+        "PublicEndpointsPhoto", "PublicEndpointsMarkers", "PublicEndpointsCsv", "IntakeUpload", "IntakeDownload", "BulkAppeals",
+        "AppealsConsultation", "DirectorySet", "ImportTerritories", "CalendarDue", "CalendarYears", "CalendarYear", "ImportYear",
+        "SetRegionalDay", "DeleteRegionalDay", "ListRules", "CreateRule", "UpdateRule", "DeleteRule", "Dashboard", "AnalyticsOverview",
+        "AnalyticsRanking", "PublicSearch", "KnowledgeSuggest", "SuggestionOpened", "ListArticles", "CreateArticle", "GetArticle",
+        "UpdateArticle", "ArticleVersions", "KnowledgeStale", "KnowledgeListTemplates", "KnowledgeCreateTemplate",
+        "KnowledgeUpdateTemplate", "KnowledgeDeleteTemplate", "FilledTemplate", "ExportCsv", "ExportMarkdown", "KnowledgeImport",
+        "AuditRead", "NotificationsList", "NotificationsUnread", "NotificationsRead", "ReadAll", "GetSettings", "PutSettings",
+        "AddressesSearch", "AddressesNearest", "AddressesImport", "PortalList", "PortalSupport", "IncidentsSubmit", "TelegramWebhook",
+        "VKCallback", "IncomingCall", "BusinessMeasures", "BusinessMeasure", "BusinessRecipients", "BusinessUpload"
+    ];
+
+    /// <summary>
+    /// Every operation that answers with a body says what the body is: a success answer other than 204 must carry a
+    /// content type with a schema (a JSON type, or a binary string for a file). An «OK» with no content is what an
+    /// untyped <c>IResult</c> handler leaves in the document, and a generated client then returns nothing.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_operation_that_returns_a_body_has_a_response_schema(Engine engine)
+    {
+        var doc = await DocumentAsync(await pool.For(engine));
+        var missing = new List<string>();
+        var typedSince = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+            foreach (var op in path.Value.EnumerateObject().Where(o => Methods.Contains(o.Name)))
+                foreach (var response in op.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2') && r.Name != "204"))
+                {
+                    var typed = response.Value.TryGetProperty("content", out var content) && content.EnumerateObject().Any()
+                        && content.EnumerateObject().All(c => c.Value.TryGetProperty("schema", out _));
+                    var id = op.Value.GetProperty("operationId").GetString()!;
+                    if (NotTypedYet.Contains(id)) { if (typed) typedSince.Add(id); }
+                    else if (!typed) missing.Add($"{op.Name.ToUpperInvariant()} {path.Name} {response.Name} ({id})");
+                }
+        Assert.True(missing.Count == 0, $"{missing.Count} operations answer a body with no schema:\n" + string.Join("\n", missing));
+        Assert.True(typedSince.Count == 0, "Typed now, take them off NotTypedYet: " + string.Join(", ", typedSince));
+        // The typed ones are the great majority: the appeal's life, moderation, roadmaps, the directory, routing rules.
+        var operations = doc.GetProperty("paths").EnumerateObject().Sum(p => p.Value.EnumerateObject().Count(o => Methods.Contains(o.Name)));
+        Assert.True(NotTypedYet.Count * 2 < operations, $"{NotTypedYet.Count} of {operations} operations untyped");
+    }
 }

@@ -13,13 +13,13 @@ public static class AppealsApi
     public static RouteGroupBuilder MapAppealsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/appeals").WithTags("Appeals").RequireAuthorization();
-        group.MapGet("", List).WithName("ListAppeals");
-        group.MapGet("/{id:guid}", Get).WithName("GetAppeal");
-        group.MapGet("/by-number/{number}", GetByNumber);
-        group.MapGet("/{id:guid}/history", History);
+        group.MapGet("", List).WithName("ListAppeals").Produces<Page<AppealListItem>>();
+        group.MapGet("/{id:guid}", Get).WithName("GetAppeal").Produces<AppealView>();
+        group.MapGet("/by-number/{number}", GetByNumber).Produces<AppealView>();
+        group.MapGet("/{id:guid}/history", History).Produces<List<EventView>>();
 
-        group.MapPost("/{id:guid}/rate", Rate);
-        group.MapPost("/{id:guid}/close", Close);
+        group.MapPost("/{id:guid}/rate", Rate).Produces<AppealView>();
+        group.MapPost("/{id:guid}/close", Close).Produces<AppealView>();
         return group;
     }
 

@@ -15,33 +15,33 @@ public static class DirectoryApi
     public static void MapDirectoryApi(this IEndpointRouteBuilder routes)
     {
         var orgs = routes.MapGroup("/organisations").WithTags("Directory");
-        orgs.MapGet("", ListOrganisations).AllowAnonymous();
-        orgs.MapGet("/{id:guid}", GetOrganisation).AllowAnonymous();
-        orgs.MapPost("", CreateOrganisation).RequireRole(Role.Administrator);
-        orgs.MapPut("/{id:guid}", UpdateOrganisation).RequireRole(Role.Administrator);
+        orgs.MapGet("", ListOrganisations).Produces<List<OrganisationView>>().AllowAnonymous();
+        orgs.MapGet("/{id:guid}", GetOrganisation).Produces<OrganisationView>().AllowAnonymous();
+        orgs.MapPost("", CreateOrganisation).Produces<OrganisationView>(StatusCodes.Status201Created).RequireRole(Role.Administrator);
+        orgs.MapPut("/{id:guid}", UpdateOrganisation).Produces<OrganisationView>().RequireRole(Role.Administrator);
 
         var people = routes.MapGroup("/people").WithTags("Directory");
-        people.MapGet("", ListPeople).RequireRole(Role.Administrator, Role.Dispatcher, Role.Controller, Role.Moderator);
-        people.MapPost("", CreatePerson).RequireRole(Role.Administrator);
-        people.MapPut("/{id:guid}/roles", SetRoles).RequireRole(Role.Administrator);
-        people.MapPost("/{id:guid}/api-keys", CreateApiKey).RequireRole(Role.Administrator);
-        people.MapGet("/{id:guid}/api-keys", ListApiKeys).RequireRole(Role.Administrator);
-        people.MapDelete("/{id:guid}/api-keys/{keyId:guid}", RevokeApiKey).RequireRole(Role.Administrator);
-        people.MapPost("/{id:guid}/disable", DisablePerson).RequireRole(Role.Administrator);
-        people.MapPost("/{id:guid}/enable", EnablePerson).RequireRole(Role.Administrator);
+        people.MapGet("", ListPeople).Produces<List<PersonView>>().RequireRole(Role.Administrator, Role.Dispatcher, Role.Controller, Role.Moderator);
+        people.MapPost("", CreatePerson).Produces<PersonView>(StatusCodes.Status201Created).RequireRole(Role.Administrator);
+        people.MapPut("/{id:guid}/roles", SetRoles).Produces<PersonView>().RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/api-keys", CreateApiKey).Produces<ApiKeyView>(StatusCodes.Status201Created).RequireRole(Role.Administrator);
+        people.MapGet("/{id:guid}/api-keys", ListApiKeys).Produces<List<ApiKeyInfo>>().RequireRole(Role.Administrator);
+        people.MapDelete("/{id:guid}/api-keys/{keyId:guid}", RevokeApiKey).Produces(StatusCodes.Status204NoContent).RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/disable", DisablePerson).Produces(StatusCodes.Status204NoContent).RequireRole(Role.Administrator);
+        people.MapPost("/{id:guid}/enable", EnablePerson).Produces(StatusCodes.Status204NoContent).RequireRole(Role.Administrator);
 
         var territories = routes.MapGroup("/territories").WithTags("Directory");
-        territories.MapGet("", ListTerritories).AllowAnonymous();
-        territories.MapGet("/locate", Locate).AllowAnonymous();
-        territories.MapGet("/{id:guid}", GetTerritory).AllowAnonymous();
+        territories.MapGet("", ListTerritories).Produces<List<TerritoryView>>().AllowAnonymous();
+        territories.MapGet("/locate", Locate).Produces<TerritoryView>().AllowAnonymous();
+        territories.MapGet("/{id:guid}", GetTerritory).Produces<TerritoryDetail>().AllowAnonymous();
         territories.MapPost("/import", ImportTerritories).RequireRegionAdministrator();
 
         var catalogue = routes.MapGroup("").WithTags("Catalogue");
-        catalogue.MapGet("/categories", ListCategories).AllowAnonymous();
-        catalogue.MapPost("/categories", CreateCategory).RequireRegionAdministrator();
-        catalogue.MapPost("/topics", CreateTopic).RequireRegionAdministrator();
-        catalogue.MapPut("/topics/{id:guid}", UpdateTopic).RequireRegionAdministrator();
-        catalogue.MapPut("/topics/{id:guid}/routes", SetTopicRoutes).RequireRegionAdministrator();
+        catalogue.MapGet("/categories", ListCategories).Produces<List<CategoryView>>().AllowAnonymous();
+        catalogue.MapPost("/categories", CreateCategory).Produces<CategoryView>(StatusCodes.Status201Created).RequireRegionAdministrator();
+        catalogue.MapPost("/topics", CreateTopic).Produces<TopicView>(StatusCodes.Status201Created).RequireRegionAdministrator();
+        catalogue.MapPut("/topics/{id:guid}", UpdateTopic).Produces<TopicView>().RequireRegionAdministrator();
+        catalogue.MapPut("/topics/{id:guid}/routes", SetTopicRoutes).Produces<RouteView[]>().RequireRegionAdministrator();
         catalogue.MapGet("/catalogue/grounds", () => TypedResults.Ok(Grounds.All.Values.Select(g => new { g.Ground, g.Title, g.Outcomes, g.NoticeWithinDays, g.Notice }))).AllowAnonymous();
         catalogue.MapGet("/catalogue/rework-reasons", () => TypedResults.Ok(Enum.GetValues<ReworkReason>().Select(r => new { reason = r, title = Labels.Of(r) }))).AllowAnonymous();
         catalogue.MapGet("/catalogue/statuses", () => TypedResults.Ok(Enum.GetValues<AppealStatus>().Select(s => new { status = s, title = Labels.Of(s), terminal = Appeal.Terminal.Contains(s) }))).AllowAnonymous();

@@ -12,24 +12,24 @@ public static class ExecutionApi
     public static RouteGroupBuilder MapExecutionApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/appeals").WithTags("Appeals").RequireAuthorization();
-        group.MapPost("/{id:guid}/assign", Assign);
-        group.MapPost("/{id:guid}/start", Start);
-        group.MapPost("/{id:guid}/steps", Step);
-        group.MapPost("/{id:guid}/pause", Pause);
-        group.MapPost("/{id:guid}/resume", Resume);
-        group.MapPost("/{id:guid}/redirect", Redirect);
-        group.MapPost("/{id:guid}/extend", Extend);
-        group.MapPost("/{id:guid}/extension-request", RequestExtension);
-        group.MapPost("/{id:guid}/extension-request/decline", DeclineExtension);
-        group.MapPost("/{id:guid}/co-executors", AddCoExecutor);
-        group.MapPost("/{id:guid}/co-executors/{partId:guid}/complete", CompletePart);
-        group.MapPost("/{id:guid}/answer", DraftAnswer);
-        group.MapPost("/{id:guid}/answer/submit", SubmitAnswer);
-        group.MapPost("/{id:guid}/answer/approve", ApproveAnswer);
-        group.MapPost("/{id:guid}/answer/return", ReturnAnswer);
-        group.MapPost("/{id:guid}/leave-without-answer", LeaveWithoutAnswer);
-        group.MapPost("/{id:guid}/return", ReturnToApplicant);
-        group.MapPost("/{id:guid}/stop-correspondence", StopCorrespondence);
+        group.MapPost("/{id:guid}/assign", Assign).Produces<AppealView>();
+        group.MapPost("/{id:guid}/start", Start).Produces<AppealView>();
+        group.MapPost("/{id:guid}/steps", Step).Produces<AppealView>();
+        group.MapPost("/{id:guid}/pause", Pause).Produces<AppealView>();
+        group.MapPost("/{id:guid}/resume", Resume).Produces<AppealView>();
+        group.MapPost("/{id:guid}/redirect", Redirect).Produces<AppealView>();
+        group.MapPost("/{id:guid}/extend", Extend).Produces<AppealView>();
+        group.MapPost("/{id:guid}/extension-request", RequestExtension).Produces<AppealView>();
+        group.MapPost("/{id:guid}/extension-request/decline", DeclineExtension).Produces<AppealView>();
+        group.MapPost("/{id:guid}/co-executors", AddCoExecutor).Produces<AppealView>();
+        group.MapPost("/{id:guid}/co-executors/{partId:guid}/complete", CompletePart).Produces<AppealView>();
+        group.MapPost("/{id:guid}/answer", DraftAnswer).Produces<AppealView>();
+        group.MapPost("/{id:guid}/answer/submit", SubmitAnswer).Produces<AppealView>();
+        group.MapPost("/{id:guid}/answer/approve", ApproveAnswer).Produces<AppealView>();
+        group.MapPost("/{id:guid}/answer/return", ReturnAnswer).Produces<AppealView>();
+        group.MapPost("/{id:guid}/leave-without-answer", LeaveWithoutAnswer).Produces<AppealView>();
+        group.MapPost("/{id:guid}/return", ReturnToApplicant).Produces<AppealView>();
+        group.MapPost("/{id:guid}/stop-correspondence", StopCorrespondence).Produces<AppealView>();
         return group;
     }
 

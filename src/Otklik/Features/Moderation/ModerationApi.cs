@@ -14,17 +14,17 @@ public static class ModerationApi
     public static RouteGroupBuilder MapModerationApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/appeals").WithTags("Moderation").RequireAuthorization();
-        group.MapGet("/{id:guid}/proposed-route", ProposedRoute);
-        group.MapPost("/{id:guid}/clarification-request", AskClarification);
-        group.MapPost("/{id:guid}/clarification", GiveClarification);
-        group.MapPost("/{id:guid}/clarification-delivered", ClarificationDelivered);
-        group.MapPost("/{id:guid}/reject", Reject);
-        group.MapPost("/{id:guid}/reclassify", Reclassify);
-        group.MapPost("/{id:guid}/route", Route);
-        group.MapPost("/{id:guid}/register", Register);
-        group.MapPost("/{id:guid}/merge", Merge);
-        group.MapPost("/{id:guid}/public-text", SetPublicText);
-        group.MapPost("/{id:guid}/public-unmasked", SetPublicUnmasked);
+        group.MapGet("/{id:guid}/proposed-route", ProposedRoute).Produces<RouteProposal>();
+        group.MapPost("/{id:guid}/clarification-request", AskClarification).Produces<AppealView>();
+        group.MapPost("/{id:guid}/clarification", GiveClarification).Produces<AppealView>();
+        group.MapPost("/{id:guid}/clarification-delivered", ClarificationDelivered).Produces<AppealView>();
+        group.MapPost("/{id:guid}/reject", Reject).Produces<AppealView>();
+        group.MapPost("/{id:guid}/reclassify", Reclassify).Produces<AppealView>();
+        group.MapPost("/{id:guid}/route", Route).Produces<AppealView>();
+        group.MapPost("/{id:guid}/register", Register).Produces<AppealView>();
+        group.MapPost("/{id:guid}/merge", Merge).Produces<AppealView>();
+        group.MapPost("/{id:guid}/public-text", SetPublicText).Produces<AppealView>();
+        group.MapPost("/{id:guid}/public-unmasked", SetPublicUnmasked).Produces<AppealView>();
         return group;
     }
 

@@ -19,27 +19,27 @@ public static class RoadmapsApi
     public static IEndpointRouteBuilder MapRoadmapsApi(this IEndpointRouteBuilder api)
     {
         var appeals = api.MapGroup("/appeals/{id:guid}").WithTags("Roadmaps").RequireAuthorization();
-        appeals.MapGet("/roadmap", GetRoadmap);
-        appeals.MapPost("/roadmap/steps", AddStep);
-        appeals.MapPut("/roadmap/steps/{stepId:guid}", EditStep);
-        appeals.MapPost("/roadmap/steps/{stepId:guid}/cancel", CancelStep);
-        appeals.MapPost("/roadmap/steps/{stepId:guid}/report", ReportStep);
-        appeals.MapPost("/roadmap/order", Reorder);
-        appeals.MapPost("/roadmap/apply-template", ApplyTemplate);
-        appeals.MapPost("/roadmap/approve", Approve);
-        appeals.MapPost("/roadmap/reopen", Reopen);
-        appeals.MapGet("/hq", GetHq);
-        appeals.MapPost("/hq", Escalate);
-        appeals.MapPost("/hq/decisions", Decide);
+        appeals.MapGet("/roadmap", GetRoadmap).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/steps", AddStep).Produces<RoadmapView>();
+        appeals.MapPut("/roadmap/steps/{stepId:guid}", EditStep).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/steps/{stepId:guid}/cancel", CancelStep).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/steps/{stepId:guid}/report", ReportStep).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/order", Reorder).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/apply-template", ApplyTemplate).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/approve", Approve).Produces<RoadmapView>();
+        appeals.MapPost("/roadmap/reopen", Reopen).Produces<RoadmapView>();
+        appeals.MapGet("/hq", GetHq).Produces<HqView>();
+        appeals.MapPost("/hq", Escalate).Produces<HqView>();
+        appeals.MapPost("/hq/decisions", Decide).Produces<HqView>();
 
-        api.MapGet("/hq/complaints", HqComplaints).WithTags("Roadmaps").RequireAuthorization();
+        api.MapGet("/hq/complaints", HqComplaints).Produces<List<HqComplaintItem>>().WithTags("Roadmaps").RequireAuthorization();
 
         var templates = api.MapGroup("/roadmap-templates").WithTags("Roadmaps").RequireAuthorization();
-        templates.MapGet("", ListTemplates);
-        templates.MapGet("/{id:guid}", GetTemplate);
-        templates.MapPost("", CreateTemplate);
-        templates.MapPut("/{id:guid}", UpdateTemplate);
-        templates.MapDelete("/{id:guid}", DeleteTemplate);
+        templates.MapGet("", ListTemplates).Produces<List<TemplateView>>();
+        templates.MapGet("/{id:guid}", GetTemplate).Produces<TemplateView>();
+        templates.MapPost("", CreateTemplate).Produces<TemplateView>(StatusCodes.Status201Created);
+        templates.MapPut("/{id:guid}", UpdateTemplate).Produces<TemplateView>();
+        templates.MapDelete("/{id:guid}", DeleteTemplate).Produces(StatusCodes.Status204NoContent);
         return api;
     }
 

@@ -21,15 +21,15 @@ public static class RoutingApi
     public static void MapRoutingApi(this IEndpointRouteBuilder routes)
     {
         var g = routes.MapGroup("/routing/rules").WithTags("Routing").RequireRegionAdministrator();
-        g.MapGet("", List);
-        g.MapGet("/{id:guid}", Get);
+        g.MapGet("", List).Produces<List<RuleView>>();
+        g.MapGet("/{id:guid}", Get).Produces<RuleView>();
         g.MapPost("", Create).Produces<RuleView>(StatusCodes.Status201Created);
-        g.MapPut("/{id:guid}", Update);
-        g.MapDelete("/{id:guid}", Delete);
-        g.MapPost("/reorder", Reorder).WithSummary("Puts the rules given first, in the order given; the others follow in their order.");
-        g.MapPost("/{id:guid}/enable", Enable);
-        g.MapPost("/{id:guid}/disable", Disable);
-        g.MapPost("/try", Try).WithSummary("Runs an unsaved rule over the appeals of the last 30 days: how many it matches and where they actually went.");
+        g.MapPut("/{id:guid}", Update).Produces<RuleView>();
+        g.MapDelete("/{id:guid}", Delete).Produces(StatusCodes.Status204NoContent);
+        g.MapPost("/reorder", Reorder).Produces<List<RuleView>>().WithSummary("Puts the rules given first, in the order given; the others follow in their order.");
+        g.MapPost("/{id:guid}/enable", Enable).Produces<RuleView>();
+        g.MapPost("/{id:guid}/disable", Disable).Produces<RuleView>();
+        g.MapPost("/try", Try).Produces<RuleAdmin.TryResult>().WithSummary("Runs an unsaved rule over the appeals of the last 30 days: how many it matches and where they actually went.");
     }
 
     public sealed record RuleRequest(int? Version, string? Name, bool? Enabled, bool? Continue, RuleConditions? Conditions, RuleActions? Actions);
