@@ -29,7 +29,6 @@ using Otklik.Features.Portal.Public;
 using Otklik.Features.Portal.Accounts;
 using Otklik.Features.Stats;
 using Otklik.Features.WebPush;
-using Otklik.Features.Execution;
 using Otklik.Features.Workspace;
 using Otklik.Infrastructure;
 using Scalar.AspNetCore;
