@@ -152,6 +152,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Analytics.RootCauseWatch>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.InformingSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Discussions.DiscussionSweep>();
 }
 
 var app = builder.Build();
@@ -219,6 +220,7 @@ api.MapOrganisationProfileApi();
 api.MapSocialApi();
 Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
 api.MapBusinessApi();
+Otklik.Features.Discussions.DiscussionsApi.MapDiscussionsApi(api);
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();
