@@ -117,6 +117,7 @@ builder.Services.AddHostedService<ClusterListener>();
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
+builder.Services.AddScoped<Otklik.Features.Analytics.ISatisfactionSource, Otklik.Features.Surveys.SurveySatisfactionSource>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<DeadlineClocks>();
 builder.Services.AddSingleton<IntakeWriter>();
