@@ -85,12 +85,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
             // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            if (message.Type == Social.ChannelRelay.ReplyType && !await RenewAsync(db, message, ct))
+            if (Social.ChannelRelay.IsRelayed(message.Type) && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
                 return Outcome.Lost;
             }
-            var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
+            var composed = Social.ChannelRelay.IsRelayed(message.Type) ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
                 var mime = ToMime(letter, message);

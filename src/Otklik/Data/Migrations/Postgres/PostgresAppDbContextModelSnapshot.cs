@@ -3164,10 +3164,15 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<bool>("ResultsAfterVote")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid?>("RootCauseId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("TerritoryId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RootCauseId");
 
                     b.ToTable("Polls");
                 });
@@ -4282,6 +4287,14 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasOne("Otklik.Features.Directory.Person", null)
                         .WithMany()
                         .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.HasOne("Otklik.Features.Analytics.RootCause", null)
+                        .WithMany()
+                        .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 

@@ -3147,10 +3147,15 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<bool>("ResultsAfterVote")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("RootCauseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("TerritoryId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RootCauseId");
 
                     b.ToTable("Polls");
                 });
@@ -4263,6 +4268,14 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasOne("Otklik.Features.Directory.Person", null)
                         .WithMany()
                         .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Surveys.Poll", b =>
+                {
+                    b.HasOne("Otklik.Features.Analytics.RootCause", null)
+                        .WithMany()
+                        .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
