@@ -12,7 +12,7 @@ namespace Otklik.Features.Portal.Public;
 /// under the map, which is what a screen reader or a browser without JavaScript gets.
 /// </summary>
 [OutputCache(PolicyName = PublicCache.Policy)]
-public sealed class MapModel(AppDbContext db) : PageModel
+public sealed class MapModel(AppDbContext db, TimeProvider clock) : PageModel
 {
     public const int ListLimit = 100;
 
@@ -21,6 +21,8 @@ public sealed class MapModel(AppDbContext db) : PageModel
 
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<PublicMap.Point> Points { get; private set; } = [];
+    /// <summary>The open polls (issue 22.6): those of a territory are drawn on it, all are listed under the map.</summary>
+    public IReadOnlyList<Surveys.PollListModel.Row> Polls { get; private set; } = [];
 
     public string MarkersUrl => "/map/markers?" + string.Join('&', new[]
     {
@@ -33,5 +35,6 @@ public sealed class MapModel(AppDbContext db) : PageModel
         Categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
         if (Category is { } c && Categories.All(x => x.Id != c)) Category = null;
         Points = await PublicMap.PointsAsync(db, Category, Stage, ct);
+        Polls = await Surveys.PollListModel.OpenAsync(db, clock.GetUtcNow().UtcDateTime, ct);
     }
 }
