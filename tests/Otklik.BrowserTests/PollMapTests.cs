@@ -53,6 +53,7 @@ public sealed class PollMapTests(Browser browser) : IClassFixture<Browser>
         var link = map.Locator(".leaflet-popup a", new() { HasText = "Какую улицу Города А отремонтировать первой?" });
         await Assertions.Expect(link).ToBeVisibleAsync();
         await Assertions.Expect(map.Locator(".leaflet-popup")).ToContainTextAsync("Голосования для жителей: Город А");
+        await Assertions.Expect(map.Locator(".leaflet-popup")).ToHaveCSSAsync("opacity", "1"); // the popup fades in: the picture shows it whole
         await Browser.ShotAsync(page, app, "99-polls-map");
         await link.ClickAsync();
         await page.WaitForURLAsync($"**/polls/{inA.Id}");
