@@ -120,6 +120,7 @@ builder.Services.AddHostedService<ClusterListener>();
 builder.Services.AddSingleton<OrganisationTree>();
 builder.Services.AddSingleton<Otklik.Features.Stats.DashboardCache>();
 builder.Services.AddSingleton<Otklik.Features.Analytics.AnalyticsCache>();
+builder.Services.AddScoped<Otklik.Features.Analytics.ISatisfactionSource, Otklik.Features.Surveys.SurveySatisfactionSource>();
 builder.Services.AddSingleton<TerritoryLocator>();
 builder.Services.AddSingleton<Otklik.Features.Alerts.AlertTokens>();
 builder.Services.AddSingleton<DeadlineClocks>();
@@ -158,6 +159,7 @@ if (config.GetValue("Otklik:Workers", true))
     builder.Services.AddHostedService<Otklik.Features.Analytics.ReportSchedule>();
     builder.Services.AddHostedService<Otklik.Features.Analytics.InformingSweep>();
     builder.Services.AddHostedService<Otklik.Features.Alerts.AlertSweep>();
+    builder.Services.AddHostedService<Otklik.Features.Discussions.DiscussionSweep>();
 }
 
 var app = builder.Build();
@@ -230,6 +232,7 @@ api.MapSocialApi();
 Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
 api.MapBusinessApi();
 api.MapWebPushApi();
+Otklik.Features.Discussions.DiscussionsApi.MapDiscussionsApi(api);
 app.MapRazorPages();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();

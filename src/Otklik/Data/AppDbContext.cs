@@ -55,6 +55,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Surveys.Poll> Polls => Set<Features.Surveys.Poll>();
     public DbSet<Features.Surveys.PollVote> PollVotes => Set<Features.Surveys.PollVote>();
     public DbSet<Features.Surveys.PollResidence> PollResidences => Set<Features.Surveys.PollResidence>();
+    public DbSet<Features.Discussions.Discussion> Discussions => Set<Features.Discussions.Discussion>();
+    public DbSet<Features.Discussions.DiscussionFile> DiscussionFiles => Set<Features.Discussions.DiscussionFile>();
+    public DbSet<Features.Discussions.DiscussionComment> DiscussionComments => Set<Features.Discussions.DiscussionComment>();
     public DbSet<Features.Portal.Submit.PendingAppeal> PendingAppeals => Set<Features.Portal.Submit.PendingAppeal>();
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
     public DbSet<Features.Social.ChannelThread> ChannelThreads => Set<Features.Social.ChannelThread>();

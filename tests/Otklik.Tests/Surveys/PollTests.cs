@@ -63,4 +63,55 @@ public sealed class PollTests
         Assert.Matches("<td>Ленина</td><td>1</td><td>100[.,]0%</td>", closed);
         Assert.Contains("<li>Город А: 1</li>", closed);
     }
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_poll_tied_to_a_known_problem_shows_its_result_on_the_problems_card_after_closing(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var problem = Otklik.Features.Analytics.RootCause.Create("Разбитые дороги в Городе А", null, r.PotholeTopic, r.TerritoryA, r.Centre, null, r.IdOf(Persona.ContentEditor), now);
+        problem.Publish(now);
+        var hidden = Otklik.Features.Analytics.RootCause.Create("Внутренняя первопричина", null, r.PotholeTopic, r.TerritoryA, r.Centre, null, r.IdOf(Persona.ContentEditor), now);
+        await app.WithDbAsync(async db => { db.RootCauses.AddRange(problem, hidden); await db.SaveChangesAsync(); });
+        using var editor = await Office.SignInAsync(app, Persona.ContentEditor);
+        Dictionary<string, string> Poll(string token, Guid rootCause) => new()
+        {
+            ["__RequestVerificationToken"] = token, ["Question"] = "Какую улицу отремонтировать первой?", ["Options"] = "Ленина\nМира",
+            ["OwnerOrganisationId"] = r.Centre.ToString(), ["TerritoryId"] = r.TerritoryA.ToString(), ["ClosesOn"] = "2026-12-10", ["RootCauseId"] = rootCause.ToString(),
+        };
+
+        // Only a public problem of the editor's organisations may be chosen; an unpublished one is refused by name, nothing made.
+        var form = await editor.HtmlAsync("/office/polls");
+        Assert.Contains("Разбитые дороги в Городе А", form);
+        Assert.DoesNotContain("Внутренняя первопричина", form);
+        var refused = await editor.PostAsync("/office/polls", new FormUrlEncodedContent(Poll(Token(form), hidden.Id)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("id=\"pl-rc-error\"", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Polls.CountAsync()));
+
+        var created = await editor.PostAsync("/office/polls", new FormUrlEncodedContent(Poll(Token(await editor.HtmlAsync("/office/polls")), problem.Id)));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var pollPath = created.Headers.Location!.OriginalString;
+        var poll = await app.WithDbAsync(db => db.Polls.Include(p => p.Options).AsNoTracking().SingleAsync());
+        Assert.Equal(problem.Id, poll.RootCauseId);
+
+        // The poll names its problem; the problem's card invites to vote while it runs, without results.
+        Assert.Contains($"href=\"/problems/{problem.Id}\"", await app.Anonymous().GetStringAsync(pollPath));
+        var card = await app.Anonymous().GetStringAsync($"/problems/{problem.Id}");
+        Assert.Contains($"href=\"/polls/{poll.Id}\"", card);
+        Assert.DoesNotContain("problem-poll-result", card);
+
+        using var resident = await PortalSession.SignedInAsync(app, Persona.Applicant);
+        await resident.GetAsync(pollPath);
+        await resident.PostAsync(pollPath + "?handler=Residence", [new("TerritoryId", r.TerritoryA.ToString())], withBotFields: false);
+        await resident.GetAsync(pollPath);
+        var mira = poll.Options.Single(o => o.Text == "Мира").Id;
+        Assert.Equal(HttpStatusCode.Redirect, (await resident.PostAsync(pollPath + "?handler=Vote", [new("OptionId", mira.ToString())], withBotFields: false)).StatusCode);
+
+        // After the closing the result is part of the card: the option voted first, with its count and share.
+        app.Clock.Advance(TimeSpan.FromDays(20));
+        card = await app.Anonymous().GetStringAsync($"/problems/{problem.Id}");
+        Assert.Contains("Итоги голосования «Какую улицу отремонтировать первой?» (голосов: 1)", card);
+        Assert.Matches("<tr><th scope=\"row\">Мира</th><td>1</td><td>100[.,]0%</td></tr>\\s*<tr><th scope=\"row\">Ленина</th><td>0</td>", card);
+    }
 }

@@ -22,6 +22,6 @@ public static class PublicRanking
         var filter = AnalyticsFilter.Parse(yesterday.AddDays(-(Days - 1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             yesterday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), null, null, null, null, null, null, nowUtc, zone);
         return await cache.GetAsync($"public-ranking|{filter.Key}", () =>
-            Ranking.ComputeAsync(db, db.Appeals, filter, byPerson: false, RankingWeights.From(config), names, null, nowUtc, CancellationToken.None));
+            Ranking.ComputeAsync(db, db.Appeals, filter, byPerson: false, RankingWeights.From(config), names, new Surveys.SurveySatisfactionSource(db), nowUtc, CancellationToken.None));
     }
 }

@@ -37,7 +37,7 @@ public sealed record RankingWeights(double OnTime = 40, double Substance = 20, d
 
 /// <summary>
 /// Where a survey's satisfaction index per organisation comes in (issue 22): when a source gives one for an
-/// organisation and period, it replaces the share of 4–5 ratings as the satisfaction component. None is registered yet.
+/// organisation and period, it replaces the share of 4–5 ratings as the satisfaction component (Surveys.SurveySatisfactionSource).
 /// </summary>
 public interface ISatisfactionSource
 {

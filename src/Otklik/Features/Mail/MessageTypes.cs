@@ -131,6 +131,8 @@ public static class MessageTypes
     // ---- Messengers and social networks: what the applicant is told, relayed to the chat or post the appeal came from ----
     /// <summary>Written by the dispatcher beside an applicant's message of an appeal with a <see cref="Social.ChannelThread"/>; retried on its own.</summary>
     public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    /// <summary>The survey invitation of an answered appeal (the letter's personal link) sent to the applicant's Telegram chat (issue 22.2).</summary>
+    public static readonly MessageType SurveyTelegram = new(Social.ChannelRelay.SurveyType, "Приглашение в опрос в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
     /// <summary>
     /// Web push (ADR 0040): written by the dispatcher beside each message the applicant is told of, one per browser the
@@ -172,7 +174,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        ChannelReply, PushNotification,
+        ChannelReply, PushNotification, SurveyTelegram,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
         AlertNews, AlertConfirm,
     ];

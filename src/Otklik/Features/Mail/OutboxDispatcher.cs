@@ -88,13 +88,13 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
             // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            var outbound = message.Type is Social.ChannelRelay.ReplyType or WebPush.PushRelay.PushType;
+            var outbound = Social.ChannelRelay.IsRelayed(message.Type) || message.Type == WebPush.PushRelay.PushType;
             if (outbound && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
                 return Outcome.Lost;
             }
-            var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct))
+            var composed = Social.ChannelRelay.IsRelayed(message.Type) ? Composed.Skip(await relay.SendAsync(message, ct))
                 : message.Type == WebPush.PushRelay.PushType ? Composed.Skip(await push.SendAsync(message, ct))
                 : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Telegram.Bot;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Appeals;
@@ -20,10 +21,15 @@ namespace Otklik.Features.Social;
 public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IConfiguration config, TimeProvider clock, IServiceProvider services)
 {
     public const string ReplyType = "channel.reply";
+    public const string SurveyType = "survey.telegram";
+
+    /// <summary>The outbox types the relay sends itself (not letters).</summary>
+    public static bool IsRelayed(string type) => type is ReplyType or SurveyType;
 
     public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
     {
         if (message.AppealId is not { } appealId || MessageTypes.Find(message.Type) is not { IsForApplicant: true }) return;
+        if (message.Type == MessageTypes.Answered.Name) await OfferSurveyAsync(message, appealId, ct);
         var thread = await db.ChannelThreads.AsNoTracking().Where(t => t.AppealId == appealId).Select(t => new { t.Channel, t.Network }).SingleOrDefaultAsync(ct);
         if (thread is null) return;
         // A public post or a wall comment is answered once, with the answer; a private chat hears every step.
@@ -38,9 +44,52 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
         catch (DbUpdateException) { db.Entry(reply).State = EntityState.Detached; } // another node wrote it first
     }
 
+    /// <summary>
+    /// Beside the answer letter: when the applicant talks to the bot (the appeal came from Telegram, or their portal account
+    /// is linked to a chat), a row that sends them the survey invitation there too — the same personal link as the letter's.
+    /// Its id is derived from the letter's, so a retried letter never doubles it.
+    /// </summary>
+    async Task OfferSurveyAsync(OutboxMessage message, Guid appealId, CancellationToken ct)
+    {
+        if (await TelegramChatOfAsync(appealId, ct) is null) return;
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes("survey.telegram:" + message.Id.ToString("N")))[..16]);
+        if (await db.Outbox.AnyAsync(m => m.Id == id, ct)) return;
+        var offer = OutboxMessage.Create(MessageTypes.SurveyTelegram, new { source = message.Id }, appealId, clock.GetUtcNow().UtcDateTime);
+        offer.Id = id;
+        db.Outbox.Add(offer);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { db.Entry(offer).State = EntityState.Detached; } // another node wrote it first
+    }
+
+    /// <summary>The applicant's chat with the bot: the one the appeal came from, else the one linked to their account.</summary>
+    async Task<long?> TelegramChatOfAsync(Guid appealId, CancellationToken ct)
+    {
+        var thread = await db.ChannelThreads.AsNoTracking().Where(t => t.AppealId == appealId && t.Channel == Channel.Telegram).Select(t => t.ReplyTo).FirstOrDefaultAsync(ct);
+        if (long.TryParse(thread, NumberStyles.Integer, CultureInfo.InvariantCulture, out var fromThread)) return fromThread;
+        var person = await db.Appeals.AsNoTracking().Where(a => a.Id == appealId).Select(a => a.ApplicantUserId).SingleOrDefaultAsync(ct);
+        if (person is null) return null;
+        return await db.TelegramChats.AsNoTracking().Where(c => c.PersonId == person).OrderByDescending(c => c.UpdatedAtUtc).Select(c => (long?)c.ChatId).FirstOrDefaultAsync(ct);
+    }
+
+    async Task<string> SendSurveyAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var appeal = await db.Appeals.SingleAsync(a => a.Id == message.AppealId, ct);
+        // The letter made the invitation (or found it); once per applicant per period, so there may be none.
+        var invitation = await Surveys.SurveyDesk.InvitationForAsync(db, appeal, message.CreatedAtUtc, ct);
+        if (invitation is null || invitation.Used) return "Опрос этому заявителю сейчас не предлагается.";
+        if (await TelegramChatOfAsync(appeal.Id, ct) is not { } chat) return "Чат Telegram заявителя не найден.";
+        var telegram = services.GetRequiredService<TelegramSettings>();
+        if (!telegram.Enabled) throw new InvalidOperationException("Бот Telegram не настроен (Otklik:Telegram:Token, WebhookSecret).");
+        var link = services.GetRequiredService<PublicUrl>().Link(Surveys.SurveyDesk.PathOf(invitation));
+        var bot = TelegramBot.Client(telegram, clients.CreateClient(OutboundHttp.Bots));
+        var sent = await bot.SendMessage(chat, $"Помогите нам стать лучше — ответьте на несколько вопросов о рассмотрении обращения № {appeal.Number}: {link}", cancellationToken: ct);
+        return $"Приглашение в опрос отправлено в чат Telegram (сообщение {sent.MessageId}).";
+    }
+
     /// <summary>Sends one reply; throws when the other side did not take it (the outbox retries). Returns the note kept with the message.</summary>
     public async Task<string> SendAsync(OutboxMessage message, CancellationToken ct)
     {
+        if (message.Type == SurveyType) return await SendSurveyAsync(message, ct);
         var thread = await db.ChannelThreads.SingleOrDefaultAsync(t => t.AppealId == message.AppealId, ct);
         if (thread is null) return "Канал обращения не найден: ответ некуда отправить.";
         var appeal = await db.Appeals.SingleAsync(a => a.Id == message.AppealId, ct);

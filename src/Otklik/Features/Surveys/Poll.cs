@@ -20,6 +20,8 @@ public sealed class Poll
     public DateTime ClosesAtUtc { get; set; }
     /// <summary>True: a voter sees the results at once; false: everyone sees them only after closing.</summary>
     public bool ResultsAfterVote { get; set; }
+    /// <summary>The root cause (a known problem) the poll asks about, e.g. "which of these repairs first?": its result is shown on that record.</summary>
+    public Guid? RootCauseId { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public List<PollOption> Options { get; set; } = [];
 
@@ -76,6 +78,8 @@ sealed class PollConfiguration : IEntityTypeConfiguration<Poll>, IEntityTypeConf
         b.Property(p => p.Id).ValueGeneratedNever();
         b.Property(p => p.Question).HasMaxLength(1000);
         b.HasMany(p => p.Options).WithOne().HasForeignKey(o => o.PollId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Analytics.RootCause>().WithMany().HasForeignKey(p => p.RootCauseId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(p => p.RootCauseId);
     }
 
     public void Configure(EntityTypeBuilder<PollOption> b)

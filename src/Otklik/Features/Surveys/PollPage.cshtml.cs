@@ -15,6 +15,8 @@ public sealed class PollPageModel(AppDbContext db, CurrentUser user, TimeProvide
 
     public Poll? Poll { get; private set; }
     public string? TerritoryName { get; private set; }
+    /// <summary>The known problem the poll is about, when it is tied to a public one.</summary>
+    public string? ProblemTitle { get; private set; }
     public PollResidence? Residence { get; private set; }
     public PollVote? MyVote { get; private set; }
     public bool ShowResults { get; private set; }
@@ -71,6 +73,7 @@ public sealed class PollPageModel(AppDbContext db, CurrentUser user, TimeProvide
         Poll.Options = [.. Poll.Options.OrderBy(o => o.Order)];
         Territories = (await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
         TerritoryName = Territories.FirstOrDefault(t => t.Id == Poll.TerritoryId).Name;
+        if (Poll.RootCauseId is { } rc) ProblemTitle = await db.RootCauses.AsNoTracking().Where(c => c.Id == rc && c.IsPublic).Select(c => c.Title).SingleOrDefaultAsync(ct);
         if (user.Id is { } me)
         {
             Residence = await db.PollResidences.AsNoTracking().SingleOrDefaultAsync(r => r.PersonId == me, ct);

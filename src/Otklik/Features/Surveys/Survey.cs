@@ -5,7 +5,7 @@ using Otklik.Infrastructure;
 namespace Otklik.Features.Surveys;
 
 /// <summary>Where an answer came from: the filters of the analysis and a column of the export.</summary>
-public enum SurveyChannel { Portal, Letter, Cabinet, Reception, Paper }
+public enum SurveyChannel { Portal, Letter, Cabinet, Reception, Paper, PartnerSite }
 
 /// <summary>
 /// A survey: its title, the organisation that owns it, whether it is anonymous, and its versions. The text people answer

@@ -22,6 +22,7 @@ public static class SurveyExport
         SurveyChannel.Letter => "письмо с ответом",
         SurveyChannel.Cabinet => "личный кабинет",
         SurveyChannel.Reception => "стойка приёма (ссылка, QR-код)",
+        SurveyChannel.PartnerSite => "сайт партнёра",
         _ => "бумажная анкета",
     };
 

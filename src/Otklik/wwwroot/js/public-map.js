@@ -46,6 +46,24 @@
                 write: function () { }
             });
         }
+        // The open polls of a territory (issue 22.6): the territory is tinted, and pressing it lists them with their links.
+        var polls = {};
+        JSON.parse(el.dataset.polls || '[]').forEach(function (p) { (polls[p.territory] = polls[p.territory] || []).push(p); });
+        function pollPopup(t, list) {
+            var box = node('div');
+            box.appendChild(node('strong', 'Голосования для жителей: ' + t.name));
+            var ul = node('ul');
+            list.forEach(function (p) {
+                var li = node('li');
+                var a = node('a', p.question);
+                a.href = '/polls/' + encodeURIComponent(p.id);
+                li.appendChild(a);
+                li.appendChild(document.createTextNode(' — до ' + p.closes));
+                ul.appendChild(li);
+            });
+            box.appendChild(ul);
+            return box;
+        }
         var layer = L.layerGroup().addTo(map);
         var url = el.dataset.markers;
         var request = 0;
@@ -92,9 +110,13 @@
                 var bounds = L.latLngBounds([]);
                 details.forEach(function (t) {
                     if (!t || !t.boundary) return;
-                    var shape = L.polygon(outline(t.boundary), {
+                    var asked = polls[t.id];
+                    var shape = L.polygon(outline(t.boundary), asked ? {
+                        color: '#9a4d00', weight: 3, fill: true, fillColor: '#f0a030', fillOpacity: 0.18, className: 'territory territory-poll territory-' + t.code
+                    } : {
                         color: '#4a5560', weight: 2, fill: true, fillOpacity: 0.04, interactive: false, className: 'territory territory-' + t.code
                     }).addTo(map);
+                    if (asked) shape.bindPopup(pollPopup(t, asked)).bindTooltip(node('span', 'Голосований: ' + asked.length + '. Нажмите, чтобы открыть'));
                     // Without tiles the names are the only landmarks; under the outline, so that they never cover a marker.
                     if (!el.dataset.tiles) {
                         var b = shape.getBounds();

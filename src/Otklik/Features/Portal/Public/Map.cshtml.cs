@@ -23,6 +23,8 @@ public sealed class MapModel(AppDbContext db, TimeProvider clock) : PageModel
     public IReadOnlyList<PublicMap.Point> Points { get; private set; } = [];
     /// <summary>The centre's messages to the residents of a territory (targeted informing with «на карте»).</summary>
     public IReadOnlyList<Analytics.Informing.MapNotice> Notices { get; private set; } = [];
+    /// <summary>The open polls (issue 22.6): those of a territory are drawn on it, all are listed under the map.</summary>
+    public IReadOnlyList<Surveys.PollListModel.Row> Polls { get; private set; } = [];
 
     public string MarkersUrl => "/map/markers?" + string.Join('&', new[]
     {
@@ -39,5 +41,6 @@ public sealed class MapModel(AppDbContext db, TimeProvider clock) : PageModel
         var region = await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.Region).OrderBy(o => o.Id).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
         var zone = await Moderation.ModerationScreens.ZoneOfAsync(db, region, ct);
         Notices = await Analytics.Informing.OnMapAsync(db, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone)), ct);
+        Polls = await Surveys.PollListModel.OpenAsync(db, clock.GetUtcNow().UtcDateTime, ct);
     }
 }
