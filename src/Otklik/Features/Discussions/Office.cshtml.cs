@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
 using Otklik.Features.Directory;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Discussions;
@@ -45,10 +45,10 @@ public sealed class OfficeModel(AppDbContext db, CurrentUser user, IFileStore fi
         if (Until is not { } until || until < today.AddDays(1)) Errors["until"] = ["Укажите последний день обсуждения не раньше завтрашнего."];
         else if (until > today.AddYears(1)) Errors["until"] = ["Обсуждение длится не больше года."];
         if (Files.Count > Discussion.MaxFiles) Errors["files"] = [$"Не больше {Discussion.MaxFiles} файлов."];
-        var checkedFiles = new List<IntakeApi.CheckedFile>();
+        var checkedFiles = new List<AttachmentsApi.CheckedFile>();
         if (!Errors.ContainsKey("files"))
             foreach (var file in Files.Where(f => f.Length > 0))
-                try { checkedFiles.Add(await IntakeApi.CheckFileAsync(file, "files", ct)); }
+                try { checkedFiles.Add(await AttachmentsApi.CheckFileAsync(file, "files", ct)); }
                 catch (InputException e) { Errors["files"] = [e.Message]; break; }
         if (Errors.Count > 0) { Response.StatusCode = 422; return Page(); }
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
-using Otklik.Features.Intake;
+using Otklik.Features.Attachments;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Discussions;
