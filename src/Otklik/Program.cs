@@ -139,6 +139,8 @@ builder.Services.AddMailIntake(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddAddresses(config);
 builder.Services.AddSocialChannels(config);
+builder.Services.AddSingleton<Otklik.Features.Platforms.PlatformDirectory>();
+builder.Services.AddScoped<Otklik.Features.Platforms.PlatformRelay>();
 builder.Services.AddBusinessPortal(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))
@@ -217,6 +219,7 @@ api.MapAddressesApi();
 api.MapNearbyAppealsApi();
 api.MapOrganisationProfileApi();
 api.MapSocialApi();
+Otklik.Features.Platforms.PlatformsApi.MapPlatformsApi(api);
 Otklik.Features.Open311.Open311Api.MapOpen311Api(app);
 api.MapBusinessApi();
 app.MapRazorPages();

@@ -157,6 +157,11 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         // and the community are not configured, as in this app.
         new Line("POST", $"{Api}/telegram/webhook", "no bot configured", Expect.Everyone(404), Setup.None, Json(_ => new { update_id = 1 })),
         new Line("POST", $"{Api}/vk/callback", "no community configured", Expect.Everyone(404), Setup.None, Json(_ => new { type = "confirmation", group_id = 1 })),
+        // The outside platforms' API answers only for a configured platform, by its own key (none here): 404 for everyone (ADR 0043).
+        new Line("POST", $"{Api}/platforms/{{platform}}/messages", "no platform configured", Expect.Everyone(404), Setup.None,
+            Json(_ => new { messageId = "1", text = "Яма на дороге у дома 12 по улице Ленина." })) { Path = $"{Api}/platforms/pos/messages" },
+        new Line("GET", $"{Api}/platforms/{{platform}}/messages/{{messageId}}", "no platform configured", Expect.Everyone(404), Setup.None, NoBody)
+            { Path = $"{Api}/platforms/pos/messages/1" },
 
         // ---- Sign-in ----
         new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,

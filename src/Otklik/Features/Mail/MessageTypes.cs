@@ -122,6 +122,8 @@ public static class MessageTypes
     // ---- Messengers and social networks: what the applicant is told, relayed to the chat or post the appeal came from ----
     /// <summary>Written by the dispatcher beside an applicant's message of an appeal with a <see cref="Social.ChannelThread"/>; retried on its own.</summary>
     public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    /// <summary>Written beside an applicant's message of an appeal that came from an outside platform; sent to its callback by <see cref="Platforms.PlatformRelay"/>.</summary>
+    public static readonly MessageType PlatformStatus = new(Platforms.PlatformRelay.StatusType, "Статус передан платформе", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
     /// <summary>A measure against a root cause was given to an organisation (to its heads and dispatchers).</summary>
@@ -151,7 +153,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        ChannelReply,
+        ChannelReply, PlatformStatus,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
     ];
 

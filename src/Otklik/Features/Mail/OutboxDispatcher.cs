@@ -65,7 +65,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             if (await ClaimAsync(db, ct) is not { } message) break;
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
             var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
-            var outcome = await DeliverAsync(db, composer, relay, message, ct);
+            var platforms = scope.ServiceProvider.GetRequiredService<Platforms.PlatformRelay>();
+            var outcome = await DeliverAsync(db, composer, relay, platforms, message, ct);
             if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;
         }
         return new(sent, skipped, failed);
@@ -73,7 +74,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     enum Outcome { Sent, Skipped, Failed, Lost }
 
-    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, OutboxMessage message, CancellationToken ct)
+    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, Platforms.PlatformRelay platforms, OutboxMessage message,
+        CancellationToken ct)
     {
         Outcome outcome;
         string? note = null;
@@ -81,16 +83,21 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         {
             // A messenger's or network's appeal is also told where it came from: a reply of its own, retried on its own.
             await relay.FanOutAsync(message, ct);
+            // So is an outside platform's (ADR 0043): its callback hears each status, in order.
+            await platforms.FanOutAsync(message, ct);
             // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
             // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            if (message.Type == Social.ChannelRelay.ReplyType && !await RenewAsync(db, message, ct))
+            var isReply = message.Type is Social.ChannelRelay.ReplyType or Platforms.PlatformRelay.StatusType;
+            if (isReply && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
                 return Outcome.Lost;
             }
-            var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
+            var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct))
+                : message.Type == Platforms.PlatformRelay.StatusType ? Composed.Skip(await platforms.SendAsync(message, ct))
+                : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
                 var mime = ToMime(letter, message);
