@@ -202,4 +202,26 @@ public sealed class PlatformIntakeTests(PlatformApps apps) : IClassFixture<Platf
         Assert.False(await app.WithDbAsync(db => db.Appeals.AnyAsync(a => a.ChannelMessageId == "pos:" + id)));
         Assert.Equal(files, await app.WithDbAsync(db => db.Attachments.CountAsync()));
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_office_page_lists_the_platform_with_its_messages_and_last_error_for_the_region_administrator_only(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps.Far.Respond = _ => FakeServer.Reply.Json("{\"ok\":true}");
+        await Platform(app).PostJsonAsync("/api/v1/platforms/pos/messages", Message(app, "OK-" + Guid.NewGuid().ToString("N")[..10])).Expect(HttpStatusCode.Created);
+        await Platform(app).PostJsonAsync("/api/v1/platforms/pos/messages", Message(app, "SHORT-1", text: "коротко")).Expect(HttpStatusCode.UnprocessableEntity);
+
+        using var admin = await FormSession.SignInAsync(app, Persona.RegionAdmin);
+        Assert.Contains("/office/admin/platforms", await admin.GetAsync("/office/admin"));
+        var page = System.Net.WebUtility.HtmlDecode(await admin.GetAsync("/office/admin/platforms"));
+        Assert.Contains("ПОС «Госуслуги. Решаем вместе»", page);
+        Assert.Contains(new Uri(apps.Far.BaseAddress, "pos/callback").ToString(), page);
+        Assert.Matches("отклонено: [1-9]", page);
+        Assert.Contains("field-error", page);
+        var messages = await app.WithDbAsync(db => db.PlatformMessages.CountAsync(m => m.Platform == "pos"));
+        Assert.Contains($"<td>{messages} ", page);
+
+        using var munAdmin = await FormSession.SignInAsync(app, Persona.MunBAdmin);
+        Assert.NotEqual(HttpStatusCode.OK, (await munAdmin.GetRawAsync("/office/admin/platforms")).StatusCode);
+    }
 }
