@@ -98,6 +98,14 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("leave-without-answer", InWork, MunASees, [MunAController], new { ground = "obsceneOrThreats" }),
         Act("return", InWork, MunASees, [MunAController], new { comment = "Обжалуется решение суда." }),
         Act("stop-correspondence", InWork, MunASees, [MunAController], new { comment = "Ответ по существу дан трижды." }),
+        // The document exchange (ADR 0044): the executor or the centre's moderator sends a package; with no document system
+        // configured here the change is refused as a rule (409) after the duty check, and the gateway's notices are 404.
+        new Line("POST", $"{Api}/appeals/{{id:guid}}/document-packages", "in work at МО А, no document system configured",
+            Expect.SignedIn(404).With(403, MunASees).With(409, [.. MunAExecutes, CentreModerator]), AppealIn(InWork),
+            Json(t => WithVersion(t, new { recipient = "Министерство транспорта", note = "По компетенции." }))) { ActsOnAppeal = true },
+        Read("/appeals/{id:guid}/document-packages", "in work at МО А", AppealIn(InWork), MunASees),
+        new Line("POST", $"{Api}/msed/notices", "no document system configured", Expect.Everyone(404), Setup.None,
+            Json(_ => new { packageId = Guid.NewGuid(), kind = "registered", registrationNumber = "1", registeredOn = "2026-12-07" })),
 
         // ---- Complaint roadmaps: the executor builds, the controller approves, the step's owner reports ----
         Read("/appeals/{id:guid}/roadmap", "complaint in work at МО А", ComplaintInWork, MunASees),

@@ -66,7 +66,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Intake.IFileStore>());
             var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
             var platforms = scope.ServiceProvider.GetRequiredService<Platforms.PlatformRelay>();
-            var outcome = await DeliverAsync(db, composer, relay, platforms, message, ct);
+            var msed = scope.ServiceProvider.GetRequiredService<Exchange.Msed.MsedRelay>();
+            var outcome = await DeliverAsync(db, composer, relay, platforms, msed, message, ct);
             if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;
         }
         return new(sent, skipped, failed);
@@ -74,7 +75,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     enum Outcome { Sent, Skipped, Failed, Lost }
 
-    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, Platforms.PlatformRelay platforms, OutboxMessage message,
+    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, Platforms.PlatformRelay platforms, Exchange.Msed.MsedRelay msed, OutboxMessage message,
         CancellationToken ct)
     {
         Outcome outcome;
@@ -89,7 +90,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
             // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            var isReply = message.Type is Social.ChannelRelay.ReplyType or Platforms.PlatformRelay.StatusType;
+            var isReply = message.Type is Social.ChannelRelay.ReplyType or Platforms.PlatformRelay.StatusType or Exchange.Msed.MsedRelay.PackageType;
             if (isReply && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
@@ -97,6 +98,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             }
             var composed = message.Type == Social.ChannelRelay.ReplyType ? Composed.Skip(await relay.SendAsync(message, ct))
                 : message.Type == Platforms.PlatformRelay.StatusType ? Composed.Skip(await platforms.SendAsync(message, ct))
+                // A document package goes to the document system's gateway (ADR 0044), retried like a letter.
+                : message.Type == Exchange.Msed.MsedRelay.PackageType ? Composed.Skip(await msed.SendAsync(message, ct))
                 : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
