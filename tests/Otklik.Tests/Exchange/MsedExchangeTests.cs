@@ -29,8 +29,8 @@ public sealed class TestDocumentSystem
     public FakeServer Server { get; }
     public ConcurrentDictionary<Guid, (string Number, DateOnly On, Package Package)> Registered { get; } = new();
     public bool RegisterAtOnce { get; set; } = true;
-    /// <summary>How many packages to refuse (503) before taking them: the gateway is down for a while.</summary>
-    public int Refuse;
+    /// <summary>Packages refused (503) the first time they come: the gateway is down for a while.</summary>
+    public ConcurrentDictionary<Guid, bool> RefuseFirst { get; } = new();
     int _sequence;
 
     public TestDocumentSystem(FakeServer server)
@@ -45,7 +45,7 @@ public sealed class TestDocumentSystem
     {
         if (r.Path != "/msed/packages" || r.Method != "POST") return FakeServer.Reply.Json("{}", 404);
         if (r.Headers.GetValueOrDefault(HttpDocumentExchange.KeyHeader) != Key) return FakeServer.Reply.Json("{\"error\":\"key\"}", 401);
-        if (Interlocked.Decrement(ref Refuse) >= 0) return FakeServer.Reply.Json("{\"error\":\"busy\"}", 503);
+        if (RefuseFirst.TryRemove(Guid.Parse(r.Headers[HttpDocumentExchange.PackageHeader]), out _)) return FakeServer.Reply.Json("{\"error\":\"busy\"}", 503);
         var package = Read(r);
         var registered = Registered.GetOrAdd(package.Id, _ => ($"01-15/{Interlocked.Increment(ref _sequence)}", Today, package));
         if (!RegisterAtOnce) return new FakeServer.Reply(202, "application/xml", []);
@@ -70,7 +70,7 @@ public sealed class TestDocumentSystem
             var disposition = ContentDispositionHeaderValue.Parse(headers.Split("\r\n").Single(h => h.StartsWith("Content-Disposition", StringComparison.OrdinalIgnoreCase)).Split(':', 2)[1]);
             var type = headers.Split("\r\n").Single(h => h.StartsWith("Content-Type", StringComparison.OrdinalIgnoreCase)).Split(':', 2)[1].Trim();
             var name = disposition.Name!.Trim('"');
-            if (name == "card") card = XDocument.Parse(Encoding.UTF8.GetString(body));
+            if (name == "card") card = XDocument.Load(new MemoryStream(body));
             else if (name == "text") pdf = body;
             else files.Add((disposition.FileNameStar ?? disposition.FileName!.Trim('"'), type, body));
         }
@@ -148,9 +148,9 @@ public sealed class MsedExchangeTests(MsedApps apps) : IClassFixture<MsedApps>
         var app = await apps.For(engine);
         var sed = apps.Sed;
         sed.RegisterAtOnce = true;
-        sed.Refuse = 1;
         var a = await AppealWithPhotoInWorkAsync(app);
         var packageId = await SendPackageAsync(app, a);
+        sed.RefuseFirst[packageId] = true;
         Assert.Equal(AppealStatus.InWork, (await app.GetAsync(a.Id)).Status);
 
         // The gateway is down at first: the package waits with the error and goes again later, with the same id.
@@ -172,7 +172,8 @@ public sealed class MsedExchangeTests(MsedApps apps) : IClassFixture<MsedApps>
         Assert.Equal("Иванова Мария", card.Element(ns + "applicant")!.Element(ns + "name")!.Value);
         Assert.StartsWith("%PDF", Encoding.ASCII.GetString(package.Pdf, 0, 4), StringComparison.Ordinal);
         var photo = Assert.Single(package.Files);
-        Assert.Equal(("яма.jpg", "image/jpeg", Jpeg), (photo.Name, photo.ContentType, photo.Bytes));
+        Assert.Equal(("яма.jpg", "image/jpeg"), (photo.Name, photo.ContentType));
+        Assert.Equal(Jpeg, photo.Bytes);
         var listed = card.Element(ns + "files")!.Elements(ns + "file").Single(f => f.Attribute("part")!.Value == "file");
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Jpeg)), listed.Attribute("sha256")!.Value);
 
@@ -230,7 +231,6 @@ public sealed class MsedExchangeTests(MsedApps apps) : IClassFixture<MsedApps>
         var app = await apps.For(engine);
         var sed = apps.Sed;
         sed.RegisterAtOnce = false;
-        sed.Refuse = 0;
         var a = await AppealWithPhotoInWorkAsync(app);
         var (_, executor, _) = Scenario.Staff(app, a);
 
@@ -266,7 +266,7 @@ public sealed class MsedExchangeTests(MsedApps apps) : IClassFixture<MsedApps>
             answer = new { documentId = "D-1", text = "Ответ.", files = new[] { new { fileName = "page.html", contentBase64 = Convert.ToBase64String(Encoding.UTF8.GetBytes("<html></html>")) } } },
         }, HttpStatusCode.UnprocessableEntity, "answer.files[0]");
         var unchanged = await app.WithDbAsync(db => db.DocumentPackages.AsNoTracking().SingleAsync(p => p.Id == packageId));
-        Assert.Equal((null, null, (DateOnly?)null), (unchanged.RegistrationNumber, unchanged.AnswerDocumentId, unchanged.RegisteredOn));
+        Assert.Equal(((string?)null, (string?)null, (DateOnly?)null), (unchanged.RegistrationNumber, unchanged.AnswerDocumentId, unchanged.RegisteredOn));
         Assert.Equal(AppealStatus.InWork, (await app.GetAsync(a.Id)).Status);
 
         // The registration notice: taken once; the same again changes nothing; another number for it is a conflict.

@@ -111,8 +111,10 @@ public sealed class MsedRelay(AppDbContext db, IDocumentExchange exchange, MsedS
                 new XElement(Ns + "file", new XAttribute("part", "text"), new XAttribute("name", "appeal.pdf"), new XAttribute("size", pdf.Length), new XAttribute("sha256", Sha(pdf))),
                 parts.Select(p => new XElement(Ns + "file", new XAttribute("part", "file"), new XAttribute("name", p.FileName),
                     new XAttribute("contentType", p.ContentType), new XAttribute("size", p.Bytes.Length), new XAttribute("sha256", Sha(p.Bytes)))))));
+        // UTF-8 without a byte-order mark: gateways that read the card as text must not find one before the declaration.
         using var stream = new MemoryStream();
-        card.Save(stream);
+        using (var writer = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true }))
+            card.Save(writer);
         return stream.ToArray();
     }
 
