@@ -70,6 +70,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
     public DbSet<Features.Partners.PartnerSite> PartnerSites => Set<Features.Partners.PartnerSite>();
     public DbSet<Features.Partners.PartnerSiteAppeal> PartnerSiteAppeals => Set<Features.Partners.PartnerSiteAppeal>();
+    public DbSet<Features.Platforms.PlatformMessage> PlatformMessages => Set<Features.Platforms.PlatformMessage>();
+    public DbSet<Features.Exchange.Msed.DocumentPackage> DocumentPackages => Set<Features.Exchange.Msed.DocumentPackage>();
     public DbSet<Features.Analytics.RootCause> RootCauses => Set<Features.Analytics.RootCause>();
     public DbSet<Features.Analytics.RootCauseMeasure> RootCauseMeasures => Set<Features.Analytics.RootCauseMeasure>();
     public DbSet<Features.Analytics.SpikeDecision> SpikeDecisions => Set<Features.Analytics.SpikeDecision>();

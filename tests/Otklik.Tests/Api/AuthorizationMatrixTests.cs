@@ -104,6 +104,14 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Act("leave-without-answer", InWork, MunASees, [MunAController], new { ground = "obsceneOrThreats" }),
         Act("return", InWork, MunASees, [MunAController], new { comment = "Обжалуется решение суда." }),
         Act("stop-correspondence", InWork, MunASees, [MunAController], new { comment = "Ответ по существу дан трижды." }),
+        // The document exchange (ADR 0044): the executor or the centre's moderator sends a package; with no document system
+        // configured here the change is refused as a rule (409) after the duty check, and the gateway's notices are 404.
+        new Line("POST", $"{Api}/appeals/{{id:guid}}/document-packages", "in work at МО А, no document system configured",
+            Expect.SignedIn(404).With(403, MunASees).With(409, [.. MunAExecutes, CentreModerator]), AppealIn(InWork),
+            Json(t => WithVersion(t, new { recipient = "Министерство транспорта", note = "По компетенции." }))) { ActsOnAppeal = true },
+        Read("/appeals/{id:guid}/document-packages", "in work at МО А", AppealIn(InWork), MunASees),
+        new Line("POST", $"{Api}/msed/notices", "no document system configured", Expect.Everyone(404), Setup.None,
+            Json(_ => new { packageId = Guid.NewGuid(), kind = "registered", registrationNumber = "1", registeredOn = "2026-12-07" })),
 
         // ---- Complaint roadmaps: the executor builds, the controller approves, the step's owner reports ----
         Read("/appeals/{id:guid}/roadmap", "complaint in work at МО А", ComplaintInWork, MunASees),
@@ -163,6 +171,11 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         // and the community are not configured, as in this app.
         new Line("POST", $"{Api}/telegram/webhook", "no bot configured", Expect.Everyone(404), Setup.None, Json(_ => new { update_id = 1 })),
         new Line("POST", $"{Api}/vk/callback", "no community configured", Expect.Everyone(404), Setup.None, Json(_ => new { type = "confirmation", group_id = 1 })),
+        // The outside platforms' API answers only for a configured platform, by its own key (none here): 404 for everyone (ADR 0043).
+        new Line("POST", $"{Api}/platforms/{{platform}}/messages", "no platform configured", Expect.Everyone(404), Setup.None,
+            Json(_ => new { messageId = "1", text = "Яма на дороге у дома 12 по улице Ленина." })) { Path = $"{Api}/platforms/pos/messages" },
+        new Line("GET", $"{Api}/platforms/{{platform}}/messages/{{messageId}}", "no platform configured", Expect.Everyone(404), Setup.None, NoBody)
+            { Path = $"{Api}/platforms/pos/messages/1" },
 
         // ---- Sign-in ----
         new Line("POST", $"{Api}/auth/login", "the moderator's e-mail and password", Expect.Everyone(200), Setup.None,

@@ -17,6 +17,7 @@ public static class DrillText
         if (f.Answered is { } answered) parts.Add(answered switch { "onTime" => "ответ дан в срок", "late" => "ответ дан с нарушением срока", _ => "ответ дан" });
         if (f.Reopened is { } reopened) parts.Add(reopened ? "повторно рассмотрены после низкой оценки" : "без повторного рассмотрения");
         if (f.Rating is { } rating) parts.Add($"оценка {rating}");
+        if (f.PartnerSiteId is not null) parts.Add("пришли с формы на сайте партнёра");
         return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 }

@@ -22,6 +22,8 @@ public enum EventKind
     AnsweredInNetwork,
     // History brought from an old system (a Redmine journal) and the state the import left the appeal in (ADR 0026):
     Imported,
+    // An exchange with an outside system (a federal platform's callback, the document system МСЭД), ADR 0043/0044:
+    Exchanged,
 }
 
 /// <summary>One line of an appeal's history. Rows are only ever inserted (AppDbContext refuses updates and deletes).</summary>

@@ -286,6 +286,7 @@ public static class Labels
         EventKind.KindChanged => "Изменён вид обращения",
         EventKind.Tagged => "Добавлена метка",
         EventKind.AnsweredInNetwork => "Ответ опубликован в сети",
+        EventKind.Exchanged => "Обмен с внешней системой",
         _ => kind.ToString(),
     };
 

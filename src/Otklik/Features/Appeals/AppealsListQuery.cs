@@ -41,6 +41,8 @@ public sealed record AppealFilter
     public bool? Reopened { get; init; }
     /// <summary>Rated by the applicant with this score (1–5).</summary>
     public int? Rating { get; init; }
+    /// <summary>Came through this partner site's embedded form (issue 19 item 4: the site's owner sees what came from it).</summary>
+    public Guid? PartnerSiteId { get; init; }
 
     /// <summary>Reads the filter from request values; a wrong value is refused with the field it came from.</summary>
     public static AppealFilter Parse(string[]? status, Guid? organisationId, Guid? categoryId, Guid? topicId, Guid? territoryId,
@@ -94,7 +96,7 @@ public sealed record AppealFilter
             Id("territoryId"), One("channel"), One("kind"), One("regime"), One("deadline"), Flag("overdue"), Id("assigneeId"), One("q")) with
         {
             ReceivedFromUtc = Instant("receivedFrom"), ReceivedToUtc = Instant("receivedTo"), ExecutorId = Id("executorId"),
-            Answered = answered, Reopened = Flag("reopened"), Rating = rating,
+            Answered = answered, Reopened = Flag("reopened"), Rating = rating, PartnerSiteId = Id("partnerSiteId"),
         };
     }
 
@@ -128,6 +130,7 @@ public sealed record AppealFilter
         }
         if (Reopened is { } reopened) query = reopened ? query.Where(a => a.ReconsiderationCount > 0) : query.Where(a => a.ReconsiderationCount == 0);
         if (Rating is { } rating) query = query.Where(a => a.Rating == rating);
+        if (PartnerSiteId is { } site) query = query.Where(a => db.PartnerSiteAppeals.Any(p => p.AppealId == a.Id && p.SiteId == site));
         if (Text is { } text)
         {
             // The staff copy of the index (it holds the applicant too); the list keeps its own order and keyset paging.

@@ -139,6 +139,11 @@ public static class MessageTypes
     /// applicant subscribed with «Уведомления в браузере» on; retried on its own; a 404/410 removes the subscription.
     /// </summary>
     public static readonly MessageType PushNotification = new(WebPush.PushRelay.PushType, "Уведомление в браузере", new Audience(Recipient.Browser, Delivery.Push));
+    /// <summary>Written beside an applicant's message of an appeal that came from an outside platform; sent to its callback by <see cref="Platforms.PlatformRelay"/>.</summary>
+    public static readonly MessageType PlatformStatus = new(Platforms.PlatformRelay.StatusType, "Статус передан платформе", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    /// <summary>An appeal's document package for the document system (МСЭД, ADR 0044): sent by <see cref="Exchange.Msed.MsedRelay"/>, not a letter.</summary>
+    public static readonly MessageType DocumentPackage = new(Exchange.Msed.MsedRelay.PackageType, "Пакет документов направлен в МСЭД",
+        new Audience(Recipient.ChannelPeer, Delivery.None, "Пакет уходит в систему документооборота через её шлюз, не письмом и не уведомлением."));
 
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);
     /// <summary>A measure against a root cause was given to an organisation (to its heads and dispatchers).</summary>
@@ -174,7 +179,8 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        ChannelReply, PushNotification, SurveyTelegram,
+        ChannelReply, PushNotification, SurveyTelegram, PlatformStatus,
+        DocumentPackage,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
         AlertNews, AlertConfirm,
     ];

@@ -66,7 +66,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Attachments.IFileStore>());
             var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
             var push = scope.ServiceProvider.GetRequiredService<WebPush.PushRelay>();
-            var outcome = await DeliverAsync(db, composer, relay, push, message, ct);
+            var platforms = scope.ServiceProvider.GetRequiredService<Platforms.PlatformRelay>();
+            var msed = scope.ServiceProvider.GetRequiredService<Exchange.Msed.MsedRelay>();
+            var outcome = await DeliverAsync(db, composer, relay, push, platforms, msed, message, ct);
             if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;
         }
         return new(sent, skipped, failed);
@@ -74,7 +76,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     enum Outcome { Sent, Skipped, Failed, Lost }
 
-    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, WebPush.PushRelay push, OutboxMessage message, CancellationToken ct)
+    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, WebPush.PushRelay push, Platforms.PlatformRelay platforms,
+        Exchange.Msed.MsedRelay msed, OutboxMessage message, CancellationToken ct)
     {
         Outcome outcome;
         string? note = null;
@@ -84,11 +87,14 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             await relay.FanOutAsync(message, ct);
             // And the applicant's subscribed browsers get a push of it, each a row of its own, retried on its own (ADR 0040).
             await push.FanOutAsync(message, ct);
+            // So is an outside platform's (ADR 0043): its callback hears each status, in order.
+            await platforms.FanOutAsync(message, ct);
             // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
             // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
             // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            var outbound = Social.ChannelRelay.IsRelayed(message.Type) || message.Type == WebPush.PushRelay.PushType;
+            var outbound = Social.ChannelRelay.IsRelayed(message.Type)
+                || message.Type is WebPush.PushRelay.PushType or Platforms.PlatformRelay.StatusType or Exchange.Msed.MsedRelay.PackageType;
             if (outbound && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
@@ -96,6 +102,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             }
             var composed = Social.ChannelRelay.IsRelayed(message.Type) ? Composed.Skip(await relay.SendAsync(message, ct))
                 : message.Type == WebPush.PushRelay.PushType ? Composed.Skip(await push.SendAsync(message, ct))
+                : message.Type == Platforms.PlatformRelay.StatusType ? Composed.Skip(await platforms.SendAsync(message, ct))
+                // A document package goes to the document system's gateway (ADR 0044), retried like a letter.
+                : message.Type == Exchange.Msed.MsedRelay.PackageType ? Composed.Skip(await msed.SendAsync(message, ct))
                 : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
