@@ -11,9 +11,9 @@ namespace Otklik.Tests.Social;
 /// </summary>
 public sealed class CrossChannelTests
 {
-    static Dictionary<string, object?> Person(string? phone = null, string? email = null) => new()
+    static Dictionary<string, object?> Person(string? phone = null, string? email = null, string? postal = null) => new()
     {
-        ["kind"] = "person", ["lastName"] = "Звонарёва", ["firstName"] = "Ольга", ["phone"] = phone, ["email"] = email,
+        ["kind"] = "person", ["lastName"] = "Звонарёва", ["firstName"] = "Ольга", ["phone"] = phone, ["email"] = email, ["postalAddress"] = postal,
     };
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -31,13 +31,13 @@ public sealed class CrossChannelTests
             .With("applicant", Person(email: "OLGA@example.ru")), Persona.CentreOperator);
         // The same phone, another matter: not offered.
         var other = await app.SubmitAsync(Samples.Subsidy(r).With("channel", "hotline")
-            .With("applicant", Person(phone: "8 (912) 3456789")), Persona.CentreOperator);
+            .With("applicant", Person(phone: "8 (912) 3456789", postal: "620000, Екатеринбург, ул. Мира, 5, кв. 12")), Persona.CentreOperator);
         // The same phone, the same matter, by the hotline again: offered as the same phone.
         var again = await app.SubmitAsync(Samples.Housing(r).With("channel", "hotline").With("text", "Повторно: " + text)
-            .With("applicant", Person(phone: "8 (912) 3456789")), Persona.CentreOperator);
+            .With("applicant", Person(phone: "8 (912) 3456789", postal: "620000, Екатеринбург, ул. Мира, 5, кв. 12")), Persona.CentreOperator);
         // Someone else about the same yard: not the same person, and no point to compare.
         var stranger = await app.SubmitAsync(Samples.Housing(r).With("channel", "hotline").With("text", text)
-            .With("applicant", Person(phone: "+7 900 000-00-01")), Persona.CentreOperator);
+            .With("applicant", Person(phone: "+7 900 000-00-01", postal: "620000, Екатеринбург, ул. Мира, 5, кв. 40")), Persona.CentreOperator);
 
         var moderator = app.ClientAs(Persona.CentreModerator);
         var found = await moderator.GetAsync($"/api/v1/appeals/{call.Id}/likely-duplicates");
