@@ -238,7 +238,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         apps.Far.Respond = r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal)
             ? FakeServer.Reply.Json("""{"ok":false,"error_code":401,"description":"Unauthorized"}""", 401) : BotApi(r);
         var view = await app.GetAsync(appeal.Id);
-        await app.ActAsync(Persona.CentreModerator, view, "register");
+        await app.ActAsync(Persona.CentreModerator, view, "register", new { organisationId = app.Region.MunA });
         await outbox.RunOnceAsync();
         bool Registered(JsonElement m) => m.GetProperty("text").GetString()!.Contains($"№ {appeal.Number} зарегистрировано", StringComparison.Ordinal);
         Assert.Equal(1, SentTo(chat).Count(Registered)); // the refused attempt

@@ -103,7 +103,12 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, SubmitAppeal
             var applicant = who!.OrganisationName is { } company
                 ? new ApplicantInfo { Kind = ApplicantKind.Organisation, OrganisationName = company, Inn = who.Inn, RepresentativeName = who.Name, Phone = who.Phone, Email = who.Email }
                 : Person(who);
-            var request = new IntakeApi.SubmitRequest(Type, null, null, Channel.BusinessMeeting, null, applicant, CategoryId, TopicId, null, null, null, null,
+            // Without a topic (which brings its own), a meeting's question is a business consultation: answered by phone
+            // or e-mail, its clock by kind — a question a complex consultation, anything else a task.
+            var (kind, regime) = TopicId is null
+                ? (Type == AppealType.Question ? AppealKind.ComplexConsultation : AppealKind.Task, (LegalRegime?)LegalRegime.BusinessConsultation)
+                : ((AppealKind?)null, (LegalRegime?)null);
+            var request = new IntakeApi.SubmitRequest(Type, kind, regime, Channel.BusinessMeeting, null, applicant, CategoryId, TopicId, null, null, null, null,
                 Text, false, false, null, ReceivedAtUtc: Meeting!.HeldAtUtc < clock.GetUtcNow().UtcDateTime ? Meeting.HeldAtUtc : null);
             try
             {
