@@ -62,6 +62,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Search.SynonymGroup> SynonymGroups => Set<Features.Search.SynonymGroup>();
     public DbSet<Features.Social.ChannelThread> ChannelThreads => Set<Features.Social.ChannelThread>();
     public DbSet<Features.Social.ChannelState> ChannelStates => Set<Features.Social.ChannelState>();
+    public DbSet<Features.Meetings.Meeting> Meetings => Set<Features.Meetings.Meeting>();
+    public DbSet<Features.Meetings.MeetingParticipant> MeetingParticipants => Set<Features.Meetings.MeetingParticipant>();
+    public DbSet<Features.Meetings.MeetingQuestion> MeetingQuestions => Set<Features.Meetings.MeetingQuestion>();
     public DbSet<Features.Social.TelegramChat> TelegramChats => Set<Features.Social.TelegramChat>();
     public DbSet<Features.Social.ChannelLinkCode> ChannelLinkCodes => Set<Features.Social.ChannelLinkCode>();
     public DbSet<TopicQuestion> TopicQuestions => Set<TopicQuestion>();

@@ -180,4 +180,107 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
         Assert.NotEmpty(SentTo(chat));
     }
+
+    /// <summary>Writes an appeal through the chat and returns it (the bot's steps, as in the first test).</summary>
+    static async Task<Appeal> AppealFromChatAsync(TestApp app, long chat)
+    {
+        await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Button(chat, $"topic:{app.Region.PotholeTopic:N}")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, "\"text\":\"Яма во дворе дома 3 по улице Мира, глубиной по колено.\"")).Expect(HttpStatusCode.OK);
+        await PostAsync(app, Message(chat, $$"""
+            "contact":{"phone_number":"79120000002","first_name":"Анна","user_id":{{chat}} }
+            """)).Expect(HttpStatusCode.OK);
+        var send = Interlocked.Increment(ref _updates);
+        await PostAsync(app, Button(chat, "send", send)).Expect(HttpStatusCode.OK);
+        return await app.WithDbAsync(db => db.Appeals.AsNoTracking().SingleAsync(a => a.ChannelMessageId == $"tg:{send}"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_failing_Bot_API_tells_the_administrator_once_per_outage_and_the_reply_arrives_once_when_it_is_back(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        apps.Far.Respond = BotApi;
+        var outbox = app.Services.GetRequiredService<OutboxDispatcher>();
+        await outbox.RunOnceAsync(); // what earlier tests left
+        var chat = Random.Shared.NextInt64(100_000, 999_999_999);
+        var appeal = await AppealFromChatAsync(app, chat);
+        var noticesBefore = await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "channel.failed" && m.Payload.Contains("\"telegram\"")));
+
+        // Telegram is down: every sendMessage answers 502. The receipt fails twice; one notice for the outage.
+        apps.Far.Respond = r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal)
+            ? FakeServer.Reply.Json("""{"ok":false,"error_code":502,"description":"Bad Gateway"}""", 502) : BotApi(r);
+        await outbox.RunOnceAsync();
+        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, (DateTime?)null)));
+        await outbox.RunOnceAsync();
+        var state = await app.WithDbAsync(db => db.ChannelStates.AsNoTracking().SingleAsync(s => s.Name == ChannelStates.Telegram));
+        Assert.NotNull(state.FailingSinceUtc);
+        Assert.Contains(appeal.Number, state.LastError, StringComparison.Ordinal);
+        var notices = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == "channel.failed" && m.Payload.Contains("\"telegram\"")).ToListAsync());
+        Assert.Equal(noticesBefore + 1, notices.Count);
+        Assert.Contains("Канал «Telegram» не работает", notices[^1].Payload, StringComparison.Ordinal);
+        var receipt = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == appeal.Id && m.Type == ChannelRelay.ReplyType));
+        Assert.Null(receipt.ProcessedAtUtc);
+
+        // The fake Bot API records the refused attempts too: two tries, each answered 502.
+        bool Receipt(JsonElement m) => m.GetProperty("text").GetString()!.Contains($"№ {appeal.Number} принято", StringComparison.Ordinal);
+        Assert.Equal(2, SentTo(chat).Count(Receipt));
+
+        // Telegram is back: the waiting receipt goes out once, the outage ends; a retry after that sends nothing more.
+        apps.Far.Respond = BotApi;
+        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, (DateTime?)null)));
+        await outbox.RunOnceAsync();
+        await outbox.RunOnceAsync();
+        Assert.Equal(3, SentTo(chat).Count(Receipt));
+        Assert.Null(await app.WithDbAsync(db => db.ChannelStates.Where(s => s.Name == ChannelStates.Telegram).Select(s => s.FailingSinceUtc).SingleAsync()));
+
+        // A second outage is a second notice.
+        apps.Far.Respond = r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal)
+            ? FakeServer.Reply.Json("""{"ok":false,"error_code":401,"description":"Unauthorized"}""", 401) : BotApi(r);
+        var view = await app.GetAsync(appeal.Id);
+        await app.ActAsync(Persona.CentreModerator, view, "register", new { organisationId = app.Region.MunA });
+        await outbox.RunOnceAsync();
+        bool Registered(JsonElement m) => m.GetProperty("text").GetString()!.Contains($"№ {appeal.Number} зарегистрировано", StringComparison.Ordinal);
+        Assert.Equal(1, SentTo(chat).Count(Registered)); // the refused attempt
+        apps.Far.Respond = BotApi;
+        Assert.Equal(noticesBefore + 2, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "channel.failed" && m.Payload.Contains("\"telegram\""))));
+        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntilUtc, (DateTime?)null)));
+        await outbox.RunOnceAsync();
+        Assert.Equal(2, SentTo(chat).Count(Registered));
+        await outbox.RunOnceAsync();
+        Assert.Equal(2, SentTo(chat).Count(Registered));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_administrator_switches_the_bot_off_and_on_and_an_update_sent_meanwhile_is_refused_whole_for_Telegram_to_resend(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        apps.Far.Respond = BotApi;
+        var chat = Random.Shared.NextInt64(100_000, 999_999_999);
+        using var admin = await FormSession.SignInAsync(app, Persona.RegionAdmin);
+        var page = await admin.GetAsync("/office/admin/channels");
+        Assert.Contains("id=\"channel-telegram\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/office/admin/channels?handler=Switch", [new("Channel", ChannelStates.Telegram)])).StatusCode);
+        try
+        {
+            var off = await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("application/problem+json", off.Content.Headers.ContentType?.MediaType);
+            Assert.False(await app.WithDbAsync(db => db.TelegramChats.AnyAsync(c => c.ChatId == chat)));
+            Assert.Empty(SentTo(chat));
+            page = await admin.GetAsync("/office/admin/channels");
+            Assert.Contains("Включить канал Telegram", page, StringComparison.Ordinal);
+            // Another administrator's page cannot be used by someone who is not the region's administrator.
+            using var moderator = await FormSession.SignInAsync(app, Persona.CentreModerator);
+            Assert.Equal(HttpStatusCode.Forbidden, (await moderator.GetRawAsync("/office/admin/channels")).StatusCode);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/office/admin/channels?handler=Switch", [new("Channel", ChannelStates.Telegram)])).StatusCode);
+        }
+        // Telegram resends the update; now it is taken.
+        await PostAsync(app, Message(chat, "\"text\":\"/start\"")).Expect(HttpStatusCode.OK);
+        Assert.NotEmpty(SentTo(chat));
+        Assert.DoesNotContain("Включить канал Telegram", await admin.GetAsync("/office/admin/channels"), StringComparison.Ordinal);
+    }
 }

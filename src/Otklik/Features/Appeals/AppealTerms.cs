@@ -20,7 +20,9 @@ public enum LegalRegime
 /// <summary>Where an appeal came from. Stored by name: new members go anywhere. BusinessOmbudsman: passed on by the
 /// business ombudsman (уполномоченный по защите прав предпринимателей); DocumentSystem: from the document system (МСЭД).</summary>
 public enum Channel { Portal, Mobile, Hotline, Meeting, Email, Telegram, SocialNetwork, FederalPlatform, Open311, InvestPortal, GovernorMail, Paper, RedmineImport,
-    BusinessOmbudsman, DocumentSystem }
+    BusinessOmbudsman, DocumentSystem,
+    /// <summary>A question raised at a meeting with business (issue 18.5), linked to its <see cref="Meetings.Meeting"/>.</summary>
+    BusinessMeeting }
 
 public enum ApplicantKind { Person, Organisation, Anonymous }
 
@@ -222,6 +224,7 @@ public static class Labels
         Channel.RedmineImport => "Импорт из Redmine",
         Channel.BusinessOmbudsman => "Бизнес-омбудсмен",
         Channel.DocumentSystem => "Система документооборота (МСЭД)",
+        Channel.BusinessMeeting => "Встреча с бизнесом",
         _ => c.ToString(),
     };
 

@@ -286,7 +286,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         Topics = await ModerationScreens.TopicsAsync(db, ct);
         TerritoryName = appeal.TerritoryId is { } tid ? await db.Territories.Where(t => t.Id == tid).Select(t => t.Name).SingleOrDefaultAsync(ct) : null;
         Proposal = await ModerationApi.ProposeAsync(db, changes.Routing, appeal, ct);
-        Duplicates = await ModerationScreens.DuplicatesAsync((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, NowUtc, ct);
+        Duplicates = await ModerationScreens.DuplicatesAsync(db, (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, NowUtc, ct);
         Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
         if (appeal.Status == AppealStatus.Clarification)
         {

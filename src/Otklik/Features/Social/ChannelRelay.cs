@@ -123,7 +123,9 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
             // Written past the tracked changes, which may be the very save that failed.
             await db.ChannelThreads.Where(t => t.Id == thread.Id)
                 .ExecuteUpdateAsync(x => x.SetProperty(t => t.LastError, error).SetProperty(t => t.LastAttemptAtUtc, now), CancellationToken.None);
-            await ChannelStates.NoteAsync(db, state, ChannelStates.What.Failed, now, $"{appeal.Number}: {e.Message}", CancellationToken.None);
+            // The outbox retries the reply with its backoff (its id is the same, so it is never doubled); the outage's first
+            // failure tells the administrator.
+            await ChannelStates.FailAsync(db, services, state, ChannelStates.Label(state), now, $"{appeal.Number}: {e.Message}", CancellationToken.None);
             throw;
         }
     }

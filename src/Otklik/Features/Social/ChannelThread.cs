@@ -40,11 +40,15 @@ public sealed class ChannelThread
 
 /// <summary>
 /// Each channel's own state for the office's channels page (issue 18.6): when it last received and sent, its last error.
-/// One row per channel name ("incidents", "telegram", "vk"); written by <see cref="ChannelStates.NoteAsync"/>.
+/// One row per channel name ("incidents", "telegram", "vk", "telephony"); written by <see cref="ChannelStates.NoteAsync"/>.
 /// </summary>
 public sealed class ChannelState
 {
     public string Name { get; set; } = "";
+    /// <summary>Switched off by the administrator: the channel's endpoint answers 503 and the sender (Telegram, VK, the collector, the PBX) keeps what it sent and tries again later.</summary>
+    public bool SwitchedOff { get; set; }
+    /// <summary>The outage's start: the first failed delivery back to the channel, cleared by the next one that goes through. The administrator is told once per outage.</summary>
+    public DateTime? FailingSinceUtc { get; set; }
     public DateTime? LastReceivedAtUtc { get; set; }
     public DateTime? LastSentAtUtc { get; set; }
     public DateTime? LastErrorAtUtc { get; set; }
@@ -55,8 +59,46 @@ public sealed class ChannelState
 
 public static class ChannelStates
 {
-    public const string Incidents = "incidents", Telegram = "telegram", Vk = "vk";
-    public static readonly string[] All = [Incidents, Telegram, Vk];
+    public const string Incidents = "incidents", Telegram = "telegram", Vk = "vk", Telephony = "telephony";
+    public static readonly string[] All = [Incidents, Telegram, Vk, Telephony];
+
+    /// <summary>The channel's name as the office says it.</summary>
+    public static string Label(string name) => name switch
+    {
+        Telegram => "Telegram", Vk => "ВКонтакте", Incidents => "Сборщики инцидентов из соцсетей", Telephony => "Телефон горячей линии (АТС)", _ => name,
+    };
+
+    /// <summary>False when the administrator switched the channel off on the channels page.</summary>
+    public static async Task<bool> IsOnAsync(AppDbContext db, string name, CancellationToken ct) =>
+        await db.ChannelStates.AsNoTracking().Where(s => s.Name == name).Select(s => (bool?)!s.SwitchedOff).SingleOrDefaultAsync(ct) ?? true;
+
+    /// <summary>The answer of a switched-off channel's endpoint: 503, so the sender keeps the message and tries again later.</summary>
+    public static IResult Off(string name) => TypedResults.Problem(title: $"Канал «{name}» выключен администратором; повторите позже.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, extensions: new Dictionary<string, object?> { ["code"] = "channel.disabled" });
+
+    /// <summary>
+    /// A delivery back to the channel failed: the error is kept, and the first failure of an outage (the conditional
+    /// update only one caller wins) tells the region's administrators with a <c>channel.failed</c> notice, in a save of
+    /// its own. True when this call began the outage.
+    /// </summary>
+    public static async Task<bool> FailAsync(AppDbContext db, IServiceProvider services, string name, string label, DateTime nowUtc, string error, CancellationToken ct)
+    {
+        await NoteAsync(db, name, What.Failed, nowUtc, error, ct);
+        if (await db.ChannelStates.Where(s => s.Name == name && s.FailingSinceUtc == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.FailingSinceUtc, nowUtc), ct) == 0)
+            return false;
+        // The caller's context may hold the very change that failed: the notice is written through a context of its own.
+        await using var scope = services.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var root = await own.Organisations.AsNoTracking().Where(o => o.ParentId == null).OrderBy(o => o.Path).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        var title = $"Канал «{label}» не работает: {error}";
+        own.Outbox.Add(Infrastructure.OutboxMessage.Create(Mail.MessageTypes.ChannelFailed, new
+        {
+            title = title.Length > Notifications.Notification.MaxTitle ? title[..Notifications.Notification.MaxTitle] : title,
+            role = Directory.Role.Administrator.ToString(), organisationId = root, channel = name,
+        }, null, nowUtc));
+        await own.SaveChangesAsync(ct);
+        return true;
+    }
 
     public enum What { Received, Sent, Refused, Failed }
 
@@ -68,7 +110,8 @@ public static class ChannelStates
         {
             What.Received => await db.ChannelStates.Where(s => s.Name == name)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastReceivedAtUtc, nowUtc).SetProperty(x => x.Received, x => x.Received + 1), ct),
-            What.Sent => await db.ChannelStates.Where(s => s.Name == name).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAtUtc, nowUtc), ct),
+            What.Sent => await db.ChannelStates.Where(s => s.Name == name)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAtUtc, nowUtc).SetProperty(x => x.FailingSinceUtc, (DateTime?)null), ct),
             What.Refused => await db.ChannelStates.Where(s => s.Name == name).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Refused, x => x.Refused + 1).SetProperty(x => x.LastErrorAtUtc, nowUtc).SetProperty(x => x.LastError, error), ct),
             _ => await db.ChannelStates.Where(s => s.Name == name).ExecuteUpdateAsync(s => s

@@ -54,6 +54,7 @@ public static partial class IncidentsApi
     static async Task<IResult> Submit(Batch batch, HttpContext http, AppDbContext db, SubmitAppeal intake, IHttpClientFactory clients,
         IConfiguration config, TimeProvider clock, IFileStore files, CancellationToken ct)
     {
+        if (!await ChannelStates.IsOnAsync(db, ChannelStates.Incidents, ct)) return ChannelStates.Off("сборщики инцидентов");
         var now = clock.GetUtcNow().UtcDateTime;
         var keyName = await KeyNameAsync(db, http, ct);
         var actor = IntakeActor.ChannelWorker(Channel.SocialNetwork, "incident collector " + keyName);

@@ -58,6 +58,8 @@ public static class TelegramBot
         var given = http.Request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString();
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(settings.WebhookSecret!)))
             return Problem(StatusCodes.Status401Unauthorized, "telegram.secret", "Неверный секрет вебхука Telegram.");
+        // Switched off: Telegram keeps the update and delivers it again later.
+        if (!await ChannelStates.IsOnAsync(db, ChannelStates.Telegram, ct)) return ChannelStates.Off("Telegram");
         var now = clock.GetUtcNow().UtcDateTime;
         Update? update;
         try { update = await JsonSerializer.DeserializeAsync<Update>(http.Request.Body, JsonBotAPI.Options, ct); }

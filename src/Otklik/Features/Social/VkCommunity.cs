@@ -61,6 +61,8 @@ public static class VkCommunity
             await ChannelStates.NoteAsync(db, ChannelStates.Vk, ChannelStates.What.Refused, now, "Событие VK с неверным секретным ключом.", ct);
             return Problem(StatusCodes.Status403Forbidden, "vk.secret", "Неверный секретный ключ Callback API.");
         }
+        // Switched off: anything but "ok" makes VK deliver the event again later.
+        if (!await ChannelStates.IsOnAsync(db, ChannelStates.Vk, ct)) return ChannelStates.Off("ВКонтакте");
         var obj = body.TryGetProperty("object", out var o) ? o : default;
         string? refusal;
         try

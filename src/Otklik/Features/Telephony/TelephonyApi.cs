@@ -25,8 +25,9 @@ public static class TelephonyApi
 
     public sealed record Screen(string ScreenUrl);
 
-    static IResult IncomingCall(Call call, PublicUrl site)
+    static async Task<IResult> IncomingCall(Call call, PublicUrl site, Data.AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        if (!await Social.ChannelStates.IsOnAsync(db, Social.ChannelStates.Telephony, ct)) return Social.ChannelStates.Off("телефон горячей линии");
         var e = new InputErrors();
         var digits = Digits(call.CallerNumber);
         if (digits is null) e.Add("callerNumber", "telephony.number", "Номер звонящего — 10 цифр, можно с 7 или 8 впереди.");
@@ -34,6 +35,7 @@ public static class TelephonyApi
         if (call.Extension is { Length: > 0 } ext && (ext.Length > 20 || !ext.All(char.IsAsciiDigit)))
             e.Add("extension", "telephony.extension", "Внутренний номер оператора — до 20 цифр.");
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
+        await Social.ChannelStates.NoteAsync(db, Social.ChannelStates.Telephony, Social.ChannelStates.What.Received, clock.GetUtcNow().UtcDateTime, null, ct);
         var query = "office/calls?number=" + digits + (string.IsNullOrWhiteSpace(call.CallId) ? "" : "&call=" + Uri.EscapeDataString(call.CallId.Trim()));
         return TypedResults.Ok(new Screen(new Uri(site.Root, query).ToString()));
     }
