@@ -306,6 +306,91 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("AlertWindows", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Analytics.AnswerReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AddressesQuestion")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("AddressesQuestionComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BySubstance")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("BySubstanceComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("CorrectLaw")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("CorrectLawComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MeasuresAndDates")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("MeasuresAndDatesComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("NoFormalReply")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("NoFormalReplyComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Polite")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("PoliteComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SampleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId", "Score");
+
+                    b.HasIndex("SampleId", "AppealId")
+                        .IsUnique();
+
+                    b.ToTable("AnswerReviews", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Analytics.ArchivedReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -372,6 +457,9 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateOnly?>("FromOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("OnMapUntil")
                         .HasColumnType("date");
 
                     b.Property<Guid?>("RootCauseId")
@@ -472,6 +560,43 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("NextRunOn");
 
                     b.ToTable("ReportSubscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.ReviewSample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("FromOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Population")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("ToOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "CreatedAtUtc");
+
+                    b.ToTable("ReviewSamples", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCause", b =>
@@ -1050,6 +1175,69 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("Status", "DueAtUtc");
 
                     b.ToTable("AppealParts");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UploadedFrom")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("UploadedById", "UploadedAtUtc");
+
+                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
+
+                    b.ToTable("Attachments");
                 });
 
             modelBuilder.Entity("Otklik.Features.Audit.AuditRecord", b =>
@@ -2154,6 +2342,77 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("DiscussionFiles");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Exchange.Msed.DocumentPackage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("AnswerDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("AnswerDocumentId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("AnswerNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("AnswerReceivedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateOnly?>("RegisteredOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("RegistrationNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AnswerDocumentId")
+                        .IsUnique();
+
+                    b.HasIndex("AppealId");
+
+                    b.ToTable("DocumentPackages");
+                });
+
             modelBuilder.Entity("Otklik.Features.Identity.SignInThrottle", b =>
                 {
                     b.Property<string>("Address")
@@ -2180,69 +2439,6 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("LastFailureAtUtc");
 
                     b.ToTable("SignInThrottles", (string)null);
-                });
-
-            modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("AppealId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("StorageKey")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTime>("UploadedAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("UploadedById")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("UploadedFrom")
-                        .HasMaxLength(45)
-                        .HasColumnType("character varying(45)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AppealId");
-
-                    b.HasIndex("UploadedById", "UploadedAtUtc");
-
-                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
-
-                    b.ToTable("Attachments");
                 });
 
             modelBuilder.Entity("Otklik.Features.Knowledge.AnswerTemplate", b =>
@@ -2701,6 +2897,52 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("SiteId", "ReceivedAtUtc");
 
                     b.ToTable("PartnerSiteAppeals");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Platforms.PlatformMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("LastSentAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTime?>("PlatformDeadlineAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId")
+                        .IsUnique();
+
+                    b.HasIndex("Platform", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("PlatformMessages");
                 });
 
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
@@ -4025,6 +4267,21 @@ namespace Otklik.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Analytics.AnswerReview", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Analytics.ReviewSample", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SampleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Analytics.InformingRecipient", b =>
                 {
                     b.HasOne("Otklik.Features.Analytics.InformingCampaign", null)
@@ -4191,6 +4448,14 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Otklik.Features.Business.PortalDesk", b =>
@@ -4371,12 +4636,13 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
+            modelBuilder.Entity("Otklik.Features.Exchange.Msed.DocumentPackage", b =>
                 {
                     b.HasOne("Otklik.Features.Appeals.Appeal", null)
                         .WithMany()
                         .HasForeignKey("AppealId")
-                        .OnDelete(DeleteBehavior.Restrict);
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Knowledge.AnswerTemplate", b =>
@@ -4504,6 +4770,15 @@ namespace Otklik.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Platforms.PlatformMessage", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -4733,6 +5008,11 @@ namespace Otklik.Data.Migrations.Postgres
             modelBuilder.Entity("Otklik.Features.Analytics.InformingCampaign", b =>
                 {
                     b.Navigation("Recipients");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.ReviewSample", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCause", b =>

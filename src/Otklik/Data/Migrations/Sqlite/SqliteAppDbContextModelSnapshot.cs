@@ -296,6 +296,91 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("AlertWindows", (string)null);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Analytics.AnswerReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressesQuestion")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressesQuestionComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BySubstance")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BySubstanceComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectLaw")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectLawComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeasuresAndDates")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeasuresAndDatesComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoFormalReply")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoFormalReplyComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Polite")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PoliteComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SampleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId", "Score");
+
+                    b.HasIndex("SampleId", "AppealId")
+                        .IsUnique();
+
+                    b.ToTable("AnswerReviews", (string)null);
+                });
+
             modelBuilder.Entity("Otklik.Features.Analytics.ArchivedReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -362,6 +447,9 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("FromOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("OnMapUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("RootCauseId")
@@ -462,6 +550,43 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("NextRunOn");
 
                     b.ToTable("ReportSubscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.ReviewSample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FromOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Population")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ToOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "CreatedAtUtc");
+
+                    b.ToTable("ReviewSamples", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCause", b =>
@@ -1039,6 +1164,69 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("Status", "DueAtUtc");
 
                     b.ToTable("AppealParts");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedFrom")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId");
+
+                    b.HasIndex("UploadedById", "UploadedAtUtc");
+
+                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
+
+                    b.ToTable("Attachments");
                 });
 
             modelBuilder.Entity("Otklik.Features.Audit.AuditRecord", b =>
@@ -2141,6 +2329,77 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("DiscussionFiles");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Exchange.Msed.DocumentPackage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnswerDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnswerDocumentId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnswerNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnswerReceivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("RegisteredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegistrationNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AnswerDocumentId")
+                        .IsUnique();
+
+                    b.HasIndex("AppealId");
+
+                    b.ToTable("DocumentPackages");
+                });
+
             modelBuilder.Entity("Otklik.Features.Identity.SignInThrottle", b =>
                 {
                     b.Property<string>("Address")
@@ -2167,69 +2426,6 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("LastFailureAtUtc");
 
                     b.ToTable("SignInThrottles", (string)null);
-                });
-
-            modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("AppealId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("StorageKey")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UploadedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("UploadedById")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UploadedFrom")
-                        .HasMaxLength(45)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AppealId");
-
-                    b.HasIndex("UploadedById", "UploadedAtUtc");
-
-                    b.HasIndex("UploadedFrom", "UploadedAtUtc");
-
-                    b.ToTable("Attachments");
                 });
 
             modelBuilder.Entity("Otklik.Features.Knowledge.AnswerTemplate", b =>
@@ -2686,6 +2882,52 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("SiteId", "ReceivedAtUtc");
 
                     b.ToTable("PartnerSiteAppeals");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Platforms.PlatformMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSentAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PlatformDeadlineAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppealId")
+                        .IsUnique();
+
+                    b.HasIndex("Platform", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("PlatformMessages");
                 });
 
             modelBuilder.Entity("Otklik.Features.Portal.Public.AppealSupport", b =>
@@ -4006,6 +4248,21 @@ namespace Otklik.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Otklik.Features.Analytics.AnswerReview", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Otklik.Features.Analytics.ReviewSample", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SampleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Otklik.Features.Analytics.InformingRecipient", b =>
                 {
                     b.HasOne("Otklik.Features.Analytics.InformingCampaign", null)
@@ -4172,6 +4429,14 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasForeignKey("AppealId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Otklik.Features.Business.PortalDesk", b =>
@@ -4352,12 +4617,13 @@ namespace Otklik.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Otklik.Features.Intake.Attachment", b =>
+            modelBuilder.Entity("Otklik.Features.Exchange.Msed.DocumentPackage", b =>
                 {
                     b.HasOne("Otklik.Features.Appeals.Appeal", null)
                         .WithMany()
                         .HasForeignKey("AppealId")
-                        .OnDelete(DeleteBehavior.Restrict);
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Knowledge.AnswerTemplate", b =>
@@ -4485,6 +4751,15 @@ namespace Otklik.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Platforms.PlatformMessage", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -4714,6 +4989,11 @@ namespace Otklik.Data.Migrations.Sqlite
             modelBuilder.Entity("Otklik.Features.Analytics.InformingCampaign", b =>
                 {
                     b.Navigation("Recipients");
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.ReviewSample", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCause", b =>
