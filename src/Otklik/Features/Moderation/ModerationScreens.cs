@@ -103,10 +103,11 @@ public static class ModerationScreens
         var found = new List<Duplicate>();
         foreach (var a in rows)
         {
-            // The same place: the same territory when both have one, else within the radius when both have a point, else unknown (not a difference).
-            var samePlace = appeal.TerritoryId is not null && a.TerritoryId is not null ? a.TerritoryId == appeal.TerritoryId
-                : appeal.Latitude is { } la && appeal.Longitude is { } lo && a.Latitude is { } la2 && a.Longitude is { } lo2
-                    ? DistanceMetres(la, lo, la2, lo2) <= DuplicateRadiusMetres : true;
+            // The same place: within the radius when both have a point (a pothole 2 km away in the same town is another
+            // pothole), else the same territory when both have one, else unknown (not a difference).
+            var samePlace = appeal.Latitude is { } la && appeal.Longitude is { } lo && a.Latitude is { } la2 && a.Longitude is { } lo2
+                ? DistanceMetres(la, lo, la2, lo2) <= DuplicateRadiusMetres
+                : appeal.TerritoryId is null || a.TerritoryId is null || a.TerritoryId == appeal.TerritoryId;
             var matter = appeal.TopicId is not null && a.TopicId == appeal.TopicId && samePlace ? "та же тема и место"
                 : Similarity(words, Words(a.Text)) >= SimilarText ? "похожий текст" : null;
             if (matter is null) continue;
@@ -114,7 +115,10 @@ public static class ModerationScreens
                 : email is not null && string.Equals(a.Email?.Trim(), email, StringComparison.OrdinalIgnoreCase) ? "тот же адрес почты"
                 : digits is not null && Telephony.TelephonyApi.Digits(a.Phone) == digits ? "тот же телефон"
                 : "тот же автор в " + (network == Social.TelegramBot.Network ? "Telegram" : network is "vk-message" or "vk-wall" ? "ВКонтакте" : "соцсети");
-            found.Add(new(a.Id, a.Number, a.Status, a.ReceivedAtUtc, a.Address, Excerpt(a.Text, 200), null, a.Channel, $"{who}, {matter}"));
+            // The distance too when both have a point: the moderator judges "the same pothole" by it.
+            int? metres = appeal.Latitude is { } pa && appeal.Longitude is { } po && a.Latitude is { } pa2 && a.Longitude is { } po2
+                ? (int)Math.Round(DistanceMetres(pa, po, pa2, po2)) : null;
+            found.Add(new(a.Id, a.Number, a.Status, a.ReceivedAtUtc, a.Address, Excerpt(a.Text, 200), metres, a.Channel, $"{who}, {matter}"));
         }
         return [.. found.Take(10)];
     }
