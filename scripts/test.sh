@@ -94,6 +94,20 @@ counts=$(for f in "$results"/*.trx; do
   sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0-9]*\)" failed="\([0-9]*\)".*/\2 \3/p' "$f"
 done | awk '{p+=$1; f+=$2} END {print p+0" "f+0}')
 passed=${counts% *}; failed=${counts#* }
+# The slowest tests, so that a run growing past its budget says where the time went.
+if command -v python3 >/dev/null; then
+  python3 - "$results" <<'EOF' || true
+import glob, re, sys
+rows = []
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    for m in re.finditer(r'<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?duration="(\d+):(\d+):([\d.]+)"', open(f, encoding="utf-8").read()):
+        rows.append((int(m.group(2)) * 3600 + int(m.group(3)) * 60 + float(m.group(4)), m.group(1)))
+print("== slowest tests")
+for sec, name in sorted(rows, reverse=True)[:15]:
+    print(f"{sec:8.1f} s  {name}")
+EOF
+fi
+[ -n "${OTKLIK_TEST_RESULTS:-}" ] && mkdir -p "$OTKLIK_TEST_RESULTS" && cp "$results"/*.trx "$OTKLIK_TEST_RESULTS"/ || true
 rm -rf "$results"
 echo "== $(( $(date +%s) - started )) s"
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "FAIL: no test ran"; fi
