@@ -233,6 +233,64 @@ public sealed class WebPushTests
         Assert.All(pushed, p => Assert.Equal($"/my/{appeal.Number}", p.GetProperty("path").GetString()));
     }
 
+    /// <summary>
+    /// Alerts by web push (ADR 0039, issue 17 item 9): a follower with an account and «Уведомления в браузере» on gets a
+    /// push for each alert letter, opening the appeal, once however often the letter is retried; turned off, the letter
+    /// still goes and nothing is pushed.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_alert_letter_is_also_pushed_to_the_followers_browser_while_notifications_are_on(Engine engine)
+    {
+        MailBox.RequireSink();
+        var (settings, publicKey) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        await using var service = new PushService();
+        using var phone = new BrowserKeys();
+        var r = app.Region;
+        var follower = app.ClientAs(Persona.OtherApplicant);
+        await follower.PostJsonAsync("/api/v1/push/subscriptions", phone.Subscription(service.Root + "/push/follower")).Expect(HttpStatusCode.OK);
+        using (var me = await FormSession.SignInAsync(app, Persona.OtherApplicant))
+        {
+            await me.GetAsync("/my/alerts");
+            var follow = await me.PostAsync("/my/alerts?handler=territory", [new("TerritoryId", r.TerritoryA.ToString()), new("TopicId", "")]);
+            Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
+        }
+        var territory = await app.WithDbAsync(db => db.Territories.Where(t => t.Id == r.TerritoryA).Select(t => t.Name).SingleAsync());
+        static Dictionary<string, object?> Pothole(TestRegion r, string text) => Samples.Pothole(r, TestRegion.InsideA, text).With("applicant",
+            new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Иванова", ["firstName"] = "Мария", ["email"] = "maria@example.ru" });
+        Task<int> SweepAsync() => app.WithDbAsync(db => Otklik.Features.Alerts.AlertSweep.RunOnceAsync(db,
+            app.Services.GetRequiredService<Otklik.Features.Alerts.AlertTokens>(), app.Clock.GetUtcNow().UtcDateTime, default));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var answered = await app.AppealInAsync(AppealStatus.AnswerSent, Pothole(r, "Яма у школы, звоните +7 912 345-67-89."));
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(1, await SweepAsync());
+        var letter = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Type == Otklik.Features.Mail.MessageTypes.AlertNews.Name));
+        await app.DispatchMailAsync();
+
+        var pushes = service.Requests.Where(r => r.Path == "/push/follower").Select(r => (Request: r, Json: JsonDocument.Parse(phone.Decrypt(r.Body)).RootElement)).ToList();
+        var push = Assert.Single(pushes);
+        Assert.Equal($"Новое по подписке: Территория «{territory}»", push.Json.GetProperty("title").GetString());
+        Assert.Equal($"Дан ответ на обращение № {answered.Number}", push.Json.GetProperty("body").GetString());
+        Assert.Equal($"/appeals/{answered.Number}", push.Json.GetProperty("url").GetString());
+        CheckVapid(push.Request.Authorization, publicKey, service.Root, "mailto:support@otklik.example");
+        // A retried letter never doubles its push.
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<PushRelay>().FanOutAsync(letter, CancellationToken.None);
+        await app.DispatchMailAsync();
+        Assert.Single(service.Requests, r => r.Path == "/push/follower");
+
+        // Turned off: the next window's letter goes, no push.
+        await follower.PutJsonAsync("/api/v1/push/settings", new { enabled = false }).Expect(HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.AppealInAsync(AppealStatus.AnswerSent, Pothole(r, "Яма у магазина."));
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(1, await SweepAsync());
+        await app.DispatchMailAsync();
+        Assert.Equal(2, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == Otklik.Features.Mail.MessageTypes.AlertNews.Name && m.ProcessedAtUtc != null)));
+        Assert.Single(service.Requests, r => r.Path == "/push/follower");
+    }
+
     /// <summary>RFC 8292: <c>vapid t=JWT, k=public key</c>, the JWT signed with ES256 by the server's key, for the push service's origin.</summary>
     static void CheckVapid(string? authorization, string publicKey, string audience, string subject)
     {

@@ -69,6 +69,40 @@ public static class AlertLetters
         return new(new Letter([to], subject, MailComposer.Sign(body)) { Unsubscribe = unsubscribe }, null);
     }
 
+    /// <summary>
+    /// The web push of an alert letter (ADR 0039, «Web push»): for a follower with an account only (a visitor's alert has
+    /// no browser to push to), the letter's news in one line, opening the appeal or the problem when there is one, the
+    /// person's alerts otherwise. Null when there is no one to push to or nothing of the letter is still published.
+    /// </summary>
+    public static async Task<(Guid PersonId, WebPush.PushRelay.Content Content)?> PushAsync(AppDbContext db, OutboxMessage message, CancellationToken ct)
+    {
+        using var json = JsonDocument.Parse(message.Payload);
+        var p = json.RootElement;
+        if (!p.TryGetProperty("subscriptionId", out var v) || !Guid.TryParse(v.GetString(), out var subscriptionId)) return null;
+        var s = await db.AlertSubscriptions.AsNoTracking().SingleOrDefaultAsync(x => x.Id == subscriptionId, ct);
+        if (s?.PersonId is not { } person) return null;
+        var items = p.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(i => (Kind: Enum.Parse<AlertSweep.ItemKind>(i.GetProperty("kind").GetString()!), Id: i.GetProperty("id").GetGuid()))]
+            : new List<(AlertSweep.ItemKind Kind, Guid Id)>();
+        var ids = items.Select(i => i.Id).ToList();
+        var appeals = await db.Appeals.AsNoTracking().Visible().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Number, ct);
+        var problems = await db.RootCauses.AsNoTracking().Where(c => c.IsPublic && ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Title, ct);
+        var news = new List<(string Line, string Path)>();
+        foreach (var (kind, id) in items)
+        {
+            if (kind is AlertSweep.ItemKind.Answered or AlertSweep.ItemKind.Closed && appeals.TryGetValue(id, out var number))
+                news.Add((kind == AlertSweep.ItemKind.Answered ? $"Дан ответ на обращение № {number}" : $"Рассмотрение обращения № {number} завершено", $"/appeals/{number}"));
+            else if (problems.TryGetValue(id, out var title))
+                news.Add((kind == AlertSweep.ItemKind.ProblemResolved ? $"Проблема устранена: «{title}»" : $"Известная проблема: «{title}»", $"/problems/{id}"));
+        }
+        if (news.Count == 0) return null;
+        var names = await PublicNames.LoadAsync(db, ct);
+        // Like the letter, the push names no applicant and no answer text: the number or the problem, and where to read it.
+        var body = news.Count == 1 ? news[0].Line : $"{news.Count} {Plural(news.Count, "событие", "события", "событий")}: {string.Join("; ", news.Select(n => n.Line))}";
+        return (person, new WebPush.PushRelay.Content($"Новое по подписке: {await DescribeAsync(db, s, names, ct, title: true)}",
+            PublicAppeals.Excerpt(body, 180), news.Count == 1 ? news[0].Path : "/my/alerts", $"alert-{s.Id:N}"));
+    }
+
     public static async Task<Composed> ConfirmAsync(AppDbContext db, PublicUrl site, OutboxMessage message, JsonElement p, CancellationToken ct)
     {
         if (await RecipientAsync(db, p, ct) is not ({ } s, { } to) || s.IsConfirmed) return Composed.Skip("Подписка отменена или уже подтверждена.");

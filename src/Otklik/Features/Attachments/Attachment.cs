@@ -1,3 +1,5 @@
+using Otklik.Infrastructure;
+
 namespace Otklik.Features.Attachments;
 
 public enum AttachmentKind { Photo, Document }
@@ -23,6 +25,28 @@ public sealed class Attachment
     /// <summary>The client address of an upload through the API, for the per-address daily quota (<see cref="UploadLimits"/>).</summary>
     public string? UploadedFrom { get; set; }
     public DateTime UploadedAtUtc { get; set; }
+
+    /// <summary>
+    /// An answer's photo is public («Было / Стало» on the portal) only once a moderator has looked at it and published
+    /// it — faces and number plates masked or absent; null: served to the applicant and staff only. The applicant's own
+    /// photos need no mark: they pass moderation with the appeal (<see cref="Portal.Public.PublicAppeals"/>).
+    /// </summary>
+    public DateTime? PublishedAtUtc { get; private set; }
+    public Guid? PublishedById { get; private set; }
+
+    public void Publish(Guid moderatorId, DateTime nowUtc)
+    {
+        if (Purpose != AttachmentPurpose.Answer || Kind != AttachmentKind.Photo)
+            throw new RuleException("attachment.not_answer_photo", "Публикуются только фотографии ответа.");
+        PublishedAtUtc = nowUtc;
+        PublishedById = moderatorId;
+    }
+
+    public void Unpublish()
+    {
+        PublishedAtUtc = null;
+        PublishedById = null;
+    }
 }
 
 /// <summary>Recognises the files an appeal may carry by their leading bytes.</summary>

@@ -168,7 +168,7 @@ public static class MessageTypes
 
     // ---- Citizens' alerts (Features/Alerts, ADR 0039) ----
     /// <summary>What happened in one batch window where an alert looks: answers, closings, known problems (AlertSweep).</summary>
-    public static readonly MessageType AlertNews = new("alert.news", "Новости по подписке", new Audience(Recipient.Follower, Delivery.Letter));
+    public static readonly MessageType AlertNews = new("alert.news", "Новости по подписке", new Audience(Recipient.Follower, Delivery.Letter | Delivery.Push));
     /// <summary>A visitor's alert by e-mail: the link that confirms the address before any news is sent.</summary>
     public static readonly MessageType AlertConfirm = new("alert.confirm", "Подтверждение подписки", new Audience(Recipient.Follower, Delivery.Letter));
 

@@ -57,6 +57,8 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
 
     public Appeal Appeal { get; private set; } = null!;
     public IReadOnlyList<AttachmentsApi.AttachmentView> Attachments { get; private set; } = [];
+    /// <summary>The answer's photos and whether each is published on the portal («Было / Стало»).</summary>
+    public IReadOnlyList<(Guid Id, string FileName, DateTime? PublishedAtUtc)> AnswerPhotos { get; private set; } = [];
     public IReadOnlyList<HistoryLine> History { get; private set; } = [];
     public Dictionary<Guid, string> OrganisationNames { get; private set; } = [];
     public IReadOnlyList<ModerationScreens.OrganisationOption> Organisations { get; private set; } = [];
@@ -104,6 +106,26 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         var outcome = await changes.TryRunAsync(Id, Version, [Duty.Moderate], ModerationApi.Masking(changes, PublicText), ct);
         if (!outcome.Succeeded) return await FailedAsync("publictext", outcome, ct);
         TempData["Notice"] = $"Текст для публикации обращения {await NumberAsync(ct)} сохранён.";
+        return Redirect($"/office/moderation/{Id}");
+    }
+
+    /// <summary>
+    /// Publishes an answer's photo on the portal («Было / Стало») once the moderator has checked it (faces, number plates),
+    /// or takes it off. Checked as the page is: 404 unseen, 403 without the moderator's duty.
+    /// </summary>
+    public async Task<IActionResult> OnPostAnswerPhotoAsync(Guid photo, bool publish, [FromServices] Otklik.Infrastructure.ClusterSignals signals, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } refused) return refused;
+        var file = await db.Attachments.SingleOrDefaultAsync(f => f.Id == photo && f.AppealId == Id
+            && f.Purpose == AttachmentPurpose.Answer && f.Kind == AttachmentKind.Photo, ct);
+        if (file is null) return NotFound();
+        if (publish) file.Publish(user.RequiredId, clock.GetUtcNow().UtcDateTime); else file.Unpublish();
+        await db.SaveChangesAsync(ct);
+        // The public page of the appeal is cached: every node drops it (the save pipeline only sees the appeal's own changes).
+        signals.Publish(Otklik.Infrastructure.ClusterSignals.PublicPage, Appeal.Number);
+        TempData["Notice"] = publish
+            ? $"Фотография «{file.FileName}» опубликована на портале рядом с фотографией заявителя («Было / Стало»)."
+            : $"Фотография «{file.FileName}» снята с портала.";
         return Redirect($"/office/moderation/{Id}");
     }
 
@@ -273,6 +295,10 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
 
         Attachments = await db.Attachments.AsNoTracking().Where(a => a.AppealId == Id).OrderBy(a => a.UploadedAtUtc)
             .Select(a => new AttachmentsApi.AttachmentView(a.Id, a.FileName, a.ContentType, a.Kind, a.Size, a.Purpose)).ToListAsync(ct);
+        AnswerPhotos = [.. (await db.Attachments.AsNoTracking()
+                .Where(a => a.AppealId == Id && a.Purpose == AttachmentPurpose.Answer && a.Kind == AttachmentKind.Photo).OrderBy(a => a.UploadedAtUtc)
+                .Select(a => new { a.Id, a.FileName, a.PublishedAtUtc }).ToListAsync(ct))
+            .Select(a => (a.Id, a.FileName, a.PublishedAtUtc))];
         var events = await db.AppealEvents.AsNoTracking().Where(e => e.AppealId == Id).OrderBy(e => e.Sequence).ToListAsync(ct);
         var actorIds = events.Where(e => e.ActorId != null).Select(e => e.ActorId!.Value).Distinct().ToList();
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))

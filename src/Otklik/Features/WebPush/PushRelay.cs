@@ -32,6 +32,13 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHan
 
     public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
     {
+        // An alert letter (ADR 0039) is pushed to its follower's browsers too, once per letter.
+        if (message.Type == MessageTypes.AlertNews.Name)
+        {
+            if (await Alerts.AlertLetters.PushAsync(db, message, ct) is { } alert)
+                await QueueAsync(alert.PersonId, alert.Content, message.Id, message.AppealId, ct);
+            return;
+        }
         if (message.AppealId is not { } appealId || MessageTypes.Find(message.Type) is not { IsForApplicant: true } type) return;
         var appeal = await db.Appeals.AsNoTracking().Where(a => a.Id == appealId).Select(a => new { a.Number, a.ApplicantUserId }).SingleOrDefaultAsync(ct);
         if (appeal?.ApplicantUserId is not { } person) return;

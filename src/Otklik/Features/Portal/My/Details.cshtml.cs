@@ -42,6 +42,8 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
     public string? PauseRequest { get; private set; }
     public IReadOnlyList<AttachmentsApi.AttachmentView> Photos { get; private set; } = [];
     public IReadOnlyList<AttachmentsApi.AttachmentView> AnswerFiles { get; private set; } = [];
+    /// <summary>The answer's photos a moderator published for the portal («Стало»): the applicant sees the same pair as the public.</summary>
+    public IReadOnlyList<Guid> AfterPhotos { get; private set; } = [];
     public IReadOnlyList<PublicRoute.Step> Steps { get; private set; } = [];
     /// <summary>Every answer sent, newest first: a reopened appeal keeps the earlier answer and its rating in view.</summary>
     public IReadOnlyList<AnswerHistory.Entry> Answers { get; private set; } = [];
@@ -129,6 +131,11 @@ public sealed class DetailsModel(AppDbContext db, CurrentUser user, AppealChange
         Photos = [.. files.Where(f => f.Purpose == AttachmentPurpose.Appeal)];
         // The answer's files travel with the answer: a draft's files are not the applicant's to see.
         AnswerFiles = AnswerShown ? [.. files.Where(f => f.Purpose == AttachmentPurpose.Answer)] : [];
+        AfterPhotos = AnswerShown
+            ? await db.Attachments.AsNoTracking()
+                .Where(f => f.AppealId == appeal.Id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Answer && f.PublishedAtUtc != null)
+                .OrderBy(f => f.UploadedAtUtc).Select(f => f.Id).ToListAsync(ct)
+            : [];
         Steps = PublicRoute.Steps(appeal.History, id => names.GetValueOrDefault(id));
         Answers = AnswerHistory.Of(appeal, appeal.History);
         RoadmapSteps = await Roadmaps.RoadmapViews.PublicAsync(db, appeal.Id, NowUtc, ct);

@@ -23,6 +23,8 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
     public Appeal? Appeal { get; private set; }
     public PublicNames Names { get; private set; } = null!;
     public IReadOnlyList<Guid> Photos { get; private set; } = [];
+    /// <summary>The answer's photos a moderator published («Стало»), shown beside the appeal's first photo («Было»).</summary>
+    public IReadOnlyList<Guid> AfterPhotos { get; private set; } = [];
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
     public DateTime NowUtc { get; private set; }
     public bool SignedIn => user.IsAuthenticated;
@@ -102,6 +104,11 @@ public sealed class AppealPageModel(AppDbContext db, CurrentUser user, TimeProvi
         Photos = await db.Attachments.AsNoTracking()
             .Where(f => f.AppealId == Appeal.Id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Appeal)
             .OrderBy(f => f.UploadedAtUtc).Select(f => f.Id).ToListAsync(ct);
+        AfterPhotos = PublicAppeals.AnswerShown(Appeal.Status)
+            ? await db.Attachments.AsNoTracking()
+                .Where(f => f.AppealId == Appeal.Id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Answer && f.PublishedAtUtc != null)
+                .OrderBy(f => f.UploadedAtUtc).Select(f => f.Id).ToListAsync(ct)
+            : [];
         Zone = await ModerationScreens.ZoneOfAsync(db, Appeal.OwnerOrganisationId, ct);
         var appealId = Appeal.Id;
         var answerEvents = await db.Set<AppealEvent>().AsNoTracking()

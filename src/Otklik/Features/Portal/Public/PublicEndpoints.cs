@@ -4,6 +4,9 @@ using Otklik.Features.Attachments;
 
 namespace Otklik.Features.Portal.Public;
 
+/// <summary>The «Было / Стало» pair: the appeal's own photo (when it has one) and the answer's published photos, as links.</summary>
+public sealed record BeforeAfter(string Number, string? Before, IReadOnlyList<string> After);
+
 /// <summary>The public portal's non-page endpoints: photos of a published appeal, the map's markers, the statistics as CSV.</summary>
 public static class PublicEndpoints
 {
@@ -14,12 +17,15 @@ public static class PublicEndpoints
         routes.MapGet("/stats.csv", CsvAsync).AllowAnonymous().CacheOutput(PublicCache.Policy);
     }
 
-    /// <summary>A photo the applicant attached to a published appeal; anything else (a document, an answer's file, an unpublished appeal) is 404.</summary>
+    /// <summary>A photo the applicant attached to a published appeal, or an answer's photo a moderator published; anything else (a document, an unpublished answer photo, an unpublished appeal) is 404.</summary>
     static async Task<IResult> PhotoAsync(string number, Guid id, AppDbContext db, IFileStore files, HttpContext http, CancellationToken ct)
     {
         var photo = await db.Attachments.AsNoTracking()
-            .Where(f => f.Id == id && f.Kind == AttachmentKind.Photo && f.Purpose == AttachmentPurpose.Appeal
-                        && db.Appeals.Visible().Any(a => a.Id == f.AppealId && a.Number == number))
+            .Where(f => f.Id == id && f.Kind == AttachmentKind.Photo
+                        && ((f.Purpose == AttachmentPurpose.Appeal && db.Appeals.Visible().Any(a => a.Id == f.AppealId && a.Number == number))
+                            // An answer's photo: published by a moderator, and only while the answer itself is public.
+                            || (f.Purpose == AttachmentPurpose.Answer && f.PublishedAtUtc != null
+                                && db.Appeals.Visible().Any(a => a.Id == f.AppealId && a.Number == number && PublicAppeals.Answered.Contains(a.Status)))))
             .Select(f => new { f.StorageKey, f.ContentType }).SingleOrDefaultAsync(ct);
         if (photo is null) return TypedResults.NotFound();
         var stream = await files.OpenAsync(photo.StorageKey, ct);
