@@ -109,11 +109,11 @@ public sealed class OpenApiDocumentTests(AppPool pool) : IClassFixture<AppPool>
         "Document exchangeNotice", "NotificationsGetSettings", "NotificationsPutSettings", "PlatformsSubmit", "PlatformsRead",
         "Document exchangeSend", "Document exchangeList", "WebPushKey", "WebPushGetSettings", "WebPushPutSettings", "WebPushSubscribe", "WebPushUnsubscribe",
         "PublicEndpointsPhoto", "PublicEndpointsMarkers", "PublicEndpointsCsv", "IntakeUpload", "IntakeDownload", "BulkAppeals",
-        "AppealsConsultation", "DirectorySet", "ImportTerritories", "CalendarDue", "CalendarYears", "CalendarYear", "ImportYear",
+        "DirectorySet", "ImportTerritories", "CalendarDue", "CalendarYears", "CalendarYear", "ImportYear",
         "SetRegionalDay", "DeleteRegionalDay", "ListRules", "CreateRule", "UpdateRule", "DeleteRule", "Dashboard", "AnalyticsOverview",
-        "AnalyticsRanking", "PublicSearch", "KnowledgeSuggest", "SuggestionOpened", "ListArticles", "CreateArticle", "GetArticle",
-        "UpdateArticle", "ArticleVersions", "KnowledgeStale", "KnowledgeListTemplates", "KnowledgeCreateTemplate",
-        "KnowledgeUpdateTemplate", "KnowledgeDeleteTemplate", "FilledTemplate", "ExportCsv", "ExportMarkdown", "KnowledgeImport",
+        "AnalyticsRanking", 
+        
+        
         "AuditRead", "NotificationsList", "NotificationsUnread", "NotificationsRead", "ReadAll", "GetSettings", "PutSettings",
         "AddressesSearch", "AddressesNearest", "AddressesImport", "PortalList", "PortalSupport", "IncidentsSubmit", "TelegramWebhook",
         "VKCallback", "IncomingCall", "BusinessMeasures", "BusinessMeasure", "BusinessRecipients", "BusinessUpload"
