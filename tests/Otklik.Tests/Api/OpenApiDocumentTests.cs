@@ -109,8 +109,8 @@ public sealed class OpenApiDocumentTests(AppPool pool) : IClassFixture<AppPool>
         "Document exchangeNotice", "NotificationsGetSettings", "NotificationsPutSettings", "PlatformsSubmit", "PlatformsRead",
         "Document exchangeSend", "Document exchangeList", "WebPushKey", "WebPushGetSettings", "WebPushPutSettings", "WebPushSubscribe", "WebPushUnsubscribe",
         "PublicEndpointsPhoto", "PublicEndpointsMarkers", "PublicEndpointsCsv", "IntakeUpload", "IntakeDownload", "BulkAppeals",
-        "DirectorySet", "ImportTerritories", "CalendarDue", "CalendarYears", "CalendarYear", "ImportYear",
-        "SetRegionalDay", "DeleteRegionalDay", "ListRules", "CreateRule", "UpdateRule", "DeleteRule", "Dashboard", "AnalyticsOverview",
+        "DirectorySet", "ImportTerritories", 
+        "Dashboard", "AnalyticsOverview",
         "AnalyticsRanking", 
         
         
