@@ -32,11 +32,14 @@ public static class AddressesApi
     public static void MapAddressesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/addresses").WithTags("Addresses");
-        group.MapGet("/search", Search).AllowAnonymous().RequireRateLimiting(ReadPolicy);
-        group.MapGet("/nearest", Nearest).AllowAnonymous().RequireRateLimiting(ReadPolicy);
+        group.MapGet("/search", Search).AllowAnonymous().RequireRateLimiting(ReadPolicy).Produces<List<AddressView>>()
+            .WithSummary("Addresses of the register matching the typed text");
+        group.MapGet("/nearest", Nearest).AllowAnonymous().RequireRateLimiting(ReadPolicy).Produces<AddressView>()
+            .WithSummary("The register's house nearest to a point (lat, lon)");
         // A region's register is tens of megabytes: the import alone may send that much.
         group.MapPost("/import", Import).RequireRegionAdministrator().DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(512L * 1024 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(512L * 1024 * 1024)).Produces<AddressImport.Result>()
+            .WithSummary("Imports addresses from a CSV or OpenStreetMap GeoJSON body");
     }
 
     static async Task<IResult> Search(string? q, int? limit, AppDbContext db, CancellationToken ct)

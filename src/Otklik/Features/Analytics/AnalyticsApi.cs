@@ -89,12 +89,12 @@ public static class AnalyticsApi
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/stats").WithTags("Stats");
-        group.MapGet("/overview", Overview).RequireRole(AppealAccess.Viewers).WithName("AnalyticsOverview")
+        group.MapGet("/overview", Overview).RequireRole(AppealAccess.Viewers).WithName("AnalyticsOverview").Produces<DashboardFigures>()
             .WithSummary("The analytics dashboard over the appeals the caller sees: incoming by day/week/month, by channel, category, territory "
                 + "and executor; open, at risk, overdue; median and 90th percentile of the time to answer; on-time share; ratings; reopened share. "
                 + "Filters: from, to (yyyy-MM-dd, local dates), territoryId, organisationId (executor), channel, regime, kind, granularity (day, week, month). "
                 + "Each figure links to the office list of the appeals behind it; atUtc says when the figures were computed (kept 60 s).");
-        group.MapGet("/ranking", RankingEndpoint).RequireRole(AppealAccess.Viewers).WithName("AnalyticsRanking")
+        group.MapGet("/ranking", RankingEndpoint).RequireRole(AppealAccess.Viewers).WithName("AnalyticsRanking").Produces<RankingView>()
             .WithSummary("The ranking of executors over the appeals the caller sees: per organisation (by=organisation) or per assignee (by=person), "
                 + "each component, the score by the documented formula with the configured weights (wOnTime, wSubstance, wRework, wReopened, "
                 + "wSatisfaction override them, 0–100), the score and place of the period before, and the federal ranking's first-block indicators.");

@@ -16,8 +16,10 @@ public static class AttachmentsApi
         var group = routes.MapGroup("").WithTags("Intake");
         group.MapPost("/attachments", Upload).AllowAnonymous().DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ContentSniffer.MaxDocumentBytes + 64 * 1024))
+            .Produces<AttachmentView>(StatusCodes.Status201Created)
             .WithSummary("Upload a photo or document; bind it to an appeal by listing its id when submitting.");
-        group.MapGet("/attachments/{id:guid}", Download).AllowAnonymous();
+        group.MapGet("/attachments/{id:guid}", Download).AllowAnonymous().Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .WithSummary("Downloads an attachment the caller may see (with its own content type and file name)");
         return group;
     }
 

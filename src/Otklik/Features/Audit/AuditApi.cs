@@ -11,7 +11,7 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/audit").WithTags("Audit");
-        group.MapGet("", Read).AddEndpointFilter(async (context, next) =>
+        group.MapGet("", Read).Produces<AuditPage>().WithSummary("The personal-data access journal, newest first, a page at a time (before)").AddEndpointFilter(async (context, next) =>
         {
             var user = context.HttpContext.RequestServices.GetRequiredService<CurrentUser>();
             if (!user.IsAuthenticated)

@@ -22,11 +22,21 @@ public static class BusinessApi
     public static void MapBusinessApi(this IEndpointRouteBuilder routes)
     {
         var g = routes.MapGroup("/business").WithTags("Business");
-        g.MapGet("/measures", Measures).AllowAnonymous();
-        g.MapGet("/measures/{id:guid}", Measure).AllowAnonymous();
-        g.MapGet("/recipients", Recipients).AllowAnonymous();
-        g.MapPost("/recipients/uploads", Upload).RequireRole(Keepers).DisableAntiforgery();
+        g.MapGet("/measures", Measures).AllowAnonymous().Produces<List<MeasureCatalogue.Item>>()
+            .WithSummary("The published support measures for businesses, filtered");
+        g.MapGet("/measures/{id:guid}", Measure).AllowAnonymous().Produces<MeasureView>().WithSummary("A published support measure");
+        g.MapGet("/recipients", Recipients).AllowAnonymous().Produces<List<RecipientRegister.Hit>>()
+            .WithSummary("Searches the register of support recipients (up to 100)");
+        g.MapPost("/recipients/uploads", Upload).RequireRole(Keepers).DisableAntiforgery().Produces<UploadView>()
+            .WithSummary("Uploads a fund's register of recipients for a month: all rows or none");
     }
+
+    public sealed record MeasureView(Guid Id, string Title, string Summary, SupportForm Form, long? AmountMaxRub, string? AmountText, BusinessKinds Kinds,
+        IReadOnlyList<string> Okved, Guid? TerritoryId, string Conditions, string Documents, string? Deadlines, DateOnly? ApplyUntil, Guid OrganisationId,
+        string? ApplyUrl, Guid? TopicId, DateTime CheckedAtUtc);
+
+    /// <summary>A stored register: its month as yyyy-MM and how many rows it holds.</summary>
+    public sealed record UploadView(Guid Id, Guid OrganisationId, string Month, int Rows);
 
     static async Task<IResult> Measures(string? q, BusinessKinds? kind, string? okved, Guid? territoryId, SupportForm? form, long? minAmount, Guid? organisationId,
         AppDbContext db, CancellationToken ct) =>
@@ -34,11 +44,8 @@ public static class BusinessApi
 
     static async Task<IResult> Measure(Guid id, AppDbContext db, CancellationToken ct) =>
         await db.SupportMeasures.AsNoTracking().Where(m => m.Id == id && m.IsPublished).SingleOrDefaultAsync(ct) is { } m
-            ? TypedResults.Ok(new
-            {
-                m.Id, m.Title, m.Summary, m.Form, m.AmountMaxRub, m.AmountText, m.Kinds, okved = SupportMeasure.OkvedList(m.Okved), m.TerritoryId, m.Conditions,
-                m.Documents, m.Deadlines, m.ApplyUntil, m.OrganisationId, m.ApplyUrl, m.TopicId, m.CheckedAtUtc,
-            })
+            ? TypedResults.Ok(new MeasureView(m.Id, m.Title, m.Summary, m.Form, m.AmountMaxRub, m.AmountText, m.Kinds, SupportMeasure.OkvedList(m.Okved),
+                m.TerritoryId, m.Conditions, m.Documents, m.Deadlines, m.ApplyUntil, m.OrganisationId, m.ApplyUrl, m.TopicId, m.CheckedAtUtc))
             : TypedResults.NotFound();
 
     static async Task<IResult> Recipients(string? q, AppDbContext db, CancellationToken ct) =>
@@ -54,7 +61,7 @@ public static class BusinessApi
         if (!await user.ReachesAsync(org, ct, Keepers)) return TypedResults.Forbid();
         var rows = RecipientRegister.Read(name, bytes);
         var upload = await RecipientRegister.StoreAsync(db, org, from, name, rows, user.Id, clock.GetUtcNow().UtcDateTime, ct);
-        return TypedResults.Ok(new { upload.Id, upload.OrganisationId, month = upload.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), rows = upload.RowCount });
+        return TypedResults.Ok(new UploadView(upload.Id, upload.OrganisationId, upload.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), upload.RowCount));
     }
 
     /// <summary>The fields of an upload, each refused by its name; shared by the API and the office page.</summary>

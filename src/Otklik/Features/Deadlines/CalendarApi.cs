@@ -12,20 +12,22 @@ public static class CalendarApi
     public static void MapCalendarApi(this IEndpointRouteBuilder routes)
     {
         var calendar = routes.MapGroup("/calendar").WithTags("Calendar");
-        calendar.MapGet("/due", Due).AllowAnonymous()
+        calendar.MapGet("/due", Due).AllowAnonymous().Produces<DueView>()
             .WithSummary("Counts a deadline: ?policy=working-days:2&from=2026-03-06T10:00:00+05:00&timeZone=Asia/Yekaterinburg (or organisationId=).");
-        calendar.MapGet("", Years).AllowAnonymous();
-        calendar.MapGet("/{year:int}", Year).AllowAnonymous();
-        calendar.MapPut("/{year:int}", ImportYear).RequireRegionAdministrator().DisableAntiforgery()
+        calendar.MapGet("", Years).AllowAnonymous().Produces<List<YearView>>().WithSummary("The years of the working-day calendar loaded");
+        calendar.MapGet("/{year:int}", Year).AllowAnonymous().Produces<YearDays>().WithSummary("A year of the calendar with its special days");
+        calendar.MapPut("/{year:int}", ImportYear).RequireRegionAdministrator().DisableAntiforgery().Produces<YearImported>()
             .WithSummary("Replaces the federal days of a year with an xmlcalendar document (body: application/xml); regional days stay.");
-        calendar.MapPut("/regional-days/{date}", SetRegionalDay).RequireRegionAdministrator();
-        calendar.MapDelete("/regional-days/{date}", DeleteRegionalDay).RequireRegionAdministrator();
+        calendar.MapPut("/regional-days/{date}", SetRegionalDay).RequireRegionAdministrator().Produces<RegionalDaySet>()
+            .WithSummary("Adds or changes a regional day (yyyy-MM-dd) and recounts the open appeals' deadlines");
+        calendar.MapDelete("/regional-days/{date}", DeleteRegionalDay).RequireRegionAdministrator().Produces(StatusCodes.Status204NoContent)
+            .WithSummary("Removes a regional day and recounts the open appeals' deadlines");
 
         var rules = routes.MapGroup("/deadline-rules").WithTags("Calendar");
-        rules.MapGet("", ListRules).AllowAnonymous();
-        rules.MapPost("", CreateRule).RequireRegionAdministrator();
-        rules.MapPut("/{id:guid}", UpdateRule).RequireRegionAdministrator();
-        rules.MapDelete("/{id:guid}", DeleteRule).RequireRegionAdministrator();
+        rules.MapGet("", ListRules).AllowAnonymous().Produces<List<DeadlineRuleView>>().WithSummary("The deadline rules, by stage and specificity");
+        rules.MapPost("", CreateRule).RequireRegionAdministrator().Produces<DeadlineRuleView>(StatusCodes.Status201Created).WithSummary("Adds a deadline rule");
+        rules.MapPut("/{id:guid}", UpdateRule).RequireRegionAdministrator().Produces<DeadlineRuleView>().WithSummary("Changes a deadline rule");
+        rules.MapDelete("/{id:guid}", DeleteRule).RequireRegionAdministrator().Produces(StatusCodes.Status204NoContent).WithSummary("Removes a deadline rule");
     }
 
     // ---- The calculator ----
@@ -86,6 +88,9 @@ public static class CalendarApi
 
     public sealed record YearView(int Year, bool IsProvisional, string Source, int WorkingDays, DateTime UpdatedAtUtc);
     public sealed record DayView(DateOnly Date, DayKind Kind, string? Note, bool IsRegional);
+    public sealed record YearDays(int Year, bool IsProvisional, string Source, List<DayView> Days);
+    public sealed record YearImported(int Year, int Days, int RecomputedAppeals);
+    public sealed record RegionalDaySet(DayView Day, int RecomputedAppeals);
 
     static async Task<IResult> Years(AppDbContext db, DeadlineClocks clocks, CancellationToken ct)
     {
@@ -104,7 +109,7 @@ public static class CalendarApi
         var end = new DateOnly(year, 12, 31);
         var days = await db.CalendarDays.AsNoTracking().Where(d => d.Date >= start && d.Date <= end).OrderBy(d => d.Date)
             .Select(d => new DayView(d.Date, d.Kind, d.Note, d.IsRegional)).ToListAsync(ct);
-        return TypedResults.Ok(new { info.Year, info.IsProvisional, info.Source, days });
+        return TypedResults.Ok(new YearDays(info.Year, info.IsProvisional, info.Source, days));
     }
 
     static async Task<IResult> ImportYear(int year, HttpRequest request, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)
@@ -135,7 +140,7 @@ public static class CalendarApi
         }
         clocks.Invalidate();
         recomputed = await RecomputeOpenAppealsAsync(db, clocks, now, ct);
-        return TypedResults.Ok(new { year, days = parsed.Entries.Count, recomputedAppeals = recomputed });
+        return TypedResults.Ok(new YearImported(year, parsed.Entries.Count, recomputed));
     }
 
     public sealed record RegionalDayRequest(DayKind? Kind, string? Note);
@@ -160,7 +165,7 @@ public static class CalendarApi
         await db.SaveChangesAsync(ct);
         clocks.Invalidate();
         var recomputed = await RecomputeOpenAppealsAsync(db, clocks, clock.GetUtcNow().UtcDateTime, ct);
-        return TypedResults.Ok(new { day = new DayView(existing.Date, existing.Kind, existing.Note, true), recomputedAppeals = recomputed });
+        return TypedResults.Ok(new RegionalDaySet(new DayView(existing.Date, existing.Kind, existing.Note, true), recomputed));
     }
 
     internal static async Task<IResult> DeleteRegionalDay(string date, AppDbContext db, DeadlineClocks clocks, TimeProvider clock, CancellationToken ct)

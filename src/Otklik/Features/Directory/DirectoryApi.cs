@@ -34,7 +34,8 @@ public static class DirectoryApi
         territories.MapGet("", ListTerritories).Produces<List<TerritoryView>>().AllowAnonymous();
         territories.MapGet("/locate", Locate).Produces<TerritoryView>().AllowAnonymous();
         territories.MapGet("/{id:guid}", GetTerritory).Produces<TerritoryDetail>().AllowAnonymous();
-        territories.MapPost("/import", ImportTerritories).RequireRegionAdministrator();
+        territories.MapPost("/import", ImportTerritories).RequireRegionAdministrator().Produces<TerritoriesImported>()
+            .WithSummary("Imports territories from a GeoJSON FeatureCollection");
 
         var catalogue = routes.MapGroup("").WithTags("Catalogue");
         catalogue.MapGet("/categories", ListCategories).Produces<List<CategoryView>>().AllowAnonymous();
@@ -394,6 +395,8 @@ public static class DirectoryApi
     /// Imports a GeoJSON FeatureCollection; each feature's properties give <c>code</c> (required), <c>name</c> and optionally
     /// <c>organisationId</c> and <c>moderatorOrganisationId</c>. Territories are matched by code. All features or none.
     /// </summary>
+    public sealed record TerritoriesImported(int Imported);
+
     internal static async Task<IResult> ImportTerritories(JsonElement collection, AppDbContext db, TerritoryLocator locator, CancellationToken ct)
     {
         var e = new InputErrors();
@@ -442,7 +445,7 @@ public static class DirectoryApi
         }
         await db.SaveChangesAsync(ct);
         locator.Invalidate();
-        return TypedResults.Ok(new { imported = parsed.Count });
+        return TypedResults.Ok(new TerritoriesImported(parsed.Count));
     }
 
     // ---- Categories and topics ----

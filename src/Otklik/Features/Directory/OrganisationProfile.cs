@@ -14,7 +14,8 @@ public static class OrganisationProfile
     public sealed record ProfileRequest(string? About, string? Address, string? Phone, string? Website);
 
     public static void MapOrganisationProfileApi(this IEndpointRouteBuilder routes) =>
-        routes.MapPut("/organisations/{id:guid}/profile", SetAsync).WithTags("Directory").RequireRole(Role.Administrator);
+        routes.MapPut("/organisations/{id:guid}/profile", SetAsync).WithTags("Directory").RequireRole(Role.Administrator).Produces<ProfileRequest>()
+            .WithSummary("Sets an organisation's public profile: about, address, phone, website");
 
     static async Task<IResult> SetAsync(Guid id, ProfileRequest r, AppDbContext db, CurrentUser user, CancellationToken ct)
     {

@@ -19,40 +19,62 @@ public static class KnowledgeApi
     public static void MapKnowledgeApi(this IEndpointRouteBuilder routes)
     {
         var kb = routes.MapGroup("/knowledge").WithTags("Knowledge");
-        kb.MapGet("/search", PublicSearch).AllowAnonymous();
-        kb.MapGet("/suggest", Suggest).AllowAnonymous();
-        kb.MapPost("/suggest/{id:guid}/opened", SuggestionOpened).AllowAnonymous();
-        kb.MapGet("/articles", ListArticles).RequireRole(KnowledgeBase.Readers);
-        kb.MapGet("/articles/{id:guid}", GetArticle).RequireRole(KnowledgeBase.Readers);
-        kb.MapGet("/articles/{id:guid}/versions", ArticleVersions).RequireRole(KnowledgeBase.Readers);
-        kb.MapPost("/articles", CreateArticle).RequireRole(KnowledgeBase.Editors);
-        kb.MapPut("/articles/{id:guid}", UpdateArticle).RequireRole(KnowledgeBase.Editors);
-        kb.MapGet("/stale", Stale).RequireRole(Role.Administrator);
-        kb.MapGet("/templates", ListTemplates).RequireRole(KnowledgeBase.Readers);
-        kb.MapPost("/templates", CreateTemplate).RequireRole(KnowledgeBase.Editors);
-        kb.MapPut("/templates/{id:guid}", UpdateTemplate).RequireRole(KnowledgeBase.Editors);
-        kb.MapDelete("/templates/{id:guid}", DeleteTemplate).RequireRole(KnowledgeBase.Editors);
-        kb.MapGet("/templates/{id:guid}/filled", FilledTemplate).RequireRole(KnowledgeBase.Readers);
-        kb.MapGet("/export.csv", ExportCsv).RequireRole(KnowledgeBase.Readers);
-        kb.MapGet("/export.md", ExportMarkdown).RequireRole(KnowledgeBase.Readers);
-        kb.MapPost("/import", Import).RequireRole(KnowledgeBase.Editors);
-        routes.MapPost("/appeals/{id:guid}/consultation", Consultation).WithTags("Appeals").RequireAuthorization();
+        kb.MapGet("/search", PublicSearch).AllowAnonymous().Produces<List<PublicHit>>()
+            .WithSummary("Searches the published articles (the portal's «Частые вопросы»)");
+        kb.MapGet("/suggest", Suggest).AllowAnonymous().Produces<List<Suggestion>>()
+            .WithSummary("Up to five published articles that may answer the text of an appeal being written");
+        kb.MapPost("/suggest/{id:guid}/opened", SuggestionOpened).AllowAnonymous().Produces(StatusCodes.Status204NoContent)
+            .WithSummary("Counts that a person opened a suggested article instead of sending the appeal");
+        kb.MapGet("/articles", ListArticles).RequireRole(KnowledgeBase.Readers).Produces<List<ArticleView>>()
+            .WithSummary("The articles (without q), or the search hits of q (KnowledgeBase.ArticleHit: id, title, fragment, category, topic, stale)");
+        kb.MapGet("/articles/{id:guid}", GetArticle).RequireRole(KnowledgeBase.Readers).Produces<ArticleView>();
+        kb.MapGet("/articles/{id:guid}/versions", ArticleVersions).RequireRole(KnowledgeBase.Readers).Produces<List<ArticleVersionView>>();
+        kb.MapPost("/articles", CreateArticle).RequireRole(KnowledgeBase.Editors).Produces<ArticleView>(StatusCodes.Status201Created);
+        kb.MapPut("/articles/{id:guid}", UpdateArticle).RequireRole(KnowledgeBase.Editors).Produces<ArticleView>();
+        kb.MapGet("/stale", Stale).RequireRole(Role.Administrator).Produces<List<StaleArticles.Group>>()
+            .WithSummary("The articles due for review, by owning organisation");
+        kb.MapGet("/templates", ListTemplates).RequireRole(KnowledgeBase.Readers).Produces<List<TemplateView>>();
+        kb.MapPost("/templates", CreateTemplate).RequireRole(KnowledgeBase.Editors).Produces<TemplateView>(StatusCodes.Status201Created);
+        kb.MapPut("/templates/{id:guid}", UpdateTemplate).RequireRole(KnowledgeBase.Editors).Produces<TemplateView>();
+        kb.MapDelete("/templates/{id:guid}", DeleteTemplate).RequireRole(KnowledgeBase.Editors).Produces(StatusCodes.Status204NoContent);
+        kb.MapGet("/templates/{id:guid}/filled", FilledTemplate).RequireRole(KnowledgeBase.Readers).Produces<FilledText>()
+            .WithSummary("The template's text filled in for an appeal (or without one) and the reader");
+        kb.MapGet("/export.csv", ExportCsv).RequireRole(KnowledgeBase.Readers).Produces<Stream>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("Every article as a CSV file (UTF-8)");
+        kb.MapGet("/export.md", ExportMarkdown).RequireRole(KnowledgeBase.Readers).Produces<Stream>(StatusCodes.Status200OK, "text/markdown")
+            .WithSummary("Every article as one Markdown file");
+        kb.MapPost("/import", Import).RequireRole(KnowledgeBase.Editors).Produces<ImportCounts>()
+            .WithSummary("Imports articles from CSV or Markdown in the body (by Content-Type): all rows or none");
+        routes.MapPost("/appeals/{id:guid}/consultation", Consultation).WithTags("Appeals").RequireAuthorization().Produces<AppealView>()
+            .WithSummary("Answers the appeal with a consultation from an article (or a text)");
     }
 
     // ---- Public ----
+
+    /// <summary>A published article found by the portal's search.</summary>
+    public sealed record PublicHit(Guid Id, string Title, string Fragment, string Category, string? Topic, bool Stale);
+
+    /// <summary>An article offered while an appeal is written; <c>url</c> is its portal page.</summary>
+    public sealed record Suggestion(Guid Id, string Title, string Fragment, string? Topic, string Url);
+
+    public sealed record FilledText(string Text);
+
+    public sealed record ArticleVersionView(int Number, DateTime ChangedAtUtc, Guid? ChangedById, string ChangedByName, string Changes);
+
+    public sealed record ImportCounts(int Created, int Updated);
 
     static async Task<IResult> PublicSearch(string? q, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (q is { Length: > Search.SearchQuery.MaxLength }) throw new InputException("q", "search.too_long", "Строка поиска длиннее 200 символов.");
         var hits = await KnowledgeBase.SearchAsync(db, q, publicOnly: true, anyWord: false, 20, KnowledgeBase.Today(clock), ct);
-        return TypedResults.Ok(hits.Select(h => new { h.Id, h.Title, h.Fragment, h.Category, h.Topic, h.Stale }));
+        return TypedResults.Ok(hits.Select(h => new PublicHit(h.Id, h.Title, h.Fragment, h.Category, h.Topic, h.Stale)));
     }
 
     static async Task<IResult> Suggest(string? text, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (text is { Length: > 5000 }) text = text[..5000];
         var hits = await KnowledgeBase.SearchAsync(db, text, publicOnly: true, anyWord: true, 5, KnowledgeBase.Today(clock), ct);
-        return TypedResults.Ok(hits.Select(h => new { h.Id, h.Title, h.Fragment, h.Topic, url = $"/faq/{h.Id}" }));
+        return TypedResults.Ok(hits.Select(h => new Suggestion(h.Id, h.Title, h.Fragment, h.Topic, $"/faq/{h.Id}")));
     }
 
     /// <summary>A person opened a suggestion instead of sending the appeal (a beacon from suggest.js): counted per article.</summary>
@@ -90,7 +112,7 @@ public static class KnowledgeApi
     {
         if (!await db.Articles.AnyAsync(a => a.Id == id, ct)) return NotFound();
         return TypedResults.Ok(await db.ArticleVersions.AsNoTracking().Where(v => v.ArticleId == id).OrderByDescending(v => v.Number)
-            .Select(v => new { v.Number, v.ChangedAtUtc, v.ChangedById, v.ChangedByName, v.Changes }).ToListAsync(ct));
+            .Select(v => new ArticleVersionView(v.Number, v.ChangedAtUtc, v.ChangedById, v.ChangedByName, v.Changes)).ToListAsync(ct));
     }
 
     static async Task<IResult> CreateArticle(KnowledgeBase.ArticleInput r, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
@@ -152,7 +174,7 @@ public static class KnowledgeApi
         if (template is null) return NotFound();
         var appeal = appealId is { } a ? await db.Appeals.AsNoTracking().Include(x => x.Parts).SingleOrDefaultAsync(x => x.Id == a, ct) : null;
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return AppealChanges.NotFound();
-        return TypedResults.Ok(new { text = await KnowledgeBase.FillAsync(template, appeal, await KnowledgeBase.NameOfAsync(db, user, ct), KnowledgeBase.Today(clock)) });
+        return TypedResults.Ok(new FilledText(await KnowledgeBase.FillAsync(template, appeal, await KnowledgeBase.NameOfAsync(db, user, ct), KnowledgeBase.Today(clock))));
     }
 
     // ---- Import and export ----
@@ -173,7 +195,7 @@ public static class KnowledgeApi
         var result = await KnowledgeFiles.ImportAsync(db, user, text, markdown, clock.GetUtcNow().UtcDateTime, ct);
         return result.Forbidden is { } why
             ? TypedResults.Problem(title: "Недостаточно прав", detail: why, statusCode: 403, extensions: new Dictionary<string, object?> { ["code"] = "auth.forbidden" })
-            : TypedResults.Ok(new { created = result.Created, updated = result.Updated });
+            : TypedResults.Ok(new ImportCounts(result.Created, result.Updated));
     }
 
     // ---- Consultation ----

@@ -24,12 +24,12 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization();
-        group.MapGet("", List);
-        group.MapGet("/unread", Unread);
-        group.MapPost("/{id:long}/read", Read);
-        group.MapPost("/read-all", ReadAll);
-        group.MapGet("/settings", GetSettings);
-        group.MapPut("/settings", PutSettings);
+        group.MapGet("", List).Produces<NoticePage>().WithSummary("The person's notifications, newest first, a page at a time (cursor)");
+        group.MapGet("/unread", Unread).Produces<UnreadCount>().WithSummary("How many of the person's notifications are unread");
+        group.MapPost("/{id:long}/read", Read).Produces(StatusCodes.Status204NoContent).WithSummary("Marks a notification read");
+        group.MapPost("/read-all", ReadAll).Produces<MarkedCount>().WithSummary("Marks all the person's notifications read");
+        group.MapGet("/settings", GetSettings).Produces<List<Setting>>().WithSummary("How each kind of notice reaches the person");
+        group.MapPut("/settings", PutSettings).Produces<List<Setting>>().WithSummary("Changes how kinds of notice reach the person ({ kind: delivery })");
         return group;
     }
 
@@ -39,6 +39,10 @@ public static class NotificationsApi
     public sealed record NoticePage(IReadOnlyList<NoticeItem> Items, int Unread, string? NextCursor);
 
     public sealed record Setting(NoticeKind Kind, string Title, NoticeDelivery Delivery);
+
+    public sealed record UnreadCount(int Unread);
+
+    public sealed record MarkedCount(int Marked);
 
     static async Task<IResult> List([FromQuery] int? limit, [FromQuery] string? cursor, AppDbContext db, CurrentUser user, PublicUrl site, CancellationToken ct)
     {
@@ -56,7 +60,7 @@ public static class NotificationsApi
     }
 
     static async Task<IResult> Unread(AppDbContext db, CurrentUser user, CancellationToken ct) =>
-        TypedResults.Ok(new { unread = await UnreadAsync(db, user.RequiredId, ct) });
+        TypedResults.Ok(new UnreadCount(await UnreadAsync(db, user.RequiredId, ct)));
 
     static async Task<IResult> Read(long id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         await MarkReadAsync(db, user.RequiredId, id, clock.GetUtcNow().UtcDateTime, ct)
@@ -65,7 +69,7 @@ public static class NotificationsApi
                 extensions: new Dictionary<string, object?> { ["code"] = "notification.not_found" });
 
     static async Task<IResult> ReadAll(AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
-        TypedResults.Ok(new { marked = await MarkAllReadAsync(db, user.RequiredId, clock.GetUtcNow().UtcDateTime, ct) });
+        TypedResults.Ok(new MarkedCount(await MarkAllReadAsync(db, user.RequiredId, clock.GetUtcNow().UtcDateTime, ct)));
 
     static async Task<IResult> GetSettings(AppDbContext db, CurrentUser user, CancellationToken ct) =>
         TypedResults.Ok(await SettingsAsync(db, user.RequiredId, ct));

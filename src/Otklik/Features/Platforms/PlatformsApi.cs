@@ -25,9 +25,9 @@ public static class PlatformsApi
     public static RouteGroupBuilder MapPlatformsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/platforms").WithTags("Platforms").AllowAnonymous();
-        group.MapPost("/{platform}/messages", Submit)
+        group.MapPost("/{platform}/messages", Submit).Produces<MessageState>(StatusCodes.Status201Created).Produces<MessageState>()
             .WithSummary("A platform's message (ПОС, a Добродел-like portal, «Инцидент менеджмент», the investment portal): an appeal; idempotent by the platform's message id.");
-        group.MapGet("/{platform}/messages/{messageId}", Read)
+        group.MapGet("/{platform}/messages/{messageId}", Read).Produces<MessageState>()
             .WithSummary("Where a platform's message stands: its appeal's number, status, deadlines and answer.");
         return group;
     }

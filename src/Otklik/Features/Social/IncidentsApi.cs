@@ -25,7 +25,7 @@ public static partial class IncidentsApi
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/incidents").WithTags("Incidents");
-        group.MapPost("/posts", Submit).RequireApiScope(ApiScopes.Incidents)
+        group.MapPost("/posts", Submit).RequireApiScope(ApiScopes.Incidents).Produces<BatchResult>()
             .WithSummary("An incident collector's batch of social-network posts: each an incident appeal; all or nothing; idempotent by network and post id.");
         return group;
     }

@@ -44,7 +44,15 @@ public static class TelegramBot
     public static RouteGroupBuilder MapTelegramApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/telegram").WithTags("Telegram");
-        group.MapPost("/webhook", Webhook).AllowAnonymous().WithSummary("Telegram's webhook: updates, with the secret token header.");
+        group.MapPost("/webhook", Webhook).AllowAnonymous().WithSummary("Telegram's webhook: updates, with the secret token header.")
+            // Telegram's protocol: 200 with no body means delivered. The document says so rather than leaving a bare «OK».
+            .Produces(StatusCodes.Status200OK)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is Microsoft.OpenApi.OpenApiResponse response)
+                    response.Description = "Delivered; no body (Telegram reads any 2xx as delivered).";
+                return Task.CompletedTask;
+            });
         return group;
     }
 

@@ -41,7 +41,7 @@ public static class VkCommunity
     public static RouteGroupBuilder MapVkApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/vk").WithTags("VK");
-        group.MapPost("/callback", Callback).AllowAnonymous().WithSummary("VK's Callback API: the confirmation handshake and the community's events.");
+        group.MapPost("/callback", Callback).AllowAnonymous().Produces<string>(StatusCodes.Status200OK, "text/plain").WithSummary("VK's Callback API: the confirmation handshake and the community's events.");
         return group;
     }
 

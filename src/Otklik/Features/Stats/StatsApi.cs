@@ -59,7 +59,7 @@ public static class StatsApi
     public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/stats").WithTags("Stats");
-        group.MapGet("/dashboard", Dashboard).RequireRole(AppealAccess.Viewers).WithName("Dashboard")
+        group.MapGet("/dashboard", Dashboard).RequireRole(AppealAccess.Viewers).WithName("Dashboard").Produces<DashboardView>()
             .WithSummary("Counts of the appeals the caller sees: by status, category and territory, with the overdue ones.");
         return group;
     }

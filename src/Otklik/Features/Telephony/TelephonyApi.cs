@@ -16,7 +16,7 @@ public static class TelephonyApi
     public static RouteGroupBuilder MapTelephonyApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/telephony").WithTags("Telephony");
-        group.MapPost("/calls", IncomingCall).RequireApiScope(ApiScopes.Telephony)
+        group.MapPost("/calls", IncomingCall).RequireApiScope(ApiScopes.Telephony).Produces<Screen>()
             .WithSummary("The PBX tells of an incoming call; the answer is the address of the operator's screen for the caller.");
         return group;
     }

@@ -49,11 +49,11 @@ public static class WebPushApi
     public static RouteGroupBuilder MapWebPushApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/push").WithTags("WebPush");
-        group.MapGet("/key", Key).AllowAnonymous().WithSummary("The server's VAPID public key for PushManager.subscribe (null when web push is off)");
-        group.MapGet("/settings", GetSettings).RequireAuthorization().WithSummary("«Уведомления в браузере»: on or off, and how many browsers are subscribed");
-        group.MapPut("/settings", PutSettings).RequireAuthorization().WithSummary("Turns the person's browser notifications on or off");
-        group.MapPost("/subscriptions", Subscribe).RequireAuthorization().WithSummary("Subscribes a browser (PushSubscription.toJSON()) and turns notifications on");
-        group.MapDelete("/subscriptions", Unsubscribe).RequireAuthorization().WithSummary("Forgets one of the person's browsers by its endpoint");
+        group.MapGet("/key", Key).AllowAnonymous().Produces<KeyView>().WithSummary("The server's VAPID public key for PushManager.subscribe (null when web push is off)");
+        group.MapGet("/settings", GetSettings).RequireAuthorization().Produces<SettingsView>().WithSummary("«Уведомления в браузере»: on or off, and how many browsers are subscribed");
+        group.MapPut("/settings", PutSettings).RequireAuthorization().Produces<SettingsView>().WithSummary("Turns the person's browser notifications on or off");
+        group.MapPost("/subscriptions", Subscribe).RequireAuthorization().Produces<SettingsView>().WithSummary("Subscribes a browser (PushSubscription.toJSON()) and turns notifications on");
+        group.MapDelete("/subscriptions", Unsubscribe).RequireAuthorization().Produces(StatusCodes.Status204NoContent).WithSummary("Forgets one of the person's browsers by its endpoint");
         return group;
     }
 

@@ -148,7 +148,15 @@ public static class BulkActions
 public static class BulkApi
 {
     public static RouteHandlerBuilder MapBulkApi(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/appeals/bulk", Run).WithTags("Appeals").WithName("BulkAppeals").RequireAuthorization();
+        routes.MapPost("/appeals/bulk", Run).WithTags("Appeals").WithName("BulkAppeals").RequireAuthorization().Produces<BulkResult>()
+            .WithSummary("Runs one action over selected appeals, each on its own: what was done and what was refused (the export action answers a CSV file)")
+            // The export action answers the same 200 with a CSV file: the document lists both bodies.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+                    content["text/csv"] = new Microsoft.OpenApi.OpenApiMediaType { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } };
+                return Task.CompletedTask;
+            });
 
     static async Task<IResult> Run(BulkRequest r, AppDbContext db, CurrentUser user, IServiceScopeFactory scopes, TimeProvider clock,
         Audit.AuditTrail audit, HttpContext http, CancellationToken ct)

@@ -23,11 +23,11 @@ public static class MsedApi
     public static void MapMsedApi(this IEndpointRouteBuilder api)
     {
         var appeals = api.MapGroup("/appeals").WithTags("Document exchange").RequireAuthorization();
-        appeals.MapPost("/{id:guid}/document-packages", Send)
+        appeals.MapPost("/{id:guid}/document-packages", Send).Produces<AppealView>()
             .WithSummary("Sends the appeal (or an official letter about it) to a body outside the platform through the document system (МСЭД).");
-        appeals.MapGet("/{id:guid}/document-packages", List)
+        appeals.MapGet("/{id:guid}/document-packages", List).Produces<List<PackageView>>()
             .WithSummary("The appeal's document packages: where each went, its registration in the document system and its answer.");
-        api.MapPost("/msed/notices", Notice).WithTags("Document exchange").AllowAnonymous()
+        api.MapPost("/msed/notices", Notice).WithTags("Document exchange").AllowAnonymous().Produces<NoticeState>()
             .WithSummary("The document system's gateway: a package registered, or the answer document (becomes the answer's draft). Idempotent.");
     }
 

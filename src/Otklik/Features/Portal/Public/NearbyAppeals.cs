@@ -26,8 +26,10 @@ public static class NearbyAppeals
     public static void MapNearbyAppealsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/nearby-appeals").WithTags("Portal");
-        group.MapGet("", ListAsync).AllowAnonymous().RequireRateLimiting(AddressesApi.ReadPolicy);
-        group.MapPost("/{number}/support", SupportAsync).RequireAuthorization();
+        group.MapGet("", ListAsync).AllowAnonymous().RequireRateLimiting(AddressesApi.ReadPolicy).Produces<List<Nearby>>()
+            .WithSummary("Published appeals of the same topic near a point, nearest first");
+        group.MapPost("/{number}/support", SupportAsync).RequireAuthorization().Produces<Supported>()
+            .WithSummary("Supports a published appeal («Меня это тоже касается»)");
     }
 
     static async Task<IResult> ListAsync(string? lat, string? lon, Guid? topicId, AppDbContext db, CurrentUser user, CancellationToken ct)

@@ -12,9 +12,12 @@ public static class PublicEndpoints
 {
     public static void MapPortalPublic(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/appeals/{number}/photos/{id:guid}", PhotoAsync).AllowAnonymous();
-        routes.MapGet("/map/markers", MarkersAsync).AllowAnonymous().CacheOutput(PublicCache.Policy);
-        routes.MapGet("/stats.csv", CsvAsync).AllowAnonymous().CacheOutput(PublicCache.Policy);
+        routes.MapGet("/appeals/{number}/photos/{id:guid}", PhotoAsync).AllowAnonymous().Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp")
+            .WithSummary("A published photo of a public appeal");
+        routes.MapGet("/map/markers", MarkersAsync).AllowAnonymous().CacheOutput(PublicCache.Policy).Produces<List<MapMarker>>()
+            .WithSummary("The public map's markers, clustered for a zoom level");
+        routes.MapGet("/stats.csv", CsvAsync).AllowAnonymous().CacheOutput(PublicCache.Policy).Produces<Stream>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("The public statistics as a CSV file");
     }
 
     /// <summary>A photo the applicant attached to a published appeal, or an answer's photo a moderator published; anything else (a document, an unpublished answer photo, an unpublished appeal) is 404.</summary>
