@@ -29,7 +29,32 @@ public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, Territor
     /// <summary>What the preview map draws: the territories as they are (grey) and the imported ones (blue).</summary>
     public string MapJson { get; private set; } = "{}";
 
+    /// <summary>The drawing form: the area's name and its points "lat,lon;…" as the map writes them.</summary>
+    [BindProperty] public string? DrawnName { get; set; }
+    [BindProperty] public string? DrawnPoints { get; set; }
+    /// <summary>Opens the page in drawing mode (the informing and poll forms link here).</summary>
+    [BindProperty(SupportsGet = true)] public bool Draw { get; set; }
+
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(null, ct);
+
+    public async Task<IActionResult> OnPostDrawAsync(CancellationToken ct)
+    {
+        Draw = true;
+        try
+        {
+            var saved = await DrawnTerritories.SaveAsync(Db, locator, DrawnName, DrawnPoints, ct);
+            return Redirect("/office/admin/territories?done=" + Uri.EscapeDataString(
+                $"Территория «{saved.Name}» сохранена: её можно выбрать в информировании и опросах."));
+        }
+        catch (InputException e)
+        {
+            foreach (var (field, messages) in e.Errors) Errors["drawn" + field] = messages[0];
+            Db.ChangeTracker.Clear();
+            Response.StatusCode = e.Status;
+        }
+        await LoadAsync(null, ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
     {
@@ -93,7 +118,7 @@ public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, Territor
     {
         Territories = await Db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
         Organisations = await Db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);
-        var current = Territories.Select(t => new { t.Name, geometry = JsonDocument.Parse(t.BoundaryGeoJson).RootElement });
+        var current = Territories.Select(t => new { t.Name, drawn = t.Kind == TerritoryKind.Drawn, geometry = JsonDocument.Parse(t.BoundaryGeoJson).RootElement });
         JsonElement? imported = preview is null ? null : JsonDocument.Parse(preview).RootElement;
         MapJson = JsonSerializer.Serialize(new { current, imported });
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using MimeKit;
 using Otklik.Data;
 using Otklik.Features.Appeals;
+using Otklik.Features.Directory;
 using Otklik.Features.Mail;
 using Otklik.Infrastructure;
 
@@ -100,7 +101,7 @@ public static class Informing
             throw new InputException("territoryId", "request.required", "Выберите территорию, тему, период или первопричину.");
         if (t.FromOn > t.ToOn) throw new InputException("fromOn", "analytics.period", "Начало периода позже его конца.");
         var q = visible.AsNoTracking().Where(a => a.Status != AppealStatus.Merged);
-        if (t.TerritoryId is { } p) q = q.Where(a => a.TerritoryId == p);
+        if (t.TerritoryId is { } p) q = await DrawnTerritories.AppealsInAsync(db, q, p, ct);
         if (t.TopicId is { } topic) q = q.Where(a => a.TopicId == topic);
         if (t.FromOn is { } from) { var f = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset; q = q.Where(a => a.ReceivedAtUtc >= f); }
         if (t.ToOn is { } to) { var e = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - offset; q = q.Where(a => a.ReceivedAtUtc < e); }

@@ -16,7 +16,14 @@ public sealed class Territory
     /// <summary>GeoJSON geometry (Polygon or MultiPolygon), WGS 84.</summary>
     public string BoundaryGeoJson { get; set; } = "";
     public int Version { get; set; }
+    /// <summary>
+    /// A municipality (imported) or an area drawn on the office map for informing and polls. A drawn one never becomes an
+    /// appeal's territory (no routing, moderation or public filter by it): its people are found by point-in-polygon.
+    /// </summary>
+    public TerritoryKind Kind { get; set; }
 }
+
+public enum TerritoryKind { Municipality, Drawn }
 
 public sealed class Category
 {

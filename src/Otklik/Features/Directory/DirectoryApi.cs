@@ -370,7 +370,7 @@ public static class DirectoryApi
     public sealed record TerritoryDetail(Guid Id, string Name, string Code, Guid? OrganisationId, Guid? ModeratorOrganisationId, JsonElement Boundary);
 
     static async Task<IResult> ListTerritories(AppDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Territories.AsNoTracking().OrderBy(t => t.Name)
+        TypedResults.Ok(await db.Territories.AsNoTracking().Where(t => t.Kind == TerritoryKind.Municipality).OrderBy(t => t.Name)
             .Select(t => new TerritoryView(t.Id, t.Name, t.Code, t.OrganisationId, t.ModeratorOrganisationId)).ToListAsync(ct));
 
     static async Task<IResult> GetTerritory(Guid id, AppDbContext db, CancellationToken ct) =>
@@ -436,6 +436,8 @@ public static class DirectoryApi
         e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
 
         var existing = await db.Territories.ToDictionaryAsync(t => t.Code, ct);
+        if (parsed.FirstOrDefault(p => existing.GetValueOrDefault(p.Code)?.Kind == TerritoryKind.Drawn) is { Code: { } drawnCode })
+            throw new InputException("features", "territory.drawn_code", $"Код {drawnCode} занят территорией, нарисованной на карте.", StatusCodes.Status422UnprocessableEntity);
         foreach (var p in parsed)
         {
             if (!existing.TryGetValue(p.Code, out var t))

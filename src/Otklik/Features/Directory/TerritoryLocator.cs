@@ -32,6 +32,7 @@ public sealed class TerritoryLocator
     List<(Guid Id, IPreparedGeometry Shape)>? _shapes;
     DateTime _loadedAtUtc;
 
+    /// <summary>The municipality (never a drawn area: those do not route appeals) whose boundary covers the point.</summary>
     public async Task<Guid?> LocateAsync(double latitude, double longitude, CancellationToken ct)
     {
         var point = Factory.CreatePoint(new Coordinate(longitude, latitude));
@@ -68,7 +69,7 @@ public sealed class TerritoryLocator
             if (_shapes is { } again && now - _loadedAtUtc < Ttl) return again;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var rows = await db.Territories.AsNoTracking().Select(t => new { t.Id, t.BoundaryGeoJson }).ToListAsync(ct);
+            var rows = await db.Territories.AsNoTracking().Where(t => t.Kind == TerritoryKind.Municipality).Select(t => new { t.Id, t.BoundaryGeoJson }).ToListAsync(ct);
             _shapes = [.. rows.Where(r => r.BoundaryGeoJson.Length > 0)
                 .Select(r => (r.Id, PreparedGeometryFactory.Prepare(ParseBoundary(r.BoundaryGeoJson, "boundary"))))];
             _loadedAtUtc = now;

@@ -144,7 +144,7 @@ public sealed class SubmitAppeal(AppDbContext db, TerritoryLocator locator, Time
             if (territoryId is null)
                 e.Add("latitude", "location.outside_territories", "Точка на карте не попадает ни в одну территорию региона.");
         }
-        else if (territoryId is { } tid && !await db.Territories.AnyAsync(t => t.Id == tid, ct))
+        else if (territoryId is { } tid && !await db.Territories.AnyAsync(t => t.Id == tid && t.Kind == TerritoryKind.Municipality, ct))
             e.Add("territoryId", "catalogue.unknown_territory", "Такой территории нет.");
 
         if (r.AttachmentIds is { Length: > 0 } ids)

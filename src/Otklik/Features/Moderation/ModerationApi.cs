@@ -173,7 +173,7 @@ public static class ModerationApi
                 territoryId = await locator.LocateAsync(lat, lon, ct);
                 if (territoryId is null) e.Add("latitude", "location.outside_territories", "Точка на карте не попадает ни в одну территорию региона.");
             }
-            else if (r.TerritoryId is { } tid && !await changes.Db.Territories.AnyAsync(x => x.Id == tid, ct))
+            else if (r.TerritoryId is { } tid && !await changes.Db.Territories.AnyAsync(x => x.Id == tid && x.Kind == TerritoryKind.Municipality, ct))
                 e.Add("territoryId", "catalogue.unknown_territory", "Такой территории нет.");
             e.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
             appeal.Reclassify(new Appeal.Classification(r.Type ?? c.Type, r.Kind ?? c.Kind, r.Regime ?? c.Regime, categoryId, topicId, territoryId,

@@ -176,7 +176,7 @@ public sealed class RuleModel(AppDbContext db, CurrentUser user, TimeProvider cl
         Organisations = [.. organisations.OrderBy(o => o.Path.Count(c => c == '/')).ThenBy(o => o.Name, StringComparer.Ordinal)];
         Categories = await db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);
         Topics = await db.Topics.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
     }
 
     public string TopicTitle(Topic t) => $"{Categories.FirstOrDefault(c => c.Id == t.CategoryId)?.Name} → {t.Name}";

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Otklik.Data;
+using Otklik.Features.Directory;
 using Otklik.Infrastructure;
 
 namespace Otklik.Features.Surveys;
@@ -15,6 +16,9 @@ public sealed class PollPageModel(AppDbContext db, CurrentUser user, TimeProvide
 
     public Poll? Poll { get; private set; }
     public string? TerritoryName { get; private set; }
+    /// <summary>The poll is for an area drawn on the map, not a municipality: no residence to state, the voter's point decides.</summary>
+    public bool DrawnArea { get; private set; }
+    string? _areaBoundary;
     /// <summary>The known problem the poll is about, when it is tied to a public one.</summary>
     public string? ProblemTitle { get; private set; }
     public PollResidence? Residence { get; private set; }
@@ -38,7 +42,7 @@ public sealed class PollPageModel(AppDbContext db, CurrentUser user, TimeProvide
             if (!person.EmailConfirmed) throw new RuleException("poll.unconfirmed", "Голосовать можно с подтверждённой учётной записью: подтвердите адрес электронной почты.");
             if (MyVote is not null) throw new RuleException("poll.already_voted", "Вы уже проголосовали в этом опросе.");
             if (OptionId is not { } option) throw new InputException("optionId", "poll.no_option", "Выберите один из вариантов.");
-            db.PollVotes.Add(Poll!.Vote(option, person.Id, Residence?.TerritoryId, Now));
+            db.PollVotes.Add(Poll!.Vote(option, person.Id, DrawnArea ? await AreaOfAsync(person.Id, ct) : Residence?.TerritoryId, Now));
             await db.SaveChangesAsync(ct);
             return Redirect($"/polls/{Id}?voted=1");
         }
@@ -66,13 +70,32 @@ public sealed class PollPageModel(AppDbContext db, CurrentUser user, TimeProvide
         return Redirect($"/polls/{Id}");
     }
 
+    /// <summary>
+    /// For a drawn area, where the voter is: the point of their latest appeal that has one (the only place the platform
+    /// knows for a person), tested against the area like the informing audience. No such appeal — no vote, said plainly.
+    /// </summary>
+    async Task<Guid?> AreaOfAsync(Guid personId, CancellationToken ct)
+    {
+        var point = await db.Appeals.AsNoTracking().Where(a => a.ApplicantUserId == personId && a.Latitude != null && a.Longitude != null)
+            .OrderByDescending(a => a.ReceivedAtUtc).Select(a => new { a.Latitude, a.Longitude }).FirstOrDefaultAsync(ct);
+        if (point is null)
+            throw new RuleException("poll.no_point", "Этот опрос — для жителей участка, отмеченного на карте. Мы узнаём, что вы там живёте, по точке вашего последнего обращения с отметкой на карте, а таких обращений у вас нет — голос не может быть учтён.");
+        if (!DrawnTerritories.Covers(_areaBoundary!, point.Latitude!.Value, point.Longitude!.Value))
+            throw new RuleException("poll.outside_area", "Этот опрос — для жителей другого участка: точка вашего последнего обращения с отметкой на карте лежит вне его, голос не может быть учтён.");
+        return Poll!.TerritoryId;
+    }
+
     async Task<bool> LoadAsync(CancellationToken ct)
     {
         Poll = await db.Polls.AsNoTracking().Include(p => p.Options).SingleOrDefaultAsync(p => p.Id == Id, ct);
         if (Poll is null) return false;
         Poll.Options = [.. Poll.Options.OrderBy(o => o.Order)];
-        Territories = (await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
-        TerritoryName = Territories.FirstOrDefault(t => t.Id == Poll.TerritoryId).Name;
+        var all = await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name, t.Kind }).ToListAsync(ct);
+        // A residence is a municipality; drawn areas are not offered as one.
+        Territories = [.. all.Where(t => t.Kind == TerritoryKind.Municipality).Select(t => (t.Id, t.Name))];
+        var target = all.FirstOrDefault(t => t.Id == Poll.TerritoryId);
+        (TerritoryName, DrawnArea) = (target?.Name, target?.Kind == TerritoryKind.Drawn);
+        if (DrawnArea) _areaBoundary = await db.Territories.AsNoTracking().Where(t => t.Id == Poll.TerritoryId).Select(t => t.BoundaryGeoJson).SingleAsync(ct);
         if (Poll.RootCauseId is { } rc) ProblemTitle = await db.RootCauses.AsNoTracking().Where(c => c.Id == rc && c.IsPublic).Select(c => c.Title).SingleOrDefaultAsync(ct);
         if (user.Id is { } me)
         {

@@ -2051,6 +2051,11 @@ namespace Otklik.Data.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<Guid?>("ModeratorOrganisationId")
                         .HasColumnType("uuid");
 

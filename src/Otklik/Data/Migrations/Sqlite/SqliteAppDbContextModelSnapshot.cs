@@ -2038,6 +2038,11 @@ namespace Otklik.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ModeratorOrganisationId")
                         .HasColumnType("TEXT");
 

@@ -27,7 +27,7 @@ public sealed class FeedModel(AppDbContext db, TimeProvider clock) : PageModel
     {
         Categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
         if (Category is { } c && Categories.All(x => x.Id != c)) Category = null;
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         if (Territory is { } t && Territories.All(x => x.Id != t)) Territory = null;
         if (Q is { Length: > Search.SearchQuery.MaxLength }) Q = Q[..Search.SearchQuery.MaxLength];
         Feed = await PublicFeed.LoadAsync(db, Kind, Category, Sort, PageNumber, clock.GetUtcNow().UtcDateTime, ct, Territory, Q);
