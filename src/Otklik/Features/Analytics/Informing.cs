@@ -82,6 +82,8 @@ sealed class InformingRecipientConfiguration : IEntityTypeConfiguration<Informin
         b.ToTable("InformingRecipients");
         b.Property(x => x.Email).HasMaxLength(320);
         b.Property(x => x.Error).HasMaxLength(500);
+        // The letters written before the other channels were letters.
+        b.Property(x => x.Channel).HasDefaultValue(InformingChannel.Email);
         b.HasIndex(x => new { x.State, x.CampaignId });
     }
 }

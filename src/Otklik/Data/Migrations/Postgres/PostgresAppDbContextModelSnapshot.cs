@@ -506,8 +506,10 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.Property<string>("Channel")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .HasDefaultValue("Email");
 
                     b.Property<long?>("ChatId")
                         .HasColumnType("bigint");

@@ -496,8 +496,10 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.Property<string>("Channel")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Email");
 
                     b.Property<long?>("ChatId")
                         .HasColumnType("INTEGER");

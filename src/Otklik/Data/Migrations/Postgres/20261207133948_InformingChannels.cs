@@ -17,7 +17,7 @@ namespace Otklik.Data.Migrations.Postgres
                 type: "character varying(40)",
                 maxLength: 40,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "Email");
 
             migrationBuilder.AddColumn<long>(
                 name: "ChatId",

@@ -17,7 +17,7 @@ namespace Otklik.Data.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 40,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "Email");
 
             migrationBuilder.AddColumn<long>(
                 name: "ChatId",

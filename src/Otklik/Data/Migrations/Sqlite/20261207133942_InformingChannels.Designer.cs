@@ -11,7 +11,7 @@ using Otklik.Data;
 namespace Otklik.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261207133621_InformingChannels")]
+    [Migration("20261207133942_InformingChannels")]
     partial class InformingChannels
     {
         /// <inheritdoc />
@@ -499,8 +499,10 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.Property<string>("Channel")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Email");
 
                     b.Property<long?>("ChatId")
                         .HasColumnType("INTEGER");

@@ -13,7 +13,7 @@ using Otklik.Data;
 namespace Otklik.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261207133628_InformingChannels")]
+    [Migration("20261207133948_InformingChannels")]
     partial class InformingChannels
     {
         /// <inheritdoc />
@@ -509,8 +509,10 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.Property<string>("Channel")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .HasDefaultValue("Email");
 
                     b.Property<long?>("ChatId")
                         .HasColumnType("bigint");
