@@ -164,8 +164,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         apps_Far = apps.Far;
         var r = app.Region;
         var (mine, blocked) = (Random.Shared.NextInt64(100_000, 999_999_999), Random.Shared.NextInt64(100_000, 999_999_999));
-        apps.Far.Respond = q => ChatOf(q) == blocked
-            ? FakeServer.Reply.Json("""{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""", 403) : BotApi(q);
+        apps.Far.Respond = BotApi;
         async Task Link(Persona who, long chat)
         {
             using var session = await FormSession.SignInAsync(app, who);
@@ -175,6 +174,9 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         }
         await Link(Persona.Applicant, mine);
         await Link(Persona.OtherApplicant, blocked);
+        // Then the other applicant blocks the bot.
+        apps.Far.Respond = q => ChatOf(q) == blocked
+            ? FakeServer.Reply.Json("""{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""", 403) : BotApi(q);
         var first = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Провал асфальта у дома 4 по улице Садовой."));
         var second = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Провал асфальта у дома 6 по улице Садовой."), Persona.OtherApplicant);
         var now = app.Clock.GetUtcNow().UtcDateTime;
