@@ -116,7 +116,82 @@ public sealed class InformingTests
         Assert.Empty(await app.WithDbAsync(db => Informing.OnMapAsync(db, until.AddDays(1), default)));
     }
 
-    static async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields)
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_followers_of_a_known_problem_are_its_applicants_and_those_who_follow_its_appeals_with_consent(Engine engine)
+    {
+        MailBox.RequireSink();
+        await using var app = await TestApp.StartAsync(engine);
+        var r = app.Region;
+        Dictionary<string, object?> In((double, double) at, string email, string text)
+        {
+            var body = Samples.Pothole(r, at, text);
+            body["applicant"] = new Dictionary<string, object?> { ["kind"] = "person", ["lastName"] = "Орлова", ["firstName"] = "Нина", ["email"] = email };
+            return body;
+        }
+        var (applicant, follower, visitor, unrelated) = (MailBox.NewAddress("applicant"), MailBox.NewAddress("follower"), MailBox.NewAddress("visitor"), MailBox.NewAddress("unrelated"));
+        var linked = await app.SubmitAsync(In(TestRegion.InsideB, applicant, "Яма у дома 3 по улице Мира, глубокая."));
+        // The same territory and topic, but not linked to the problem: not its follower.
+        await app.SubmitAsync(In(TestRegion.InsideB, unrelated, "Яма у дома 9 по улице Мира, широкая."), Persona.OtherApplicant);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var cause = await app.WithDbAsync(async db =>
+        {
+            var c = RootCause.Create("Разбитая улица Мира", null, r.PotholeTopic, r.TerritoryB, r.Region, null, r.IdOf(Persona.CentreAnalyst), now);
+            c.Link(linked.Id, false, now);
+            db.RootCauses.Add(c);
+            // The other applicant's account follows the linked appeal (their letters go to the account's address) …
+            db.AlertSubscriptions.Add(Otklik.Features.Alerts.AlertSubscription.ForAppeal(linked.Id, r.IdOf(Persona.OtherApplicant), now));
+            // … and a visitor follows it by a confirmed e-mail: agreed to that appeal's news, not to informing.
+            var byEmail = Otklik.Features.Alerts.AlertSubscription.ForAppealByEmail(linked.Id, visitor, now);
+            byEmail.Confirm(now);
+            db.AlertSubscriptions.Add(byEmail);
+            await db.SaveChangesAsync();
+            await db.Users.Where(u => u.Id == r.IdOf(Persona.OtherApplicant)).ExecuteUpdateAsync(x => x.SetProperty(u => u.Email, follower));
+            return c.Id;
+        });
+
+        var analyst = await Office.SignInAsync(app, Persona.CentreAnalyst);
+        var page = await analyst.HtmlAsync("/office/analytics/informing");
+        Assert.Contains($"<option value=\"{cause}\">Разбитая улица Мира</option>", page);
+        // A channel the page does not offer is refused by the field, and nothing is kept.
+        var refused = await PostAsync(analyst, "?handler=send", new() { ["rootCauseId"] = cause.ToString(), ["subject"] = "Ремонт", ["text"] = "Текст", ["channels"] = "fax" });
+        Assert.Contains("id=\"channels-error\" class=\"field-error\">Неизвестный канал «fax»: почта, push или Telegram.", await refused.Content.ReadAsStringAsync());
+        // A problem the person does not see is refused by its field.
+        var unknown = await PostAsync(analyst, "?handler=preview", new() { ["rootCauseId"] = Guid.NewGuid().ToString() });
+        Assert.Contains("id=\"rootCauseId-error\" class=\"field-error\">Первопричина не найдена среди доступных вам.", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.InformingCampaigns.CountAsync()));
+
+        var preview = await (await PostAsync(analyst, "?handler=preview", new() { ["rootCauseId"] = cause.ToString() })).Content.ReadAsStringAsync();
+        Assert.Contains("<strong data-count=\"appeals\">1</strong>", preview);
+        Assert.Contains("<strong data-count=\"consented\">2</strong>", preview);
+        Assert.Contains("<strong data-count=\"without\">1</strong>", preview);
+        Assert.Contains("почта <strong data-count=\"email\">2</strong>, push <strong data-count=\"push\">0</strong>", preview);
+
+        var sent = await PostAsync(analyst, "?handler=send", new()
+        {
+            ["rootCauseId"] = cause.ToString(), ["channels"] = "email", ["subject"] = "Улица Мира: ремонт", ["text"] = "Ремонт улицы Мира начнётся 1 декабря.",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(2, await app.WithDbAsync(db => InformingSweep.RunOnceAsync(db, app.Services.GetRequiredService<IMailSender>(),
+            app.Services.GetRequiredService<MailSettings>(), app.Services.GetRequiredService<PublicUrl>(), app.Clock.GetUtcNow().UtcDateTime, default)));
+        Assert.Contains("Ремонт улицы Мира начнётся 1 декабря.", (await app.Mail.WaitForAsync(applicant)).TextOf());
+        Assert.Contains("Ремонт улицы Мира начнётся 1 декабря.", (await app.Mail.WaitForAsync(follower)).TextOf());
+        Assert.DoesNotContain(app.Mail.To(visitor), m => m.Subject == "Улица Мира: ремонт");
+        Assert.DoesNotContain(app.Mail.To(unrelated), m => m.Subject == "Улица Мира: ремонт");
+        var report = Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains("<td>завершена</td> <td data-channels=", report);
+        Assert.Contains(">почта 2/0</td>", report);
+    }
+
+    /// <summary>One pass of the sweep as the host runs it: letters, pushes queued through the scope's PushRelay, Telegram rows.</summary>
+    internal static async Task<int> SweepAsync(TestApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        return await InformingSweep.RunOnceAsync(sp.GetRequiredService<Otklik.Data.AppDbContext>(), sp.GetRequiredService<IMailSender>(), sp.GetRequiredService<MailSettings>(),
+            sp.GetRequiredService<PublicUrl>(), app.Clock.GetUtcNow().UtcDateTime, default, sp.GetRequiredService<Otklik.Features.WebPush.PushRelay>());
+    }
+
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields)
     {
         var html = await client.HtmlAsync("/office/analytics/informing");
         var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;

@@ -195,6 +195,45 @@ public sealed class WebPushTests
         Assert.False(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/push/phone")));
     }
 
+    /// <summary>Targeted informing by push (issue 20.6, ADR 0045): only to those who agreed to news and turned push on.</summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_targeted_message_reaches_the_browsers_of_those_who_agreed_and_turned_push_on(Engine engine)
+    {
+        var (settings, _) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        await using var service = new PushService();
+        using var phone = new BrowserKeys();
+        using var other = new BrowserKeys();
+        var r = app.Region;
+        await app.ClientAs(Persona.Applicant).PostJsonAsync("/api/v1/push/subscriptions", phone.Subscription(service.Root + "/push/phone")).Expect(HttpStatusCode.OK);
+        // The other applicant subscribed a browser but turned news off: no consent, no push.
+        await app.ClientAs(Persona.OtherApplicant).PostJsonAsync("/api/v1/push/subscriptions", other.Subscription(service.Root + "/push/other")).Expect(HttpStatusCode.OK);
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == r.IdOf(Persona.OtherApplicant)).ExecuteUpdateAsync(s => s.SetProperty(u => u.NotifyByEmail, false)));
+        await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 3 по улице Мира, глубокая."));
+        await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 5 по улице Мира, широкая."), Persona.OtherApplicant);
+        await app.DispatchMailAsync();   // the appeals' own steps are pushed first
+        var before = service.Requests.Count;
+
+        var analyst = await Otklik.Tests.Workspace.Office.SignInAsync(app, Persona.CentreAnalyst);
+        var fields = new Dictionary<string, string> { ["territoryId"] = r.TerritoryB.ToString(), ["channels"] = "push" };
+        var preview = await (await Otklik.Tests.Analytics.InformingTests.PostAsync(analyst, "?handler=preview", fields)).Content.ReadAsStringAsync();
+        Assert.Contains("push <strong data-count=\"push\">1</strong>", preview);
+        var sent = await Otklik.Tests.Analytics.InformingTests.PostAsync(analyst, "?handler=send",
+            new(fields) { ["subject"] = "Ремонт улицы Мира", ["text"] = "С 1 декабря на улице Мира ямочный ремонт." });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(1, await Otklik.Tests.Analytics.InformingTests.SweepAsync(app));
+        await app.DispatchMailAsync();
+
+        var pushed = service.Requests.Skip(before).ToList();
+        var message = JsonDocument.Parse(phone.Decrypt(Assert.Single(pushed, x => x.Path == "/push/phone").Body)).RootElement;
+        Assert.Equal(("Ремонт улицы Мира", "С 1 декабря на улице Мира ямочный ремонт."), (message.GetProperty("title").GetString(), message.GetProperty("body").GetString()));
+        Assert.DoesNotContain(pushed, x => x.Path == "/push/other");
+        // No letter went: only push was chosen.
+        Assert.Equal(1, await app.WithDbAsync(db => db.InformingRecipients.CountAsync()));
+        var report = System.Text.RegularExpressions.Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains(">push 1/0</td>", report);
+    }
+
     /// <summary>
     /// Every step the applicant is told of by letter (registered, clarification asked, rejected, redirected, extended,
     /// answered, reopened, closed, …) also becomes a push, titled as the portal's timeline names it: the list is read

@@ -153,6 +153,69 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         Assert.Equal(app.Region.IdOf(Persona.Applicant), appeal.ApplicantUserId);
     }
 
+    /// <summary>
+    /// Targeted informing by Telegram (issue 20.6, ADR 0045): the followers of a known problem who linked their chat on
+    /// /my/telegram get the message through the outbox; a chat that blocked the bot is reported failed on its channel.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_targeted_message_reaches_the_linked_chats_of_a_known_problems_followers_and_a_blocked_chat_is_reported_failed(Engine engine)
+    {
+        var app = await apps.For(engine);
+        apps_Far = apps.Far;
+        var r = app.Region;
+        var (mine, blocked) = (Random.Shared.NextInt64(100_000, 999_999_999), Random.Shared.NextInt64(100_000, 999_999_999));
+        apps.Far.Respond = BotApi;
+        async Task Link(Persona who, long chat)
+        {
+            using var session = await FormSession.SignInAsync(app, who);
+            await session.GetAsync("/my/telegram");
+            var code = System.Text.RegularExpressions.Regex.Match(await (await session.PostAsync("/my/telegram", [])).Content.ReadAsStringAsync(), @"/link (\d{8})").Groups[1].Value;
+            await PostAsync(app, Message(chat, $"\"text\":\"/link {code}\"")).Expect(HttpStatusCode.OK);
+        }
+        await Link(Persona.Applicant, mine);
+        await Link(Persona.OtherApplicant, blocked);
+        // Then the other applicant blocks the bot.
+        apps.Far.Respond = q => ChatOf(q) == blocked
+            ? FakeServer.Reply.Json("""{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""", 403) : BotApi(q);
+        var first = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Провал асфальта у дома 4 по улице Садовой."));
+        var second = await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Провал асфальта у дома 6 по улице Садовой."), Persona.OtherApplicant);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var cause = await app.WithDbAsync(async db =>
+        {
+            var c = Otklik.Features.Analytics.RootCause.Create("Провалы на улице Садовой", null, r.PotholeTopic, r.TerritoryB, r.Region, null, r.IdOf(Persona.CentreAnalyst), now);
+            c.Link(first.Id, false, now);
+            c.Link(second.Id, false, now);
+            db.RootCauses.Add(c);
+            await db.SaveChangesAsync();
+            return c.Id;
+        });
+        await app.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync();   // the appeals' own receipts first
+
+        var analyst = await Otklik.Tests.Workspace.Office.SignInAsync(app, Persona.CentreAnalyst);
+        var fields = new Dictionary<string, string> { ["rootCauseId"] = cause.ToString(), ["channels"] = "telegram" };
+        var preview = await (await Otklik.Tests.Analytics.InformingTests.PostAsync(analyst, "?handler=preview", fields)).Content.ReadAsStringAsync();
+        Assert.Contains("Telegram <strong data-count=\"telegram\">2</strong>", preview);
+        var sent = await Otklik.Tests.Analytics.InformingTests.PostAsync(analyst, "?handler=send",
+            new(fields) { ["subject"] = "Улица Садовая", ["text"] = "Провалы на улице Садовой заделают до 10 декабря." });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(2, await Otklik.Tests.Analytics.InformingTests.SweepAsync(app));
+        var campaign = await app.WithDbAsync(db => db.InformingCampaigns.AsNoTracking().Include(c => c.Recipients).SingleAsync(c => c.Subject == "Улица Садовая"));
+        Assert.All(campaign.Recipients, x => Assert.Equal((Otklik.Features.Analytics.InformingChannel.Telegram, Otklik.Features.Analytics.InformingState.Queued), (x.Channel, x.State)));
+        Assert.Null(campaign.FinishedAtUtc);
+        await app.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync();
+
+        var toMine = campaign.Recipients.Single(x => x.PersonId == r.IdOf(Persona.Applicant)).ChatId!.Value;
+        Assert.Contains(SentTo(toMine), m => m.GetProperty("text").GetString()!.Contains("Провалы на улице Садовой заделают до 10 декабря.", StringComparison.Ordinal));
+        var settled = await app.WithDbAsync(db => db.InformingRecipients.AsNoTracking().Where(x => x.CampaignId == campaign.Id).ToListAsync());
+        Assert.Equal(Otklik.Features.Analytics.InformingState.Sent, settled.Single(x => x.ChatId == toMine).State);
+        var failed = settled.Single(x => x.PersonId == r.IdOf(Persona.OtherApplicant));
+        Assert.Equal((Otklik.Features.Analytics.InformingState.Failed, blocked), (failed.State, failed.ChatId!.Value));
+        Assert.Contains("blocked", failed.Error);
+        var report = System.Text.RegularExpressions.Regex.Replace(await analyst.GetStringAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains(">Telegram 1/1</td>", report);
+        apps.Far.Respond = BotApi;
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_wrong_secret_is_refused_and_an_unknown_update_is_ignored_cleanly(Engine engine)
     {

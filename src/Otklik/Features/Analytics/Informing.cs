@@ -9,7 +9,11 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Analytics;
 
-public enum InformingState { Pending, Sent, Failed }
+/// <summary>Pending — the sweep has not reached it; Queued — handed to the outbox (Telegram), whose relay settles it.</summary>
+public enum InformingState { Pending, Sent, Failed, Queued }
+
+/// <summary>How a recipient of a campaign is told: a letter, a web push to their browsers, or a message from the bot.</summary>
+public enum InformingChannel { Email, Push, Telegram }
 
 /// <summary>
 /// A targeted message («адресное информирование»): a letter to the applicants of a territory, a topic, a period of
@@ -44,12 +48,18 @@ public sealed class InformingCampaign
     public List<InformingRecipient> Recipients { get; set; } = [];
 }
 
-/// <summary>One address of a campaign and what became of its letter.</summary>
+/// <summary>One address of a campaign on one channel and what became of its message.</summary>
 public sealed class InformingRecipient
 {
     public Guid Id { get; set; }
     public Guid CampaignId { get; set; }
+    public InformingChannel Channel { get; set; }
+    /// <summary>The letter's address (empty for a push or a Telegram message).</summary>
     public string Email { get; set; } = "";
+    /// <summary>The portal account told by push or Telegram.</summary>
+    public Guid? PersonId { get; set; }
+    /// <summary>The Telegram chat linked to that account on /my/telegram.</summary>
+    public long? ChatId { get; set; }
     public InformingState State { get; set; }
     public string? Error { get; set; }
     public DateTime? AtUtc { get; set; }
@@ -73,6 +83,8 @@ sealed class InformingRecipientConfiguration : IEntityTypeConfiguration<Informin
         b.ToTable("InformingRecipients");
         b.Property(x => x.Email).HasMaxLength(320);
         b.Property(x => x.Error).HasMaxLength(500);
+        // The letters written before the other channels were letters.
+        b.Property(x => x.Channel).HasDefaultValue(InformingChannel.Email);
         b.HasIndex(x => new { x.State, x.CampaignId });
     }
 }
@@ -80,7 +92,11 @@ sealed class InformingRecipientConfiguration : IEntityTypeConfiguration<Informin
 public static class Informing
 {
     public sealed record Target(Guid? TerritoryId, Guid? TopicId, DateOnly? FromOn, DateOnly? ToOn, Guid? RootCauseId);
-    public sealed record Preview(int Appeals, IReadOnlyList<string> Consented, int WithoutConsent);
+    /// <summary>
+    /// Who a target reaches: the consenting addresses for letters, the consenting accounts with browsers subscribed and
+    /// push on (<see cref="Push"/>), and those with a linked Telegram chat (<see cref="Telegram"/>: person and chat).
+    /// </summary>
+    public sealed record Preview(int Appeals, IReadOnlyList<string> Consented, int WithoutConsent, IReadOnlyList<Guid> Push, IReadOnlyList<(Guid Person, long Chat)> Telegram);
     public sealed record MapNotice(string Territory, string Subject, string Text, DateOnly Until, DateTime CreatedAtUtc);
 
     /// <summary>The longest a message stays on the portal's map: a notice, not a permanent page.</summary>
@@ -93,6 +109,8 @@ public static class Informing
          join t in db.Territories on c.TerritoryId equals t.Id
          orderby c.CreatedAtUtc descending
          select new MapNotice(t.Name, c.Subject, c.Text, c.OnMapUntil!.Value, c.CreatedAtUtc)).Take(20).ToListAsync(ct);
+
+    sealed record Row(string? Email, string? AccountEmail, Guid? PersonId, bool Consent);
 
     /// <summary>Who a target reaches among the appeals the person sees: distinct addresses with consent, and the rest counted.</summary>
     public static async Task<Preview> PreviewAsync(AppDbContext db, IQueryable<Appeal> visible, Target t, TimeSpan offset, CancellationToken ct)
@@ -109,12 +127,34 @@ public static class Informing
         var rows = await (from a in q
                           join u in db.Users on a.ApplicantUserId equals (Guid?)u.Id into accounts
                           from u in accounts.DefaultIfEmpty()
-                          select new { a.Applicant.Email, AccountEmail = u == null ? null : u.Email, Consent = u != null && u.NotifyByEmail })
+                          select new Row(a.Applicant.Email, u == null ? null : u.Email, u == null ? null : u.Id, u != null && u.NotifyByEmail))
             .ToListAsync(ct);
+        var appeals = rows.Count;
+        if (t.RootCauseId is not null)
+        {
+            // The followers of a known problem: who follows («подписка») one of its appeals, besides their applicants.
+            // A visitor's alert by e-mail agreed to that appeal's news only, not to informing: counted, not written to.
+            var ids = q.Select(a => a.Id);
+            rows.AddRange(await (from s in db.AlertSubscriptions.AsNoTracking()
+                                 where s.AppealId != null && ids.Contains(s.AppealId.Value) && s.ConfirmedAtUtc != null
+                                 join u in db.Users on s.PersonId equals (Guid?)u.Id into accounts
+                                 from u in accounts.DefaultIfEmpty()
+                                 select new Row(s.Email, u == null ? null : u.Email, u == null ? null : u.Id, u != null && u.NotifyByEmail)).ToListAsync(ct));
+        }
         var consented = rows.Where(r => r.Consent).Select(r => (r.Email ?? r.AccountEmail ?? "").Trim().ToLowerInvariant())
             .Where(e => e.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
         var without = rows.Where(r => !r.Consent).Select(r => (r.Email ?? r.AccountEmail ?? "").Trim().ToLowerInvariant()).Distinct().Count();
-        return new Preview(rows.Count, consented, without);
+        // Push and Telegram ask the same consent as the letter (news not turned off), and push its own switch besides.
+        var people = rows.Where(r => r.Consent && r.PersonId is not null).Select(r => r.PersonId!.Value).Distinct().ToList();
+        var push = people.Count == 0 ? [] : await db.PushPreferences.AsNoTracking()
+            .Where(p => people.Contains(p.PersonId) && p.Enabled && db.WebPushSubscriptions.Any(w => w.PersonId == p.PersonId))
+            .Select(p => p.PersonId).Distinct().ToListAsync(ct);
+        var chats = people.Count == 0 ? [] : await db.TelegramChats.AsNoTracking().Where(c => c.PersonId != null && people.Contains(c.PersonId.Value))
+            .Select(c => new { Person = c.PersonId!.Value, c.ChatId, c.UpdatedAtUtc }).ToListAsync(ct);
+        // One chat a person: the latest linked, as the survey invitation does.
+        var telegram = chats.GroupBy(c => c.Person).Select(g => g.OrderByDescending(c => c.UpdatedAtUtc).First()).OrderBy(c => c.Person)
+            .Select(c => (c.Person, c.ChatId)).ToList();
+        return new Preview(appeals, consented, without, [.. push.Order()], telegram);
     }
 }
 
@@ -131,11 +171,17 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
     protected override async Task PassAsync(IServiceProvider services, DateTime nowUtc, CancellationToken ct)
     {
         var sent = await RunOnceAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<IMailSender>(),
-            services.GetRequiredService<MailSettings>(), services.GetRequiredService<PublicUrl>(), nowUtc, ct);
+            services.GetRequiredService<MailSettings>(), services.GetRequiredService<PublicUrl>(), nowUtc, ct, services.GetRequiredService<WebPush.PushRelay>());
         if (sent > 0) Log.LogInformation("Informing: {Count} letters", sent);
     }
 
-    public static async Task<int> RunOnceAsync(AppDbContext db, IMailSender sender, MailSettings settings, PublicUrl site, DateTime nowUtc, CancellationToken ct)
+    /// <summary>
+    /// One pass: letters are sent here; a push is queued through <see cref="WebPush.PushRelay.QueueAsync"/> (which checks the
+    /// person's own switch again; sent when at least one browser got a row); a Telegram message becomes an
+    /// <c>informing.telegram</c> outbox row that <see cref="Social.ChannelRelay"/> sends and settles.
+    /// </summary>
+    public static async Task<int> RunOnceAsync(AppDbContext db, IMailSender sender, MailSettings settings, PublicUrl site, DateTime nowUtc, CancellationToken ct,
+        WebPush.PushRelay? push = null)
     {
         var done = 0;
         while (true)
@@ -152,6 +198,30 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
             foreach (var r in batch)
             {
                 var c = campaigns[r.CampaignId];
+                if (r.Channel == InformingChannel.Telegram)
+                {
+                    // Its id is the recipient's own: a pass repeated after a crash never writes it twice.
+                    if (!await db.Outbox.AnyAsync(m => m.Id == r.Id, ct))
+                    {
+                        var row = OutboxMessage.Create(MessageTypes.InformingTelegram, new { recipient = r.Id }, null, nowUtc);
+                        row.Id = r.Id;
+                        db.Outbox.Add(row);
+                    }
+                    r.State = InformingState.Queued;
+                    r.AtUtc = nowUtc;
+                    done++;
+                    continue;
+                }
+                if (r.Channel == InformingChannel.Push)
+                {
+                    var queued = push is null || r.PersonId is not { } person ? 0
+                        : await push.QueueAsync(person, new WebPush.PushRelay.Content(c.Subject, Shorten(c.Text), "/", $"informing-{c.Id:N}"), r.Id, null, ct);
+                    (r.State, r.Error) = queued > 0 ? (InformingState.Sent, null)
+                        : (InformingState.Failed, "Уведомления в браузере выключены или браузер отписался.");
+                    r.AtUtc = nowUtc;
+                    done++;
+                    continue;
+                }
                 try
                 {
                     var mime = new MimeMessage();
@@ -176,11 +246,14 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
                 done++;
             }
             await db.SaveChangesAsync(ct);
-            await db.InformingCampaigns.Where(c => ids.Contains(c.Id) && c.FinishedAtUtc == null && !c.Recipients.Any(x => x.State == InformingState.Pending))
+            await db.InformingCampaigns.Where(c => ids.Contains(c.Id) && c.FinishedAtUtc == null && !c.Recipients.Any(x => x.State == InformingState.Pending || x.State == InformingState.Queued))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.FinishedAtUtc, nowUtc), ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
         return done;
     }
+
+    /// <summary>A notification shows a line or two: the start of the text, the rest on the portal.</summary>
+    public static string Shorten(string text) => text.Length <= 180 ? text : text[..179] + "…";
 }

@@ -19,7 +19,15 @@ namespace Otklik.Features.Analytics;
 [Authorize]
 public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvider clock, ClusterSignals signals) : PageModel
 {
-    public sealed record Row(Guid Id, string Subject, DateTime CreatedAtUtc, int Total, int Sent, int Failed, int WithoutConsent, bool Finished, DateOnly? OnMapUntil);
+    public sealed record Row(Guid Id, string Subject, DateTime CreatedAtUtc, int Total, int Sent, int Failed, int WithoutConsent, bool Finished, DateOnly? OnMapUntil)
+    {
+        /// <summary>Delivered and failed per channel, for the report.</summary>
+        public Dictionary<InformingChannel, (int Sent, int Failed)> ByChannel { get; init; } = [];
+    }
+
+    /// <summary>The channels a person can choose, as the form names them.</summary>
+    public static readonly IReadOnlyDictionary<string, InformingChannel> ChannelNames =
+        new Dictionary<string, InformingChannel>(StringComparer.Ordinal) { ["email"] = InformingChannel.Email, ["push"] = InformingChannel.Push, ["telegram"] = InformingChannel.Telegram };
 
     [BindProperty] public string? Subject { get; set; }
     [BindProperty] public string? Text { get; set; }
@@ -30,6 +38,10 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
     [BindProperty(SupportsGet = true)] public Guid? RootCauseId { get; set; }
     /// <summary>Show the message on the portal's map through this date (ГГГГ-ММ-ДД); empty — letters only.</summary>
     [BindProperty] public string? OnMapUntil { get; set; }
+    /// <summary>email, push, telegram (any of them); none chosen — e-mail, as before the other channels.</summary>
+    [BindProperty] public List<string> Channels { get; set; } = [];
+
+    public HashSet<InformingChannel> Chosen { get; private set; } = [InformingChannel.Email];
 
     public Informing.Preview? Preview { get; private set; }
     public List<Row> Campaigns { get; private set; } = [];
@@ -75,18 +87,29 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
         if (text.Length == 0) throw new InputException("text", "request.required", "Напишите текст сообщения.");
         if (text.Length > InformingCampaign.MaxText) throw new InputException("text", "request.too_long", $"Не длиннее {InformingCampaign.MaxText} знаков.");
         var preview = await Informing.PreviewAsync(db, await AppealAccess.VisibleAsync(db, user, ct), target, offset, ct);
-        // The map reaches everyone; letters only those who agreed. Nothing to deliver at all is refused.
-        if (preview.Consented.Count == 0 && onMap is null)
+        var byEmail = Chosen.Contains(InformingChannel.Email) ? preview.Consented : [];
+        var byPush = Chosen.Contains(InformingChannel.Push) ? preview.Push : [];
+        var byTelegram = Chosen.Contains(InformingChannel.Telegram) ? preview.Telegram : [];
+        var count = byEmail.Count + byPush.Count + byTelegram.Count;
+        // The map reaches everyone; the channels only those who agreed. Nothing to deliver at all is refused.
+        if (count == 0 && onMap is null)
             throw new InputException("territoryId", "informing.nobody", "Нет получателей, согласных на рассылку.");
         var now = clock.GetUtcNow().UtcDateTime;
         var campaign = new InformingCampaign
         {
             Id = Guid.CreateVersion7(), Subject = subject, Text = text, TerritoryId = target.TerritoryId, TopicId = target.TopicId, FromOn = target.FromOn,
             ToOn = target.ToOn, RootCauseId = target.RootCauseId, CreatedById = user.RequiredId, CreatedAtUtc = now, WithoutConsent = preview.WithoutConsent,
-            OnMapUntil = onMap, FinishedAtUtc = preview.Consented.Count == 0 ? now : null,
+            OnMapUntil = onMap, FinishedAtUtc = count == 0 ? now : null,
         };
-        foreach (var email in preview.Consented)
+        foreach (var email in byEmail)
             campaign.Recipients.Add(new InformingRecipient { Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Email = email, State = InformingState.Pending });
+        foreach (var person in byPush)
+            campaign.Recipients.Add(new InformingRecipient { Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Channel = InformingChannel.Push, PersonId = person, State = InformingState.Pending });
+        foreach (var (person, chat) in byTelegram)
+            campaign.Recipients.Add(new InformingRecipient
+            {
+                Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Channel = InformingChannel.Telegram, PersonId = person, ChatId = chat, State = InformingState.Pending,
+            });
         db.InformingCampaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
         // The map is an output-cached public list: every node forgets it now, not in five minutes.
@@ -105,6 +128,12 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
                 string.IsNullOrWhiteSpace(value) ? null
                 : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
                 : throw new InputException(field, "request.invalid_date", "Дата в виде ГГГГ-ММ-ДД.");
+            if (Channels.Count > 0)
+            {
+                if (Channels.FirstOrDefault(c => !ChannelNames.ContainsKey(c ?? "")) is { } unknown)
+                    throw new InputException("channels", "informing.channel", $"Неизвестный канал «{unknown}»: почта, push или Telegram.");
+                Chosen = [.. Channels.Select(c => ChannelNames[c])];
+            }
             if (RootCauseId is { } cause && !await (await RootCauseAccess.VisibleAsync(db, user, ct)).AnyAsync(c => c.Id == cause, ct))
                 throw new InputException("rootCauseId", "request.not_found", "Первопричина не найдена среди доступных вам.");
             var target = new Informing.Target(TerritoryId, TopicId, Date("fromOn", FromOn), Date("toOn", ToOn), RootCauseId);
@@ -131,6 +160,11 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
         Campaigns = await db.InformingCampaigns.AsNoTracking().Where(c => everywhere || c.CreatedById == me).OrderByDescending(c => c.CreatedAtUtc).Take(100)
             .Select(c => new Row(c.Id, c.Subject, c.CreatedAtUtc, c.Recipients.Count, c.Recipients.Count(r => r.State == InformingState.Sent),
                 c.Recipients.Count(r => r.State == InformingState.Failed), c.WithoutConsent, c.FinishedAtUtc != null, c.OnMapUntil)).ToListAsync(ct);
+        var ids = Campaigns.Select(c => c.Id).ToList();
+        var counts = await db.InformingRecipients.AsNoTracking().Where(r => ids.Contains(r.CampaignId)).GroupBy(r => new { r.CampaignId, r.Channel })
+            .Select(g => new { g.Key.CampaignId, g.Key.Channel, Sent = g.Count(r => r.State == InformingState.Sent), Failed = g.Count(r => r.State == InformingState.Failed) })
+            .ToListAsync(ct);
+        Campaigns = [.. Campaigns.Select(c => c with { ByChannel = counts.Where(x => x.CampaignId == c.Id).ToDictionary(x => x.Channel, x => (x.Sent, x.Failed)) })];
         Causes = [.. (await (await RootCauseAccess.VisibleAsync(db, user, ct)).AsNoTracking().OrderByDescending(c => c.CreatedAtUtc).Take(200)
             .Select(c => new { c.Id, c.Title }).ToListAsync(ct)).Select(c => (c.Id, c.Title))];
     }

@@ -133,6 +133,8 @@ public static class MessageTypes
     public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
     /// <summary>The survey invitation of an answered appeal (the letter's personal link) sent to the applicant's Telegram chat (issue 22.2).</summary>
     public static readonly MessageType SurveyTelegram = new(Social.ChannelRelay.SurveyType, "Приглашение в опрос в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    /// <summary>A targeted message (Analytics/Informing, ADR 0045) to a consenting person's Telegram chat linked on /my/telegram; settles its recipient row.</summary>
+    public static readonly MessageType InformingTelegram = new(Social.ChannelRelay.InformingType, "Адресное информирование в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
     /// <summary>
     /// Web push (ADR 0040): written by the dispatcher beside each message the applicant is told of, one per browser the
@@ -179,7 +181,7 @@ public static class MessageTypes
         LeftWithoutAnswer, Returned, CorrespondenceStopped, RoadmapApproved, HqDecisionRecorded,
         DeadlineAtRisk, DeadlineOverdue, DeadlineEscalated, ExtensionRequested, CoExecutorAdded, PartEscalated, StepAtRisk, StepOverdue, StepEscalated,
         HqEscalated, ArticleStale, SectionStale, SectionEscalated, Assigned, ExtensionDeclined, ReturnedForRework, Mentioned, NoticeEmail, NoticeDigest,
-        ChannelReply, PushNotification, SurveyTelegram, PlatformStatus,
+        ChannelReply, PushNotification, SurveyTelegram, InformingTelegram, PlatformStatus,
         DocumentPackage,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
         AlertNews, AlertConfirm,

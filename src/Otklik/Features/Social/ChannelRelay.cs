@@ -22,9 +22,10 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
 {
     public const string ReplyType = "channel.reply";
     public const string SurveyType = "survey.telegram";
+    public const string InformingType = "informing.telegram";
 
     /// <summary>The outbox types the relay sends itself (not letters).</summary>
-    public static bool IsRelayed(string type) => type is ReplyType or SurveyType;
+    public static bool IsRelayed(string type) => type is ReplyType or SurveyType or InformingType;
 
     public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
     {
@@ -86,10 +87,50 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
         return $"Приглашение в опрос отправлено в чат Telegram (сообщение {sent.MessageId}).";
     }
 
+    /// <summary>
+    /// A targeted message to the chat linked to a consenting account: sent, its recipient row marked delivered; refused by
+    /// Telegram, marked failed with the error (and retried by the outbox, which marks it delivered if a retry gets through).
+    /// </summary>
+    async Task<string> SendInformingAsync(OutboxMessage message, CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(message.Payload);
+        var id = doc.RootElement.GetProperty("recipient").GetGuid();
+        var recipient = await db.InformingRecipients.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (recipient?.ChatId is not { } chat) return "Получатель рассылки не найден.";
+        var campaign = await db.InformingCampaigns.AsNoTracking().Where(c => c.Id == recipient.CampaignId).Select(c => new { c.Subject, c.Text }).SingleAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            var telegram = services.GetRequiredService<TelegramSettings>();
+            if (!telegram.Enabled) throw new InvalidOperationException("Бот Telegram не настроен (Otklik:Telegram:Token, WebhookSecret).");
+            var bot = TelegramBot.Client(telegram, clients.CreateClient(OutboundHttp.Bots));
+            var site = services.GetRequiredService<PublicUrl>();
+            var sent = await bot.SendMessage(chat, $"{campaign.Subject}\n\n{campaign.Text}\n\nПортал «Отклик»: {site.Link("/")}", cancellationToken: ct);
+            (recipient.State, recipient.Error, recipient.AtUtc) = (Analytics.InformingState.Sent, null, now);
+            await db.SaveChangesAsync(ct);
+            await FinishCampaignAsync(recipient.CampaignId, now, ct);
+            return $"Сообщение рассылки отправлено в чат Telegram (сообщение {sent.MessageId}).";
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var error = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+            await db.InformingRecipients.Where(r => r.Id == id)
+                .ExecuteUpdateAsync(x => x.SetProperty(r => r.State, Analytics.InformingState.Failed).SetProperty(r => r.Error, error).SetProperty(r => r.AtUtc, now), CancellationToken.None);
+            await FinishCampaignAsync(recipient.CampaignId, now, CancellationToken.None);
+            throw;
+        }
+    }
+
+    Task FinishCampaignAsync(Guid campaign, DateTime now, CancellationToken ct) =>
+        db.InformingCampaigns.Where(c => c.Id == campaign && c.FinishedAtUtc == null
+                && !c.Recipients.Any(x => x.State == Analytics.InformingState.Pending || x.State == Analytics.InformingState.Queued))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.FinishedAtUtc, now), ct);
+
     /// <summary>Sends one reply; throws when the other side did not take it (the outbox retries). Returns the note kept with the message.</summary>
     public async Task<string> SendAsync(OutboxMessage message, CancellationToken ct)
     {
         if (message.Type == SurveyType) return await SendSurveyAsync(message, ct);
+        if (message.Type == InformingType) return await SendInformingAsync(message, ct);
         var thread = await db.ChannelThreads.SingleOrDefaultAsync(t => t.AppealId == message.AppealId, ct);
         if (thread is null) return "Канал обращения не найден: ответ некуда отправить.";
         var appeal = await db.Appeals.SingleAsync(a => a.Id == message.AppealId, ct);

@@ -494,6 +494,16 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Email");
+
+                    b.Property<long?>("ChatId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -501,6 +511,9 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.Property<string>("Error")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PersonId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Otklik.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InformingChannels : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Channel",
+                table: "InformingRecipients",
+                type: "TEXT",
+                maxLength: 40,
+                nullable: false,
+                defaultValue: "Email");
+
+            migrationBuilder.AddColumn<long>(
+                name: "ChatId",
+                table: "InformingRecipients",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PersonId",
+                table: "InformingRecipients",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Channel",
+                table: "InformingRecipients");
+
+            migrationBuilder.DropColumn(
+                name: "ChatId",
+                table: "InformingRecipients");
+
+            migrationBuilder.DropColumn(
+                name: "PersonId",
+                table: "InformingRecipients");
+        }
+    }
+}
