@@ -75,7 +75,7 @@ public sealed class AnalystMorningTests(Browser browser) : IClassFixture<Browser
         // 5. A targeted message to the applicants of that problem in город Б, also on the portal's map: count first, then send.
         await page.GotoAsync("/office/analytics/informing");
         await page.GetByLabel("Территория").SelectOptionAsync(new SelectOptionValue { Label = "Город Б" });
-        await page.GetByLabel("Первопричина").SelectOptionAsync(new SelectOptionValue { Label = "Разрушение дорог после паводка в городе Б" });
+        await page.GetByLabel("Подписчики известной проблемы").SelectOptionAsync(new SelectOptionValue { Label = "Разрушение дорог после паводка в городе Б" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Посчитать получателей" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-count=appeals]")).ToHaveTextAsync("7");
         await Assertions.Expect(page.Locator("[data-count=consented]")).ToHaveTextAsync("1");
