@@ -45,6 +45,9 @@ public static class Database
     /// <summary>Applies the migrations of the configured engine; SQLite is switched to WAL so readers never block the writer.</summary>
     public static async Task MigrateAsync(AppDbContext db, CancellationToken ct)
     {
+        // A new SQLite file is created first: EF's "does it exist" probe opens it read-only, and on a first start that
+        // failed open would be logged as a database outage.
+        if (!db.IsPostgres) { await db.Database.OpenConnectionAsync(ct); await db.Database.CloseConnectionAsync(); }
         await db.Database.MigrateAsync(ct);
         if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
