@@ -147,10 +147,12 @@ builder.Services.AddAddresses(config);
 builder.Services.AddSocialChannels(config);
 builder.Services.AddSingleton<Otklik.Features.Platforms.PlatformDirectory>();
 builder.Services.AddScoped<Otklik.Features.Platforms.PlatformRelay>();
+builder.Services.AddScoped<Otklik.Features.Mail.IOutboxRelay>(sp => sp.GetRequiredService<Otklik.Features.Platforms.PlatformRelay>());
 builder.Services.AddSingleton(Otklik.Features.Exchange.Msed.MsedSettings.From(builder.Configuration));
 builder.Services.AddHttpClient(Otklik.Features.Exchange.Msed.HttpDocumentExchange.Client, c => c.Timeout = TimeSpan.FromSeconds(60));
 builder.Services.AddScoped<Otklik.Features.Exchange.Msed.IDocumentExchange, Otklik.Features.Exchange.Msed.HttpDocumentExchange>();
 builder.Services.AddScoped<Otklik.Features.Exchange.Msed.MsedRelay>();
+builder.Services.AddScoped<Otklik.Features.Mail.IOutboxRelay>(sp => sp.GetRequiredService<Otklik.Features.Exchange.Msed.MsedRelay>());
 builder.Services.AddBusinessPortal(config);
 builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
 if (config.GetValue("Otklik:Workers", true))

@@ -122,12 +122,12 @@ public sealed class PlatformIntakeTests(PlatformApps apps) : IClassFixture<Platf
         await outbox.RunOnceAsync();
         var link = await app.WithDbAsync(db => db.PlatformMessages.AsNoTracking().SingleAsync(m => m.ExternalId == id));
         Assert.Contains("503", link.LastError);
-        for (var i = 0; i < 8 && await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.AppealId == appealId && m.Type == PlatformRelay.StatusType && m.ProcessedAtUtc == null)); i++)
+        for (var i = 0; i < 8 && await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.AppealId == appealId && m.Type == MessageTypes.PlatformStatus.Name && m.ProcessedAtUtc == null)); i++)
         {
             app.Clock.Advance(TimeSpan.FromMinutes(10));
             await outbox.RunOnceAsync();
         }
-        var statuses = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.AppealId == appealId && m.Type == PlatformRelay.StatusType).ToListAsync());
+        var statuses = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.AppealId == appealId && m.Type == MessageTypes.PlatformStatus.Name).ToListAsync());
         Assert.All(statuses, s => Assert.True(s.ProcessedAtUtc is not null && s.LastError is null || s.LastError!.StartsWith("Статус принят", StringComparison.Ordinal), s.LastError));
 
         var calls = far.To("/pos/callback").Where(c => c.Text.Contains(id, StringComparison.Ordinal)).ToList();

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Otklik.Features.Mail;
 using Otklik.Features.Appeals;
 using Otklik.Features.WebPush;
 using Otklik.Infrastructure;
@@ -170,7 +171,7 @@ public sealed class WebPushTests
         Assert.Contains(service.Requests, r => r.Path == "/gone/old");
         Assert.False(await app.WithDbAsync(db => db.WebPushSubscriptions.AnyAsync(s => s.Endpoint == service.Root + "/gone/old")));
         // 500 once: retried with the outbox's backoff, then delivered.
-        var failed = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == PushRelay.PushType && m.ProcessedAtUtc == null).ToListAsync());
+        var failed = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == MessageTypes.PushNotification.Name && m.ProcessedAtUtc == null).ToListAsync());
         Assert.Single(failed);
         Assert.Contains("500", failed[0].LastError);
         app.Clock.Advance(TimeSpan.FromMinutes(2));
@@ -179,7 +180,7 @@ public sealed class WebPushTests
             .Select(r => { try { return JsonDocument.Parse(laptop.Decrypt(r.Body)).RootElement.GetProperty("body").GetString(); } catch (CryptographicException) { return null; } })
             .ToList();
         Assert.Contains("Дан ответ", laptopSaid);
-        Assert.False(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Type == PushRelay.PushType && m.ProcessedAtUtc == null)));
+        Assert.False(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Type == MessageTypes.PushNotification.Name && m.ProcessedAtUtc == null)));
 
         // Turned off on /my: the next step is not pushed (the letter still goes).
         await applicant.PutJsonAsync("/api/v1/push/settings", new { enabled = false }).Expect(HttpStatusCode.OK);
@@ -264,7 +265,7 @@ public sealed class WebPushTests
                 await relay.FanOutAsync(message, CancellationToken.None);
             }
         }
-        var pushed = (await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == PushRelay.PushType && m.AppealId == appeal.Id).Select(m => m.Payload).ToListAsync()))
+        var pushed = (await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == MessageTypes.PushNotification.Name && m.AppealId == appeal.Id).Select(m => m.Payload).ToListAsync()))
             .Select(p => JsonDocument.Parse(p).RootElement)
             .Where(p => ids.Contains(p.GetProperty("source").GetGuid()))
             .ToList();

@@ -107,7 +107,7 @@ public sealed class IncidentIntakeTests(SocialApps apps) : IClassFixture<SocialA
         var failed = await app.WithDbAsync(db => db.ChannelThreads.AsNoTracking().SingleAsync(t => t.AppealId == ids[0]));
         Assert.Null(failed.AnsweredInNetworkAtUtc);
         Assert.Contains("503", failed.LastError);
-        var reply = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == ids[0] && m.Type == ChannelRelay.ReplyType));
+        var reply = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == ids[0] && m.Type == MessageTypes.ChannelReply.Name));
         Assert.Null(reply.ProcessedAtUtc);
 
         app.Clock.Advance(TimeSpan.FromMinutes(2));

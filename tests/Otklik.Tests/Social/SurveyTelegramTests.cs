@@ -54,6 +54,6 @@ public sealed class SurveyTelegramTests(SocialApps apps) : IClassFixture<SocialA
         var text = Assert.Single(sent);
         Assert.Contains($"/survey/i/{invitation.Token}", text);
         Assert.Contains(view.Number, text);
-        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == ChannelRelay.SurveyType && m.AppealId == view.Id)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == MessageTypes.SurveyTelegram.Name && m.AppealId == view.Id)));
     }
 }

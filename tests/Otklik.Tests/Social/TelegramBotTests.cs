@@ -282,7 +282,7 @@ public sealed class TelegramBotTests(SocialApps apps) : IClassFixture<SocialApps
         var notices = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == "channel.failed" && m.Payload.Contains("\"telegram\"")).ToListAsync());
         Assert.Equal(noticesBefore + 1, notices.Count);
         Assert.Contains("Канал «Telegram» не работает", notices[^1].Payload, StringComparison.Ordinal);
-        var receipt = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == appeal.Id && m.Type == ChannelRelay.ReplyType));
+        var receipt = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.AppealId == appeal.Id && m.Type == MessageTypes.ChannelReply.Name));
         Assert.Null(receipt.ProcessedAtUtc);
 
         // The fake Bot API records the refused attempts too: two tries, each answered 502.

@@ -4,6 +4,7 @@ using Otklik.Data;
 using System.Globalization;
 using Otklik.Features.Channels;
 using Otklik.Features.Identity;
+using Otklik.Features.Mail;
 using Otklik.Features.Social;
 using Otklik.Infrastructure;
 
@@ -91,7 +92,7 @@ public sealed class ChannelsModel(AppDbContext db, CurrentUser user, MailIntakeS
         await LoadBoxesAsync(ct);
         var channelStates = await Db.ChannelStates.AsNoTracking().ToDictionaryAsync(s => s.Name, ct);
         // Replies waiting to go back to a chat or a post, and those the outbox gave up on, by the thread's channel.
-        var replies = await Db.Outbox.AsNoTracking().Where(m => m.Type == ChannelRelay.ReplyType && (m.ProcessedAtUtc == null || m.LastError!.StartsWith("Отправка прекращена")))
+        var replies = await Db.Outbox.AsNoTracking().Where(m => m.Type == MessageTypes.ChannelReply.Name && (m.ProcessedAtUtc == null || m.LastError!.StartsWith("Отправка прекращена")))
             .Join(Db.ChannelThreads, m => m.AppealId, t => t.AppealId, (m, t) => new { t.Channel, t.Network, Waiting = m.ProcessedAtUtc == null })
             .GroupBy(x => new { x.Channel, x.Network, x.Waiting }).Select(g => new { g.Key.Channel, g.Key.Network, g.Key.Waiting, Count = g.Count() }).ToListAsync(ct);
         string StateOf(Appeals.Channel channel, string network) =>

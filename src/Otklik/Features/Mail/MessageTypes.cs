@@ -13,9 +13,9 @@ public enum Recipient
     Organisation,
     /// <summary>The portal's administrator and curator (seed 000), and the organisation written to.</summary>
     PortalAdministration,
-    /// <summary>The post, chat or comment thread an appeal came from (a collector's callback, a bot's chat): <see cref="Social.ChannelRelay"/>.</summary>
+    /// <summary>The post, chat or comment thread an appeal came from (a collector's callback, a bot's chat), told by its channel's <see cref="IOutboxRelay"/>.</summary>
     ChannelPeer,
-    /// <summary>A browser the applicant subscribed for web push (<see cref="WebPush.PushRelay"/>, ADR 0040).</summary>
+    /// <summary>A browser the applicant subscribed for web push (ADR 0040), told by the push <see cref="IOutboxRelay"/>.</summary>
     Browser,
     /// <summary>
     /// Who follows an appeal, a territory or a place (<see cref="Alerts.AlertSubscription"/>): the account's e-mail, or the
@@ -34,9 +34,9 @@ public enum Delivery
     Letter = 1,
     /// <summary>A notice in the office's notification list (staff only).</summary>
     Notice = 2,
-    /// <summary>Sent back where the appeal came from, by <see cref="Social.ChannelRelay"/> (not a letter).</summary>
+    /// <summary>Sent back where the appeal came from by an <see cref="IOutboxRelay"/> (not a letter).</summary>
     Channel = 4,
-    /// <summary>A web push notification to one subscribed browser, sent by <see cref="WebPush.PushRelay"/> (not a letter).</summary>
+    /// <summary>A web push notification to one subscribed browser, sent by an <see cref="IOutboxRelay"/> (not a letter).</summary>
     Push = 8,
 }
 
@@ -130,21 +130,21 @@ public static class MessageTypes
     public static readonly MessageType NoticeDigest = new(Notifications.NoticeWriter.DigestType, "Сводка уведомлений за день", new Audience(Recipient.StaffRole, Delivery.Letter));
     // ---- Messengers and social networks: what the applicant is told, relayed to the chat or post the appeal came from ----
     /// <summary>Written by the dispatcher beside an applicant's message of an appeal with a <see cref="Social.ChannelThread"/>; retried on its own.</summary>
-    public static readonly MessageType ChannelReply = new(Social.ChannelRelay.ReplyType, "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    public static readonly MessageType ChannelReply = new("channel.reply", "Ответ в канале обращения", new Audience(Recipient.ChannelPeer, Delivery.Channel));
     /// <summary>The survey invitation of an answered appeal (the letter's personal link) sent to the applicant's Telegram chat (issue 22.2).</summary>
-    public static readonly MessageType SurveyTelegram = new(Social.ChannelRelay.SurveyType, "Приглашение в опрос в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    public static readonly MessageType SurveyTelegram = new("survey.telegram", "Приглашение в опрос в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
     /// <summary>A targeted message (Analytics/Informing, ADR 0045) to a consenting person's Telegram chat linked on /my/telegram; settles its recipient row.</summary>
-    public static readonly MessageType InformingTelegram = new(Social.ChannelRelay.InformingType, "Адресное информирование в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    public static readonly MessageType InformingTelegram = new("informing.telegram", "Адресное информирование в Telegram", new Audience(Recipient.ChannelPeer, Delivery.Channel));
 
     /// <summary>
     /// Web push (ADR 0040): written by the dispatcher beside each message the applicant is told of, one per browser the
     /// applicant subscribed with «Уведомления в браузере» on; retried on its own; a 404/410 removes the subscription.
     /// </summary>
-    public static readonly MessageType PushNotification = new(WebPush.PushRelay.PushType, "Уведомление в браузере", new Audience(Recipient.Browser, Delivery.Push));
-    /// <summary>Written beside an applicant's message of an appeal that came from an outside platform; sent to its callback by <see cref="Platforms.PlatformRelay"/>.</summary>
-    public static readonly MessageType PlatformStatus = new(Platforms.PlatformRelay.StatusType, "Статус передан платформе", new Audience(Recipient.ChannelPeer, Delivery.Channel));
-    /// <summary>An appeal's document package for the document system (МСЭД, ADR 0044): sent by <see cref="Exchange.Msed.MsedRelay"/>, not a letter.</summary>
-    public static readonly MessageType DocumentPackage = new(Exchange.Msed.MsedRelay.PackageType, "Пакет документов направлен в МСЭД",
+    public static readonly MessageType PushNotification = new("push.notification", "Уведомление в браузере", new Audience(Recipient.Browser, Delivery.Push));
+    /// <summary>Written beside an applicant's message of an appeal that came from an outside platform; sent to its callback by the platform relay.</summary>
+    public static readonly MessageType PlatformStatus = new("platform.status", "Статус передан платформе", new Audience(Recipient.ChannelPeer, Delivery.Channel));
+    /// <summary>An appeal's document package for the document system (МСЭД, ADR 0044): sent by the МСЭД relay, not a letter.</summary>
+    public static readonly MessageType DocumentPackage = new("msed.package", "Пакет документов направлен в МСЭД",
         new Audience(Recipient.ChannelPeer, Delivery.None, "Пакет уходит в систему документооборота через её шлюз, не письмом и не уведомлением."));
 
     public static readonly MessageType ArticleStale = new("knowledge.article_stale", "Статью базы знаний пора пересмотреть", StaffNotice);

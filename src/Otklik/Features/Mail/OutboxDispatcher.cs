@@ -64,11 +64,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             if (await ClaimAsync(db, ct) is not { } message) break;
             var composer = new MailComposer(db, settings, scope.ServiceProvider.GetRequiredService<PublicUrl>(), scope.ServiceProvider.GetService<Attachments.IFileStore>());
-            var relay = scope.ServiceProvider.GetRequiredService<Social.ChannelRelay>();
-            var push = scope.ServiceProvider.GetRequiredService<WebPush.PushRelay>();
-            var platforms = scope.ServiceProvider.GetRequiredService<Platforms.PlatformRelay>();
-            var msed = scope.ServiceProvider.GetRequiredService<Exchange.Msed.MsedRelay>();
-            var outcome = await DeliverAsync(db, composer, relay, push, platforms, msed, message, ct);
+            var relays = scope.ServiceProvider.GetServices<IOutboxRelay>().ToList();
+            var outcome = await DeliverAsync(db, composer, relays, message, ct);
             if (outcome == Outcome.Sent) sent++; else if (outcome == Outcome.Skipped) skipped++; else if (outcome == Outcome.Failed) failed++;
         }
         return new(sent, skipped, failed);
@@ -76,36 +73,27 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
 
     enum Outcome { Sent, Skipped, Failed, Lost }
 
-    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, Social.ChannelRelay relay, WebPush.PushRelay push, Platforms.PlatformRelay platforms,
-        Exchange.Msed.MsedRelay msed, OutboxMessage message, CancellationToken ct)
+    async Task<Outcome> DeliverAsync(AppDbContext db, MailComposer composer, IReadOnlyList<IOutboxRelay> relays, OutboxMessage message, CancellationToken ct)
     {
         Outcome outcome;
         string? note = null;
         try
         {
-            // A messenger's or network's appeal is also told where it came from: a reply of its own, retried on its own.
-            await relay.FanOutAsync(message, ct);
-            // And the applicant's subscribed browsers get a push of it, each a row of its own, retried on its own (ADR 0040).
-            await push.FanOutAsync(message, ct);
-            // So is an outside platform's (ADR 0043): its callback hears each status, in order.
-            await platforms.FanOutAsync(message, ct);
+            // Every relay writes its own rows for the message (ADR 0054): a messenger's or network's appeal is also told where it
+            // came from, the applicant's subscribed browsers get a push (ADR 0040), an outside platform's callback hears each
+            // status in order (ADR 0043) — each a row of its own, retried on its own.
+            foreach (var r in relays) await r.FanOutAsync(message, ct);
             // Staff learn of it in the office first: the notices are written once, even when the letter is retried.
             var notices = await Notifications.NoticeWriter.WriteAsync(db, message, clock.GetUtcNow().UtcDateTime, ct);
-            // A channel reply is no letter: the relay sends it (or throws, and it is retried) and says what it did.
-            // A channel reply leaves at once, like a letter: the claim must still be ours (and is renewed) before it goes.
-            var outbound = Social.ChannelRelay.IsRelayed(message.Type)
-                || message.Type is WebPush.PushRelay.PushType or Platforms.PlatformRelay.StatusType or Exchange.Msed.MsedRelay.PackageType;
-            if (outbound && !await RenewAsync(db, message, ct))
+            // A relayed message is no letter: its relay sends it (or throws, and it is retried) and says what it did. It leaves
+            // at once, like a letter, so the claim must still be ours (and is renewed) before it goes.
+            var relay = relays.FirstOrDefault(r => r.Sends.Any(t => t.Name == message.Type));
+            if (relay is not null && !await RenewAsync(db, message, ct))
             {
                 log.LogInformation("Outbox message {Id}: the claim was taken over by another dispatcher; not sent here", message.Id);
                 return Outcome.Lost;
             }
-            var composed = Social.ChannelRelay.IsRelayed(message.Type) ? Composed.Skip(await relay.SendAsync(message, ct))
-                : message.Type == WebPush.PushRelay.PushType ? Composed.Skip(await push.SendAsync(message, ct))
-                : message.Type == Platforms.PlatformRelay.StatusType ? Composed.Skip(await platforms.SendAsync(message, ct))
-                // A document package goes to the document system's gateway (ADR 0044), retried like a letter.
-                : message.Type == Exchange.Msed.MsedRelay.PackageType ? Composed.Skip(await msed.SendAsync(message, ct))
-                : await composer.ComposeAsync(message, ct);
+            var composed = relay is not null ? Composed.Skip(await relay.SendAsync(message, ct)) : await composer.ComposeAsync(message, ct);
             if (composed.Letter is { } letter)
             {
                 var mime = ToMime(letter, message);

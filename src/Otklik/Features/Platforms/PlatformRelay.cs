@@ -20,16 +20,16 @@ namespace Otklik.Features.Platforms;
 /// way (in order); a refusal throws and the outbox retries it with its backoff. A status taken by the platform is a line
 /// of the appeal's history.
 /// </summary>
-public sealed class PlatformRelay(AppDbContext db, IHttpClientFactory clients, PlatformDirectory platforms, TimeProvider clock)
+public sealed class PlatformRelay(AppDbContext db, IHttpClientFactory clients, PlatformDirectory platforms, TimeProvider clock) : IOutboxRelay
 {
-    public const string StatusType = "platform.status";
+    public IReadOnlyList<MessageType> Sends { get; } = [MessageTypes.PlatformStatus];
 
     public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
     {
         if (message.AppealId is not { } appealId || MessageTypes.Find(message.Type) is not { IsForApplicant: true } type) return;
         var code = await db.PlatformMessages.AsNoTracking().Where(m => m.AppealId == appealId).Select(m => m.Platform).SingleOrDefaultAsync(ct);
         if (code is null || platforms.Find(code) is not { CallbackUrl: not null }) return;
-        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(StatusType + ":" + message.Id.ToString("N")))[..16]);
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(MessageTypes.PlatformStatus.Name + ":" + message.Id.ToString("N")))[..16]);
         if (await db.Outbox.AnyAsync(m => m.Id == id, ct)) return;
         // The order of the statuses: when they happened, then (for two at one instant, as intake's "received" and
         // "registered") their order in the registry of message types.
@@ -60,7 +60,7 @@ public sealed class PlatformRelay(AppDbContext db, IHttpClientFactory clients, P
         if (link is null || platforms.Find(link.Platform) is not { CallbackUrl: { } callback } platform) return "Платформа обращения не настроена: статус некуда передать.";
         var order = OrderOf(message.Payload);
         var earlier = await db.Outbox.AsNoTracking()
-            .Where(m => m.AppealId == message.AppealId && m.Type == StatusType && m.ProcessedAtUtc == null && m.Id != message.Id && m.CreatedAtUtc <= message.CreatedAtUtc)
+            .Where(m => m.AppealId == message.AppealId && m.Type == MessageTypes.PlatformStatus.Name && m.ProcessedAtUtc == null && m.Id != message.Id && m.CreatedAtUtc <= message.CreatedAtUtc)
             .Select(m => m.Payload).ToListAsync(ct);
         if (earlier.Any(p => OrderOf(p) < order))
             throw new InvalidOperationException("Ждёт, пока платформа примет предыдущий статус обращения (статусы передаются по порядку).");

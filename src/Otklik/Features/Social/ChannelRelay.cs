@@ -18,14 +18,9 @@ namespace Otklik.Features.Social;
 /// the message's, so a retried letter never doubles it), which the dispatcher then delivers through <see cref="SendAsync"/>
 /// and retries on its own with the outbox's backoff. An incident's post hears only the answer; a chat hears every step.
 /// </summary>
-public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IConfiguration config, TimeProvider clock, IServiceProvider services)
+public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IConfiguration config, TimeProvider clock, IServiceProvider services) : IOutboxRelay
 {
-    public const string ReplyType = "channel.reply";
-    public const string SurveyType = "survey.telegram";
-    public const string InformingType = "informing.telegram";
-
-    /// <summary>The outbox types the relay sends itself (not letters).</summary>
-    public static bool IsRelayed(string type) => type is ReplyType or SurveyType or InformingType;
+    public IReadOnlyList<MessageType> Sends { get; } = [MessageTypes.ChannelReply, MessageTypes.SurveyTelegram, MessageTypes.InformingTelegram];
 
     public async Task FanOutAsync(OutboxMessage message, CancellationToken ct)
     {
@@ -129,8 +124,8 @@ public sealed class ChannelRelay(AppDbContext db, IHttpClientFactory clients, IC
     /// <summary>Sends one reply; throws when the other side did not take it (the outbox retries). Returns the note kept with the message.</summary>
     public async Task<string> SendAsync(OutboxMessage message, CancellationToken ct)
     {
-        if (message.Type == SurveyType) return await SendSurveyAsync(message, ct);
-        if (message.Type == InformingType) return await SendInformingAsync(message, ct);
+        if (message.Type == MessageTypes.SurveyTelegram.Name) return await SendSurveyAsync(message, ct);
+        if (message.Type == MessageTypes.InformingTelegram.Name) return await SendInformingAsync(message, ct);
         var thread = await db.ChannelThreads.SingleOrDefaultAsync(t => t.AppealId == message.AppealId, ct);
         if (thread is null) return "Канал обращения не найден: ответ некуда отправить.";
         var appeal = await db.Appeals.SingleAsync(a => a.Id == message.AppealId, ct);

@@ -10,6 +10,7 @@ public static class SocialRegistration
         services.AddSingleton(config.GetSection("Otklik:Telegram").Get<TelegramSettings>() ?? new TelegramSettings());
         services.AddSingleton(config.GetSection("Otklik:Vk").Get<VkSettings>() ?? new VkSettings());
         services.AddScoped<ChannelRelay>();
+        services.AddScoped<Mail.IOutboxRelay>(sp => sp.GetRequiredService<ChannelRelay>());
         services.AddScoped<IChannelSender, BotSender>();
         return services;
     }

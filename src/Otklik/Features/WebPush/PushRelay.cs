@@ -20,9 +20,9 @@ namespace Otklik.Features.WebPush;
 /// answering 404 or 410 (the browser dropped the subscription) removes the subscription.
 /// Other features push through <see cref="QueueAsync"/> (e-mail alerts, say, would call it with their own source id).
 /// </summary>
-public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHandlerFactory handlers, TimeProvider clock)
+public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHandlerFactory handlers, TimeProvider clock) : IOutboxRelay
 {
-    public const string PushType = "push.notification";
+    public IReadOnlyList<MessageType> Sends { get; } = [MessageTypes.PushNotification];
     public const string HttpClientName = "web-push";
 
     /// <summary>What the notification says: a title, a line, the site path it opens, and a tag that replaces an older one of the same appeal.</summary>
@@ -57,7 +57,7 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHan
         var queued = 0;
         foreach (var subscription in subscriptions)
         {
-            var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{PushType}:{sourceId:N}:{subscription:N}"))[..16]);
+            var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{MessageTypes.PushNotification.Name}:{sourceId:N}:{subscription:N}"))[..16]);
             if (await db.Outbox.AnyAsync(m => m.Id == id, ct)) continue;
             var row = OutboxMessage.Create(MessageTypes.PushNotification,
                 new Payload(subscription, content.Title, content.Body, content.Path, content.Tag, sourceId), appealId, clock.GetUtcNow().UtcDateTime);

@@ -18,6 +18,7 @@ public static class WebPushApi
     {
         services.AddSingleton<WebPushKeys>();
         services.AddScoped<PushRelay>();
+        services.AddScoped<Mail.IOutboxRelay>(sp => sp.GetRequiredService<PushRelay>());
         // A push endpoint is a URL the browser chose: like a partner's callback, it may not reach the site's own network
         // unless a region's own push service lives there (Otklik:WebPush:AllowPrivateEndpoints).
         var allowPrivate = config.GetValue("Otklik:WebPush:AllowPrivateEndpoints", false);

@@ -16,14 +16,14 @@ namespace Otklik.Features.Exchange.Msed;
 
 /// <summary>
 /// Sends an appeal's document package to the document system (ADR 0044). The package is written with its outbox row
-/// (<see cref="PackageType"/>) in the change that decided to send it; the outbox dispatcher calls <see cref="SendAsync"/>,
+/// (<see cref="MessageTypes.DocumentPackage"/>) in the change that decided to send it; the outbox dispatcher calls <see cref="SendAsync"/>,
 /// which builds the package (card XML, text PDF, the appeal's files) and hands it to the <see cref="IDocumentExchange"/>;
 /// a refusal throws and the outbox retries it with its backoff. A package taken, and its registration, are lines of the
 /// appeal's history.
 /// </summary>
-public sealed class MsedRelay(AppDbContext db, IDocumentExchange exchange, MsedSettings settings, IFileStore files, TimeProvider clock)
+public sealed class MsedRelay(AppDbContext db, IDocumentExchange exchange, MsedSettings settings, IFileStore files, TimeProvider clock) : IOutboxRelay
 {
-    public const string PackageType = "msed.package";
+    public IReadOnlyList<MessageType> Sends { get; } = [MessageTypes.DocumentPackage];
     public static readonly XNamespace Ns = "urn:otklik:msed:1";
     static readonly CultureInfo Ru = CultureInfo.GetCultureInfo("ru-RU");
 
