@@ -31,7 +31,7 @@ public sealed class ListDirectory
         var orgs = await db.Organisations.AsNoTracking().OrderBy(o => o.Name).Select(o => new Org(o.Id, o.Name, o.ShortName, o.TimeZone)).ToListAsync(ct);
         var categories = await db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ThenBy(c => c.Name).Select(c => new Named(c.Id, c.Name)).ToListAsync(ct);
         var topics = await db.Topics.AsNoTracking().OrderBy(t => t.Name).Select(t => new TopicItem(t.Id, t.CategoryId, t.Name)).ToListAsync(ct);
-        var territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new Named(t.Id, t.Name)).ToListAsync(ct);
+        var territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).Select(t => new Named(t.Id, t.Name)).ToListAsync(ct);
         var directory = new ListDirectory { Organisations = orgs, Categories = categories, Topics = topics, Territories = territories };
         directory._orgs = orgs.ToDictionary(o => o.Id);
         foreach (var c in categories) directory._names[c.Id] = c.Name;
