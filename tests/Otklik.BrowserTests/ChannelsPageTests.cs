@@ -35,7 +35,7 @@ public sealed class ChannelsPageTests(Browser browser) : IClassFixture<Browser>
         var appeal = await app.SubmitAsync();
         await app.WithDbAsync(async db =>
         {
-            var now = DateTime.UtcNow;
+            var now = app.Clock.GetUtcNow().UtcDateTime;
             // As if the appeal came from the bot: its receipt is relayed to the chat by the outbox.
             db.ChannelThreads.Add(ChannelThread.Of(appeal.Id, Channel.Telegram, TelegramBot.Network, "u1", "424242", now));
             await db.SaveChangesAsync();

@@ -71,6 +71,10 @@ public sealed class DrawnTerritoryTests
         await analyst.GetAsync("/office/analytics/informing");
         var whole = await (await analyst.PostAsync("/office/analytics/informing?handler=preview", [new("territoryId", r.TerritoryB.ToString())])).Content.ReadAsStringAsync();
         Assert.Contains("<strong data-count=\"appeals\">2</strong>", whole);
+        // Where a territory filters appeals by their municipality (the office list, the citizen's alerts), a drawn area
+        // would match nothing, so it is not offered there.
+        Assert.DoesNotContain("Квартал у улицы Мира", await analyst.GetAsync("/office/appeals"));
+        Assert.Contains(r.TerritoryB.ToString(), await analyst.GetAsync("/office/appeals"));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -78,7 +78,7 @@ public sealed class CatalogueModel(AppDbContext db, CurrentUser user) : AdminPag
     {
         Categories = await Db.Categories.AsNoTracking().Include(c => c.Topics).ThenInclude(t => t.Routes).AsSplitQuery()
             .OrderBy(c => c.Audience).ThenBy(c => c.SortOrder).ThenBy(c => c.Name).ToListAsync(ct);
-        Territories = await Db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await Db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         Organisations = await Db.Organisations.AsNoTracking().Where(o => o.IsConnected).OrderBy(o => o.ShortName).ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);
         Editing = Topic is { } id ? Categories.SelectMany(c => c.Topics).FirstOrDefault(t => t.Id == id) : null;
     }

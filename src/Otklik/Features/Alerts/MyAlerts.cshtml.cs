@@ -49,7 +49,7 @@ public sealed class MyAlertsModel(AppDbContext db, CurrentUser user, TimeProvide
     public async Task<IActionResult> OnPostTerritoryAsync(CancellationToken ct)
     {
         Posted = "territory";
-        if (TerritoryId is not { } territory || !await db.Territories.AnyAsync(t => t.Id == territory, ct)) Errors["territoryId"] = "Выберите территорию.";
+        if (TerritoryId is not { } territory || !await db.Territories.AnyAsync(t => t.Id == territory && t.Kind == Directory.TerritoryKind.Municipality, ct)) Errors["territoryId"] = "Выберите территорию.";
         if (!await TopicValidAsync(ct)) Errors["topicId"] = "Такой темы нет: выберите тему из списка.";
         if (Errors.Count > 0) return await RedisplayAsync(ct);
         var me = user.RequiredId;
@@ -125,7 +125,8 @@ public sealed class MyAlertsModel(AppDbContext db, CurrentUser user, TimeProvide
             rows.Add(new Row(s.Id, Capitalise(await AlertLetters.DescribeAsync(db, s, names, ct, title: true)), s.CreatedAtUtc,
                 s.AppealId is { } a ? numbers.GetValueOrDefault(a) : null));
         Rows = rows;
-        Territories = [.. names.Territories.OrderBy(t => t.Value, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"), false))
+        var drawn = await db.Territories.AsNoTracking().Where(t => t.Kind != Directory.TerritoryKind.Municipality).Select(t => t.Id).ToListAsync(ct);
+        Territories = [.. names.Territories.Where(t => !drawn.Contains(t.Key)).OrderBy(t => t.Value, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"), false))
             .Select(t => new Option(t.Key, t.Value))];
         var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.SortOrder).ThenBy(c => c.Name)
             .Select(c => new { c.Id, c.Name }).ToListAsync(ct);

@@ -83,7 +83,7 @@ public sealed class OfficeModel(AppDbContext db, CurrentUser user, IFileStore fi
         var scope = await user.ScopeAsync(ct, Editors);
         if (scope.Count == 0) return Forbid();
         Owners = [.. (await db.Organisations.AsNoTracking().OrderBy(o => o.Path).ToListAsync(ct)).Where(o => scope.Contains(o.Id))];
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         var rows = await db.Discussions.AsNoTracking().OrderByDescending(d => d.CreatedAtUtc)
             .Select(d => new
             {

@@ -66,7 +66,7 @@ public sealed class AnalysisModel(AppDbContext db, CurrentUser user) : PageModel
         if (Survey is null) return NotFound();
         if (!await user.ReachesAsync(Survey.OwnerOrganisationId, ct, SurveyPages.Readers)) return Forbid();
         Organisations = await db.Organisations.AsNoTracking().OrderBy(o => o.Path).ToListAsync(ct);
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         Names = Organisations.Select(o => (o.Id, o.Name)).Concat(Territories.Select(t => (t.Id, t.Name))).ToDictionary(x => x.Id.ToString(), x => x.Name);
         return null;
     }

@@ -49,7 +49,7 @@ public sealed class LinksModel(AppDbContext db, CurrentUser user, PublicUrl site
         if (!await user.ReachesAsync(Survey.OwnerOrganisationId, ct, SurveyPages.Editors)) return Forbid();
         var scope = await user.ScopeAsync(ct, SurveyPages.Editors);
         Organisations = [.. (await db.Organisations.AsNoTracking().OrderBy(o => o.Path).ToListAsync(ct)).Where(o => scope.Contains(o.Id))];
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         var names = Organisations.ToDictionary(o => o.Id, o => o.Name);
         Links = [.. (await db.SurveyLinks.AsNoTracking().Where(l => l.SurveyId == Id).OrderBy(l => l.CreatedAtUtc).ToListAsync(ct))
             .Select(l => (l, site.Link(SurveyDesk.PathOf(l)), names.GetValueOrDefault(l.OrganisationId) ?? ""))];

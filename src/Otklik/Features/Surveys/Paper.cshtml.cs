@@ -66,7 +66,7 @@ public sealed class PaperModel(AppDbContext db, CurrentUser user, TimeProvider c
         if (scope.Count == 0) return Forbid();
         Form = Survey.Versions.Single(v => v.Number == Survey.CurrentVersion).Form;
         Organisations = [.. (await db.Organisations.AsNoTracking().OrderBy(o => o.Path).ToListAsync(ct)).Where(o => scope.Contains(o.Id))];
-        Municipalities = (await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
+        Municipalities = (await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
         // The operator's own organisation first: the survey's owner when they work there, else the first they reach.
         Org ??= scope.Contains(Survey.OwnerOrganisationId) ? Survey.OwnerOrganisationId : Organisations.FirstOrDefault()?.Id;
         On ??= Today();

@@ -17,7 +17,7 @@ public static class SurveyPages
     public static async Task<SurveyFormView> ViewAsync(AppDbContext db, SurveyForm form, Dictionary<string, string[]> values,
         IReadOnlyDictionary<string, string[]> errors, Guid? organisation, TimeProvider clock, CancellationToken ct)
     {
-        var municipalities = (await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
+        var municipalities = (await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
         var organisations = (await db.Organisations.AsNoTracking().OrderBy(o => o.Path).Select(o => new { o.Id, o.Name }).ToListAsync(ct)).Select(o => (o.Id, o.Name)).ToList();
         var org = organisation is { } id ? await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct) : null;
         // The date of the service defaults to now, on the organisation's clock: the form says "filled automatically".

@@ -21,7 +21,10 @@ public sealed class ListDirectory
     public IReadOnlyList<Org> Organisations { get; private init; } = [];
     public IReadOnlyList<Named> Categories { get; private init; } = [];
     public IReadOnlyList<TopicItem> Topics { get; private init; } = [];
+    /// <summary>The municipalities, which appeals belong to: what a filter by territory offers.</summary>
     public IReadOnlyList<Named> Territories { get; private init; } = [];
+    /// <summary>Areas drawn on the map (ADR 0045): they reach appeals by point, so only informing and polls offer them.</summary>
+    public IReadOnlyList<Named> DrawnAreas { get; private init; } = [];
 
     Dictionary<Guid, Org> _orgs = [];
     Dictionary<Guid, string> _names = [];
@@ -31,12 +34,14 @@ public sealed class ListDirectory
         var orgs = await db.Organisations.AsNoTracking().OrderBy(o => o.Name).Select(o => new Org(o.Id, o.Name, o.ShortName, o.TimeZone)).ToListAsync(ct);
         var categories = await db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ThenBy(c => c.Name).Select(c => new Named(c.Id, c.Name)).ToListAsync(ct);
         var topics = await db.Topics.AsNoTracking().OrderBy(t => t.Name).Select(t => new TopicItem(t.Id, t.CategoryId, t.Name)).ToListAsync(ct);
-        var territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new Named(t.Id, t.Name)).ToListAsync(ct);
-        var directory = new ListDirectory { Organisations = orgs, Categories = categories, Topics = topics, Territories = territories };
+        var all = await db.Territories.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name, t.Kind }).ToListAsync(ct);
+        var territories = all.Where(t => t.Kind == TerritoryKind.Municipality).Select(t => new Named(t.Id, t.Name)).ToList();
+        var directory = new ListDirectory { Organisations = orgs, Categories = categories, Topics = topics, Territories = territories,
+            DrawnAreas = [.. all.Where(t => t.Kind != TerritoryKind.Municipality).Select(t => new Named(t.Id, t.Name))] };
         directory._orgs = orgs.ToDictionary(o => o.Id);
         foreach (var c in categories) directory._names[c.Id] = c.Name;
         foreach (var t in topics) directory._names[t.Id] = t.Name;
-        foreach (var t in territories) directory._names[t.Id] = t.Name;
+        foreach (var t in all) directory._names[t.Id] = t.Name;
         return directory;
     }
 

@@ -46,7 +46,7 @@ public sealed class MeasuresModel(AppDbContext db, CurrentUser user, TimeProvide
     {
         var scope = (await user.ScopeAsync(ct, BusinessApi.Keepers)).ToList();
         Owners = await db.Organisations.AsNoTracking().Where(o => scope.Contains(o.Id)).OrderBy(o => o.Path).ToListAsync(ct);
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         Topics = await db.Topics.AsNoTracking().Where(t => t.IsActive && t.DefaultRegime == Appeals.LegalRegime.BusinessConsultation).OrderBy(t => t.Name).ToListAsync(ct);
         if (Id is { } id)
         {

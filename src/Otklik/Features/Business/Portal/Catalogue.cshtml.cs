@@ -25,7 +25,7 @@ public sealed class CatalogueModel(AppDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Territories = await db.Territories.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+        Territories = await db.Territories.AsNoTracking().Where(t => t.Kind == Otklik.Features.Directory.TerritoryKind.Municipality).OrderBy(t => t.Name).ToListAsync(ct);
         Funds = await db.Organisations.AsNoTracking().Where(o => o.IsConnected && o.Kind == OrganisationKind.Fund).OrderBy(o => o.Name).ToListAsync(ct);
         try
         {
