@@ -128,7 +128,9 @@ async Task<(double P50, double P95, int Runs)> Measure(string label, int runs, F
     return (P(0.5), P(0.95), runs);
 }
 
-var ids = await (async () => { await using var s = provider.CreateAsyncScope(); return await s.ServiceProvider.GetRequiredService<AppDbContext>().SupportMeasures.Where(m => m.IsPublished).Select(m => m.Id).Take(200).ToListAsync(); })();
+List<Guid> ids;
+await using (var s = provider.CreateAsyncScope())
+    ids = await s.ServiceProvider.GetRequiredService<AppDbContext>().SupportMeasures.Where(m => m.IsPublished).Select(m => m.Id).Take(200).ToListAsync();
 var baseline = await Measure("baseline: one measure by id", 200, (db, i) => db.SupportMeasures.AsNoTracking().SingleAsync(m => m.Id == ids[i % ids.Count] && m.IsPublished));
 MeasureCatalogue.Filter[] filters =
 [
