@@ -76,7 +76,7 @@ public sealed class FundSpecialistMonthTests(Browser browser) : IClassFixture<Br
         await office.GetByRole(AriaRole.Link, new() { Name = "Опубликовать новость" }).ClickAsync();
         await office.GetByLabel("Заголовок").FillAsync("Фонд снизил ставку по микрозаймам для производства");
         await office.GetByLabel("Анонс (одна-две фразы)").FillAsync("С 1 декабря — от 1 % годовых.");
-        await office.GetByLabel("Текст", new() { Exact = true }).FillAsync("Ставка по микрозайму «Производство» снижена для обрабатывающих производств.");
+        await office.Locator("#body").FillAsync("Ставка по микрозайму «Производство» снижена для обрабатывающих производств.");
         await Browser.ShotAsync(office, app, "95-fund-news-form");
         await office.GetByRole(AriaRole.Button, new() { Name = "Опубликовать" }).ClickAsync();
         await Assertions.Expect(office.Locator("#item-saved")).ToContainTextAsync("Запись сохранена и опубликована");
