@@ -89,6 +89,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Business.SupportRecipient> SupportRecipients => Set<Features.Business.SupportRecipient>();
     public DbSet<Features.Business.SectionClock> SectionClocks => Set<Features.Business.SectionClock>();
     public DbSet<Features.Business.PortalDesk> PortalDesks => Set<Features.Business.PortalDesk>();
+    public DbSet<Features.Business.PortalItem> PortalItems => Set<Features.Business.PortalItem>();
+    public DbSet<Features.Business.EventRegistration> EventRegistrations => Set<Features.Business.EventRegistration>();
+    public DbSet<Features.Business.MeasureSubscription> MeasureSubscriptions => Set<Features.Business.MeasureSubscription>();
+    public DbSet<Features.Business.PortalRequest> PortalRequests => Set<Features.Business.PortalRequest>();
+    public DbSet<Features.Business.PortalTrafficDay> PortalTraffic => Set<Features.Business.PortalTrafficDay>();
     public DbSet<Features.WebPush.WebPushSubscription> WebPushSubscriptions => Set<Features.WebPush.WebPushSubscription>();
     public DbSet<Features.WebPush.PushPreference> PushPreferences => Set<Features.WebPush.PushPreference>();
     public DbSet<Features.WebPush.WebPushDemoKey> WebPushDemoKeys => Set<Features.WebPush.WebPushDemoKey>();

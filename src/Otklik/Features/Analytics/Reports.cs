@@ -20,6 +20,8 @@ public enum ReportKind
     Organisation,
     /// <summary>Every month, the ССТУ summary: each appeal's result value and its topic's ТОТК code.</summary>
     Sstu,
+    /// <summary>Seed 000: every two weeks, the business portal — page views and visitors per section, requests by kind and their timeliness, feedback (Features/Business/PortalReport).</summary>
+    BusinessPortal,
 }
 
 /// <summary>A report mailed on a schedule to a list of addresses. <see cref="NextRunOn"/> is the first local day it is due.</summary>
@@ -52,14 +54,14 @@ public sealed class ReportSubscription
     /// <summary>The period a run on <paramref name="runOn"/> covers: the 14 days before it, or the calendar month before it.</summary>
     public static (DateOnly From, DateOnly To) PeriodOf(ReportKind kind, DateOnly runOn)
     {
-        if (kind == ReportKind.Fortnightly) return (runOn.AddDays(-14), runOn.AddDays(-1));
+        if (kind is ReportKind.Fortnightly or ReportKind.BusinessPortal) return (runOn.AddDays(-14), runOn.AddDays(-1));
         var firstOfMonth = new DateOnly(runOn.Year, runOn.Month, 1);
         return (firstOfMonth.AddMonths(-1), firstOfMonth.AddDays(-1));
     }
 
     /// <summary>The next run: two weeks on, or the first day of the next month.</summary>
     public static DateOnly After(ReportKind kind, DateOnly runOn) =>
-        kind == ReportKind.Fortnightly ? runOn.AddDays(14) : new DateOnly(runOn.Year, runOn.Month, 1).AddMonths(1);
+        kind is ReportKind.Fortnightly or ReportKind.BusinessPortal ? runOn.AddDays(14) : new DateOnly(runOn.Year, runOn.Month, 1).AddMonths(1);
 }
 
 /// <summary>A report made (on a schedule or by hand), kept in the archive with its files.</summary>
@@ -114,6 +116,7 @@ public static class ReportBuilder
     {
         ReportKind.Fortnightly => $"Отчёт за две недели {from:dd.MM.yyyy} — {to:dd.MM.yyyy}",
         ReportKind.Organisation => $"Отчёт организации «{organisation}» за {from:MM.yyyy}",
+        ReportKind.BusinessPortal => $"Портал МСБ: отчёт за две недели {from:dd.MM.yyyy} — {to:dd.MM.yyyy}",
         _ => $"Сводка для ССТУ.РФ за {from:MM.yyyy}",
     };
 
@@ -127,7 +130,12 @@ public static class ReportBuilder
         var title = TitleOf(kind, organisationId is { } o ? names.OrganisationName(o) : null, from, to);
         List<string> header;
         List<IReadOnlyList<string>> rows;
-        if (kind == ReportKind.Sstu)
+        if (kind == ReportKind.BusinessPortal)
+        {
+            header = ["Раздел", "Показатель", "Значение"];
+            rows = [.. (await Business.PortalReport.LinesAsync(db, from, to, zone, nowUtc, ct)).Select(l => (IReadOnlyList<string>)[l.Section, l.Name, l.Value])];
+        }
+        else if (kind == ReportKind.Sstu)
         {
             header = ["Номер", "Дата поступления", "Тема", "Код ТОТК", "Результат рассмотрения"];
             var topics = await db.Topics.AsNoTracking().ToDictionaryAsync(t => t.Id, t => (t.Name, t.TotkCode), ct);

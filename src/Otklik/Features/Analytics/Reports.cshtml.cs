@@ -131,6 +131,7 @@ public sealed class ReportsModel(AppDbContext db, CurrentUser user, TimeProvider
     {
         ReportKind.Fortnightly => "раз в две недели: обращения, ответы, обратная связь, портал (по региону)",
         ReportKind.Organisation => "ежемесячно: отчёт организации",
+        ReportKind.BusinessPortal => "раз в две недели: портал МСБ — посещаемость разделов, запросы и их сроки, отзывы (министерству и куратору)",
         _ => "ежемесячно: сводка для ССТУ.РФ (результат по каждому обращению, коды ТОТК)",
     };
 }

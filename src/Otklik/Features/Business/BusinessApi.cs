@@ -16,6 +16,10 @@ public static class BusinessApi
     public static IServiceCollection AddBusinessPortal(this IServiceCollection services, IConfiguration config)
     {
         if (config.GetValue("Otklik:Workers", true)) services.AddHostedService<SectionWatch>();
+        // The sections' traffic, counted by the app itself (issue 23.5): on every node, workers or not.
+        services.AddSingleton<PortalTraffic>();
+        services.AddHostedService(sp => sp.GetRequiredService<PortalTraffic>());
+        services.AddTransient<IStartupFilter, PortalTrafficStartup>();
         return services;
     }
 
@@ -29,6 +33,49 @@ public static class BusinessApi
             .WithSummary("Searches the register of support recipients (up to 100)");
         g.MapPost("/recipients/uploads", Upload).RequireRole(Keepers).DisableAntiforgery().Produces<UploadView>()
             .WithSummary("Uploads a fund's register of recipients for a month: all rows or none");
+        g.MapGet("/items", Items).AllowAnonymous().Produces<List<ItemView>>()
+            .WithSummary("The published items of a portal section (news, events, stories, official, analytics, institutions, incubators, sites), newest first");
+        g.MapPost("/items", Post).RequireRole(Keepers).Produces<ItemView>(StatusCodes.Status201Created)
+            .WithSummary("Posts an item of a portal section for an organisation the person keeps; its section clock starts again");
+    }
+
+    /// <summary>An item of a portal section as the public and integrators read it.</summary>
+    public sealed record ItemView(Guid Id, PortalSection Section, Guid OrganisationId, string Organisation, string Title, string Summary, string Body, string? Link,
+        DateTime PublishedAtUtc, DateTime CheckedAtUtc, DateTime? StartsAtUtc, DateTime? EndsAtUtc, int? Capacity, string? Address, double? Latitude,
+        double? Longitude, string? Phone, string? Email, string? Hours);
+
+    /// <summary>A new item: the section and the owner organisation, then the section's fields (an event's start and place, a site's address and point).</summary>
+    public sealed record ItemRequest(PortalSection? Section, Guid? OrganisationId, string? Title, string? Summary, string? Body, string? Link, Guid? TerritoryId,
+        bool? IsPublished, DateTime? StartsAtUtc, DateTime? EndsAtUtc, int? Capacity, string? Address, double? Latitude, double? Longitude, string? Phone,
+        string? Email, string? Hours);
+
+    public static ItemView View(PortalItem i, string organisation) => new(i.Id, i.Section, i.OrganisationId, organisation, i.Title, i.Summary, i.Body, i.Link,
+        i.PublishedAtUtc, i.CheckedAtUtc, i.StartsAtUtc, i.EndsAtUtc, i.Capacity, i.Address, i.Latitude, i.Longitude, i.Phone, i.Email, i.Hours);
+
+    static async Task<IResult> Items(PortalSection? section, Guid? organisationId, int? limit, AppDbContext db, CancellationToken ct)
+    {
+        if (section is { } s && !PortalItem.Sections.Contains(s))
+            throw new InputException("section", "item.section", "У этого раздела нет записей: меры и реестр читаются своими операциями.");
+        if (limit is < 1 or > 200) throw new InputException("limit", "request.range", "limit — от 1 до 200.");
+        var items = await PortalItems.PublishedAsync(db, section, organisationId, limit ?? 50, ct);
+        var names = await PortalItems.NamesAsync(db, items, ct);
+        return TypedResults.Ok(items.Select(i => View(i, names.GetValueOrDefault(i.OrganisationId) ?? "")).ToList());
+    }
+
+    static async Task<IResult> Post(ItemRequest body, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var e = new InputErrors();
+        if (body.Section is null) e.Add("section", "field.required", "Укажите раздел.");
+        if (body.OrganisationId is null) e.Add("organisationId", "field.required", "Укажите организацию — владельца записи.");
+        e.ThrowIfAny(422);
+        var org = body.OrganisationId!.Value;
+        if (!await db.Organisations.AnyAsync(o => o.Id == org, ct)) throw new InputException("organisationId", "organisation.unknown", "Нет такой организации.", 422);
+        if (!await user.ReachesAsync(org, ct, Keepers)) return TypedResults.Forbid();
+        var item = await PortalItems.PostAsync(db, new PortalItem.Content(body.Section!.Value, org, body.Title, body.Summary, body.Body, body.Link, body.TerritoryId,
+            body.IsPublished ?? true, body.StartsAtUtc, body.EndsAtUtc, body.Capacity, body.Address, body.Latitude, body.Longitude, body.Phone, body.Email, body.Hours),
+            clock.GetUtcNow().UtcDateTime, ct);
+        var name = await db.Organisations.AsNoTracking().Where(o => o.Id == org).Select(o => o.ShortName).SingleAsync(ct);
+        return TypedResults.Created($"/api/v1/business/items/{item.Id}", View(item, name));
     }
 
     public sealed record MeasureView(Guid Id, string Title, string Summary, SupportForm Form, long? AmountMaxRub, string? AmountText, BusinessKinds Kinds,

@@ -70,6 +70,58 @@ static class DemoBusiness
         };
         db.SectionClocks.AddRange(C(PortalSection.Measures, d.Fund, 0), C(PortalSection.Measures, d.SmeDepartment, 0), C(PortalSection.Measures, d.InvestmentDepartment, 0),
             C(PortalSection.Recipients, d.Fund, 35), C(PortalSection.News, d.Fund, 6), C(PortalSection.Events, d.Fund, 20), C(PortalSection.SuccessStories, d.Centre, 40),
-            C(PortalSection.Official, d.MinInvest, 60), C(PortalSection.Analytics, d.MinInvest, 80), C(PortalSection.Incubators, d.Fund, 10));
+            C(PortalSection.Official, d.MinInvest, 60), C(PortalSection.Analytics, d.MinInvest, 80), C(PortalSection.Incubators, d.Fund, 10),
+            C(PortalSection.Sites, d.Fund, 12), C(PortalSection.Institutions, d.Centre, 30));
+
+        // The sections' items: the fund's news, events, places; the ministry's official information and analytics.
+        PortalItem I(string key, PortalSection section, Organisation org, int daysAgo, string title, string summary, string body, DateTime? starts = null,
+            int? capacity = null, string? address = null, double? lat = null, double? lon = null, string? phone = null, string? hours = null)
+        {
+            var at = now.AddDays(-daysAgo);
+            return PortalItem.Create(new PortalItem.Content(section, org.Id, title, summary, body, null, null, true, starts, starts?.AddHours(3), capacity, address, lat, lon,
+                phone, section is PortalSection.Events or PortalSection.News ? null : "info@mybusiness-uo.example.ru", hours), at, DemoIds.Of("item:" + key));
+        }
+        var morning = now.Date.AddHours(5); // 10:00 in Yekaterinburg
+        db.PortalItems.AddRange(
+            I("news-1", PortalSection.News, d.Fund, 6, "Фонд снизил ставку по микрозаймам для производства", "С 1 декабря ставка по микрозайму «Производство» — от 1 % годовых.",
+                "Фонд поддержки предпринимательства снизил ставку по микрозайму «Производство» для предприятий обрабатывающей промышленности.\nЗаявки принимаются в офисе фонда и через портал."),
+            I("news-2", PortalSection.News, d.Fund, 20, "Открыт набор в Школу предпринимательства", "Бесплатное обучение основам бизнеса: две недели, сертификат.",
+                "Занятия проходят в центре «Мой бизнес» по вечерам. Записаться можно по телефону или через форму связи фонда."),
+            I("news-3", PortalSection.News, d.SmeDepartment, 3, "Итоги отбора на субсидию «Модернизация»", "Поддержку получат 14 предприятий области.",
+                "Департамент подвёл итоги отбора: 14 предприятий получат возмещение части затрат на новое оборудование."),
+            I("event-1", PortalSection.Events, d.Fund, 5, "Семинар «Как получить микрозаём»", "Условия, документы, типичные ошибки в заявке.",
+                "Специалисты фонда расскажут о микрозаймах и ответят на вопросы.", morning.AddDays(9), 40, "г. Уралград, ул. Ленина, 24, центр «Мой бизнес»"),
+            I("event-2", PortalSection.Events, d.Fund, 12, "День открытых дверей бизнес-инкубатора", "Экскурсия по инкубатору и встреча с резидентами.",
+                "Покажем офисы и мастерские, расскажем об условиях размещения.", morning.AddDays(16), 25, "г. Уралград, ул. Малышева, 101"),
+            I("event-3", PortalSection.Events, d.InvestmentDepartment, 30, "Форум экспортёров области", "Меры поддержки экспорта и встречи с закупщиками.",
+                "Пленарное заседание и деловые встречи.", morning.AddDays(-10), null, "г. Уралград, пр-кт Мира, 5"),
+            I("story-1", PortalSection.SuccessStories, d.Fund, 25, "Пекарня «Колос»: от микрозайма до трёх магазинов", "Как семейная пекарня выросла с поддержкой фонда.",
+                "В 2024 году пекарня взяла микрозаём «Старт» на печь. Сегодня у неё три магазина и 18 сотрудников."),
+            I("story-2", PortalSection.SuccessStories, d.Fund, 70, "Столярная мастерская в инкубаторе", "Мастерская начала с 30 м² в бизнес-инкубаторе.",
+                "За два года мастерская вышла на поставки мебели в соседние регионы."),
+            I("official-1", PortalSection.Official, d.MinInvest, 60, "Порядок предоставления субсидий субъектам МСП на 2027 год", "Постановление правительства области.",
+                "Утверждён порядок предоставления субсидий на модернизацию, лизинг и аренду."),
+            I("analytics-1", PortalSection.Analytics, d.MinInvest, 80, "Малый и средний бизнес области: итоги III квартала", "Число субъектов МСП выросло на 2,1 %.",
+                "Число субъектов МСП — 128 тыс., занятых — 412 тыс. человек. Поддержку получили 3 200 предпринимателей."),
+            I("institution-1", PortalSection.Institutions, d.Centre, 30, "Центр «Мой бизнес»", "Все меры поддержки в одном окне.",
+                "Консультации, обучение, микрозаймы, поручительства, поддержка экспорта.", address: "г. Уралград, ул. Ленина, 24", lat: 56.8395, lon: 60.6050,
+                phone: "+7 343 200-00-00", hours: "пн–пт 9:00–18:00"),
+            I("incubator-1", PortalSection.Incubators, d.Fund, 10, "Бизнес-инкубатор «Уралград»", "Офисы и мастерские для начинающих, аренда от 40 % рыночной ставки.",
+                "42 офиса от 12 м², 6 производственных помещений, переговорные, юридическое и бухгалтерское сопровождение.",
+                address: "г. Уралград, ул. Малышева, 101", lat: 56.8372, lon: 60.6300, phone: "+7 343 200-00-10", hours: "пн–пт 9:00–20:00"),
+            I("site-1", PortalSection.Sites, d.Fund, 12, "Промышленная площадка «Северная», 4,5 га", "Земельный участок с подведённым электричеством 2 МВт и газом.",
+                "Категория — земли промышленности. Аренда или выкуп. Рядом железнодорожная ветка.", address: "г. Уралград, Северный промрайон, 12",
+                lat: 56.8700, lon: 60.6200, phone: "+7 343 200-00-20"),
+            I("site-2", PortalSection.Sites, d.Fund, 12, "Производственное здание 2 400 м²", "Отапливаемый цех с кран-балкой, офисы.",
+                "Аренда от 250 ₽/м² в месяц. Возможна аренда части площади.", address: "г. Камнегорск, ул. Мира, 40", lat: 56.4120, lon: 61.9300),
+            I("site-3", PortalSection.Sites, d.Fund, 12, "Торговое помещение 180 м² на первом этаже", "Отдельный вход, витрины на улицу.",
+                "Подходит для магазина, кафе, салона услуг.", address: "г. Уралград, ул. Вайнера, 15", lat: 56.8360, lon: 60.5983));
+
+        // The fortnightly report of the portal (issue 23.5), to the ministry and the curator.
+        db.ReportSubscriptions.Add(new Analytics.ReportSubscription
+        {
+            Id = DemoIds.Of("report:business-portal"), Kind = Analytics.ReportKind.BusinessPortal, Recipients = "minin@demo.otklik.ru\nadmin@66msp.example.ru",
+            NextRunOn = DateOnly.FromDateTime(now).AddDays(7), CreatedAtUtc = now,
+        });
     }
 }

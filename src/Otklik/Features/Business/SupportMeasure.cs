@@ -49,6 +49,10 @@ public sealed class SupportMeasure
     /// <summary>When someone last confirmed the measure is current (an edit counts).</summary>
     public DateTime CheckedAtUtc { get; private set; }
     public int Version { get; private set; }
+    /// <summary>When it was first published: the subscribers are told of a measure once, not at each republication.</summary>
+    public DateTime? FirstPublishedAtUtc { get; private set; }
+    /// <summary>Published for the first time by this change (not stored): the caller tells the subscribers (<see cref="MeasureSubscriptions.NotifyAsync"/>).</summary>
+    public bool NewlyPublished { get; private set; }
 
     public sealed record Content(string Title, string Summary, SupportForm Form, long? AmountMaxRub, string? AmountText, BusinessKinds Kinds,
         string Okved, Guid? TerritoryId, string Conditions, string Documents, string? Deadlines, DateOnly? ApplyUntil, Guid OrganisationId,
@@ -85,6 +89,7 @@ public sealed class SupportMeasure
         SearchStems = RussianText.Stems(string.Join(' ', Title, Summary, AmountText, Conditions, FormName(Form)));
         UpdatedAtUtc = CheckedAtUtc = nowUtc;
         Version++;
+        if (IsPublished && FirstPublishedAtUtc is null) { FirstPublishedAtUtc = nowUtc; NewlyPublished = true; }
     }
 
     /// <summary>Is the measure for this sector? A measure limited to "10, 56.1" takes 10.71 and 56.10, not 47.11.</summary>
@@ -134,6 +139,7 @@ sealed class SupportMeasureConfiguration : IEntityTypeConfiguration<SupportMeasu
         // Kinds are flags: stored as their number so that "sole traders" is a bit test in SQL on both engines.
         b.Property(m => m.Kinds).HasConversion<int>();
         b.Property(m => m.Version).IsConcurrencyToken();
+        b.Ignore(m => m.NewlyPublished);
         b.HasIndex(m => new { m.IsPublished, m.Form });
         b.HasIndex(m => m.OrganisationId);
         b.HasOne<Directory.Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Restrict);

@@ -88,6 +88,8 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
             "report.scheduled" => await ReportAsync(p, ct),
             "alert.news" => await Alerts.AlertLetters.NewsAsync(db, site, message, p, ct),
             "alert.confirm" => await Alerts.AlertLetters.ConfirmAsync(db, site, message, p, ct),
+            "business.new_measure" => await Business.BusinessLetters.NewMeasureAsync(db, site, p, ct),
+            "business.event_registered" => await Business.BusinessLetters.EventRegisteredAsync(db, site, p, ct),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),

@@ -22,6 +22,8 @@ public enum Recipient
     /// visitor's confirmed address. Every letter to them carries a one-click unsubscribe (RFC 8058).
     /// </summary>
     Follower,
+    /// <summary>The address a person gave in a portal form that is not an appeal: a registration for an event (issue 23.1).</summary>
+    Visitor,
 }
 
 /// <summary>How a message reaches its recipient.</summary>
@@ -168,6 +170,11 @@ public static class MessageTypes
     /// <summary>A mailbox of the mail intake stopped being read (server down, password refused): once per outage, to the region's administrators.</summary>
     public static readonly MessageType ChannelFailed = new("channel.failed", "Канал приёма обращений не работает", StaffNotice);
 
+    /// <summary>A support measure published that fits an entrepreneur's subscription (issue 23.2): a letter to the account, and a web push if they turned it on.</summary>
+    public static readonly MessageType NewMeasure = new("business.new_measure", "Новая мера поддержки по подписке", new Audience(Recipient.AccountHolder, Delivery.Letter | Delivery.Push));
+    /// <summary>A registration for an event of the business portal, confirmed to the address given (issue 23.1).</summary>
+    public static readonly MessageType EventRegistered = new("business.event_registered", "Регистрация на мероприятие", new Audience(Recipient.Visitor, Delivery.Letter));
+
     // ---- Citizens' alerts (Features/Alerts, ADR 0039) ----
     /// <summary>What happened in one batch window where an alert looks: answers, closings, known problems (AlertSweep).</summary>
     public static readonly MessageType AlertNews = new("alert.news", "Новости по подписке", new Audience(Recipient.Follower, Delivery.Letter | Delivery.Push));
@@ -184,7 +191,7 @@ public static class MessageTypes
         ChannelReply, PushNotification, SurveyTelegram, InformingTelegram, PlatformStatus,
         DocumentPackage,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
-        AlertNews, AlertConfirm,
+        AlertNews, AlertConfirm, NewMeasure, EventRegistered,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

@@ -39,6 +39,12 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHan
                 await QueueAsync(alert.PersonId, alert.Content, message.Id, message.AppealId, ct);
             return;
         }
+        // A new support measure that fits an entrepreneur's subscription (issue 23.2).
+        if (message.Type == MessageTypes.NewMeasure.Name)
+        {
+            if (Business.BusinessLetters.Push(message) is { } measure) await QueueAsync(measure.PersonId, measure.Content, message.Id, null, ct);
+            return;
+        }
         if (message.AppealId is not { } appealId || MessageTypes.Find(message.Type) is not { IsForApplicant: true } type) return;
         var appeal = await db.Appeals.AsNoTracking().Where(a => a.Id == appealId).Select(a => new { a.Number, a.ApplicantUserId }).SingleOrDefaultAsync(ct);
         if (appeal?.ApplicantUserId is not { } person) return;

@@ -14,7 +14,7 @@ namespace Otklik.Features.Business.Office;
 /// current without a change (the administrator's monthly check, seed 000).
 /// </summary>
 [Authorize]
-public sealed class MeasuresModel(AppDbContext db, CurrentUser user, TimeProvider clock) : AccountPage
+public sealed class MeasuresModel(AppDbContext db, CurrentUser user, TimeProvider clock, Mail.OutboxDispatcher dispatcher) : AccountPage
 {
     [FromRoute] public Guid? Id { get; set; }
     [BindProperty] public int Version { get; set; }
@@ -102,7 +102,10 @@ public sealed class MeasuresModel(AppDbContext db, CurrentUser user, TimeProvide
             if (Measure is { } m) m.Edit(content, Version, now);
             else db.SupportMeasures.Add(Measure = SupportMeasure.Create(content, now));
             await SectionClocks.TouchAsync(db, PortalSection.Measures, content.OrganisationId, now, ct);
+            // First published: the subscribers it fits are told, in the same save (issue 23.2).
+            if (Measure.NewlyPublished) await MeasureSubscriptions.NotifyAsync(db, Measure, now, ct);
             await db.SaveChangesAsync(ct);
+            dispatcher.Nudge();
         }
         catch (Exception e) when (e is RuleException or DbUpdateConcurrencyException)
         {

@@ -28,6 +28,8 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
     [FromQuery] public Guid? Measure { get; set; }
     /// <summary>One of the portal's own desks (feedback, technical support): the desk's topic and clock (issue 23.4).</summary>
     [FromQuery] public PortalDeskKind? Desk { get; set; }
+    /// <summary>Asked from a business site's or an incubator's page (issue 23.1): the request names it.</summary>
+    [FromQuery] public Guid? Item { get; set; }
     [BindProperty] public string? IdempotencyKey { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Email { get; set; }
@@ -38,6 +40,18 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
 
     public Organisation Organisation { get; private set; } = null!;
     public string? MeasureTitle { get; private set; }
+    /// <summary>The business site or incubator asked about, with its section.</summary>
+    public (string Title, PortalSection Section)? ItemAbout { get; private set; }
+
+    /// <summary>What the request is about, for the portal's report of requests by kind.</summary>
+    PortalRequestKind RequestKind => Desk is { } d ? (d == PortalDeskKind.Feedback ? PortalRequestKind.Feedback : PortalRequestKind.Support)
+        : MeasureTitle is not null ? PortalRequestKind.Measure
+        : ItemAbout is { Section: var section } ? (section == PortalSection.Sites ? PortalRequestKind.Site : PortalRequestKind.Incubator)
+        : PortalRequestKind.Fund;
+
+    string? AboutLine => MeasureTitle is { } m ? $"Вопрос по мере поддержки «{m}»"
+        : ItemAbout is { } item ? (item.Section == PortalSection.Sites ? $"Запрос по бизнес-площадке «{item.Title}»" : $"Запрос на размещение в бизнес-инкубаторе «{item.Title}»")
+        : null;
     /// <summary>The answer term as people read it («2 рабочих дней»), from the topic's own deadline rule.</summary>
     public string Term { get; private set; } = "2 рабочих дней";
     [TempData] public string? SentNumber { get; set; }
@@ -77,27 +91,29 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
             FirstName = isOrg ? null : Name!.Trim(), RepresentativeName = isOrg ? Name!.Trim() : null,
             OrganisationName = Blank(OrganisationName), Email = Email!.Trim(), Phone = Blank(Phone),
         };
-        var appealText = MeasureTitle is { } about ? $"Вопрос по мере поддержки «{about}».\n\n{Message}" : Message;
+        var appealText = AboutLine is { } about ? $"{about}.\n\n{Message}" : Message;
         var request = new IntakeApi.SubmitRequest(Desk == PortalDeskKind.Feedback ? AppealType.Proposal : AppealType.Question, null, null, Channel.InvestPortal,
             null, applicant, topic.CategoryId, topic.Id, null, null, null, null, appealText, false, false, null);
         var organisation = Organisation;
+        var kind = RequestKind;
         try
         {
-            var reason = MeasureTitle is { } measure ? $"Вопрос по мере поддержки «{measure}»"
+            var reason = AboutLine is { } line ? line
                 : Desk is { } desk ? PortalDesk.Title(desk) + " (форма на портале)" : "Форма связи на странице организации";
             var submitted = await intake.RunAsync(request, IntakeActor.Person(user.Id), IdempotencyKey, ct, (appeal, now, written) =>
             {
                 appeal.Route(organisation.Id, reason, null, now);
+                written.PortalRequests.Add(new PortalRequest { AppealId = appeal.Id, Kind = kind, OrganisationId = organisation.Id, ItemId = Item, CreatedAtUtc = now });
                 written.Outbox.Add(OutboxMessage.Create(MessageTypes.ContactCopy, new
                 {
                     appeal.Number, organisation = organisation.Name, organisationEmail = organisation.Email, name = Name!.Trim(),
                     applicantOrganisation = Blank(OrganisationName), email = applicant.Email, phone = applicant.Phone,
-                    message = (MeasureTitle is { } m ? $"Мера поддержки: «{m}».\n" : Desk is { } d ? PortalDesk.Title(d) + ".\n" : "") + Message!.Trim(),
+                    message = (AboutLine is { } m ? m + ".\n" : Desk is { } d ? PortalDesk.Title(d) + ".\n" : "") + Message!.Trim(),
                 }, appeal.Id, now));
             });
             dispatcher.Nudge();
             SentNumber = submitted.Written?.Number ?? await db.Appeals.Where(a => a.Id == submitted.AppealId).Select(a => a.Number).SingleAsync(ct);
-            return Redirect($"/contact/{Id}" + (Measure is { } mid ? $"?measure={mid}" : Desk is { } dk ? $"?desk={dk}" : ""));
+            return Redirect($"/contact/{Id}" + (Measure is { } mid ? $"?measure={mid}" : Desk is { } dk ? $"?desk={dk}" : Item is { } iid ? $"?item={iid}" : ""));
         }
         catch (InputException e)
         {
@@ -147,6 +163,14 @@ public sealed class ContactModel(AppDbContext db, CurrentUser user, SubmitAppeal
             MeasureTitle = measure.Title;
             if (measure.TopicId is { } own && await db.Topics.AsNoTracking().SingleOrDefaultAsync(t => t.Id == own && t.IsActive, ct) is { } measureTopic)
                 return await WithTermAsync(measureTopic, ct);
+        }
+        if (Item is { } itemId)
+        {
+            var item = await db.PortalItems.AsNoTracking()
+                .Where(i => i.Id == itemId && i.IsPublished && i.OrganisationId == Id && (i.Section == PortalSection.Sites || i.Section == PortalSection.Incubators))
+                .Select(i => new { i.Title, i.Section }).SingleOrDefaultAsync(ct);
+            if (item is null) return null;
+            ItemAbout = (item.Title, item.Section);
         }
         var topics = await db.TopicRoutes.AsNoTracking().Where(r => r.OrganisationId == Id && r.TerritoryId == null)
             .Join(db.Topics.Where(t => t.IsActive && t.DefaultRegime == LegalRegime.BusinessConsultation), r => r.TopicId, t => t.Id, (r, t) => t)
