@@ -152,7 +152,8 @@ builder.Services.AddHttpClient(Otklik.Features.Exchange.Msed.HttpDocumentExchang
 builder.Services.AddScoped<Otklik.Features.Exchange.Msed.IDocumentExchange, Otklik.Features.Exchange.Msed.HttpDocumentExchange>();
 builder.Services.AddScoped<Otklik.Features.Exchange.Msed.MsedRelay>();
 builder.Services.AddBusinessPortal(config);
-builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
+// The files' bytes: on disk (one node) or in the database every node shares (Otklik:FileStore, ADR 0046).
+builder.Services.AddSingleton(FileStores.From(config));
 if (config.GetValue("Otklik:Workers", true))
 {
     builder.Services.AddHostedService<ClarificationSweep>();
@@ -242,6 +243,7 @@ api.MapBusinessApi();
 api.MapWebPushApi();
 Otklik.Features.Discussions.DiscussionsApi.MapDiscussionsApi(api);
 app.MapRazorPages();
+app.MapLiveNotices();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();
 Otklik.Features.Shared.MapTiles.MapMapTiles(app);
