@@ -258,6 +258,8 @@ await using (var scope = app.Services.CreateAsyncScope())
         return 1;
     }
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
+    if (args.Length > 0 && args[0] == "import-files")
+        return await FileStores.ImportFromDiskAsync(config, Console.Out, CancellationToken.None);
     if (args.Length > 0 && args[0] == "first-admin")
         return await FirstAdministrator.RunAsync(scope.ServiceProvider, config, scope.ServiceProvider.GetRequiredService<TimeProvider>(), CancellationToken.None);
     if (migrateOnly)

@@ -40,7 +40,7 @@ public sealed class TwoNodesBehindNginxTests(Browser browser) : IClassFixture<Br
 
         // The balanced address (the shipped upstream over both nodes) serves the site.
         using (var any = nginx.Client(nginx.Both))
-            for (var i = 0; i < 4; i++) await any.GetAsync("/health/live").Expect(HttpStatusCode.OK);
+            for (var i = 0; i < 4; i++) await any.GetAsync("/health").Expect(HttpStatusCode.OK);
 
         // 1. A public page masked through A is served masked through B.
         var appeal = await a.AppealInAsync(AppealStatus.Registered,

@@ -120,6 +120,32 @@ public sealed class SharedFilesTests(ITestOutputHelper output)
         finally { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Import_files_copies_a_disk_folder_into_the_database_once(Engine engine)
+    {
+        await using var app = await TestApp.StartAsync(engine, settings: InDatabase);
+        var config = app.Services.GetRequiredService<IConfiguration>();
+        var disk = new LocalDiskFileStore(config["Otklik:Files"]!);
+        var files = Enumerable.Range(0, 3).Select(i => (Key: $"{i:x2}{Guid.NewGuid():N}", Bytes: RandomBytes(700_000 * i + 10, i))).ToList();
+        foreach (var f in files) await disk.SaveAsync(f.Key, new MemoryStream(f.Bytes), default);
+
+        var said = new StringWriter();
+        Assert.Equal(0, await FileStores.ImportFromDiskAsync(config, said, default));
+        Assert.Contains("3 files copied", said.ToString());
+        var store = app.Services.GetRequiredService<IFileStore>();
+        foreach (var f in files)
+        {
+            await using var stream = (await store.OpenAsync(f.Key, default))!;
+            var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            Assert.Equal(f.Bytes, copy.ToArray());
+        }
+        // Again: nothing to copy.
+        said = new StringWriter();
+        Assert.Equal(0, await FileStores.ImportFromDiskAsync(config, said, default));
+        Assert.Contains("0 files copied", said.ToString());
+    }
+
     static async Task<long> CountChunksAsync(TestApp app)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -28,6 +28,34 @@ public static class FileStores
               + "shared by every node) or Disk (the folder Otklik:Files, one node), e.g. Otklik__FileStore=Database.";
     }
 
+    /// <summary>
+    /// <c>Otklik import-files</c>: copies the files of the folder <c>Otklik:Files</c> into the database store (a deployment
+    /// moving from Disk to Database, docs/operations.md section 5). A file the database has already is skipped, so it can
+    /// be run again after an interruption.
+    /// </summary>
+    public static async Task<int> ImportFromDiskAsync(IConfiguration config, TextWriter output, CancellationToken ct)
+    {
+        if (From(config) is not DatabaseFileStore store)
+        {
+            await output.WriteLineAsync("Otklik import-files: set Otklik:FileStore=Database first; the files are copied from Otklik:Files into the database.");
+            return 2;
+        }
+        var folder = config["Otklik:Files"] ?? Path.Combine("data", "files");
+        var (copied, present) = (0, 0);
+        if (System.IO.Directory.Exists(folder))
+            foreach (var path in System.IO.Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)))
+            {
+                var key = System.IO.Path.GetFileName(path);
+                await using (var existing = await store.OpenAsync(key, ct))
+                    if (existing is not null) { present++; continue; }
+                await using var file = File.OpenRead(path);
+                await store.SaveAsync(key, file, ct);
+                copied++;
+            }
+        await output.WriteLineAsync($"Otklik import-files: {copied} files copied from {folder} into the database, {present} were there already.");
+        return 0;
+    }
+
     public static IFileStore From(IConfiguration config) =>
         Kind(config).Equals(Database, StringComparison.OrdinalIgnoreCase)
             ? new DatabaseFileStore(Data.Database.ProviderOf(config), config.GetConnectionString("Otklik") ?? "")
