@@ -54,7 +54,7 @@ public sealed class SharedFilesTests(ITestOutputHelper output)
 
         // Uploads never bound to an appeal are swept: their chunks go with them.
         app.Clock.Advance(TimeSpan.FromDays(2));
-        var removed = await app.WithDbAsync(db => Uploads.RunOnceAsync(db, store, TimeSpan.FromHours(24), app.Clock.GetUtcNow().UtcDateTime, default));
+        var removed = await app.WithDbAsync(db => UnboundUploadSweep.RunOnceAsync(db, store, TimeSpan.FromHours(24), app.Clock.GetUtcNow().UtcDateTime, default));
         Assert.Equal(2, removed);
         Assert.Equal(0, await CountChunksAsync(app));
         await client.GetAsync($"/api/v1/attachments/{document.Id}").Expect(HttpStatusCode.NotFound);
