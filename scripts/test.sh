@@ -11,6 +11,8 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 [ -f /usr/lib/chromium/locales/ru.pak ] || need+=(chromium-l10n)   # date and file fields in Russian, as people see them
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)   # two app nodes behind Debian's nginx with the shipped site (TwoNodesBehindNginxTests)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

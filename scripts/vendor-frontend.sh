@@ -22,3 +22,16 @@ Leaflet $LEAFLET_VERSION (BSD-2-Clause, see LICENSE), from npm \`leaflet@$LEAFLE
 Written by scripts/vendor-frontend.sh — do not edit by hand; change the version there and run it again.
 README
 echo "Leaflet $LEAFLET_VERSION → $dest"
+
+# The SignalR browser client (the bell's live notices, Features/Notifications/LiveNotices.cs).
+SIGNALR_VERSION=10.0.0
+(cd "$work" && npm pack --silent "@microsoft/signalr@$SIGNALR_VERSION" >/dev/null && mkdir -p signalr && tar -xzf "microsoft-signalr-$SIGNALR_VERSION.tgz" -C signalr)
+dest="$root/src/Otklik/wwwroot/lib/signalr"
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$work/signalr/package/dist/browser/signalr.min.js" "$dest/"
+cat > "$dest/README.md" <<README
+@microsoft/signalr $SIGNALR_VERSION (MIT, © .NET Foundation), from npm \`@microsoft/signalr@$SIGNALR_VERSION\` (dist/browser/).
+Written by scripts/vendor-frontend.sh — do not edit by hand; change the version there and run it again.
+README
+echo "SignalR $SIGNALR_VERSION → $dest"

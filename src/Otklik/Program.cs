@@ -154,7 +154,8 @@ builder.Services.AddScoped<Otklik.Features.Exchange.Msed.IDocumentExchange, Otkl
 builder.Services.AddScoped<Otklik.Features.Exchange.Msed.MsedRelay>();
 builder.Services.AddScoped<Otklik.Features.Mail.IOutboxRelay>(sp => sp.GetRequiredService<Otklik.Features.Exchange.Msed.MsedRelay>());
 builder.Services.AddBusinessPortal(config);
-builder.Services.AddSingleton<IFileStore>(new LocalDiskFileStore(config["Otklik:Files"] ?? Path.Combine("data", "files")));
+// The files' bytes: on disk (one node) or in the database every node shares (Otklik:FileStore, ADR 0046).
+builder.Services.AddSingleton(FileStores.From(config));
 if (config.GetValue("Otklik:Workers", true))
 {
     builder.Services.AddHostedService<ClarificationSweep>();
@@ -244,6 +245,7 @@ api.MapBusinessApi();
 api.MapWebPushApi();
 Otklik.Features.Discussions.DiscussionsApi.MapDiscussionsApi(api);
 app.MapRazorPages();
+app.MapLiveNotices();
 app.MapWorkspaceEndpoints();
 app.MapPortalPublic();
 Otklik.Features.Shared.MapTiles.MapMapTiles(app);
@@ -258,6 +260,8 @@ await using (var scope = app.Services.CreateAsyncScope())
         return 1;
     }
     await DeadlineData.EnsureAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, CancellationToken.None);
+    if (args.Length > 0 && args[0] == "import-files")
+        return await FileStores.ImportFromDiskAsync(config, Console.Out, CancellationToken.None);
     if (args.Length > 0 && args[0] == "first-admin")
         return await FirstAdministrator.RunAsync(scope.ServiceProvider, config, scope.ServiceProvider.GetRequiredService<TimeProvider>(), CancellationToken.None);
     if (migrateOnly)

@@ -48,10 +48,12 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser session signed in through the sign-in page as <paramref name="persona"/>.</summary>
-    public async Task<IPage> SignInAsync(TestApp app, Persona persona, string landing = "**/office")
+    /// <param name="site">Another address of the app than its own socket (a proxy in front of it, with a test certificate).</param>
+    public async Task<IPage> SignInAsync(TestApp app, Persona persona, string landing = "**/office", Uri? site = null)
     {
         await EnsurePasswordAsync(app, persona);
-        var context = await Chromium.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await Chromium.NewContextAsync(new() { BaseURL = (site ?? app.BaseAddress).ToString(), Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 },
+            IgnoreHTTPSErrors = site is not null });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/office/login");
         await page.GetByLabel("Электронная почта").FillAsync($"{persona}@test.example".ToLowerInvariant());
@@ -109,7 +111,7 @@ public sealed class Browser : IAsyncLifetime
         if (!await users.HasPasswordAsync(person)) Assert.True((await users.AddPasswordAsync(person, TestRegion.Password)).Succeeded);
     }
 
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Otklik.slnx"))) dir = dir.Parent;

@@ -23,6 +23,8 @@ public sealed class ClusterSignals(IConfiguration config, ILogger<ClusterSignals
     public const string Deadlines = "deadlines";
     public const string PublicPage = "public";
     public const string Outbox = "outbox";
+    /// <summary>A person's notices changed (payload: person ids, comma-separated): their open pages are told (LiveNotices).</summary>
+    public const string Notices = "notices";
     /// <summary>Every cache at once: after a reconnection of the listener.</summary>
     public const string Everything = "*";
 

@@ -28,6 +28,7 @@ public static class StartupChecks
         if (environment.IsProduction() && config.GetValue("Otklik:DemoSeed", false))
             refusals.Add("Otklik:DemoSeed is on in Production: the demo region publishes a shared password and an administrator's API key. "
                 + "Remove the setting (it is off by default) or run a demo in the Development environment.");
+        if (Features.Attachments.FileStores.Refusal(config) is { } store) refusals.Add(store);
         try { ForwardedHeaders.Options(config); }
         catch (FormatException e) { refusals.Add(e.Message); }
         return refusals;

@@ -61,6 +61,14 @@ public sealed class AppProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
+    /// <summary>The process's memory as the kernel counts it (/proc): resident now and at its peak, in MiB.</summary>
+    public (double Rss, double Peak) Memory()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+        double Kb(string name) => double.Parse(status.Single(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        return (Kb("VmRSS"), Kb("VmHWM"));
+    }
 
     /// <summary>Starts <c>dotnet Otklik.dll [args]</c> from <paramref name="workingDirectory"/> with only the given settings in its environment.</summary>
     /// <param name="port">The port for <c>--urls</c>; null leaves the address to the app's own configuration.</param>

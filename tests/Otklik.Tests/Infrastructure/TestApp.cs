@@ -86,12 +86,15 @@ public sealed class TestApp : IAsyncDisposable
     /// A second node of the same deployment: another app on this app's database (and files), with the same clock and
     /// region, and caches of its own — what a region runs behind a load balancer. Disposing it leaves the database.
     /// </summary>
-    public Task<TestApp> SecondNodeAsync() => Task.Run(() => new TestApp(this));
+    /// <param name="settings">This node's own settings over the first node's (e.g. a files folder of its own).</param>
+    public Task<TestApp> SecondNodeAsync(IReadOnlyDictionary<string, string?>? settings = null) => Task.Run(() => new TestApp(this, settings));
 
-    TestApp(TestApp first)
+    TestApp(TestApp first, IReadOnlyDictionary<string, string?>? settings)
     {
         (Engine, Clock, _files, Mail, Region) = (first.Engine, first.Clock, first._files, first.Mail, first.Region);
-        _factory = new Factory(Engine, first._factory.Connection, _files, false, Clock, ServerLog, first._factory.Settings);
+        var own = new Dictionary<string, string?>(first._factory.Settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) own[key] = value;
+        _factory = new Factory(Engine, first._factory.Connection, _files, false, Clock, ServerLog, own);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;

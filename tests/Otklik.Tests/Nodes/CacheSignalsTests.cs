@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using Otklik.Features.Appeals;
@@ -31,9 +33,10 @@ public sealed class CacheSignalsTests(ITestOutputHelper output)
         await onB.PostJsonAsync("/api/v1/people", new { email = $"x-{Guid.NewGuid():N}@test.example", lastName = "Лишний", firstName = "Пётр",
             roles = new[] { new { role = Role.Executor, organisationId = a.Region.MunB } } }).Expect(HttpStatusCode.Forbidden);
 
-        // The figure: 200 changes on A, each timed until B answers by it (role given back, taken away, …).
+        // The figure: 200 changes on A (OTKLIK_SIGNAL_CHANGES for the issue's 1,000), each timed until B answers by it.
+        var changes = int.TryParse(Environment.GetEnvironmentVariable("OTKLIK_SIGNAL_CHANGES"), out var n) && n > 0 ? n : 200;
         var times = new List<double> { first.TotalMilliseconds };
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < changes; i++)
         {
             var give = i % 2 == 0;
             await region.PutJsonAsync($"/api/v1/people/{person}/roles",
@@ -104,5 +107,41 @@ public sealed class CacheSignalsTests(ITestOutputHelper output)
             after = await b.AppealInAsync(AppealStatus.InWork, Samples.Subsidy(r));
         }
         Assert.Equal("working-hours:8", after.AnswerPolicy);
+    }
+
+    /// <summary>
+    /// Issue 21 item 6, ADR 0046: an intake on node B that read the rules before node A's change reached it, and committed
+    /// after A had recounted the open appeals, kept the old deadline for good. The rule is committed while B still holds
+    /// the old one (its signal not yet there), B takes an appeal in under it, and then the signal comes: the follow-up
+    /// recount of the node that changed the rules gives B's appeal the new deadline within seconds.
+    /// </summary>
+    [Fact]
+    public async Task An_appeal_node_B_took_in_under_the_old_rule_gets_the_new_deadline_after_the_change_on_node_A()
+    {
+        await using var a = await TestApp.StartAsync(Engine.Postgres);
+        await using var b = await a.SecondNodeAsync();
+        var r = a.Region;
+        await b.AppealInAsync(AppealStatus.InWork, Samples.Subsidy(r));
+        // Node A's change has committed; its signal has not reached node B yet.
+        await a.WithDbAsync(async db =>
+        {
+            db.DeadlineRules.Add(new Otklik.Features.Deadlines.DeadlineRule { Id = Guid.CreateVersion7(), Stage = Otklik.Features.Deadlines.DeadlineStage.Answer,
+                Regime = LegalRegime.BusinessConsultation, TopicId = r.SubsidyTopic, Policy = "working-hours:8" });
+            await db.SaveChangesAsync();
+        });
+        var stale = await b.AppealInAsync(AppealStatus.InWork, Samples.Subsidy(r));
+        Assert.NotEqual("working-hours:8", stale.AnswerPolicy);
+
+        // Now the signal (A publishes it after its commit, as every rule change does).
+        a.Services.GetRequiredService<Otklik.Features.Deadlines.DeadlineClocks>().Invalidate();
+        var watch = Stopwatch.StartNew();
+        string? policy;
+        do
+        {
+            await Task.Delay(100);
+            policy = await a.WithDbAsync(db => db.Appeals.Where(x => x.Id == stale.Id).Select(x => x.AnswerPolicy).SingleAsync());
+        } while (policy != "working-hours:8" && watch.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal("working-hours:8", policy);
+        output.WriteLine($"recounted {watch.Elapsed.TotalSeconds:0.0} s after the signal");
     }
 }

@@ -15,16 +15,18 @@ namespace Otklik.Tests.Operations;
 /// The backup drill of docs/operations.md, section 6 (issue 21 item 8): pg_dump while applicants keep submitting
 /// appeals with a file each, the files copied after the dump, a restore into a new database, a node of the published
 /// app started on it — and the restored appeals, history events, outbox messages and files are those of the dump's
-/// moment (the counts taken in the very snapshot pg_dump used), every restored file's bytes served again.
+/// moment (the counts taken in the very snapshot pg_dump used), every restored file's bytes served again. With the
+/// files in the database (Otklik:FileStore=Database, ADR 0046) the dump holds them: nothing is copied beside it.
 /// </summary>
 public sealed class BackupDrillTests
 {
     static readonly string[] Tables = ["Appeals", "AppealEvents", "Outbox", "Attachments"];
 
-    [Fact]
-    public async Task A_dump_under_write_load_restores_with_the_counts_and_files_of_its_moment()
+    [Theory, InlineData("Disk"), InlineData("Database")]
+    public async Task A_dump_under_write_load_restores_with_the_counts_and_files_of_its_moment(string store)
     {
-        await using var app = await TestApp.StartAsync(Engine.Postgres);
+        var inDatabase = store == "Database";
+        await using var app = await TestApp.StartAsync(Engine.Postgres, settings: new Dictionary<string, string?> { ["Otklik:FileStore"] = store });
         var config = app.Services.GetRequiredService<IConfiguration>();
         var files = config["Otklik:Files"]!;
         var source = new NpgsqlConnectionStringBuilder(config.GetConnectionString("Otklik"));
@@ -67,12 +69,13 @@ public sealed class BackupDrillTests
             }
             // Files after the dump (docs/operations.md): every row of the dump has its file in the copy.
             var filesCopy = Path.Combine(work, "files");
-            CopyDirectory(files, filesCopy);
+            if (!inDatabase) CopyDirectory(files, filesCopy);
             await stop.CancelAsync();
             var written = (await Task.WhenAll(writers)).Sum();
             var atEnd = await app.WithDbAsync(async db => (long)await db.Appeals.CountAsync());
             Assert.True(atEnd > atDump["Appeals"], $"no appeal was written after the dump's moment ({atEnd} appeals, {written} submitted)");
             Assert.True(atDump["Appeals"] > 0 && atDump["Attachments"] > 0, "at the dump's moment: " + string.Join(", ", atDump));
+            Assert.Equal(inDatabase, atDump["Files"] >= atDump["Attachments"]);
 
             var target = new NpgsqlConnectionStringBuilder(restored.ConnectionString);
             await RunAsync("pg_restore", "--no-owner", "-h", target.Host!, "-p", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -85,7 +88,14 @@ public sealed class BackupDrillTests
                 await using var reader = await keys.ExecuteReaderAsync();
                 var missing = new List<string>();
                 while (await reader.ReadAsync())
-                    if (!File.Exists(Path.Combine(filesCopy, reader.GetString(1)[..2], reader.GetString(1)))) missing.Add(reader.GetGuid(0).ToString());
+                    if (!inDatabase && !File.Exists(Path.Combine(filesCopy, reader.GetString(1)[..2], reader.GetString(1)))) missing.Add(reader.GetGuid(0).ToString());
+                await reader.CloseAsync();
+                if (inDatabase)
+                {
+                    await using var unfiled = new NpgsqlCommand("""SELECT "Id" FROM "Attachments" a WHERE NOT EXISTS (SELECT 1 FROM "FileChunks" f WHERE f."Key" = a."StorageKey" AND f."N" = 0)""", check);
+                    await using var rows = await unfiled.ExecuteReaderAsync();
+                    while (await rows.ReadAsync()) missing.Add(rows.GetGuid(0).ToString());
+                }
                 Assert.True(missing.Count == 0, $"{missing.Count} restored attachments have no file: {string.Join(", ", missing.Take(5))}");
             }
 
@@ -94,7 +104,7 @@ public sealed class BackupDrillTests
             await using var node = AppProcess.Start(published, work, new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Otklik__PublicUrl"] = "https://otklik.example.ru", ["Database__Provider"] = "Postgres",
-                ["ConnectionStrings__Otklik"] = restored.ConnectionString, ["Otklik__Files"] = filesCopy,
+                ["ConnectionStrings__Otklik"] = restored.ConnectionString, ["Otklik__Files"] = filesCopy, ["Otklik__FileStore"] = store,
                 // A restored node starts without workers until the unsent letters are dealt with (docs/operations.md, section 6).
                 ["Otklik__Workers"] = "false",
             }, port: AppProcess.FreePort());
@@ -122,6 +132,9 @@ public sealed class BackupDrillTests
             await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\"", connection, tx);
             counts[table] = (long)(await count.ExecuteScalarAsync())!;
         }
+        // The files kept in the database (none with the disk store).
+        await using (var files = new NpgsqlCommand("""SELECT count(DISTINCT "Key") FROM "FileChunks" """, connection, tx))
+            counts["Files"] = (long)(await files.ExecuteScalarAsync())!;
         return counts;
     }
 

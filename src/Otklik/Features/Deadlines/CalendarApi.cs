@@ -185,7 +185,8 @@ public static class CalendarApi
             : throw new InputException("date", "calendar.date", $"Дата «{text}» должна быть в виде ГГГГ-ММ-ДД.");
 
     /// <summary>After the calendar or the policies change, every open appeal's deadlines are counted again.</summary>
-    public static async Task<int> RecomputeOpenAppealsAsync(AppDbContext db, DeadlineClocks clocks, DateTime nowUtc, CancellationToken ct)
+    /// <param name="changedOnly">Return how many appeals' deadlines changed, rather than how many were counted.</param>
+    public static async Task<int> RecomputeOpenAppealsAsync(AppDbContext db, DeadlineClocks clocks, DateTime nowUtc, CancellationToken ct, bool changedOnly = false)
     {
         var (calendar, rules) = await clocks.LoadAsync(ct);
         var organisations = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, ct);
@@ -204,8 +205,9 @@ public static class CalendarApi
                 try { a.ApplyDeadlines(DeadlineClocks.For(calendar, rules, organisations.GetValueOrDefault(a.ExecutorOrganisationId ?? a.OwnerOrganisationId)), nowUtc); }
                 catch (CalendarMissingException) { /* a deadline in a year with no calendar keeps its last value */ }
             }
+            var changed = db.ChangeTracker.Entries<Appeal>().Count(e => e.State == EntityState.Modified);
             await db.SaveChangesAsync(ct);
-            count += batch.Count;
+            count += changedOnly ? changed : batch.Count;
             (after, lastNumber) = (batch[^1].ReceivedAtUtc, batch[^1].Number);
             db.ChangeTracker.Clear();
         }

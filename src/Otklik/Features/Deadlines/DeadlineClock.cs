@@ -88,11 +88,12 @@ public sealed class DeadlineClocks
     readonly IServiceScopeFactory scopes;
     readonly TimeProvider clock;
     readonly Infrastructure.ClusterSignals signals;
+    readonly ILogger<DeadlineClocks>? log;
     long _generation;
 
-    public DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clock, Infrastructure.ClusterSignals signals)
+    public DeadlineClocks(IServiceScopeFactory scopes, TimeProvider clock, Infrastructure.ClusterSignals signals, ILogger<DeadlineClocks>? log = null)
     {
-        (this.scopes, this.clock, this.signals) = (scopes, clock, signals);
+        (this.scopes, this.clock, this.signals, this.log) = (scopes, clock, signals, log);
         signals.Subscribe(Infrastructure.ClusterSignals.Deadlines, _ => { Interlocked.Increment(ref _generation); _cached = null; });
     }
 
@@ -124,8 +125,51 @@ public sealed class DeadlineClocks
         finally { _gate.Release(); }
     }
 
-    /// <summary>Called after the calendar or the rules change (committed): every node reads them again (ADR 0031).</summary>
-    public void Invalidate() => signals.Publish(Infrastructure.ClusterSignals.Deadlines);
+    /// <summary>
+    /// Called after the calendar or the rules change (committed): every node reads them again (ADR 0031). With several
+    /// nodes (PostgreSQL) an appeal another node took in under the old rules — its intake read them before the signal came
+    /// and committed after this node's recount — is counted again by the passes <see cref="FollowUps"/> later (ADR 0046).
+    /// </summary>
+    public void Invalidate()
+    {
+        signals.Publish(Infrastructure.ClusterSignals.Deadlines);
+        if (signals.IsShared) _ = FollowUpAsync();
+    }
+
+    /// <summary>
+    /// When the node that changed the rules counts every open appeal again: once in-flight intakes elsewhere have
+    /// committed (the signal reaches a node in milliseconds, an intake takes well under 2 s), and once more after
+    /// <see cref="Ttl"/>, by which a node that lost the signal has dropped its old rules too.
+    /// </summary>
+    public static readonly TimeSpan[] FollowUps = [TimeSpan.FromSeconds(2), Ttl + TimeSpan.FromSeconds(2)];
+
+    int _followUps;
+
+    async Task FollowUpAsync()
+    {
+        // Several changes in a row (a calendar import, a page of rules) share one series of passes.
+        if (Interlocked.Exchange(ref _followUps, 1) == 1) return;
+        var waited = TimeSpan.Zero;
+        try
+        {
+            foreach (var at in FollowUps)
+            {
+                await Task.Delay(at - waited);
+                waited = at;
+                if (at == FollowUps[0]) Interlocked.Exchange(ref _followUps, 0);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                var changed = await CalendarApi.RecomputeOpenAppealsAsync(db, this, clock.GetUtcNow().UtcDateTime, CancellationToken.None, changedOnly: true);
+                if (changed > 0) log?.LogInformation("Deadline rules changed: {Count} appeals taken in under the old rules were counted again", changed);
+            }
+        }
+        catch (Exception e)
+        {
+            // The application stopping, or the database away: the rule change's own recount stands.
+            log?.LogInformation("Deadline recount after a rule change did not finish ({Error})", e.Message);
+        }
+        finally { Interlocked.Exchange(ref _followUps, 0); }
+    }
 
     public async Task<DeadlineClock> ForAsync(AppDbContext db, Guid? organisationId, CancellationToken ct)
     {

@@ -96,6 +96,8 @@ public static partial class NoticeWriter
             throw;
         }
         db.ChangeTracker.Clear();
+        // The people's open office pages learn of it at once, on whichever node they are connected to.
+        LiveNotices.Tell(db, people);
         return written;
     }
 

@@ -17,6 +17,7 @@ public static class NotificationsApi
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(config.GetSection("Otklik:Notices").Get<NoticeSettings>() ?? new NoticeSettings());
+        services.AddLiveNotices();
         if (config.GetValue("Otklik:Workers", true)) services.AddHostedService<NoticeDigest>();
         return services;
     }
@@ -116,11 +117,16 @@ public static class NotificationsApi
         if (!await db.Notifications.AnyAsync(n => n.Id == id && n.PersonId == personId, ct)) return false;
         await db.Notifications.Where(n => n.Id == id && n.PersonId == personId && n.ReadAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAtUtc, nowUtc), ct);
+        LiveNotices.Tell(db, [personId]); // the person's other tabs, on any node
         return true;
     }
 
-    public static Task<int> MarkAllReadAsync(AppDbContext db, Guid personId, DateTime nowUtc, CancellationToken ct) =>
-        db.Notifications.Where(n => n.PersonId == personId && n.ReadAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAtUtc, nowUtc), ct);
+    public static async Task<int> MarkAllReadAsync(AppDbContext db, Guid personId, DateTime nowUtc, CancellationToken ct)
+    {
+        var marked = await db.Notifications.Where(n => n.PersonId == personId && n.ReadAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAtUtc, nowUtc), ct);
+        if (marked > 0) LiveNotices.Tell(db, [personId]);
+        return marked;
+    }
 
     public static async Task<IReadOnlyList<Setting>> SettingsAsync(AppDbContext db, Guid personId, CancellationToken ct)
     {
