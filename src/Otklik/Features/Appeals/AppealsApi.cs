@@ -35,8 +35,8 @@ public static class AppealsApi
             "history" => true,
             _ => throw new InputException("include", "query.include", "Можно добавить к обращению только его историю: include=history."),
         };
-        if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
-        var view = await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct);
+        // Visibility is decided from the row the card is made of: no query of its own (issue 24).
+        if (await AppealViews.LoadVisibleAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct) is not { } view) return AppealChanges.NotFound();
         var answer = withHistory ? view with { History = await HistoryAsync(db, id, ct) } : view;
         await AuditReadAsync(http, user, audit, id, withHistory ? "api include=history" : "api", ct);
         return TypedResults.Ok(answer);
@@ -90,6 +90,7 @@ public static class AppealsApi
         var now = clock.GetUtcNow().UtcDateTime;
         var filter = AppealFilter.Parse(q.Status, q.OrganisationId, q.CategoryId, q.TopicId, q.TerritoryId, q.Channel, q.Kind, q.Regime,
             q.Deadline, q.Overdue, q.AssigneeId, q.Q);
+        filter = await filter.ForPageAsync(db, ct);
         var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db), sort, q.Cursor);
 
         // Two steps: the page's ids first (the filter and the order, answered from indexes), then only those rows — the

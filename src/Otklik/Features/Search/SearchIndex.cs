@@ -132,7 +132,7 @@ sealed class PostgresSearchIndex : ISearchIndex
 }
 
 /// <summary>SQLite: an FTS5 table over the Lucene stems of title and body (title weighted 10 : 1 in bm25); fragments are cut in C#.</summary>
-sealed class SqliteSearchIndex : ISearchIndex
+public sealed class SqliteSearchIndex : ISearchIndex
 {
     public IQueryable<Guid> Matching(AppDbContext db, SearchKind kind, bool publicOnly, SearchQuery query)
     {
@@ -141,6 +141,32 @@ sealed class SqliteSearchIndex : ISearchIndex
         return db.Set<SearchEntry>()
             .FromSql($"SELECT * FROM SearchEntries WHERE Id IN (SELECT rowid FROM SearchFts WHERE SearchFts MATCH {match})")
             .Where(e => e.Kind == kind && (!publicOnly || e.IsPublic)).Select(e => e.EntityId);
+    }
+
+    /// <summary>
+    /// The appeals of <paramref name="appeals"/> whose staff entry matches, asked of FTS5 one appeal at a time: a
+    /// correlated EXISTS that looks the appeal's entry up by its unique index and asks FTS5 for that one rowid with the
+    /// MATCH (a seek in each term's doclist). A list page walks its own order's index and stops after the page, so a
+    /// common word costs a few hundred probes instead of materialising its tens of thousands of matches, which
+    /// <see cref="Matching"/>'s <c>IN (…)</c> does (ADR 0048). A rare word is the opposite case: see <see cref="IsCommonAsync"/>.
+    /// </summary>
+    public static IQueryable<Otklik.Features.Appeals.Appeal> WhereEachMatches(IQueryable<Otklik.Features.Appeals.Appeal> appeals, AppDbContext db, SearchQuery query)
+    {
+        if (query.IsEmpty) return appeals.Where(_ => false);
+        var match = query.ToFts5(any: false);
+        var entries = db.Set<SearchEntry>().FromSql(
+            $"SELECT SearchEntries.* FROM SearchEntries JOIN SearchFts ON SearchFts.rowid = SearchEntries.Id WHERE SearchFts MATCH {match}");
+        return appeals.Where(a => entries.Any(e => e.EntityId == a.Id && e.Kind == SearchKind.Appeal));
+    }
+
+    /// <summary>Whether the query matches at least <paramref name="atLeast"/> documents (FTS5 stops counting there: ~1 ms).</summary>
+    public static async Task<bool> IsCommonAsync(AppDbContext db, SearchQuery query, int atLeast, CancellationToken ct)
+    {
+        if (query.IsEmpty) return false;
+        var match = query.ToFts5(any: false);
+        var n = await db.Database.SqlQuery<int>(
+            $"SELECT count(*) AS Value FROM (SELECT 1 FROM SearchFts WHERE SearchFts MATCH {match} LIMIT {atLeast})").SingleAsync(ct);
+        return n >= atLeast;
     }
 
     sealed record Row(Guid EntityId, string Title, string Body, double Rank);
