@@ -51,12 +51,9 @@ public sealed record AppealFilter
     /// </summary>
     public bool ProbeText { get; init; }
 
-    /// <summary>Words matching more documents than this are probed along the list's order on SQLite (ADR 0048).</summary>
-    public const int CommonWords = 2000;
-
     /// <summary>The filter as a page of a list should apply it: on SQLite a common word is probed along the page's order.</summary>
     public async Task<AppealFilter> ForPageAsync(Data.AppDbContext db, CancellationToken ct) =>
-        Text is { } text && !db.IsPostgres && await Search.SqliteSearchIndex.IsCommonAsync(db, Search.SearchQuery.Parse(text), CommonWords, ct)
+        Text is { } text && !db.IsPostgres && await Search.SqliteSearchIndex.IsCommonAsync(db, Search.SearchQuery.Parse(text), ct)
             ? this with { ProbeText = true }
             : this;
 
