@@ -90,7 +90,6 @@ public static class AppealsApi
         var now = clock.GetUtcNow().UtcDateTime;
         var filter = AppealFilter.Parse(q.Status, q.OrganisationId, q.CategoryId, q.TopicId, q.TerritoryId, q.Channel, q.Kind, q.Regime,
             q.Deadline, q.Overdue, q.AssigneeId, q.Q);
-        filter = await filter.ForPageAsync(db, ct);
         var query = AppealKeyset.Page(filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db), sort, q.Cursor);
 
         // Two steps: the page's ids first (the filter and the order, answered from indexes), then only those rows — the

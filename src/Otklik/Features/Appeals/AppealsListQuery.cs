@@ -44,19 +44,6 @@ public sealed record AppealFilter
     /// <summary>Came through this partner site's embedded form (issue 19 item 4: the site's owner sees what came from it).</summary>
     public Guid? PartnerSiteId { get; init; }
 
-    /// <summary>
-    /// SQLite, a page of a list (ordered, limited): the text is matched one appeal at a time along the list's order
-    /// instead of as a set (<see cref="Search.SqliteSearchIndex.WhereEachMatches"/>). Set by <see cref="ForPageAsync"/> when the
-    /// words are common enough that the walk meets a page of matches soon; a count or an export keeps the set.
-    /// </summary>
-    public bool ProbeText { get; init; }
-
-    /// <summary>The filter as a page of a list should apply it: on SQLite a common word is probed along the page's order.</summary>
-    public async Task<AppealFilter> ForPageAsync(Data.AppDbContext db, CancellationToken ct) =>
-        Text is { } text && !db.IsPostgres && await Search.SqliteSearchIndex.IsCommonAsync(db, Search.SearchQuery.Parse(text), ct)
-            ? this with { ProbeText = true }
-            : this;
-
     /// <summary>Reads the filter from request values; a wrong value is refused with the field it came from.</summary>
     public static AppealFilter Parse(string[]? status, Guid? organisationId, Guid? categoryId, Guid? topicId, Guid? territoryId,
         string? channel, string? kind, string? regime, string? deadline, bool? overdue, Guid? assigneeId, string? q)
@@ -144,9 +131,7 @@ public sealed record AppealFilter
         if (Reopened is { } reopened) query = reopened ? query.Where(a => a.ReconsiderationCount > 0) : query.Where(a => a.ReconsiderationCount == 0);
         if (Rating is { } rating) query = query.Where(a => a.Rating == rating);
         if (PartnerSiteId is { } site) query = query.Where(a => db.PartnerSiteAppeals.Any(p => p.AppealId == a.Id && p.SiteId == site));
-        if (Text is { } probed && ProbeText && !db.IsPostgres)
-            query = Search.SqliteSearchIndex.WhereEachMatches(query, db, Search.SearchQuery.Parse(probed));
-        else if (Text is { } text)
+        if (Text is { } text)
         {
             // The staff copy of the index (it holds the applicant too); the list keeps its own order and keyset paging.
             var matching = Search.SearchIndexes.For(db).Matching(db, Search.SearchKind.Appeal, publicOnly: false, Search.SearchQuery.Parse(text));

@@ -132,7 +132,7 @@ sealed class PostgresSearchIndex : ISearchIndex
 }
 
 /// <summary>SQLite: an FTS5 table over the Lucene stems of title and body (title weighted 10 : 1 in bm25); fragments are cut in C#.</summary>
-public sealed class SqliteSearchIndex : ISearchIndex
+sealed class SqliteSearchIndex : ISearchIndex
 {
     public IQueryable<Guid> Matching(AppDbContext db, SearchKind kind, bool publicOnly, SearchQuery query)
     {
@@ -141,39 +141,6 @@ public sealed class SqliteSearchIndex : ISearchIndex
         return db.Set<SearchEntry>()
             .FromSql($"SELECT * FROM SearchEntries WHERE Id IN (SELECT rowid FROM SearchFts WHERE SearchFts MATCH {match})")
             .Where(e => e.Kind == kind && (!publicOnly || e.IsPublic)).Select(e => e.EntityId);
-    }
-
-    /// <summary>
-    /// The appeals of <paramref name="appeals"/> whose staff entry matches, asked of FTS5 one appeal at a time: a
-    /// correlated EXISTS that looks the appeal's entry up by its unique index and asks FTS5 for that one rowid with the
-    /// MATCH (a seek in each term's doclist). A list page walks its own order's index and stops after the page, so a
-    /// common word costs a few hundred probes instead of materialising its tens of thousands of matches, which
-    /// <see cref="Matching"/>'s <c>IN (…)</c> does (ADR 0048). A rare word is the opposite case: see <see cref="IsCommonAsync"/>.
-    /// </summary>
-    public static IQueryable<Otklik.Features.Appeals.Appeal> WhereEachMatches(IQueryable<Otklik.Features.Appeals.Appeal> appeals, AppDbContext db, SearchQuery query)
-    {
-        if (query.IsEmpty) return appeals.Where(_ => false);
-        var match = query.ToFts5(any: false);
-        var entries = db.Set<SearchEntry>().FromSql(
-            $"SELECT SearchEntries.* FROM SearchEntries JOIN SearchFts ON SearchFts.rowid = SearchEntries.Id WHERE SearchFts MATCH {match}");
-        return appeals.Where(a => entries.Any(e => e.EntityId == a.Id && e.Kind == SearchKind.Appeal));
-    }
-
-    /// <summary>
-    /// Whether the query matches enough documents that walking a page's order and probing beats collecting the matches:
-    /// collecting M matches costs ~M, walking ~26·N/M probes of a larger unit cost (measured on SQLite: 2.6 µs a collected
-    /// match, 65 µs a probe), so the crossover is M ≈ √(650·N) — √(500·entries) with ~1.3 entries an appeal. FTS5 stops
-    /// counting at that number (~1 ms); the number of entries is the largest key (ADR 0048).
-    /// </summary>
-    public static async Task<bool> IsCommonAsync(AppDbContext db, SearchQuery query, CancellationToken ct)
-    {
-        if (query.IsEmpty) return false;
-        var entries = await db.Database.SqlQuery<long>($"SELECT coalesce(max(Id), 0) AS Value FROM SearchEntries").SingleAsync(ct);
-        var atLeast = (int)Math.Max(1000, Math.Sqrt(500.0 * entries));
-        var match = query.ToFts5(any: false);
-        var n = await db.Database.SqlQuery<int>(
-            $"SELECT count(*) AS Value FROM (SELECT 1 FROM SearchFts WHERE SearchFts MATCH {match} LIMIT {atLeast})").SingleAsync(ct);
-        return n >= atLeast;
     }
 
     sealed record Row(Guid EntityId, string Title, string Body, double Rank);

@@ -133,7 +133,7 @@ public sealed class AppealsListModel(AppDbContext db, CurrentUser user, TimeProv
             Sort = AppealKeyset.ParseSort(Request.Query["sort"].ToString());
             var cursor = Request.Query["cursor"].ToString();
             IsFirstPage = cursor.Length == 0;
-            var filtered = (await Filter.ForPageAsync(db, ct)).Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db);
+            var filtered = Filter.Apply((await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), now, db);
             var (rows, next) = await AppealsListRows.PageAsync(db, filtered, Sort, cursor, PageSize, Directory, now, ct);
             Rows = rows;
             if (next is not null) NextLink = "/office/appeals" + QueryString.Create(withoutCursor.Append(KeyValuePair.Create("cursor", (string?)next)));
