@@ -198,6 +198,10 @@ public static class Cli
             services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connection));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
+        // The deadline clocks listen for cache signals (ADR 0031); the harness is one process, so an empty configuration
+        // gives signals that stay inside it.
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddSingleton<Otklik.Infrastructure.ClusterSignals>();
         services.AddSingleton<DeadlineClocks>();
         return services.BuildServiceProvider();
     }

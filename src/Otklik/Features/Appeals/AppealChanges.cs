@@ -57,8 +57,9 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockAsync(id, ct);
         // The roadmap's steps are part of what the rules and the visibility of a complaint look at.
+        // One statement (an appeal has a few parts and rarely a roadmap: the joined rows stay few).
         var appeal = await db.Appeals.Include(a => a.Parts).Include(a => a.Roadmap!).ThenInclude(r => r.Steps)
-            .AsSplitQuery().SingleOrDefaultAsync(a => a.Id == id, ct);
+            .AsSingleQuery().SingleOrDefaultAsync(a => a.Id == id, ct);
         if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return NotFound();
         if (!await may(appeal)) return Forbidden();
         if (appeal.Version != version)
@@ -73,7 +74,8 @@ public sealed class AppealChanges(AppDbContext db, CurrentUser user, TimeProvide
         // The messages of the change (letters, office notices) go out now rather than at the dispatcher's next tick.
         outbox.Nudge();
         // The public portal's cached pages were evicted at the commit by the save pipeline (AppDbContext), as for every writer.
-        return TypedResults.Ok(await AppealViews.LoadForAsync(db, user, id, now, ct));
+        // The answer is made from the appeal just saved (its version included), not read back: only its files are read.
+        return TypedResults.Ok(await AppealViews.ViewForAsync(db, user, appeal, now, ct));
     }
 
     /// <summary>

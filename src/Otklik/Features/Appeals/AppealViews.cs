@@ -64,6 +64,29 @@ public static class AppealViews
         return await AppealAccess.SeesAsStaffAsync(user, appeal, ct) ? view : ForApplicant(view);
     }
 
+    /// <summary>
+    /// The card as the caller may see it, or null when the caller does not see the appeal (a 404): the appeal with its
+    /// parts and roadmap in one statement, visibility decided from that row (<see cref="AppealAccess.CanSeeAsync(CurrentUser, Appeal, CancellationToken)"/>,
+    /// the rule every change applies), then its files. The public steps come from the loaded roadmap (the owners'
+    /// names only when there are agreed steps). Two statements where there were five (issue 24).
+    /// </summary>
+    public static async Task<AppealView?> LoadVisibleAsync(AppDbContext db, CurrentUser user, Guid id, DateTime nowUtc, CancellationToken ct)
+    {
+        var appeal = await db.Appeals.AsNoTracking().Include(a => a.Parts).Include(a => a.Roadmap!).ThenInclude(r => r.Steps)
+            .AsSingleQuery().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (appeal is null || !await AppealAccess.CanSeeAsync(user, appeal, ct)) return null;
+        return await ViewForAsync(db, user, appeal, nowUtc, ct);
+    }
+
+    /// <summary>The card of an appeal already loaded with its parts and roadmap (a change's tracked entity): no read-back.</summary>
+    public static async Task<AppealView> ViewForAsync(AppDbContext db, CurrentUser user, Appeal appeal, DateTime nowUtc, CancellationToken ct)
+    {
+        var attachments = await AttachmentsAsync(db, appeal.Id, ct);
+        var steps = await Roadmaps.RoadmapViews.PublicAsync(db, appeal.Roadmap?.Steps ?? [], nowUtc, ct);
+        var view = Of(appeal, attachments, nowUtc, steps);
+        return await AppealAccess.SeesAsStaffAsync(user, appeal, ct) ? view : ForApplicant(view);
+    }
+
     /// <summary>Whether the applicant may read the answer: it has been sent (and maybe rated or closed since).</summary>
     public static bool AnswerIsPublicToApplicant(AppealStatus status) => status is AppealStatus.AnswerSent or AppealStatus.Closed;
 

@@ -35,8 +35,8 @@ public static class AppealsApi
             "history" => true,
             _ => throw new InputException("include", "query.include", "Можно добавить к обращению только его историю: include=history."),
         };
-        if (!await AppealAccess.CanSeeAsync(db, user, id, ct)) return AppealChanges.NotFound();
-        var view = await AppealViews.LoadForAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct);
+        // Visibility is decided from the row the card is made of: no query of its own (issue 24).
+        if (await AppealViews.LoadVisibleAsync(db, user, id, clock.GetUtcNow().UtcDateTime, ct) is not { } view) return AppealChanges.NotFound();
         var answer = withHistory ? view with { History = await HistoryAsync(db, id, ct) } : view;
         await AuditReadAsync(http, user, audit, id, withHistory ? "api include=history" : "api", ct);
         return TypedResults.Ok(answer);

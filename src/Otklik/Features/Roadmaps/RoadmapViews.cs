@@ -55,6 +55,13 @@ public static class RoadmapViews
     public static async Task<IReadOnlyList<PublicStepView>> PublicAsync(AppDbContext db, Guid appealId, DateTime nowUtc, CancellationToken ct)
     {
         var steps = await db.RoadmapSteps.AsNoTracking().Where(s => s.AppealId == appealId && s.ApprovedAtUtc != null).ToListAsync(ct);
+        return await PublicAsync(db, steps, nowUtc, ct);
+    }
+
+    /// <summary>The same from the steps already loaded with the appeal (the card, a change): no read of the steps.</summary>
+    public static async Task<IReadOnlyList<PublicStepView>> PublicAsync(AppDbContext db, IEnumerable<RoadmapStep> loaded, DateTime nowUtc, CancellationToken ct)
+    {
+        var steps = loaded.Where(s => s.ApprovedAtUtc != null).ToList();
         if (steps.Count == 0) return [];
         var owners = steps.Select(s => s.OwnerOrganisationId).Distinct().ToList();
         var organisations = await db.Organisations.AsNoTracking().Where(o => owners.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
