@@ -326,6 +326,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Public("/business/measures", Setup.None, "?q=" + Uri.EscapeDataString("субсидия")),
         new Line("GET", $"{Api}/business/measures/{{id:guid}}", "an unknown measure: nobody finds it", Expect.Everyone(404), Setup.None, NoBody),
         Public("/business/recipients", Setup.None, "?q=6670000014"),
+        // ---- The support network's workspace (issue 23.6): its lines live beside its tests ----
+        .. Teamwork.TeamworkMatrix.Lines(r),
         // ---- Public discussions (issue 22.5): anyone reads the list and a discussion; nothing unpublished is in them ----
         Public("/discussions", Setup.None),
         new Line("GET", $"{Api}/discussions/{{id:guid}}", "an unknown discussion: nobody finds it", Expect.Everyone(404), Setup.None, NoBody),

@@ -88,6 +88,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
             "report.scheduled" => await ReportAsync(p, ct),
             "alert.news" => await Alerts.AlertLetters.NewsAsync(db, site, message, p, ct),
             "alert.confirm" => await Alerts.AlertLetters.ConfirmAsync(db, site, message, p, ct),
+            Teamwork.TeamDigest.Type => await Teamwork.TeamDigest.ComposeAsync(db, site, message, p, ct),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
@@ -342,6 +343,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 body.AppendLine($"Срок: {Local(a.DueAtUtc, await ZoneAsync(a.Org, ct))}. Статус: {Labels.Of(a.Status)}.");
                 body.AppendLine($"Карточка обращения: {site}/office/appeals/{id}");
             }
+            else if (n.Link is { } link) body.AppendLine($"Открыть: {site}{link}");
             body.AppendLine();
         }
         body.AppendLine($"Все уведомления: {site}/office/notices").AppendLine($"Какие уведомления присылать письмом: {site}/office/notices/settings");
