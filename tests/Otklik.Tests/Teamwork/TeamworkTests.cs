@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Otklik.Data;
 using Otklik.Features.Notifications;
 using Otklik.Features.Teamwork;
+using Otklik.Tests.Api;
 using Otklik.Tests.Infrastructure;
 using Otklik.Tests.Notifications;
 using static Otklik.Tests.Infrastructure.Persona;

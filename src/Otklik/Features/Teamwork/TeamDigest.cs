@@ -93,9 +93,12 @@ public sealed class TeamDigest(IServiceScopeFactory scopes, TimeProvider clock, 
         var cutoff = NoticeDigest.CutoffUtc(settings, nowUtc);
         var lookedSince = cutoff.AddDays(-1);
         var dueBy = DateOnly.FromDateTime(cutoff).AddDays(1);
-        var withAnnouncements = db.TeamAnnouncementRecipients.Where(r => r.ReadAtUtc == null).Select(r => r.PersonId);
-        var withTasks = db.TeamTasks.Where(t => t.DoneAtUtc == null && t.DueOn <= dueBy).Select(t => t.OwnerId);
-        var withMentions = db.Notifications.Where(n => n.SourceType == MessageTypes.TeamMentioned.Name && n.ReadAtUtc == null).Select(n => n.PersonId);
+        // What was waiting at the digest moment: a thing that came after it waits for the next one.
+        var withAnnouncements = db.TeamAnnouncementRecipients.Where(r => r.ReadAtUtc == null)
+            .Join(db.TeamAnnouncements.Where(a => a.CreatedAtUtc < cutoff), r => r.AnnouncementId, a => a.Id, (r, a) => r.PersonId);
+        var withTasks = db.TeamTasks.Where(t => t.DoneAtUtc == null && t.DueOn <= dueBy && t.CreatedAtUtc < cutoff).Select(t => t.OwnerId);
+        var mentioned = MessageTypes.TeamMentioned.Name;
+        var withMentions = db.Notifications.Where(n => n.SourceType == mentioned && n.ReadAtUtc == null && n.CreatedAtUtc < cutoff).Select(n => n.PersonId);
         var people = await withAnnouncements.Union(withTasks).Union(withMentions).Distinct().ToListAsync(ct);
         var visits = await db.TeamVisits.AsNoTracking().Where(v => people.Contains(v.PersonId)).ToDictionaryAsync(v => v.PersonId, ct);
         var letters = 0;
@@ -167,9 +170,10 @@ public sealed class TeamDigest(IServiceScopeFactory scopes, TimeProvider clock, 
             body.AppendLine();
         }
         body.AppendLine($"Рабочее место: {site.Link("/office/teamwork")}");
-        var subject = announcements.Any(a => a.Important)
-            ? $"Рабочее место «Отклик»: важное объявление и ещё {announcements.Count + tasks.Count + mentions.Count - 1}"
-            : $"Рабочее место «Отклик»: ждут вашего внимания — {announcements.Count + tasks.Count + mentions.Count}";
+        var total = announcements.Count + tasks.Count + mentions.Count;
+        var subject = announcements.FirstOrDefault(a => a.Important) is { } first
+            ? $"Рабочее место «Отклик»: важное объявление «{first.Title}»" + (total > 1 ? $" и ещё {total - 1}" : "")
+            : $"Рабочее место «Отклик»: ждут вашего внимания — {total}";
         return new(new Letter([to], subject, MailComposer.Sign(body)), null);
     }
 }

@@ -203,7 +203,7 @@ public sealed class TeamService(AppDbContext db, CurrentUser user, OrganisationT
         {
             var allowed = (await PeopleOfAsync(scope, [], ct)).ToHashSet();
             if (members.Any(m => !allowed.Contains(m))) errors.Add("memberIds", "teamwork.member_outside", "Участников выбирают среди сотрудников своих организаций.");
-            if (members.Count(m => m != Me) == 0) errors.Add("memberIds", "teamwork.members_required", "Выберите участников проекта.");
+            if (!members.Any(m => m != Me)) errors.Add("memberIds", "teamwork.members_required", "Выберите участников проекта.");
         }
         errors.ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
         var chat = new Chat { Id = Guid.CreateVersion7(), Title = input.Title!.Trim(), Kind = input.Kind, OrganisationId = input.OrganisationId!.Value, CreatedById = Me, CreatedAtUtc = Now };

@@ -35,12 +35,12 @@ public static class TeamworkApi
         g.MapPut("/tasks/{id:guid}/checklist/{itemId:guid}", PutTick).WithSummary("Ticks or unticks an item of a task's checklist; the last tick finishes the task");
     }
 
-    static IResult NotStaff() => TypedResults.Problem(title: "Доступ запрещён", detail: "Рабочее место — для сотрудников.", statusCode: StatusCodes.Status403Forbidden,
+    static ProblemHttpResult NotStaff() => TypedResults.Problem(title: "Доступ запрещён", detail: "Рабочее место — для сотрудников.", statusCode: StatusCodes.Status403Forbidden,
         extensions: new Dictionary<string, object?> { ["code"] = "teamwork.staff_only" });
 
     static async Task<Results<Ok<List<AnnouncementItem>>, ProblemHttpResult>> Announcements(TeamService team, Data.AppDbContext db, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         return TypedResults.Ok(await ListAsync(team, db, ct));
     }
 
@@ -62,13 +62,13 @@ public static class TeamworkApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> Read(Guid id, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         return await team.ReadAnnouncementAsync(id, ct) ? TypedResults.NoContent() : NotFound("Такого объявления для вас нет.");
     }
 
     static async Task<Results<Ok<Receipts>, ProblemHttpResult>> GetReceipts(Guid id, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         return await ReceiptsAsync(team, id, ct) is { } r ? TypedResults.Ok(r) : NotFound("Такого объявления у вас нет.");
     }
 
@@ -85,14 +85,14 @@ public static class TeamworkApi
 
     static async Task<Results<Ok<Reminded>, ProblemHttpResult>> Remind(Guid id, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         if (await team.AnnouncementAsync(id, ct) is not { } a || a.AuthorId != team.Me) return NotFound("Такого объявления у вас нет.");
         return TypedResults.Ok(new Reminded(await team.RemindAsync(id, ct)));
     }
 
     static async Task<Results<Ok<Messages>, ProblemHttpResult>> ChatMessages(Guid id, [FromQuery] long? after, [FromQuery] int? limit, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         if (after is < 0) throw new InputException("after", "paging.cursor", "Курсор — номер последнего полученного сообщения (0 — последние сообщения).");
         var size = limit ?? 100;
         if (size is < 1 or > 200) throw new InputException("limit", "paging.limit", "Размер страницы — от 1 до 200.");
@@ -103,7 +103,7 @@ public static class TeamworkApi
 
     static async Task<Results<Created<TeamService.MessageView>, ProblemHttpResult>> Post(Guid id, NewMessage body, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         if (await team.ChatAsync(id, ct) is not { } chat) return NotFound("Такого обсуждения у вас нет.");
         var m = await team.PostAsync(chat, body.Text, ct);
         var name = (await team.NamesAsync([m.AuthorId], ct)).GetValueOrDefault(m.AuthorId, "—");
@@ -112,7 +112,7 @@ public static class TeamworkApi
 
     static async Task<Results<Ok<List<TaskView>>, ProblemHttpResult>> Tasks([FromQuery] bool? done, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         var tasks = await team.TasksAsync(done ?? false, ct);
         var names = await team.NamesAsync(tasks.Select(t => t.OwnerId), ct);
         var today = DateOnly.FromDateTime(team.Now);
@@ -124,7 +124,7 @@ public static class TeamworkApi
 
     static async Task<Results<Ok<TaskView>, ProblemHttpResult>> PutTick(Guid id, Guid itemId, Tick body, TeamService team, CancellationToken ct)
     {
-        if (!await team.IsStaffAsync(ct)) return (ProblemHttpResult)NotStaff();
+        if (!await team.IsStaffAsync(ct)) return NotStaff();
         if (await team.TaskAsync(id, ct) is not { } task) return NotFound("Такой задачи у вас нет.");
         await team.TickAsync(task, itemId, body.Done, ct);
         var owner = (await team.NamesAsync([task.OwnerId], ct)).GetValueOrDefault(task.OwnerId, "—");
