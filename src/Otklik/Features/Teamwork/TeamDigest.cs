@@ -134,7 +134,7 @@ public sealed class TeamDigest(IServiceScopeFactory scopes, TimeProvider clock, 
     /// <summary>The letter: what waits for the person in the workspace now (it is composed when sent, so nothing read since is listed).</summary>
     public static async Task<Composed> ComposeAsync(AppDbContext db, PublicUrl site, OutboxMessage message, JsonElement p, CancellationToken ct)
     {
-        var personId = p.GetProperty("personId").GetGuid();
+        if (!p.TryGetProperty("personId", out var who) || !who.TryGetGuid(out var personId)) return Composed.Skip("В сообщении нет сотрудника.");
         var to = await db.Users.AsNoTracking().Where(u => u.Id == personId && u.Email != null && u.DisabledAtUtc == null).Select(u => u.Email!).SingleOrDefaultAsync(ct);
         if (to is null) return Composed.Skip("У сотрудника нет адреса электронной почты.");
         var announcements = await db.TeamAnnouncementRecipients.AsNoTracking().Where(r => r.PersonId == personId && r.ReadAtUtc == null)
