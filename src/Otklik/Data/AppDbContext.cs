@@ -99,6 +99,16 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.WebPush.WebPushDemoKey> WebPushDemoKeys => Set<Features.WebPush.WebPushDemoKey>();
     public DbSet<Features.Alerts.AlertSubscription> AlertSubscriptions => Set<Features.Alerts.AlertSubscription>();
     public DbSet<Features.Alerts.AlertWindow> AlertWindows => Set<Features.Alerts.AlertWindow>();
+    public DbSet<Features.Teamwork.Announcement> TeamAnnouncements => Set<Features.Teamwork.Announcement>();
+    public DbSet<Features.Teamwork.AnnouncementRecipient> TeamAnnouncementRecipients => Set<Features.Teamwork.AnnouncementRecipient>();
+    public DbSet<Features.Teamwork.Chat> TeamChats => Set<Features.Teamwork.Chat>();
+    public DbSet<Features.Teamwork.ChatMember> TeamChatMembers => Set<Features.Teamwork.ChatMember>();
+    public DbSet<Features.Teamwork.ChatMessage> TeamChatMessages => Set<Features.Teamwork.ChatMessage>();
+    public DbSet<Features.Teamwork.ChatRead> TeamChatReads => Set<Features.Teamwork.ChatRead>();
+    public DbSet<Features.Teamwork.TeamTask> TeamTasks => Set<Features.Teamwork.TeamTask>();
+    public DbSet<Features.Teamwork.SharedFolder> TeamFolders => Set<Features.Teamwork.SharedFolder>();
+    public DbSet<Features.Teamwork.SharedFile> TeamFiles => Set<Features.Teamwork.SharedFile>();
+    public DbSet<Features.Teamwork.TeamVisit> TeamVisits => Set<Features.Teamwork.TeamVisit>();
 
     public abstract bool IsPostgres { get; }
 

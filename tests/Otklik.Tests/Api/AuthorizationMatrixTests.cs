@@ -329,6 +329,8 @@ public sealed class AuthorizationMatrixTests(AppPool pool) : IClassFixture<AppPo
         Public("/business/items", Setup.None, "?section=News"),
         Admin("POST", "/business/items", "a news item of the fund", Setup.None, _ => new { section = "News", organisationId = r.Fund, title = "Новость фонда", body = "Текст." },
             201, RegionAdmin),
+        // ---- The support network's workspace (issue 23.6): its lines live beside its tests ----
+        .. Teamwork.TeamworkMatrix.Lines(r),
         // ---- Public discussions (issue 22.5): anyone reads the list and a discussion; nothing unpublished is in them ----
         Public("/discussions", Setup.None),
         new Line("GET", $"{Api}/discussions/{{id:guid}}", "an unknown discussion: nobody finds it", Expect.Everyone(404), Setup.None, NoBody),

@@ -6,7 +6,7 @@ public enum AttachmentKind { Photo, Document }
 
 /// <summary>Whose file it is: the applicant's, sent with the appeal, or the executor's, sent with the answer.</summary>
 /// <summary>What a file is for; a profile photo (the portal account's) is never bound to an appeal.</summary>
-public enum AttachmentPurpose { Appeal, Answer, ProfilePhoto }
+public enum AttachmentPurpose { Appeal, Answer, ProfilePhoto, SharedFolder }
 
 /// <summary>A file uploaded first, then bound to an appeal when the appeal is submitted (or to an answer).</summary>
 public sealed class Attachment

@@ -90,6 +90,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
             "alert.confirm" => await Alerts.AlertLetters.ConfirmAsync(db, site, message, p, ct),
             "business.new_measure" => await Business.BusinessLetters.NewMeasureAsync(db, site, p, ct),
             "business.event_registered" => await Business.BusinessLetters.EventRegisteredAsync(db, site, p, ct),
+            Teamwork.TeamDigest.Type => await Teamwork.TeamDigest.ComposeAsync(db, site, message, p, ct),
             // Staff are told by notices in the office; their letters are the ones each person chose (at once, or the day's digest).
             Notifications.NoticeWriter.EmailType or Notifications.NoticeWriter.DigestType => await StaffAsync(message, p, ct),
             _ when type.IsForApplicant => await ApplicantAsync(type, message, p, ct),
@@ -344,6 +345,7 @@ public sealed class MailComposer(AppDbContext db, MailSettings settings, PublicU
                 body.AppendLine($"Срок: {Local(a.DueAtUtc, await ZoneAsync(a.Org, ct))}. Статус: {Labels.Of(a.Status)}.");
                 body.AppendLine($"Карточка обращения: {site}/office/appeals/{id}");
             }
+            else if (n.Link is { } link) body.AppendLine($"Открыть: {site}{link}");
             body.AppendLine();
         }
         body.AppendLine($"Все уведомления: {site}/office/notices").AppendLine($"Какие уведомления присылать письмом: {site}/office/notices/settings");

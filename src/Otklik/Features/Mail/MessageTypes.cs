@@ -174,6 +174,18 @@ public static class MessageTypes
     public static readonly MessageType NewMeasure = new("business.new_measure", "Новая мера поддержки по подписке", new Audience(Recipient.AccountHolder, Delivery.Letter | Delivery.Push));
     /// <summary>A registration for an event of the business portal, confirmed to the address given (issue 23.1).</summary>
     public static readonly MessageType EventRegistered = new("business.event_registered", "Регистрация на мероприятие", new Audience(Recipient.Visitor, Delivery.Letter));
+    // ---- The support network's workspace (Features/Teamwork, ADR 0051) ----
+    /// <summary>An announcement was posted: a notice to each of its recipients (fixed when it was posted).</summary>
+    public static readonly MessageType TeamAnnouncement = new("team.announcement", "Объявление в рабочем месте", new Audience(Recipient.Organisation, Delivery.Notice));
+    /// <summary>A reminder to the recipients who have not confirmed reading (by the author, or by the watch a day after an important one).</summary>
+    public static readonly MessageType TeamAnnouncementReminder = new("team.announcement_reminder", "Напоминание прочитать объявление", StaffNotice);
+    /// <summary>Someone @mentioned members of a chat: a notice to each of them.</summary>
+    public static readonly MessageType TeamMentioned = new("team.mentioned", "Вас упомянули в обсуждении", StaffNotice);
+    public static readonly MessageType TeamTaskAssigned = new("team.task_assigned", "Поручена задача", StaffNotice);
+    /// <summary>A task's due day passed with its checklist open (TeamWatch): to its owner and its author, once.</summary>
+    public static readonly MessageType TeamTaskOverdue = new("team.task_overdue", "Срок задачи пропущен", StaffNotice);
+    /// <summary>Once a day, to staff who have not opened the workspace since the last one and have something unread or due there.</summary>
+    public static readonly MessageType TeamDigest = new(Teamwork.TeamDigest.Type, "Сводка рабочего места за день", new Audience(Recipient.StaffRole, Delivery.Letter));
 
     // ---- Citizens' alerts (Features/Alerts, ADR 0039) ----
     /// <summary>What happened in one batch window where an alert looks: answers, closings, known problems (AlertSweep).</summary>
@@ -192,6 +204,7 @@ public static class MessageTypes
         DocumentPackage,
         RootCauseMeasureAssigned, SpikeStarted, RootCauseMeasureAtRisk, RootCauseMeasureOverdue, RootCauseResolved, ReportScheduled, ChannelFailed,
         AlertNews, AlertConfirm, NewMeasure, EventRegistered,
+        TeamAnnouncement, TeamAnnouncementReminder, TeamMentioned, TeamTaskAssigned, TeamTaskOverdue, TeamDigest,
     ];
 
     static readonly Dictionary<string, MessageType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);

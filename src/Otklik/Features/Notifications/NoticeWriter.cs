@@ -47,13 +47,18 @@ public static partial class NoticeWriter
         ["business.section_stale"] = NoticeKind.SectionStale,
         ["business.section_escalated"] = NoticeKind.SectionStale,
         ["channel.failed"] = NoticeKind.ChannelFailure,
+        ["team.announcement"] = NoticeKind.Announcement,
+        ["team.announcement_reminder"] = NoticeKind.Announcement,
+        ["team.mentioned"] = NoticeKind.Mention,
+        ["team.task_assigned"] = NoticeKind.TeamTask,
+        ["team.task_overdue"] = NoticeKind.Deadline,
     };
 
     /// <summary>The letters of notices, composed by the mail composer: one notice at once, or a person's digest of the day.</summary>
     public const string EmailType = "notice.email";
     public const string DigestType = "notice.digest";
 
-    sealed record Draft(Guid PersonId, string Title, string? Text);
+    sealed record Draft(Guid PersonId, string Title, string? Text, string? Link = null);
 
     /// <summary>Writes the notices of <paramref name="message"/> (none for a type that has none); returns how many were written now.</summary>
     public static async Task<int> WriteAsync(AppDbContext db, OutboxMessage message, DateTime nowUtc, CancellationToken ct)
@@ -78,7 +83,7 @@ public static partial class NoticeWriter
         foreach (var d in drafts.Where(d => people.Contains(d.PersonId)).DistinctBy(d => d.PersonId))
         {
             var delivery = chosen.TryGetValue(d.PersonId, out var c) ? c : NoticeKinds.DefaultDelivery(kind);
-            var notice = Notification.Create(d.PersonId, kind, d.Title, d.Text, appeal?.Id ?? message.AppealId, number, message.Id, message.Type, delivery, nowUtc);
+            var notice = Notification.Create(d.PersonId, kind, d.Title, d.Text, appeal?.Id ?? message.AppealId, number, message.Id, message.Type, delivery, nowUtc, d.Link);
             if (delivery == NoticeDelivery.Immediate)
             {
                 var letter = OutboxMessage.Create(Mail.MessageTypes.NoticeEmail, new { personId = d.PersonId, source = message.Id }, notice.AppealId, nowUtc);
@@ -104,6 +109,8 @@ public static partial class NoticeWriter
     static async Task<List<Draft>> DraftsAsync(AppDbContext db, string type, JsonElement p, Appeal? appeal, string? n, CancellationToken ct)
     {
         List<Draft> To(IEnumerable<Guid> people, string title, string? text = null) => [.. people.Distinct().Select(id => new Draft(id, title, text))];
+        if (type.StartsWith("team.", StringComparison.Ordinal))
+            return [.. (await Teamwork.TeamNotices.DraftsAsync(db, type, p, ct)).Select(d => new Draft(d.PersonId, d.Title, d.Text, d.Link))];
         switch (type)
         {
             case "appeal.assigned":

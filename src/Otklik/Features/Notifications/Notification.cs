@@ -36,6 +36,10 @@ public enum NoticeKind
     SectionStale,
     /// <summary>A channel of intake (a mailbox) stopped working: to the region's administrators, once per outage.</summary>
     ChannelFailure,
+    /// <summary>An announcement of the workspace reached the person, or they are reminded to read it.</summary>
+    Announcement,
+    /// <summary>A task of the workspace was given to the person.</summary>
+    TeamTask,
 }
 
 /// <summary>How a notice reaches its person besides the office list.</summary>
@@ -77,17 +81,19 @@ public sealed class Notification
     public NoticeDelivery Delivery { get; private set; }
     /// <summary>The outbox message that carries it by e-mail (at once, or the day's digest); null until one does.</summary>
     public Guid? LetterId { get; private set; }
+    /// <summary>The office page it is about when it is not an appeal (an announcement, a chat, a task), as a path.</summary>
+    public string? Link { get; private set; }
 
     Notification() { }
 
     public static Notification Create(Guid personId, NoticeKind kind, string title, string? text, Guid? appealId, string? appealNumber,
-        Guid sourceMessageId, string sourceType, NoticeDelivery delivery, DateTime nowUtc) => new()
+        Guid sourceMessageId, string sourceType, NoticeDelivery delivery, DateTime nowUtc, string? link = null) => new()
     {
         PersonId = personId, Kind = kind,
         Title = title.Length > MaxTitle ? title[..(MaxTitle - 1)] + "…" : title,
         Text = text is null ? null : text.Length > MaxText ? text[..(MaxText - 1)] + "…" : text,
         AppealId = appealId, AppealNumber = appealNumber, SourceMessageId = sourceMessageId, SourceType = sourceType,
-        Delivery = delivery, CreatedAtUtc = nowUtc,
+        Delivery = delivery, CreatedAtUtc = nowUtc, Link = link,
     };
 
     public bool IsUnread => ReadAtUtc is null;
@@ -131,6 +137,8 @@ public static class NoticeKinds
         NoticeKind.Spike => "Всплеск обращений",
         NoticeKind.SectionStale => "Раздел портала МСБ пора обновить",
         NoticeKind.ChannelFailure => "Канал приёма обращений не работает",
+        NoticeKind.Announcement => "Объявление для сотрудников",
+        NoticeKind.TeamTask => "Задача в рабочем месте",
         _ => kind.ToString(),
     };
 
@@ -152,6 +160,7 @@ sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
         b.Property(n => n.Text).HasMaxLength(Notification.MaxText);
         b.Property(n => n.AppealNumber).HasMaxLength(20);
         b.Property(n => n.SourceType).HasMaxLength(100);
+        b.Property(n => n.Link).HasMaxLength(300);
         b.Ignore(n => n.IsUnread);
         b.HasOne<Directory.Person>().WithMany().HasForeignKey(n => n.PersonId).OnDelete(DeleteBehavior.Cascade);
         // Once per person per message, whichever node or retry writes it.

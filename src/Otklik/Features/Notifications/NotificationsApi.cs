@@ -55,7 +55,7 @@ public static class NotificationsApi
                 : throw new InputException("cursor", "paging.cursor", "Неверный курсор страницы: возьмите его из поля nextCursor предыдущей страницы.");
         var page = await PageAsync(db, user.RequiredId, size, before, ct);
         var items = page.Rows.Select(n => new NoticeItem(n.Id, n.Kind, n.Title, n.Text, n.AppealId, n.AppealNumber,
-            n.AppealId is { } a ? site.Link($"/office/appeals/{a}") : null, n.CreatedAtUtc, n.IsUnread)).ToList();
+            n.AppealId is { } a ? site.Link($"/office/appeals/{a}") : n.Link is { } path ? site.Link(path) : null, n.CreatedAtUtc, n.IsUnread)).ToList();
         return TypedResults.Ok(new NoticePage(items, await UnreadAsync(db, user.RequiredId, ct),
             page.Next?.ToString(CultureInfo.InvariantCulture)));
     }
