@@ -39,8 +39,8 @@ public sealed class CentreToolsTests
         Assert.Matches("Город Б 1 · открыто \\d+ · просрочено \\d+", words);
         // The charts are drawn (filled bars), and each bar links to the appeals behind it, from the public address.
         var page = pdf.GetPage(1);
-        Assert.True(page.ExperimentalAccess.Paths.Count(p => p.IsFilled) >= 6, "the bars of the charts");
-        var links = pdf.GetPages().SelectMany(p => p.ExperimentalAccess.GetAnnotations()).Select(a => a.Action is UglyToad.PdfPig.Actions.UriAction u ? u.Uri : null)
+        Assert.True(page.Paths.Count(p => p.IsFilled) >= 6, "the bars of the charts");
+        var links = pdf.GetPages().SelectMany(p => p.GetAnnotations()).Select(a => a.Action is UglyToad.PdfPig.Actions.UriAction u ? u.Uri : null)
             .OfType<string>().ToList();
         Assert.Contains(links, l => l.Contains("/office/appeals?", StringComparison.Ordinal) && l.Contains($"territoryId={app.Region.TerritoryA}", StringComparison.Ordinal));
         Assert.All(links, l => Assert.StartsWith("http", l));

@@ -252,7 +252,7 @@ public sealed class WebPushTests
         await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 3 по улице Мира, глубокая."));
         await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 5 по улице Мира, широкая."), Persona.OtherApplicant);
         // Only the campaign's pushes from here: the appeals' own steps are left unsent (the browser subscribed after them is kept).
-        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAtUtc, DateTime.UtcNow)));
+        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAtUtc, app.Clock.GetUtcNow().UtcDateTime)));
 
         var analyst = await Otklik.Tests.Workspace.Office.SignInAsync(app, Persona.CentreAnalyst);
         var fields = new Dictionary<string, string> { ["territoryId"] = r.TerritoryB.ToString(), ["channels"] = "push" };
