@@ -33,6 +33,7 @@ public static class Cli
             case "fill": await FillOnlyAsync(a); return 0;
             case "echo": await EchoAsync(a.Int("--port", 0)); return 0;
             case "report": Report.Write(a); return 0;
+            case "centre": await Centre.RunAsync(a); return 0;
             default:
                 Console.Error.WriteLine("usage: Otklik.Load run|echo|report …  (see bench/run.sh)");
                 return 2;
@@ -147,7 +148,7 @@ public static class Cli
     }
 
     /// <summary>A brand-new database of the engine, migrated as the app migrates it, then the bench region and its appeals.</summary>
-    static async Task<double> FillAsync(IServiceProvider services, string engine, int appeals, DateTime now)
+    public static async Task<double> FillAsync(IServiceProvider services, string engine, int appeals, DateTime now)
     {
         Console.WriteLine($"== {engine}: filling {appeals:N0} appeals");
         await using (var scope = services.CreateAsyncScope())
@@ -303,7 +304,7 @@ public sealed class RunResults
     public SweepResult? Sweep { get; set; }
 }
 
-sealed class Args(string[] args)
+public sealed class Args(string[] args)
 {
     public bool Has(string name) => args.Contains(name);
     public string Get(string name, string fallback)

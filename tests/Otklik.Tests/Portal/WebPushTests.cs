@@ -236,6 +236,51 @@ public sealed class WebPushTests
     }
 
     /// <summary>
+    /// Push failures after queueing reach the campaign's report (ADR 0049): a browser the push service no longer knows
+    /// (410) is failed with the service's words; a push refused once (500) is failed, then delivered by the outbox's retry.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_push_refused_after_queueing_is_failed_in_the_campaign_report_with_why_and_a_retry_that_gets_through_is_delivered(Engine engine)
+    {
+        var (settings, _) = Configured();
+        await using var app = await TestApp.StartAsync(engine, settings: settings);
+        await using var service = new PushService();
+        using var gone = new BrowserKeys();
+        using var flaky = new BrowserKeys();
+        var r = app.Region;
+        await app.ClientAs(Persona.Applicant).PostJsonAsync("/api/v1/push/subscriptions", gone.Subscription(service.Root + "/gone/phone")).Expect(HttpStatusCode.OK);
+        await app.ClientAs(Persona.OtherApplicant).PostJsonAsync("/api/v1/push/subscriptions", flaky.Subscription(service.Root + "/flaky/phone")).Expect(HttpStatusCode.OK);
+        await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 3 по улице Мира, глубокая."));
+        await app.SubmitAsync(Samples.Pothole(r, TestRegion.InsideB, "Яма у дома 5 по улице Мира, широкая."), Persona.OtherApplicant);
+        // Only the campaign's pushes from here: the appeals' own steps are left unsent (the browser subscribed after them is kept).
+        await app.WithDbAsync(db => db.Outbox.Where(m => m.ProcessedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAtUtc, app.Clock.GetUtcNow().UtcDateTime)));
+
+        var analyst = await Otklik.Tests.Workspace.Office.SignInAsync(app, Persona.CentreAnalyst);
+        var fields = new Dictionary<string, string> { ["territoryId"] = r.TerritoryB.ToString(), ["channels"] = "push" };
+        Assert.Equal(HttpStatusCode.Redirect, (await Otklik.Tests.Analytics.InformingTests.PostAsync(analyst, "?handler=send",
+            new(fields) { ["subject"] = "Ремонт улицы Мира", ["text"] = "С 1 декабря на улице Мира ямочный ремонт." })).StatusCode);
+        Assert.Equal(2, await Otklik.Tests.Analytics.InformingTests.SweepAsync(app));
+        // Queued, not yet delivered: the report says it is still going.
+        var report = System.Text.RegularExpressions.Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains("отправляется: 0 из 2", report);
+
+        await app.DispatchMailAsync();
+        report = System.Text.RegularExpressions.Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains(">push 0/2", report);
+        Assert.Contains("Почему не доставлено", report);
+        Assert.Contains("push: Служба push ответила 410: браузер больше не подписан, подписка удалена. — 1", report);
+        Assert.Contains("push: Служба push ответила 500", report);
+
+        // The outbox tries the refused one again a minute later: it gets through, and the report says delivered.
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await app.DispatchMailAsync();
+        report = System.Text.RegularExpressions.Regex.Replace(await analyst.HtmlAsync("/office/analytics/informing"), "\\s+", " ");
+        Assert.Contains(">push 1/1", report);
+        Assert.Contains("<td>завершена</td>", report);
+        Assert.DoesNotContain("push: Служба push ответила 500", report);
+    }
+
+    /// <summary>
     /// Every step the applicant is told of by letter (registered, clarification asked, rejected, redirected, extended,
     /// answered, reopened, closed, …) also becomes a push, titled as the portal's timeline names it: the list is read
     /// from the registry, so a new applicant letter type is covered or this test says which is not.

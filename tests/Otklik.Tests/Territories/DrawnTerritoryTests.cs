@@ -64,7 +64,8 @@ public sealed class DrawnTerritoryTests
         using var analyst = await FormSession.SignInAsync(app, Persona.CentreAnalyst);
         var form = await analyst.GetAsync("/office/analytics/informing");
         Assert.Contains($"<option value=\"{area}\">Квартал у улицы Мира</option>", form);
-        Assert.Contains("href=\"/office/admin/territories?draw=true#draw\"", form);
+        // The analyst draws from the form itself (ADR 0049), not on the administrator's page.
+        Assert.Contains("href=\"/office/analytics/areas?back=informing\"", form);
         var preview = await (await analyst.PostAsync("/office/analytics/informing?handler=preview", [new("territoryId", area.ToString())])).Content.ReadAsStringAsync();
         Assert.Contains("<strong data-count=\"appeals\">1</strong>", preview);
         // The municipality around it still reaches both.
@@ -86,7 +87,7 @@ public sealed class DrawnTerritoryTests
         using var editor = await FormSession.SignInAsync(app, Persona.ContentEditor);
         var form = await editor.GetAsync("/office/polls");
         Assert.Contains($"<option value=\"{area}\">Квартал у улицы Мира</option>", form);
-        Assert.Contains("href=\"/office/admin/territories?draw=true#draw\"", form);
+        Assert.Contains("href=\"/office/analytics/areas?back=polls\"", form);
         var created = await editor.PostAsync("/office/polls", [new("Question", "Где поставить лавочки?"), new("Options", "У школы\nУ остановки"),
             new("OwnerOrganisationId", r.Centre.ToString()), new("TerritoryId", area.ToString()), new("ClosesOn", "2026-12-10")]);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);

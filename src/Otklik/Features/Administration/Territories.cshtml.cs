@@ -12,7 +12,7 @@ namespace Otklik.Features.Administration;
 /// rolled back (so it is refused for exactly what the import would refuse), shows which territories come and which change,
 /// and draws them on the map; then the import itself.
 /// </summary>
-public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, TerritoryLocator locator) : AdminPage(db, user)
+public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, TerritoryLocator locator, Audit.AuditTrail audit) : AdminPage(db, user)
 {
     protected override bool RegionOnly => true;
     const int MaxBytes = 5 * 1024 * 1024;
@@ -43,6 +43,7 @@ public sealed class TerritoriesModel(AppDbContext db, CurrentUser user, Territor
         try
         {
             var saved = await DrawnTerritories.SaveAsync(Db, locator, DrawnName, DrawnPoints, ct);
+            audit.Record(HttpContext, Me, Audit.AuditKind.AreaDrawn, null, $"«{saved.Name}» ({saved.Code}) в администрировании");
             return Redirect("/office/admin/territories?done=" + Uri.EscapeDataString(
                 $"Территория «{saved.Name}» сохранена: её можно выбрать в информировании и опросах."));
         }

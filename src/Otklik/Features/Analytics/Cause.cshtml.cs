@@ -18,7 +18,10 @@ namespace Otklik.Features.Analytics;
 [Authorize]
 public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider clock) : PageModel
 {
-    public sealed record AppealRow(Guid Id, string Number, AppealStatus Status, DateTime ReceivedAtUtc, bool FromSpike, bool Automatic);
+    public sealed record AppealRow(Guid Id, string Number, AppealStatus Status, DateTime ReceivedAtUtc, bool FromSpike, bool Automatic, bool Suggested = false);
+
+    /// <summary>Appeals that look like the same cause by text and place, for those who manage it (ADR 0049).</summary>
+    public List<CauseSuggestions.AppealSuggestion> Suggestions { get; private set; } = [];
 
     public RootCause Cause { get; private set; } = null!;
     public List<AppealRow> Linked { get; private set; } = [];
@@ -42,6 +45,25 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         if (appeal is null) throw new InputException("number", "request.not_found", "Обращение с таким номером не найдено среди доступных вам.");
         if (!cause.Link(appeal.Value, fromSpike: false, now)) throw new InputException("number", "request.duplicate", "Это обращение уже связано с первопричиной.");
         db.Set<RootCauseAppeal>().Add(cause.Appeals[^1]);
+    }, ct);
+
+    /// <summary>Accepts a suggestion: the appeal is linked, marked «по подсказке».</summary>
+    public Task<IActionResult> OnPostAcceptAsync(Guid id, Guid appealId, CancellationToken ct) => ChangeAsync(id, async (cause, now) =>
+    {
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        if (!await visible.AnyAsync(a => a.Id == appealId, ct))
+            throw new InputException("suggestion", "request.not_found", "Обращение не найдено среди доступных вам.");
+        if (!cause.Link(appealId, fromSpike: false, now, suggested: true))
+            throw new InputException("suggestion", "request.duplicate", "Это обращение уже связано с первопричиной.");
+        db.Set<RootCauseAppeal>().Add(cause.Appeals[^1]);
+    }, ct);
+
+    /// <summary>Turns a suggestion down: the appeal is not offered for this cause again.</summary>
+    public Task<IActionResult> OnPostDismissAsync(Guid id, Guid appealId, CancellationToken ct) => ChangeAsync(id, async (cause, now) =>
+    {
+        var subject = RootCauseDismissal.OfAppeal(appealId);
+        if (await db.Set<RootCauseDismissal>().AnyAsync(d => d.RootCauseId == cause.Id && d.Subject == subject, ct)) return;
+        db.Set<RootCauseDismissal>().Add(new RootCauseDismissal { RootCauseId = cause.Id, Subject = subject, PersonId = user.RequiredId, AtUtc = now });
     }, ct);
 
     public Task<IActionResult> OnPostMeasureAsync(Guid id, string? measureText, Guid? ownerId, string? dueOn, CancellationToken ct) => ChangeAsync(id, async (cause, now) =>
@@ -124,8 +146,10 @@ public sealed class CauseModel(AppDbContext db, CurrentUser user, TimeProvider c
         var appeals = await AppealAccess.VisibleAsync(db, user, ct);
         var rows = await appeals.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Number, a.Status, a.ReceivedAtUtc }).ToListAsync(ct);
         var how = cause.Appeals.ToDictionary(a => a.AppealId);
-        Linked = [.. rows.OrderByDescending(a => a.ReceivedAtUtc).Select(a => new AppealRow(a.Id, a.Number, a.Status, a.ReceivedAtUtc, how[a.Id].FromSpike, how[a.Id].Automatic))];
+        Linked = [.. rows.OrderByDescending(a => a.ReceivedAtUtc).Select(a => new AppealRow(a.Id, a.Number, a.Status, a.ReceivedAtUtc, how[a.Id].FromSpike, how[a.Id].Automatic, how[a.Id].Suggested))];
         Hidden = ids.Count - Linked.Count;
+        if (MayManage && cause.Status != RootCauseStatus.Resolved)
+            Suggestions = await CauseSuggestions.ForCauseAsync(db, appeals, cause, clock.GetUtcNow().UtcDateTime, ct);
         return true;
     }
 }

@@ -11,13 +11,16 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Analytics;
 
-/// <summary>The dashboard as it stands (the same filters) as CSV or XLSX: section, figure, value, and the drill-down link.</summary>
+/// <summary>
+/// The dashboard as it stands (the same filters) as CSV or XLSX (section, figure, value, and the drill-down link) or as
+/// a PDF with its charts (<see cref="DashboardPdf"/>).
+/// </summary>
 [Authorize]
 public sealed class ExportModel(AppDbContext db, CurrentUser user, AnalyticsCache cache, TimeProvider clock, PublicUrl publicUrl) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string format, CancellationToken ct)
     {
-        if (format is not ("csv" or "xlsx")) return NotFound();
+        if (format is not ("csv" or "xlsx" or "pdf")) return NotFound();
         if (!await IndexModel.MayAsync(user, ct)) return Forbid();
         var names = await ListDirectory.LoadAsync(db, ct);
         var zone = await names.ZoneOfAsync(user, ct);
@@ -26,10 +29,28 @@ public sealed class ExportModel(AppDbContext db, CurrentUser user, AnalyticsCach
         var figures = await AnalyticsData.DashboardAsync(db, user, cache, filter, names, now, ct);
         var rows = Rows(figures, ListText.Time(figures.AtUtc, zone), publicUrl.ToString());
         var name = $"analitika-{filter.From:yyyy-MM-dd}-{filter.To:yyyy-MM-dd}.{format}";
+        if (format == "pdf")
+        {
+            if (!Mail.DejaVuFonts.Available) return new ContentResult
+                { StatusCode = 503, ContentType = "text/plain; charset=utf-8", Content = "Не найден шрифт DejaVu Sans с кириллицей: PDF не собрать. Выгрузите XLSX." };
+            return File(DashboardPdf.Make(figures, Describe(filter, names), ListText.Time(figures.AtUtc, zone), publicUrl.ToString()), "application/pdf", name);
+        }
         return format == "csv"
             ? File(Csv.File(rows.Select(r => new[] { r.Section, r.Name, r.Value, r.Link })), "text/csv; charset=utf-8", name)
             : File(Xlsx("Аналитика", ["Раздел", "Показатель", "Значение", "Обращения"], rows.Select(r => new[] { r.Section, r.Name, r.Value, r.Link })),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    /// <summary>The filters in words, for the PDF's heading: «вся область» when none narrows the appeals.</summary>
+    public static string Describe(AnalyticsFilter f, ListDirectory names)
+    {
+        var parts = new List<string>();
+        if (f.TerritoryId is not null) parts.Add("территория «" + (names.Name(f.TerritoryId) ?? "?") + "»");
+        if (f.OrganisationId is not null) parts.Add("исполнитель «" + (names.OrganisationName(f.OrganisationId) ?? "?") + "»");
+        if (f.Channel is { } c) parts.Add("канал «" + Appeals.Labels.Of(c) + "»");
+        if (f.Regime is { } r) parts.Add("порядок «" + Appeals.Labels.Of(r) + "»");
+        if (f.Kind is { } k) parts.Add("вид «" + Appeals.Labels.Of(k) + "»");
+        return parts.Count == 0 ? "все обращения, которые вам доступны" : string.Join(", ", parts);
     }
 
     public sealed record ExportRow(string Section, string Name, string Value, string Link);

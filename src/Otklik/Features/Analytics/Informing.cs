@@ -9,7 +9,7 @@ using Otklik.Infrastructure;
 
 namespace Otklik.Features.Analytics;
 
-/// <summary>Pending — the sweep has not reached it; Queued — handed to the outbox (Telegram), whose relay settles it.</summary>
+/// <summary>Pending — the sweep has not reached it; Queued — handed to the outbox (Telegram, push), whose relay settles it.</summary>
 public enum InformingState { Pending, Sent, Failed, Queued }
 
 /// <summary>How a recipient of a campaign is told: a letter, a web push to their browsers, or a message from the bot.</summary>
@@ -110,6 +110,28 @@ public static class Informing
          orderby c.CreatedAtUtc descending
          select new MapNotice(t.Name, c.Subject, c.Text, c.OnMapUntil!.Value, c.CreatedAtUtc)).Take(20).ToListAsync(ct);
 
+    /// <summary>
+    /// Settles a push recipient of a campaign from what became of one of its browsers' notifications (<paramref name="source"/>
+    /// is the recipient's id; any other source is no campaign's and changes nothing): delivered to any browser — sent;
+    /// refused or failed — failed with the reason, unless another browser of the person already got it. The campaign is
+    /// finished when nothing of it is pending or queued any more.
+    /// </summary>
+    public static async Task SettlePushAsync(AppDbContext db, Guid source, string? error, DateTime nowUtc, CancellationToken ct)
+    {
+        var recipient = db.InformingRecipients.Where(r => r.Id == source && r.Channel == InformingChannel.Push);
+        if (error is null)
+            await recipient.ExecuteUpdateAsync(s => s.SetProperty(r => r.State, InformingState.Sent).SetProperty(r => r.Error, (string?)null).SetProperty(r => r.AtUtc, nowUtc), ct);
+        else
+        {
+            error = error.Length > 500 ? error[..500] : error;
+            await recipient.Where(r => r.State != InformingState.Sent)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, InformingState.Failed).SetProperty(r => r.Error, error).SetProperty(r => r.AtUtc, nowUtc), ct);
+        }
+        await db.InformingCampaigns.Where(c => c.FinishedAtUtc == null && c.Recipients.Any(r => r.Id == source)
+                && !c.Recipients.Any(x => x.State == InformingState.Pending || x.State == InformingState.Queued))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.FinishedAtUtc, nowUtc), ct);
+    }
+
     sealed record Row(string? Email, string? AccountEmail, Guid? PersonId, bool Consent);
 
     /// <summary>Who a target reaches among the appeals the person sees: distinct addresses with consent, and the rest counted.</summary>
@@ -177,7 +199,8 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
 
     /// <summary>
     /// One pass: letters are sent here; a push is queued through <see cref="WebPush.PushRelay.QueueAsync"/> (which checks the
-    /// person's own switch again; sent when at least one browser got a row); a Telegram message becomes an
+    /// person's own switch again; queued when at least one browser got a row, settled by <see cref="SettlePushAsync"/> when
+    /// the push service answers); a Telegram message becomes an
     /// <c>informing.telegram</c> outbox row that <see cref="Social.ChannelRelay"/> sends and settles.
     /// </summary>
     public static async Task<int> RunOnceAsync(AppDbContext db, IMailSender sender, MailSettings settings, PublicUrl site, DateTime nowUtc, CancellationToken ct,
@@ -216,7 +239,8 @@ public sealed class InformingSweep(IServiceScopeFactory scopes, TimeProvider clo
                 {
                     var queued = push is null || r.PersonId is not { } person ? 0
                         : await push.QueueAsync(person, new WebPush.PushRelay.Content(c.Subject, Shorten(c.Text), "/", $"informing-{c.Id:N}"), r.Id, null, ct);
-                    (r.State, r.Error) = queued > 0 ? (InformingState.Sent, null)
+                    // Queued: the outbox sends each browser's notification, and the relay settles this row from what the push service said.
+                    (r.State, r.Error) = queued > 0 ? (InformingState.Queued, null)
                         : (InformingState.Failed, "Уведомления в браузере выключены или браузер отписался.");
                     r.AtUtc = nowUtc;
                     done++;

@@ -23,6 +23,8 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
     {
         /// <summary>Delivered and failed per channel, for the report.</summary>
         public Dictionary<InformingChannel, (int Sent, int Failed)> ByChannel { get; init; } = [];
+        /// <summary>Why the failed ones failed: channel, the reason as the channel gave it, how many.</summary>
+        public List<(InformingChannel Channel, string Reason, int Count)> Reasons { get; init; } = [];
     }
 
     /// <summary>The channels a person can choose, as the form names them.</summary>
@@ -164,7 +166,13 @@ public sealed class InformingModel(AppDbContext db, CurrentUser user, TimeProvid
         var counts = await db.InformingRecipients.AsNoTracking().Where(r => ids.Contains(r.CampaignId)).GroupBy(r => new { r.CampaignId, r.Channel })
             .Select(g => new { g.Key.CampaignId, g.Key.Channel, Sent = g.Count(r => r.State == InformingState.Sent), Failed = g.Count(r => r.State == InformingState.Failed) })
             .ToListAsync(ct);
-        Campaigns = [.. Campaigns.Select(c => c with { ByChannel = counts.Where(x => x.CampaignId == c.Id).ToDictionary(x => x.Channel, x => (x.Sent, x.Failed)) })];
+        var reasons = await db.InformingRecipients.AsNoTracking().Where(r => ids.Contains(r.CampaignId) && r.State == InformingState.Failed)
+            .GroupBy(r => new { r.CampaignId, r.Channel, r.Error }).Select(g => new { g.Key.CampaignId, g.Key.Channel, g.Key.Error, Count = g.Count() }).ToListAsync(ct);
+        Campaigns = [.. Campaigns.Select(c => c with
+        {
+            ByChannel = counts.Where(x => x.CampaignId == c.Id).ToDictionary(x => x.Channel, x => (x.Sent, x.Failed)),
+            Reasons = [.. reasons.Where(x => x.CampaignId == c.Id).OrderBy(x => x.Channel).ThenByDescending(x => x.Count).Select(x => (x.Channel, x.Error ?? "причина не записана", x.Count))],
+        })];
         Causes = [.. (await (await RootCauseAccess.VisibleAsync(db, user, ct)).AsNoTracking().OrderByDescending(c => c.CreatedAtUtc).Take(200)
             .Select(c => new { c.Id, c.Title }).ToListAsync(ct)).Select(c => (c.Id, c.Title))];
     }

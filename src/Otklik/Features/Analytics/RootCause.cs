@@ -57,10 +57,10 @@ public sealed class RootCause
     }
 
     /// <summary>Links an appeal; false when it is linked already.</summary>
-    public bool Link(Guid appealId, bool fromSpike, DateTime nowUtc, bool automatic = false)
+    public bool Link(Guid appealId, bool fromSpike, DateTime nowUtc, bool automatic = false, bool suggested = false)
     {
         if (Appeals.Any(a => a.AppealId == appealId)) return false;
-        Appeals.Add(new RootCauseAppeal { RootCauseId = Id, AppealId = appealId, FromSpike = fromSpike, Automatic = automatic, LinkedAtUtc = nowUtc });
+        Appeals.Add(new RootCauseAppeal { RootCauseId = Id, AppealId = appealId, FromSpike = fromSpike, Automatic = automatic, Suggested = suggested, LinkedAtUtc = nowUtc });
         return true;
     }
 
@@ -118,6 +118,8 @@ public sealed class RootCauseAppeal
     public bool FromSpike { get; set; }
     /// <summary>Linked by the watch because it came on the public card's topic and territory (<see cref="RootCauseWatch"/>).</summary>
     public bool Automatic { get; set; }
+    /// <summary>Linked by a person accepting a suggestion of similar text and place (<see cref="CauseSuggestions"/>).</summary>
+    public bool Suggested { get; set; }
     public DateTime LinkedAtUtc { get; set; }
 }
 

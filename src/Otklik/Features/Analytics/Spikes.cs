@@ -67,6 +67,16 @@ public static class Spikes
         return Math.Max(0, 1 - below);
     }
 
+    /// <summary>The topic of a series key («topic:…» or «topic:…|territory:…»); null for a territory alone.</summary>
+    public static Guid? TopicOf(string series) =>
+        series.Split('|').Select(p => p.Split(':', 2)).Where(kv => kv.Length == 2 && kv[0] == "topic")
+            .Select(kv => Guid.TryParse(kv[1], out var id) ? id : (Guid?)null).FirstOrDefault();
+
+    /// <summary>The territory of a series key («territory:…» or «topic:…|territory:…»); null for a topic alone.</summary>
+    public static Guid? TerritoryOf(string series) =>
+        series.Split('|').Select(p => p.Split(':', 2)).Where(kv => kv.Length == 2 && kv[0] == "territory")
+            .Select(kv => Guid.TryParse(kv[1], out var id) ? id : (Guid?)null).FirstOrDefault();
+
     /// <summary>The appeals behind a spike: the series' topic and/or territory, received in its window (local days), merged ones left out.</summary>
     public static IQueryable<Appeal> AppealsOf(IQueryable<Appeal> visible, string series, SpikeWindow window, DateOnly lastDay, TimeSpan offset)
     {

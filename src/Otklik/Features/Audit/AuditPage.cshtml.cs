@@ -42,6 +42,7 @@ public sealed class AuditPageModel(AppDbContext db, CurrentUser user, AuditTrail
         AuditKind.ApplicantLookup => "Поиск заявителя",
         AuditKind.FileDownload => "Скачивание файла заявителя",
         AuditKind.AuditExport => "Выгрузка журнала",
+        AuditKind.AreaDrawn => "Нарисована территория",
         _ => kind.ToString(),
     };
 

@@ -16,6 +16,8 @@ public enum AuditKind
     FileDownload,
     /// <summary>The trail itself taken out as CSV.</summary>
     AuditExport,
+    /// <summary>An area drawn on the map for informing and polls (ADR 0049): its name and code; who drew it is the actor.</summary>
+    AreaDrawn,
 }
 
 /// <summary>

@@ -42,7 +42,13 @@ public static class DrawnTerritories
     /// Saves a drawn area, or refuses it with the field and the reason in Russian: a name, at least three points, a ring
     /// that does not cross itself, and every point inside the region (the box around its municipalities' boundaries).
     /// </summary>
-    public static async Task<Territory> SaveAsync(AppDbContext db, TerritoryLocator locator, string? name, string? points, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="within"/>: the organisations of a person who does not see the whole region (an organisation's
+    /// head or analyst drawing for informing): the area must then lie inside the municipalities those organisations
+    /// serve by default. Null — the region's bounds only (the region's administrator, the centre).
+    /// </remarks>
+    public static async Task<Territory> SaveAsync(AppDbContext db, TerritoryLocator locator, string? name, string? points, CancellationToken ct,
+        IReadOnlySet<Guid>? within = null)
     {
         var e = new InputErrors();
         name = name?.Trim() ?? "";
@@ -66,6 +72,16 @@ public static class DrawnTerritories
                     var region = new Envelope();
                     foreach (var b in boundaries) region.ExpandToInclude(TerritoryLocator.ParseBoundary(b, "points").EnvelopeInternal);
                     if (!region.Covers(polygon.EnvelopeInternal)) e.Add("points", "territory.outside_region", "Территория выходит за пределы области.");
+                    else if (within is not null)
+                    {
+                        var own = await db.Territories.AsNoTracking()
+                            .Where(t => t.Kind == TerritoryKind.Municipality && t.BoundaryGeoJson != "" && t.OrganisationId != null && within.Contains(t.OrganisationId.Value))
+                            .Select(t => t.BoundaryGeoJson).ToListAsync(ct);
+                        if (own.Count == 0)
+                            e.Add("points", "territory.outside_scope", "У ваших организаций нет территорий с границами: нарисовать область можно только внутри них.");
+                        else if (!NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union([.. own.Select(b => TerritoryLocator.ParseBoundary(b, "points"))]).Buffer(1e-9).Covers(polygon))
+                            e.Add("points", "territory.outside_scope", "Территория выходит за пределы территорий ваших организаций.");
+                    }
                 }
             }
         }

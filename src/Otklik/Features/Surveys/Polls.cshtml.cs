@@ -15,7 +15,8 @@ public sealed class PollsModel(AppDbContext db, CurrentUser user, TimeProvider c
     [BindProperty] public string? Question { get; set; }
     [BindProperty] public string? Options { get; set; }
     [BindProperty] public Guid? OwnerOrganisationId { get; set; }
-    [BindProperty] public Guid? TerritoryId { get; set; }
+    /// <summary>Also from the address: the area-drawing page returns here with the new area chosen.</summary>
+    [BindProperty(SupportsGet = true)] public Guid? TerritoryId { get; set; }
     [BindProperty] public DateOnly? ClosesOn { get; set; }
     [BindProperty] public Guid? RootCauseId { get; set; }
     // False unless ticked: an unticked checkbox sends nothing, and a default of true would read it as ticked.

@@ -80,6 +80,26 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHan
     {
         var payload = JsonSerializer.Deserialize<Payload>(message.Payload, Json.Options)
             ?? throw new InvalidOperationException("A push notification without its payload.");
+        // A targeted message's push (its source is the campaign's recipient row) is settled in the campaign's report:
+        // delivered, or failed with what the push service said — not only on this outbox row.
+        try
+        {
+            var note = await DeliverAsync(payload, ct);
+            await Analytics.Informing.SettlePushAsync(db, payload.Source, note == Delivered ? null : note, clock.GetUtcNow().UtcDateTime, ct);
+            return note;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await Analytics.Informing.SettlePushAsync(db, payload.Source, e.Message, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The note of a notification the push service took.</summary>
+    public const string Delivered = "Уведомление отправлено в браузер.";
+
+    async Task<string> DeliverAsync(Payload payload, CancellationToken ct)
+    {
         var subscription = await db.WebPushSubscriptions.SingleOrDefaultAsync(s => s.Id == payload.SubscriptionId, ct);
         if (subscription is null) return "Браузер отписался: уведомление некуда отправить.";
         if (!await db.PushPreferences.AnyAsync(p => p.PersonId == subscription.PersonId && p.Enabled, ct))
@@ -110,7 +130,7 @@ public sealed class PushRelay(AppDbContext db, WebPushKeys keys, IHttpMessageHan
         }
         subscription.LastSentAtUtc = now;
         await db.SaveChangesAsync(ct);
-        return "Уведомление отправлено в браузер.";
+        return Delivered;
     }
 
     /// <summary>

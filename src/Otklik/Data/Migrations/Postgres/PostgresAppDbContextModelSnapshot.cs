@@ -686,11 +686,34 @@ namespace Otklik.Data.Migrations.Postgres
                     b.Property<DateTime>("LinkedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Suggested")
+                        .HasColumnType("boolean");
+
                     b.HasKey("RootCauseId", "AppealId");
 
                     b.HasIndex("AppealId");
 
                     b.ToTable("RootCauseAppeals", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.RootCauseDismissal", b =>
+                {
+                    b.Property<Guid>("RootCauseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RootCauseId", "Subject");
+
+                    b.ToTable("RootCauseDismissals", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCauseMeasure", b =>
@@ -4862,6 +4885,15 @@ namespace Otklik.Data.Migrations.Postgres
 
                     b.HasOne("Otklik.Features.Analytics.RootCause", null)
                         .WithMany("Appeals")
+                        .HasForeignKey("RootCauseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.RootCauseDismissal", b =>
+                {
+                    b.HasOne("Otklik.Features.Analytics.RootCause", null)
+                        .WithMany()
                         .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

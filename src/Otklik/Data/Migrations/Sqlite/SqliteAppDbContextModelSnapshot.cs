@@ -676,11 +676,34 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<DateTime>("LinkedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Suggested")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("RootCauseId", "AppealId");
 
                     b.HasIndex("AppealId");
 
                     b.ToTable("RootCauseAppeals", (string)null);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.RootCauseDismissal", b =>
+                {
+                    b.Property<Guid>("RootCauseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RootCauseId", "Subject");
+
+                    b.ToTable("RootCauseDismissals", (string)null);
                 });
 
             modelBuilder.Entity("Otklik.Features.Analytics.RootCauseMeasure", b =>
@@ -4841,6 +4864,15 @@ namespace Otklik.Data.Migrations.Sqlite
 
                     b.HasOne("Otklik.Features.Analytics.RootCause", null)
                         .WithMany("Appeals")
+                        .HasForeignKey("RootCauseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Otklik.Features.Analytics.RootCauseDismissal", b =>
+                {
+                    b.HasOne("Otklik.Features.Analytics.RootCause", null)
+                        .WithMany()
                         .HasForeignKey("RootCauseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
