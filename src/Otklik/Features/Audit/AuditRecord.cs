@@ -16,6 +16,10 @@ public enum AuditKind
     FileDownload,
     /// <summary>The trail itself taken out as CSV.</summary>
     AuditExport,
+    /// <summary>A moderator confirmed two appeals to be of the same person across channels (ADR 0052): the other appeal in the detail.</summary>
+    SamePersonLinked,
+    /// <summary>A moderator took an appeal out of its person's group (a mistaken confirmation).</summary>
+    SamePersonUnlinked,
 }
 
 /// <summary>
