@@ -65,6 +65,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Features.Meetings.Meeting> Meetings => Set<Features.Meetings.Meeting>();
     public DbSet<Features.Meetings.MeetingParticipant> MeetingParticipants => Set<Features.Meetings.MeetingParticipant>();
     public DbSet<Features.Meetings.MeetingQuestion> MeetingQuestions => Set<Features.Meetings.MeetingQuestion>();
+    public DbSet<Features.Moderation.SamePersonLink> SamePersonLinks => Set<Features.Moderation.SamePersonLink>();
     public DbSet<Features.Social.TelegramChat> TelegramChats => Set<Features.Social.TelegramChat>();
     public DbSet<Features.Social.ChannelLinkCode> ChannelLinkCodes => Set<Features.Social.ChannelLinkCode>();
     public DbSet<TopicQuestion> TopicQuestions => Set<TopicQuestion>();

@@ -43,6 +43,8 @@ public sealed class AuditPageModel(AppDbContext db, CurrentUser user, AuditTrail
         AuditKind.FileDownload => "Скачивание файла заявителя",
         AuditKind.AuditExport => "Выгрузка журнала",
         AuditKind.AreaDrawn => "Нарисована территория",
+        AuditKind.SamePersonLinked => "Подтверждён тот же заявитель",
+        AuditKind.SamePersonUnlinked => "Снята связь «тот же заявитель»",
         _ => kind.ToString(),
     };
 
@@ -56,6 +58,7 @@ public sealed class AuditPageModel(AppDbContext db, CurrentUser user, AuditTrail
         "api history" => "API, история",
         "office card" => "карточка в рабочем месте",
         "office moderation" => "страница модерации",
+        "same person on the card" => "карточка: тот же заявитель по другим каналам",
         "email" => "по адресу эл. почты",
         "phone" => "по номеру телефона",
         _ when detail.StartsWith("office list csv: ", StringComparison.Ordinal) => "выгрузка списка (CSV), фильтр: " + detail["office list csv: ".Length..],

@@ -18,6 +18,10 @@ public enum AuditKind
     AuditExport,
     /// <summary>An area drawn on the map for informing and polls (ADR 0049): its name and code; who drew it is the actor.</summary>
     AreaDrawn,
+    /// <summary>A moderator confirmed two appeals to be of the same person across channels (ADR 0052): the other appeal in the detail.</summary>
+    SamePersonLinked,
+    /// <summary>A moderator took an appeal out of its person's group (a mistaken confirmation).</summary>
+    SamePersonUnlinked,
 }
 
 /// <summary>

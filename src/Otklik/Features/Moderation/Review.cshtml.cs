@@ -65,6 +65,10 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<ModerationScreens.TopicOption> Topics { get; private set; } = [];
     public IReadOnlyList<ModerationScreens.Duplicate> Duplicates { get; private set; } = [];
+    /// <summary>The appeals a moderator confirmed to be of this appeal's applicant (ADR 0052), among those the moderator sees.</summary>
+    public IReadOnlyList<SamePerson.Linked> SamePersonAppeals { get; private set; } = [];
+    // Confirm the same person: how the offer recognised them
+    [BindProperty] public string? Why { get; set; }
     public ModerationApi.RouteProposal Proposal { get; private set; } = new(null, null, null);
     public string? TerritoryName { get; private set; }
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
@@ -246,6 +250,42 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         return Done($"Обращение {await NumberAsync(ct)} объединено с обращением {into}; заявителю сообщён номер.");
     }
 
+    /// <summary>«Это тот же человек»: the offered appeal and this one are one applicant's (ADR 0052); audited on both.</summary>
+    public async Task<IActionResult> OnPostSamePersonAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } refused) return refused;
+        var visible = await AppealAccess.VisibleAsync(db, user, ct);
+        var other = TargetAppealId is { } t && t != Id ? await visible.Where(a => a.Id == t).Select(a => new { a.Id, a.Number }).SingleOrDefaultAsync(ct) : null;
+        if (other is null)
+            return await FailedAsync("sameperson", new AppealChanges.Outcome(false, 422, "Обращение не найдено среди доступных вам.",
+                new Dictionary<string, string[]> { ["targetAppealId"] = ["Обращение не найдено среди доступных вам."] }), ct);
+        var changed = await SamePerson.ConfirmAsync(db, Id, other.Id, user.Id, string.IsNullOrWhiteSpace(Why) ? null : Why.Trim(), clock.GetUtcNow().UtcDateTime, ct);
+        await db.SaveChangesAsync(ct);
+        if (changed)
+        {
+            audit.Record(HttpContext, user, Audit.AuditKind.SamePersonLinked, Id, $"same person as {other.Number}");
+            audit.Record(HttpContext, user, Audit.AuditKind.SamePersonLinked, other.Id, $"same person as {Appeal.Number}");
+        }
+        TempData["Notice"] = changed ? $"Обращения {Appeal.Number} и {other.Number} отмечены как обращения одного заявителя."
+            : $"Обращения {Appeal.Number} и {other.Number} уже отмечены как обращения одного заявителя.";
+        return Redirect($"/office/moderation/{Id}");
+    }
+
+    /// <summary>«Не тот же человек»: the chosen appeal leaves this applicant's group (a mistaken confirmation); audited.</summary>
+    public async Task<IActionResult> OnPostNotSamePersonAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } refused) return refused;
+        var target = SamePersonAppeals.FirstOrDefault(l => l.Id == TargetAppealId);
+        if (target is null)
+            return await FailedAsync("sameperson", new AppealChanges.Outcome(false, 422, "Это обращение не отмечено как обращение того же заявителя.",
+                new Dictionary<string, string[]> { ["targetAppealId"] = ["Это обращение не отмечено как обращение того же заявителя."] }), ct);
+        await SamePerson.UnlinkAsync(db, target.Id, ct);
+        await db.SaveChangesAsync(ct);
+        audit.Record(HttpContext, user, Audit.AuditKind.SamePersonUnlinked, target.Id, $"not the same person as {Appeal.Number}");
+        TempData["Notice"] = $"Обращение {target.Number} больше не считается обращением того же заявителя.";
+        return Redirect($"/office/moderation/{Id}");
+    }
+
     IActionResult Done(string notice)
     {
         TempData["Notice"] = notice;
@@ -313,6 +353,7 @@ public sealed class ReviewModel(AppDbContext db, CurrentUser user, AppealChanges
         TerritoryName = appeal.TerritoryId is { } tid ? await db.Territories.Where(t => t.Id == tid).Select(t => t.Name).SingleOrDefaultAsync(ct) : null;
         Proposal = await ModerationApi.ProposeAsync(db, changes.Routing, appeal, ct);
         Duplicates = await ModerationScreens.DuplicatesAsync(db, (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal, NowUtc, ct);
+        SamePersonAppeals = await SamePerson.ListAsync(db, (await AppealAccess.VisibleAsync(db, user, ct)).AsNoTracking(), appeal.Id, ct);
         Zone = await ModerationScreens.ZoneOfAsync(db, appeal.OwnerOrganisationId, ct);
         if (appeal.Status == AppealStatus.Clarification)
         {

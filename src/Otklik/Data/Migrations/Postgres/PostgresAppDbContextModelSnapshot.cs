@@ -2980,6 +2980,31 @@ namespace Otklik.Data.Migrations.Postgres
                     b.ToTable("MeetingQuestions");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Moderation.SamePersonLink", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("LinkedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LinkedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Why")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("AppealId");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("SamePersonLinks");
+                });
+
             modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
                 {
                     b.Property<Guid>("PersonId")
@@ -5362,6 +5387,15 @@ namespace Otklik.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ParticipantId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Moderation.SamePersonLink", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>

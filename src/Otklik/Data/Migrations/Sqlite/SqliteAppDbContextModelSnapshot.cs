@@ -2967,6 +2967,31 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.ToTable("MeetingQuestions");
                 });
 
+            modelBuilder.Entity("Otklik.Features.Moderation.SamePersonLink", b =>
+                {
+                    b.Property<Guid>("AppealId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LinkedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LinkedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Why")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppealId");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("SamePersonLinks");
+                });
+
             modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>
                 {
                     b.Property<Guid>("PersonId")
@@ -5341,6 +5366,15 @@ namespace Otklik.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ParticipantId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Otklik.Features.Moderation.SamePersonLink", b =>
+                {
+                    b.HasOne("Otklik.Features.Appeals.Appeal", null)
+                        .WithMany()
+                        .HasForeignKey("AppealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Otklik.Features.Notifications.NoticePreference", b =>

@@ -3,16 +3,16 @@ using System.Globalization;
 namespace Otklik.Features.Exchange.Redmine;
 
 /// <summary>
-/// <c>Otklik import redmine --url URL --key KEY --project ID [--mapping FILE] [--checkpoint FILE] [--page-size N] [--from-start]</c>:
+/// <c>Otklik import redmine --url URL --key KEY --project ID [--mapping FILE] [--checkpoint FILE] [--page-size N] [--fetchers N] [--from-start]</c>:
 /// runs the Redmine import (ADR 0026) against the configured database and exits; no web server starts. The key may come
 /// from <c>REDMINE_API_KEY</c> instead of the command line (which other users of the machine can read). Other arguments
 /// (<c>--ConnectionStrings:Otklik=…</c>) are configuration, as for the server.
 /// </summary>
 public sealed record ImportCommand(Uri Url, string Key, string Project, string? MappingPath, string CheckpointPath, int PageSize, bool FromStart,
-    string[] HostArgs)
+    string[] HostArgs, int Fetchers = 4)
 {
     public const string Usage =
-        "Otklik import redmine --url URL --key KEY --project ID [--mapping FILE] [--checkpoint FILE] [--page-size N] [--from-start]";
+        "Otklik import redmine --url URL --key KEY --project ID [--mapping FILE] [--checkpoint FILE] [--page-size N] [--fetchers N] [--from-start]";
 
     /// <summary>The command, or null when the arguments are the server's; a command with bad arguments throws <see cref="ArgumentException"/>.</summary>
     public static ImportCommand? Parse(string[] args, Func<string, string?> environment)
@@ -22,7 +22,7 @@ public sealed record ImportCommand(Uri Url, string Key, string Project, string? 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
         var host = new List<string>();
-        string[] named = ["--url", "--key", "--project", "--mapping", "--checkpoint", "--page-size"];
+        string[] named = ["--url", "--key", "--project", "--mapping", "--checkpoint", "--page-size", "--fetchers"];
         for (var i = 2; i < args.Length; i++)
         {
             if (named.Contains(args[i]) && i + 1 < args.Length) values[args[i]] = args[++i];
@@ -38,8 +38,11 @@ public sealed record ImportCommand(Uri Url, string Key, string Project, string? 
         var pageSize = 100;
         if (values.TryGetValue("--page-size", out var size) && (!int.TryParse(size, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 100))
             throw new ArgumentException("--page-size: 1 to 100 (Redmine gives at most 100 a page).");
+        var fetchers = 4;
+        if (values.TryGetValue("--fetchers", out var f) && (!int.TryParse(f, CultureInfo.InvariantCulture, out fetchers) || fetchers is < 1 or > 16))
+            throw new ArgumentException("--fetchers: 1 to 16 issues fetched from Redmine at once (default 4).");
         var checkpoint = values.GetValueOrDefault("--checkpoint") ?? $"redmine-import-{uri.Host}-{project}.checkpoint.json";
-        return new(uri, key, project, values.GetValueOrDefault("--mapping"), checkpoint, pageSize, flags.Contains("--from-start"), [.. host]);
+        return new(uri, key, project, values.GetValueOrDefault("--mapping"), checkpoint, pageSize, flags.Contains("--from-start"), [.. host], fetchers);
     }
 
     /// <summary>Runs the import with a progress bar on <paramref name="output"/>, prints the report (and writes it next to the checkpoint); 0 when it ran to the end.</summary>
@@ -51,7 +54,7 @@ public sealed record ImportCommand(Uri Url, string Key, string Project, string? 
         var bar = new ProgressBar(output, clock);
         try
         {
-            var report = await import.RunAsync(new(Project, CheckpointPath, PageSize, FromStart), bar, ct);
+            var report = await import.RunAsync(new(Project, CheckpointPath, PageSize, FromStart, Fetchers), bar, ct);
             bar.Finish();
             var text = report.Text();
             await output.WriteAsync(text);

@@ -24,7 +24,9 @@ namespace Otklik.Features.Exchange.Redmine;
 /// </summary>
 public sealed class RedmineImport(IServiceProvider services, RedmineClient redmine, RedmineMapping mapping, TimeProvider clock)
 {
-    public sealed record Options(string Project, string CheckpointPath, int PageSize = 100, bool FromStart = false);
+    /// <param name="Fetchers">How many issues of a page are fetched from Redmine at once while the earlier ones are imported
+    /// (in id order, one intake transaction each): the HTTP round trip, not the intake, dominates against a live Redmine.</param>
+    public sealed record Options(string Project, string CheckpointPath, int PageSize = 100, bool FromStart = false, int Fetchers = 4);
 
     /// <summary>What a run did: counts and every issue or value it could not map, with the reason.</summary>
     public sealed class Report
@@ -71,20 +73,57 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
         for (var offset = 0; ; offset += options.PageSize)
         {
             var page = await redmine.IssuesAsync(project.Id, offset, options.PageSize, ct);
-            foreach (var listed in page.Issues)
+            var todo = page.Issues.Select(i => i.Id).Where(id => checkpoint is null || id > checkpoint.LastIssueId).ToList();
+            var there = await AlreadyImportedAsync(todo, ct);
+            // The page's new issues are fetched a few at a time ahead of the import, which still takes them in id order:
+            // the checkpoint only ever names an issue whose predecessors are all done.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var gate = new SemaphoreSlim(Math.Max(1, options.Fetchers));
+            var fetches = todo.Where(id => !there.Contains(id)).ToDictionary(id => id, id => FetchAsync(id, gate, stop.Token));
+            try
             {
-                report.Seen++;
-                if (checkpoint is not null && listed.Id <= checkpoint.LastIssueId) report.BeforeCheckpoint++;
-                else
+                foreach (var listed in page.Issues)
                 {
-                    await ImportOneAsync(listed.Id, statuses, catalogue, report, ct);
-                    WriteCheckpoint(options.CheckpointPath, new(SourceKey, project.Identifier, listed.Id, clock.GetUtcNow().UtcDateTime));
+                    report.Seen++;
+                    if (checkpoint is not null && listed.Id <= checkpoint.LastIssueId) report.BeforeCheckpoint++;
+                    else
+                    {
+                        if (there.Contains(listed.Id)) report.AlreadyThere++;
+                        else await ImportOneAsync(await fetches[listed.Id], statuses, catalogue, report, ct);
+                        WriteCheckpoint(options.CheckpointPath, new(SourceKey, project.Identifier, listed.Id, clock.GetUtcNow().UtcDateTime));
+                    }
+                    progress?.Report((report.Seen, page.TotalCount));
                 }
-                progress?.Report((report.Seen, page.TotalCount));
+            }
+            finally
+            {
+                // A failure mid-page: the fetches still under way are stopped and their outcome observed before leaving.
+                await stop.CancelAsync();
+                try { await Task.WhenAll(fetches.Values); } catch (Exception) when (ct.IsCancellationRequested || fetches.Values.Any(f => f.IsFaulted || f.IsCanceled)) { }
             }
             if (page.Issues.Count == 0 || offset + page.Issues.Count >= page.TotalCount) break;
         }
         return report;
+    }
+
+    async Task<Issue> FetchAsync(int id, SemaphoreSlim gate, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try { return await redmine.IssueAsync(id, ct); }
+        finally { gate.Release(); }
+    }
+
+    /// <summary>Of these issue ids, those whose appeal exists already (in any channel: the mapped channel may change between runs).</summary>
+    async Task<HashSet<int>> AlreadyImportedAsync(List<int> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var keys = ids.ToDictionary(id => $"{SourceKey}#{id.ToString(CultureInfo.InvariantCulture)}", id => id);
+        var list = keys.Keys.ToList();
+        var channels = Enum.GetValues<Channel>();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var found = await db.Appeals.AsNoTracking().Where(a => channels.Contains(a.Channel) && list.Contains(a.ChannelMessageId!)).Select(a => a.ChannelMessageId!).ToListAsync(ct);
+        return [.. found.Select(k => keys[k])];
     }
 
     sealed record Catalogue(Dictionary<string, Guid> Categories, Dictionary<string, Guid> Organisations);
@@ -100,9 +139,9 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
         return new(categories.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase), byName);
     }
 
-    async Task ImportOneAsync(int issueId, Dictionary<int, string> statuses, Catalogue catalogue, Report report, CancellationToken ct)
+    async Task ImportOneAsync(Issue issue, Dictionary<int, string> statuses, Catalogue catalogue, Report report, CancellationToken ct)
     {
-        var key = $"{SourceKey}#{issueId.ToString(CultureInfo.InvariantCulture)}";
+        var key = $"{SourceKey}#{issue.Id.ToString(CultureInfo.InvariantCulture)}";
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         // The channel is the mapped one and may differ between runs (a mapping changed): look in every channel, through
@@ -110,7 +149,6 @@ public sealed class RedmineImport(IServiceProvider services, RedmineClient redmi
         var channels = Enum.GetValues<Channel>();
         if (await db.Appeals.AnyAsync(a => channels.Contains(a.Channel) && a.ChannelMessageId == key, ct)) { report.AlreadyThere++; return; }
 
-        var issue = await redmine.IssueAsync(issueId, ct);
         var label = $"#{issue.Id} «{issue.Subject}»";
         if (!mapping.Trackers.TryGetValue(issue.Tracker.Name, out var tracker)) { report.NotImported.Add($"{label}: трекер «{issue.Tracker.Name}» не сопоставлен"); return; }
         var statusName = statuses.GetValueOrDefault(issue.Status.Id, issue.Status.Name);

@@ -21,6 +21,8 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user) : PageModel
     public sealed record Row(string Number, DateTime ReceivedAtUtc, Guid OwnerOrganisationId, AppealType Type, string Category, AppealStatus Status, string Excerpt);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    /// <summary>Appeals from other channels (a letter, Telegram, VK, a call) that a moderator confirmed to be this person's (ADR 0052).</summary>
+    public IReadOnlyList<(Row Row, Channel Channel)> OtherChannels { get; private set; } = [];
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public LocalTimes Times { get; private set; } = new(new Dictionary<Guid, string>());
@@ -42,6 +44,15 @@ public sealed class IndexModel(AppDbContext db, CurrentUser user) : PageModel
             }).ToListAsync(ct);
         Rows = [.. rows.Select(a => new Row(a.Number, a.ReceivedAtUtc, a.OwnerOrganisationId, a.Type, a.Category ?? "", a.Status,
             ModerationScreens.Excerpt(a.Excerpt, 160)))];
+        var linked = await SamePerson.LinkedToAccount(db, me).AsNoTracking().OrderByDescending(a => a.ReceivedAtUtc).Take(50)
+            .Select(a => new
+            {
+                a.Number, a.ReceivedAtUtc, a.OwnerOrganisationId, a.Type, a.Status, a.Channel,
+                Category = db.Categories.Where(c => c.Id == a.CategoryId).Select(c => c.Name).FirstOrDefault(),
+                Excerpt = a.Text.Substring(0, 300),
+            }).ToListAsync(ct);
+        OtherChannels = [.. linked.Select(a => (new Row(a.Number, a.ReceivedAtUtc, a.OwnerOrganisationId, a.Type, a.Category ?? "", a.Status,
+            ModerationScreens.Excerpt(a.Excerpt, 160)), a.Channel))];
         Times = await LocalTimes.LoadAsync(db, ct);
     }
 }
