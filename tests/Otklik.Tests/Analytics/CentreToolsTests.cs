@@ -35,8 +35,10 @@ public sealed class CentreToolsTests
         foreach (var heading in new[] { "Показатели", "Поступление", "По каналам", "По территориям", "По исполнителям", "Оценки заявителей" })
             Assert.Contains(heading, words);
         // The same figures as the page and the XLSX (DashboardFiguresTests): Город А received 4, Город Б 1.
-        Assert.Matches("Город А 4 · открыто \\d+ · просрочено \\d+", words);
-        Assert.Matches("Город Б 1 · открыто \\d+ · просрочено \\d+", words);
+        // The label and its figures are drawn in two fonts on one row: the extractor may order them apart, so the row is
+        // found by position (the words level with the label, to its right).
+        Assert.Matches("^4 · открыто \\d+ · просрочено \\d+", RowAfter(pdf, "Город А"));
+        Assert.Matches("^1 · открыто \\d+ · просрочено \\d+", RowAfter(pdf, "Город Б"));
         // The charts are drawn (filled bars), and each bar links to the appeals behind it, from the public address.
         var page = pdf.GetPage(1);
         Assert.True(page.Paths.Count(p => p.IsFilled) >= 6, "the bars of the charts");
@@ -194,5 +196,24 @@ public sealed class CentreToolsTests
         var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEqual("", token);
         return await client.PostAsync(url, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
+    }
+
+    /// <summary>The words on the same row as the first occurrence of <paramref name="label"/> (a breakdown's bar label), right of it, in reading order.</summary>
+    static string RowAfter(UglyToad.PdfPig.PdfDocument pdf, string label)
+    {
+        var parts = label.Split(' ');
+        foreach (var page in pdf.GetPages())
+        {
+            var words = page.GetWords().ToList();
+            for (var i = 0; i + parts.Length <= words.Count; i++)
+            {
+                if (!parts.Select((p, k) => words[i + k].Text == p).All(x => x)) continue;
+                var last = words[i + parts.Length - 1].BoundingBox;
+                var row = words.Where(w => w.BoundingBox.Left > last.Right && Math.Abs(w.BoundingBox.Top - last.Top) < 6)
+                    .OrderBy(w => w.BoundingBox.Left).Select(w => w.Text);
+                return string.Join(" ", row);
+            }
+        }
+        return "";
     }
 }

@@ -64,9 +64,9 @@ public sealed class StatementCountTests
 
         var statements = counter.Of(trace).Where(s => !s.Contains("FROM \"ApiKeys\"")).ToList();
         var appealReads = statements.Where(s => s.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
-            && s.Contains("FROM \"Appeals\"")).ToList();
+            && s.Contains("FROM \"Appeals\"") && !s.Contains("FOR UPDATE")).ToList(); // PostgreSQL's row lock reads nothing
         TestContext.Current.TestOutputHelper?.WriteLine(Describe($"{engine} transition", statements));
-        // The appeal is read once, with its parts and roadmap, under the lock; the answer is made from it after the save.
+        // The appeal is read once, with its parts and roadmap, under the lock (PostgreSQL takes it with a statement of its own); the answer is made from it after the save.
         Assert.True(appealReads.Count == 1, Describe("transition (reads of the appeal)", statements));
         Assert.True(statements.Count <= 9, Describe("transition", statements));
     }

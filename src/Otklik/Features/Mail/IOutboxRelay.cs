@@ -4,7 +4,7 @@ namespace Otklik.Features.Mail;
 
 /// <summary>
 /// An outbound channel other than e-mail that the outbox delivers through: a messenger's chat, a browser's push service,
-/// an outside platform's callback, the document system's gateway (ADR 0054). The dispatcher knows none of them by name:
+/// an outside platform's callback, the document system's gateway (ADR 0047). The dispatcher knows none of them by name:
 /// it asks every relay to <see cref="FanOutAsync"/> each message it delivers, and hands a message of a type in
 /// <see cref="Sends"/> to that relay instead of composing a letter.
 /// </summary>

@@ -79,7 +79,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider c
         string? note = null;
         try
         {
-            // Every relay writes its own rows for the message (ADR 0054): a messenger's or network's appeal is also told where it
+            // Every relay writes its own rows for the message (ADR 0047): a messenger's or network's appeal is also told where it
             // came from, the applicant's subscribed browsers get a push (ADR 0040), an outside platform's callback hears each
             // status in order (ADR 0043) — each a row of its own, retried on its own.
             foreach (var r in relays) await r.FanOutAsync(message, ct);

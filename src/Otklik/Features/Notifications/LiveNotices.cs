@@ -23,12 +23,17 @@ public static class LiveNotices
     public static IServiceCollection AddLiveNotices(this IServiceCollection services)
     {
         services.AddSignalR();
+        services.AddSingleton<LiveConnections>();
         return services;
     }
 
     public static void MapLiveNotices(this WebApplication app)
     {
         app.MapHub<NoticesHub>(Path).RequireAuthorization();
+        // A stopping node closes its live connections at once: the pages reconnect (to another node behind nginx) and the
+        // server does not wait out its shutdown timeout for sockets that would never end by themselves.
+        var live = app.Services.GetRequiredService<LiveConnections>();
+        app.Lifetime.ApplicationStopping.Register(live.AbortAll);
         var hub = app.Services.GetRequiredService<IHubContext<NoticesHub>>();
         app.Services.GetRequiredService<ClusterSignals>().Subscribe(ClusterSignals.Notices, payload =>
         {
@@ -51,4 +56,31 @@ public static class LiveNotices
 
 /// <summary>Nothing to call: the server only pushes. A connection is the signed-in person's (their id is the SignalR user).</summary>
 [Authorize]
-public sealed class NoticesHub : Hub;
+public sealed class NoticesHub(LiveConnections live) : Hub
+{
+    public override Task OnConnectedAsync()
+    {
+        live.Add(Context);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        live.Remove(Context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The node's open live connections, so that a stopping node can close them (<see cref="LiveNotices.MapLiveNotices"/>).</summary>
+public sealed class LiveConnections
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, HubCallerContext> _open = new();
+
+    public void Add(HubCallerContext context) => _open[context.ConnectionId] = context;
+    public void Remove(HubCallerContext context) => _open.TryRemove(context.ConnectionId, out _);
+
+    public void AbortAll()
+    {
+        foreach (var context in _open.Values) context.Abort();
+    }
+}

@@ -102,7 +102,13 @@ public sealed class PublicViewCounts(IServiceScopeFactory scopes, ILogger<Public
     public override async Task StopAsync(CancellationToken ct)
     {
         await base.StopAsync(ct);
-        await FlushQuietlyAsync(ct);
+        // The last counts are written if the host still gives the time; a stop that ran out of it drops them (they are
+        // counts, not promises), and never fails the shutdown.
+        try { await FlushQuietlyAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            log.LogInformation("Public page views of the last seconds were not written: the shutdown ran out of time");
+        }
     }
 
     async Task FlushQuietlyAsync(CancellationToken ct)
