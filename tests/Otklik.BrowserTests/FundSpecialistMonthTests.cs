@@ -122,7 +122,8 @@ public sealed class FundSpecialistMonthTests(Browser browser) : IClassFixture<Br
         await office.GetByLabel("Результат рассмотрения").SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await Browser.ShotAsync(office, app, "98-fund-answer");
         await office.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
-        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Ответ");
+        // The page says it only after the answer is stored (a bare «Ответ» also matched the status line before the post).
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Ответ отправлен");
         var answered = await app.WithDbAsync(db => db.Appeals.AsNoTracking().SingleAsync(a => a.Id == appeal.Id));
         Assert.NotNull(answered.AnsweredAtUtc);
         Assert.True(answered.AnsweredAtUtc <= answered.DueAtUtc, $"Answered {answered.AnsweredAtUtc:u}, due {answered.DueAtUtc:u}");
