@@ -137,7 +137,7 @@ public sealed class BusinessSectionsTests
         {
             db.ReportSubscriptions.Add(new ReportSubscription
             {
-                Id = Guid.NewGuid(), Kind = ReportKind.BusinessPortal, Recipients = string.Join('\n', to), NextRunOn = new DateOnly(2026, 12, 1), CreatedAtUtc = DateTime.UtcNow,
+                Id = Guid.NewGuid(), Kind = ReportKind.BusinessPortal, Recipients = string.Join('\n', to), NextRunOn = new DateOnly(2026, 12, 1), CreatedAtUtc = app.Clock.GetUtcNow().UtcDateTime,
             });
             await db.SaveChangesAsync();
         });

@@ -102,7 +102,7 @@ public sealed class SamePersonTests
         var b = await app.SubmitAsync(Samples.Housing(r).With("channel", "hotline"), Persona.CentreOperator);
         var c = await app.SubmitAsync(Samples.Pothole(r).With("channel", "email"), Persona.CentreOperator);
         var d = await app.SubmitAsync(Samples.Pothole(r).With("channel", "hotline"), Persona.CentreOperator);
-        var now = DateTime.UtcNow;
+        var now = app.Clock.GetUtcNow().UtcDateTime;
         await app.WithDbAsync(async db =>
         {
             Assert.True(await Features.Moderation.SamePerson.ConfirmAsync(db, a.Id, b.Id, null, "тот же телефон", now, default));

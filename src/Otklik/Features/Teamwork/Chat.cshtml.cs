@@ -25,6 +25,8 @@ public sealed class ChatModel(TeamService team, AppDbContext db, NoticeSettings 
     public IReadOnlyList<TeamworkApi.TaskView> Tasks { get; private set; } = [];
     public string? Error { get; private set; }
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+    /// <summary>The zone's offset now, by the app's clock: the live chat writes new messages' times with it.</summary>
+    public double ZoneOffsetMinutes => Zone.GetUtcOffset(team.Now).TotalMinutes;
     /// <summary>How often the page asks for new messages, in seconds (a fifth of the bell's period, at least 1).</summary>
     public int PollSeconds => Math.Max(1, notices.PollSeconds / 5);
 
