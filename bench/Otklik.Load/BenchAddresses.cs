@@ -19,10 +19,12 @@ public static class BenchAddresses
         "Ленина", "Мира", "Советская", "Гагарина", "Школьная", "Садовая", "Победы", "Молодёжная", "Заводская", "Набережная",
         "Пушкина", "Строителей", "Кирова", "Лесная", "Юбилейная", "Октябрьская", "Комсомольская", "Первомайская", "Луговая", "Полевая",
     ];
-    static readonly string[] Types = ["ул.", "ул.", "ул.", "пр-кт", "пер."];
+    // Five distinct types: 20 names × 5 types are the settlement's 100 distinct streets (the register's key is settlement,
+    // type and name; "ул." listed three times once made streets 0, 20 and 40 the same street and a fill past 2,000 houses fail).
+    static readonly string[] Types = ["ул.", "пр-кт", "пер.", "б-р", "ш."];
 
     public static string Settlement(int k) => $"г. Бенчград-{k}";
-    /// <summary>The name of street <paramref name="j"/> of a settlement: 20 names × 5 types, and a number past the first hundred.</summary>
+    /// <summary>The name of street <paramref name="j"/> (0–99) of a settlement: 20 names × 5 types.</summary>
     public static (string Type, string Name) Street(int j) => (Types[j / Names.Length % Types.Length], Names[j % Names.Length]);
 
     public static (double Lat, double Lon) Point(int k, int j, int house) =>
