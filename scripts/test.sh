@@ -87,6 +87,7 @@ results=$(mktemp -d /tmp/otklik-results.XXXXXX)
 # files while running, so the hosts read them once and watch nothing.
 export DOTNET_hostBuilder__reloadConfigOnChange=false
 export DOTNET_USE_POLLING_FILE_WATCHER=true
+export OTKLIK_TEST_SLOW_STOPS="$results/slow-stops.txt"
 set +e
 dotnet test Otklik.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@"
 status=$?
@@ -109,7 +110,11 @@ for sec, name in sorted(rows, reverse=True)[:15]:
     print(f"{sec:8.1f} s  {name}")
 EOF
 fi
-[ -n "${OTKLIK_TEST_RESULTS:-}" ] && mkdir -p "$OTKLIK_TEST_RESULTS" && cp "$results"/*.trx "$OTKLIK_TEST_RESULTS"/ || true
+if [ -s "$OTKLIK_TEST_SLOW_STOPS" ]; then
+  echo "== app stops slower than 3 s: $(wc -l <"$OTKLIK_TEST_SLOW_STOPS") (the slowest 10)"
+  sort -rn "$OTKLIK_TEST_SLOW_STOPS" | head -10 | cut -c1-220
+fi
+[ -n "${OTKLIK_TEST_RESULTS:-}" ] && mkdir -p "$OTKLIK_TEST_RESULTS" && cp "$results"/*.trx "$results"/slow-stops.txt "$OTKLIK_TEST_RESULTS"/ 2>/dev/null || true
 rm -rf "$results"
 echo "== $(( $(date +%s) - started )) s"
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "FAIL: no test ran"; fi

@@ -106,7 +106,10 @@ await using (var scope = provider.CreateAsyncScope())
         if (u % 50 == 0) Console.Error.Write($"\r  recipients: {written:N0} / {recipientCount:N0}");
     }
     Console.Error.WriteLine();
-    if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE \"SupportRecipients\"; VACUUM ANALYZE \"SupportMeasures\";");
+    // One VACUUM a command: two in one command run as one transaction block, which VACUUM refuses.
+    if (db.IsPostgres)
+        foreach (var table in new[] { "SupportRecipients", "SupportMeasures" })
+            await db.Database.ExecuteSqlRawAsync($"VACUUM ANALYZE \"{table}\"");
     else await db.Database.ExecuteSqlRawAsync("ANALYZE;");
 }
 Console.WriteLine($"{engine}: filled {measureCount:N0} measures and {recipientCount:N0} recipient rows in {fill.Elapsed.TotalSeconds:F0} s");

@@ -70,12 +70,18 @@ public static class Cli
                 : "SQLite " + await db.Database.SqlQueryRaw<string>("SELECT sqlite_version() AS \"Value\"").SingleAsync() + " (WAL)";
         }
 
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        using var server = StartApp(a.Get("--app", "out/app/Otklik.dll"), engine, connection, port);
+        // --nodes N: N app processes on the one database, the workers spread over them round-robin (issue 21's two nodes
+        // against one). The first node is "the server" of the single-node figures; RSS is reported per node.
+        var nodeCount = Math.Max(1, a.Int("--nodes", 1));
+        results.Nodes = nodeCount;
+        var ports = Enumerable.Range(0, nodeCount).Select(_ => FreePort()).ToArray();
+        var nodes = ports.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
+        var baseAddress = nodes[0];
+        var servers = ports.Select(p => StartApp(a.Get("--app", "out/app/Otklik.dll"), engine, connection, p)).ToArray();
+        var server = servers[0];
         try
         {
-            await WaitForAsync(baseAddress, "health", server);
+            for (var i = 0; i < nodeCount; i++) await WaitForAsync(nodes[i], "health", servers[i]);
             BenchTargets targets;
             await using (var scope = services.CreateAsyncScope())
                 targets = await BenchTargets.ReadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), 512, CancellationToken.None);
@@ -86,28 +92,35 @@ public static class Cli
             Console.WriteLine($"   priming every workload for {warmup.TotalSeconds:0.#} s (JIT, caches)");
             foreach (var workload in Chosen(targets))
             {
-                var primed = await LoadRunner.RunAsync(workload, baseAddress, TimeSpan.Zero, warmup);
+                var primed = await LoadRunner.RunAsync(workload, nodes, TimeSpan.Zero, warmup);
                 if (primed.FirstError is { } e) Console.WriteLine($"   priming {workload.Name}: {e}");
             }
             // The peak resident memory from here on is that of the measured work; the warm-up's peak is kept beside it.
             results.ServerWarmupPeakRssKb = LoadRunner.Memory(server.Id).PeakKb;
-            LoadRunner.ResetPeak(server.Id);
+            foreach (var s in servers) LoadRunner.ResetPeak(s.Id);
             foreach (var workload in Chosen(targets))
             {
                 var before = CpuSample.Read(server.Id);
-                var r = await LoadRunner.RunAsync(workload, baseAddress, warmup, duration);
-                r.Cpu = CpuSample.Between(before, CpuSample.Read(server.Id), r.AllOperations);
+                var r = await LoadRunner.RunAsync(workload, nodes, warmup, duration);
+                // The CPU per operation is one process's: with several nodes it would count a share of the work only.
+                r.Cpu = nodeCount == 1 ? CpuSample.Between(before, CpuSample.Read(server.Id), r.AllOperations) : null;
                 r.ServerRssKb = LoadRunner.Memory(server.Id).CurrentKb;
                 results.Workloads.Add(r);
                 Console.WriteLine(Line(r));
             }
             results.ServerPeakRssKb = LoadRunner.Memory(server.Id).PeakKb;
-            Console.WriteLine($"   server peak RSS (VmHWM) over the measured workloads: {results.ServerPeakRssKb / 1024.0:F0} MiB; during start-up and priming: {results.ServerWarmupPeakRssKb / 1024.0:F0} MiB");
+            results.NodePeakRssKb = [.. servers.Select(s => LoadRunner.Memory(s.Id).PeakKb ?? 0)];
+            Console.WriteLine($"   server peak RSS (VmHWM) over the measured workloads: {results.ServerPeakRssKb / 1024.0:F0} MiB; during start-up and priming: {results.ServerWarmupPeakRssKb / 1024.0:F0} MiB"
+                + (nodeCount > 1 ? $"; per node: {string.Join(", ", results.NodePeakRssKb.Select(k => $"{k / 1024.0:F0} MiB"))}" : ""));
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            foreach (var s in servers)
+            {
+                s.Kill(entireProcessTree: true);
+                await s.WaitForExitAsync();
+                s.Dispose();
+            }
         }
 
         results.Sweep = await Sweep.RunAsync(services, TimeProvider.System.GetUtcNow().UtcDateTime);
@@ -298,6 +311,9 @@ public sealed class RunResults
     public int OpenAppeals { get; set; }
     public string DatabaseVersion { get; set; } = "";
     public long? ServerPeakRssKb { get; set; }
+    /// <summary>App processes the workers were spread over (--nodes), and each one's peak RSS.</summary>
+    public int Nodes { get; set; } = 1;
+    public long[] NodePeakRssKb { get; set; } = [];
     public long? ServerWarmupPeakRssKb { get; set; }
     public List<LoadResult> Workloads { get; set; } = [];
     public Dictionary<string, LoadResult> Limits { get; set; } = [];

@@ -80,10 +80,24 @@ public static class LoadRunner
     /// <paramref name="duration"/> (or until <paramref name="maxOperations"/> are done) of measured operations. Errors are
     /// counted in both phases, so a smoke test sees every failure.
     /// </summary>
-    public static async Task<LoadResult> RunAsync(Workload workload, Uri baseAddress, TimeSpan warmup, TimeSpan duration, int? maxOperations = null,
+    public static Task<LoadResult> RunAsync(Workload workload, Uri baseAddress, TimeSpan warmup, TimeSpan duration, int? maxOperations = null,
+        CancellationToken ct = default) => RunAsync(workload, [baseAddress], warmup, duration, maxOperations, ct);
+
+    /// <summary>
+    /// The same against several nodes of one deployment: worker i keeps its connection to node i mod N — what a proxy
+    /// balancing connections round-robin does (nginx's default upstream).
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(Workload workload, IReadOnlyList<Uri> nodes, TimeSpan warmup, TimeSpan duration, int? maxOperations = null,
         CancellationToken ct = default)
     {
-        using var http = Client(baseAddress, workload.Concurrency);
+        var clients = nodes.Select(n => Client(n, workload.Concurrency)).ToArray();
+        try { return await RunOnAsync(workload, i => clients[i % clients.Length], warmup, duration, maxOperations, ct); }
+        finally { foreach (var c in clients) c.Dispose(); }
+    }
+
+    static async Task<LoadResult> RunOnAsync(Workload workload, Func<int, HttpClient> clientOf, TimeSpan warmup, TimeSpan duration, int? maxOperations,
+        CancellationToken ct)
+    {
         var latencies = new List<double>[workload.Concurrency];
         var workers = new Worker[workload.Concurrency];
         int errors = 0, measured = 0, succeeded = 0;
@@ -96,7 +110,7 @@ public static class LoadRunner
 
         async Task LoopAsync(int i)
         {
-            var worker = workers[i] = new Worker(http, i, workload.Concurrency);
+            var worker = workers[i] = new Worker(clientOf(i), i, workload.Concurrency);
             var mine = latencies[i] = [];
             while (!ct.IsCancellationRequested)
             {

@@ -26,8 +26,9 @@ public static class Engines
 }
 
 /// <summary>
-/// The real application on a real socket (Kestrel on a free port) over a brand-new database of the chosen engine,
-/// migrated from scratch, with the small test region of <see cref="TestRegion"/> and a clock the test controls.
+/// The real application on a real socket (Kestrel on a free port) over a brand-new database of the chosen engine — a
+/// copy of one migrated once per test process (<see cref="DatabaseTemplates"/>); the app's own start then finds every
+/// migration applied — with the small test region of <see cref="TestRegion"/> and a clock the test controls.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
@@ -61,10 +62,11 @@ public sealed class TestApp : IAsyncDisposable
         if (engine == Engine.Postgres)
         {
             _pgDatabase = name;
+            var template = DatabaseTemplates.Postgres();
             using (var admin = new NpgsqlConnection(Engines.PostgresAdmin))
             {
                 admin.Open();
-                using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+                using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", admin);
                 create.ExecuteNonQuery();
             }
             // A burst of 200 submissions queues on the yearly counter; on a loaded CI machine the pool wait may pass 15 s.
@@ -73,6 +75,7 @@ public sealed class TestApp : IAsyncDisposable
         else
         {
             _sqliteFile = Path.Combine(root, name + ".db");
+            File.Copy(DatabaseTemplates.Sqlite(root), _sqliteFile);
             connection = $"Data Source={_sqliteFile}";
         }
         Mail = new MailBox(MailBox.SinkFolder ?? _files + "-mail");
@@ -155,7 +158,12 @@ public sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         await _factory.DisposeAsync();
+        // A host that takes seconds to stop holds its test class (and the run) for them: scripts/test.sh lists these.
+        if (stopping.Elapsed > TimeSpan.FromSeconds(3))
+            SlowStops.Note($"{stopping.Elapsed.TotalSeconds:0.0} s to stop, {Engine}, {Xunit.TestContext.Current.TestClass?.TestClassName ?? "?"}: "
+                + (ServerLog.Entries.LastOrDefault()?.ToString().Split('\n')[0] ?? "nothing logged"));
         if (_secondNode) return;
         if (_pgDatabase is not null)
         {
@@ -248,5 +256,18 @@ public static class HttpExtensions
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return (await response.ReadAsync<JsonElement>());
+    }
+}
+
+/// <summary>App stops slower than 3 s, one line each in a file scripts/test.sh prints at the end of a run.</summary>
+public static class SlowStops
+{
+    static readonly Lock Gate = new();
+    public static string? File => Environment.GetEnvironmentVariable("OTKLIK_TEST_SLOW_STOPS");
+
+    public static void Note(string line)
+    {
+        if (File is not { } path) return;
+        lock (Gate) System.IO.File.AppendAllText(path, line + Environment.NewLine);
     }
 }
