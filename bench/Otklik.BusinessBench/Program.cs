@@ -108,8 +108,10 @@ await using (var scope = provider.CreateAsyncScope())
     Console.Error.WriteLine();
     // One VACUUM a command: two in one command run as one transaction block, which VACUUM refuses.
     if (db.IsPostgres)
-        foreach (var table in new[] { "SupportRecipients", "SupportMeasures" })
-            await db.Database.ExecuteSqlRawAsync($"VACUUM ANALYZE \"{table}\"");
+    {
+        await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE \"SupportRecipients\"");
+        await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE \"SupportMeasures\"");
+    }
     else await db.Database.ExecuteSqlRawAsync("ANALYZE;");
 }
 Console.WriteLine($"{engine}: filled {measureCount:N0} measures and {recipientCount:N0} recipient rows in {fill.Elapsed.TotalSeconds:F0} s");
