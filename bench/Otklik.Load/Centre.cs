@@ -69,6 +69,16 @@ public static class Centre
             (await Ranking.ComputeAsync(db, db.Appeals, year, false, new RankingWeights(), names, null, now, CancellationToken.None)).Rows.Count));
         lines.Add(await Measure("spike detector, daily pass", 3, async () =>
             (await Spikes.FindAsync(db.Appeals, names, today, zone.GetUtcOffset(now), CancellationToken.None)).Count));
+        // A report of a month (issue 20: ≤ 10 s): the last whole month, as the schedule makes it — the ССТУ summary lists
+        // every appeal of the month; the organisation's report is the busiest executor's. Made, not saved.
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var monthEnd = lastMonth.AddMonths(1).AddDays(-1);
+        var busiest = await db.Appeals.Where(x => x.ExecutorOrganisationId != null).GroupBy(x => x.ExecutorOrganisationId)
+            .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
+        lines.Add(await Measure($"report of a month: ССТУ summary {lastMonth:MM.yyyy}", 3, async () =>
+            (await Reports.MakeAsync(db, ReportKind.Sstu, null, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
+        lines.Add(await Measure("report of a month: the busiest organisation", 3, async () =>
+            (await Reports.MakeAsync(db, ReportKind.Organisation, busiest, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
         if (a.Get("--out", "") is { Length: > 0 } path) await File.AppendAllLinesAsync(path, lines);
     }
 }
