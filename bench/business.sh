@@ -27,8 +27,7 @@ machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, .NET $(dotnet 
 section=$(cat <<MD
 ## Business portal (issue 23): catalogue search at $measures measures, register search at $recipients recipient rows
 
-Measured $(date -u +%Y-%m-%d) on $machine (load average at the end: $load — other sessions built and tested on the
-same machine, so these are a floor) by \`bench/business.sh $measures $recipients\`. In process, the same calls the
+Measured $(date -u +%Y-%m-%d) on $machine (load average at the end: $load) by \`bench/business.sh $measures $recipients\`. In process, the same calls the
 pages and the API make: \`MeasureCatalogue.FindAsync\` (five filter mixes in turn: words with synonyms and word forms;
 micro-loan + sole trader + ОКВЭД 10.71; small business + grants from 1 million; two words + medium business; no
 filter) and \`RecipientRegister.SearchAsync\` (a part of the name, five queries in turn; an exact ИНН). Each call in a

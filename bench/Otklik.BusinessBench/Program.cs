@@ -153,7 +153,7 @@ var byInn = await Measure("register by ИНН", 200, async (db, i) => await Reci
 if (report.Length > 0)
 {
     string Row(string what, (double P50, double P95, int Runs) r) => string.Create(CultureInfo.InvariantCulture,
-        $"| {(engine == "postgres" ? "PostgreSQL" : "SQLite")} | {what} | {r.P50:F1} ms | {r.P95:F1} ms | ×{r.P95 / baseline.P95:F0} |");
+        $"| {(engine == "postgres" ? "PostgreSQL" : "SQLite")} | {what} | {r.P50:F1} ms | {r.P95:F1} ms | ×{r.P95 / baseline.P95:0.#} |");
     await File.AppendAllLinesAsync(report, [
         Row("baseline: one measure by id", baseline),
         Row($"catalogue search, {measureCount:N0} measures", catalogue),
