@@ -17,7 +17,7 @@ trap cleanup EXIT
 runuser -u postgres -- $PGBIN/initdb -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
   -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDATA -c fsync=on -c max_connections=100 -c shared_buffers=512MB" start >/dev/null
-dotnet build bench/Otklik.Load -c Release -nologo -v q >/dev/null
+dotnet build bench/Otklik.Load -c Release -nologo -v q -clp:ErrorsOnly
 load="dotnet bench/Otklik.Load/bin/Release/net10.0/Otklik.Load.dll"
 echo "| engine | what | runs | p50 ms | p95 ms | result |" | tee "$out"
 echo "|---|---|---|---|---|---|" | tee -a "$out"

@@ -76,9 +76,9 @@ public static class Centre
         var busiest = await db.Appeals.Where(x => x.ExecutorOrganisationId != null).GroupBy(x => x.ExecutorOrganisationId)
             .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
         lines.Add(await Measure($"report of a month: ССТУ summary {lastMonth:MM.yyyy}", 3, async () =>
-            (await Reports.MakeAsync(db, ReportKind.Sstu, null, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
+            (await ReportBuilder.MakeAsync(db, ReportKind.Sstu, null, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
         lines.Add(await Measure("report of a month: the busiest organisation", 3, async () =>
-            (await Reports.MakeAsync(db, ReportKind.Organisation, busiest, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
+            (await ReportBuilder.MakeAsync(db, ReportKind.Organisation, busiest, lastMonth, monthEnd, now, CancellationToken.None)) is var r ? $"XLSX {r.Xlsx.Length / 1024} KiB, PDF {r.Pdf.Length / 1024} KiB" : ""));
         if (a.Get("--out", "") is { Length: > 0 } path) await File.AppendAllLinesAsync(path, lines);
     }
 }
