@@ -27,6 +27,18 @@ public sealed class SpikeDetectorTests
     }
 
     [Fact]
+    public void A_busy_series_gets_its_threshold_too_where_e_to_the_minus_lambda_underflows()
+    {
+        // A topic with a thousand appeals a week (λ past 745: e^−λ is 0 in doubles). The Poisson tail at 1 in 1,000 sits
+        // about 3.09 standard deviations (√λ) above the mean; the walk once never ended here.
+        Assert.InRange(Spikes.Threshold(1000), 1000 + 3.0 * Math.Sqrt(1000), 1000 + 3.25 * Math.Sqrt(1000));
+        Assert.InRange(Spikes.Threshold(50_000), 50_000 + 3.0 * Math.Sqrt(50_000), 50_000 + 3.2 * Math.Sqrt(50_000));
+        Assert.InRange(Spikes.Tail(1000, 1100), 0.0005, 0.0015);
+        Assert.Equal(1, Spikes.Tail(1000, 0));
+        Assert.InRange(Spikes.Tail(1000, 900), 0.99, 1.0);
+    }
+
+    [Fact]
     public void A_quiet_week_with_its_busy_monday_does_not_alarm()
     {
         // Monday's 6 would look high against the days around it; against the Mondays before it is usual.

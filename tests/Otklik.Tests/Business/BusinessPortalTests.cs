@@ -8,6 +8,7 @@ using Otklik.Features.Appeals;
 using Otklik.Features.Business;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
+using Otklik.Infrastructure;
 using Otklik.Tests.Infrastructure;
 using Otklik.Tests.Portal;
 
@@ -160,12 +161,14 @@ public sealed class BusinessPortalTests(AppPool pool) : IClassFixture<AppPool>
         await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, stale, default));
         await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, stale.AddHours(1), default));
         Assert.Equal(FreshnessLevel.OwnerTold, await app.WithDbAsync(db => db.SectionClocks.Where(c => c.Id == id).Select(c => c.Level).SingleAsync()));
-        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "business.section_stale" && m.Payload.Contains(app.Region.MunB.ToString()))));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "business.section_stale" && m.Payload.Contains(app.Region.MunB.ToString())
+            && !m.Payload.Contains("/office/business/items/"))));
 
         await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, stale + SectionWatch.Grace, default));
         await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, stale + SectionWatch.Grace + TimeSpan.FromHours(1), default));
         Assert.Equal(FreshnessLevel.AdministratorTold, await app.WithDbAsync(db => db.SectionClocks.Where(c => c.Id == id).Select(c => c.Level).SingleAsync()));
-        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "business.section_escalated" && m.Payload.Contains(app.Region.MunB.ToString()))));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Type == "business.section_escalated" && m.Payload.Contains(app.Region.MunB.ToString())
+            && !m.Payload.Contains("/office/business/items/"))));
 
         // The owner told sees it in the office: the municipality's dispatcher gets the notice; the escalation goes to B's administrator.
         await app.DispatchMailAsync();
@@ -173,5 +176,44 @@ public sealed class BusinessPortalTests(AppPool pool) : IClassFixture<AppPool>
             .Select(n => new { n.PersonId, n.SourceType }).ToListAsync());
         Assert.Contains(told, n => n.PersonId == app.Region.IdOf(Persona.MunBDispatcher) && n.SourceType == "business.section_stale");
         Assert.Contains(told, n => n.PersonId == app.Region.IdOf(Persona.MunBAdmin) && n.SourceType == "business.section_escalated");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_business_site_left_unconfirmed_is_told_to_its_owner_then_the_administrator_and_confirming_it_ends_that(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var posted = new DateTime(2026, 9, 1, 6, 0, 0, DateTimeKind.Utc);
+        var site = PortalItem.Create(new PortalItem.Content(PortalSection.Sites, app.Region.MunB, $"Промплощадка «Северная» {Guid.NewGuid():N}", "Участок 4 га",
+            "Под производство, с подведёнными сетями.", null, null, IsPublished: true, null, null, null, "ул. Заводская, 3", 56.9, 60.6, null, null, null), posted);
+        await app.WithDbAsync(async db => { db.PortalItems.Add(site); await db.SaveChangesAsync(); });
+        int Told(string type, IEnumerable<OutboxMessage> all) => all.Count(m => m.Type == type && m.Payload.Contains(site.Id.ToString()));
+        async Task<List<OutboxMessage>> Outbox() => await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type.StartsWith("business.section")).ToListAsync());
+
+        // Inside its period: nothing. Past it (31 days for a site): its owner told once, however many passes run.
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, posted.AddDays(30), default));
+        Assert.Equal(0, Told("business.section_stale", await Outbox()));
+        var due = posted.AddDays(site.PeriodDays);
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, due.AddHours(1), default));
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, due.AddHours(2), default));
+        Assert.Equal((1, 0), (Told("business.section_stale", await Outbox()), Told("business.section_escalated", await Outbox())));
+        Assert.Equal(FreshnessLevel.OwnerTold, await app.WithDbAsync(db => db.PortalItems.Where(i => i.Id == site.Id).Select(i => i.StaleLevel).SingleAsync()));
+
+        // Still unconfirmed after the grace: the administrator, once.
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, due + SectionWatch.Grace + TimeSpan.FromHours(1), default));
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, due + SectionWatch.Grace + TimeSpan.FromHours(2), default));
+        Assert.Equal((1, 1), (Told("business.section_stale", await Outbox()), Told("business.section_escalated", await Outbox())));
+
+        // The notice names the item and links to it, in the owner's office.
+        await app.DispatchMailAsync();
+        var notice = await app.WithDbAsync(db => db.Notifications.AsNoTracking()
+            .SingleAsync(n => n.PersonId == app.Region.IdOf(Persona.MunBDispatcher) && n.SourceType == "business.section_stale" && n.Title.Contains(site.Title)));
+        Assert.Equal($"/office/business/items/{site.Id}", notice.Link);
+
+        // Confirmed current: fresh again, and the next period starts from the confirmation.
+        var confirmed = due + SectionWatch.Grace + TimeSpan.FromDays(1);
+        await app.WithDbAsync(async db => { (await db.PortalItems.SingleAsync(i => i.Id == site.Id)).MarkChecked(confirmed); await db.SaveChangesAsync(); });
+        await app.WithDbAsync(db => SectionWatch.RunOnceAsync(db, confirmed.AddDays(10), default));
+        Assert.Equal(FreshnessLevel.Fresh, await app.WithDbAsync(db => db.PortalItems.Where(i => i.Id == site.Id).Select(i => i.StaleLevel).SingleAsync()));
+        Assert.Equal(1, Told("business.section_stale", await Outbox()));
     }
 }

@@ -74,77 +74,126 @@ public static class Ranking
 {
     static readonly FederalResult[] OnMerits = [FederalResult.Explained, FederalResult.Supported, FederalResult.SupportedMeasuresTaken, FederalResult.NotSupported];
 
-    sealed record Raw(Guid Id, Guid? Org, Guid? Assignee, AppealStatus Status, DateTime? AnsweredAtUtc, DateTime? AnswerDueAtUtc, DateTime DueAtUtc, DateTime? PausedAtUtc,
-        FederalResult? Result, int? Rating, int Reconsiderations, bool Returned, DateTime ReceivedAtUtc, DateTime? RegisteredAtUtc);
+    /// <summary>One executor's counts in one of the two periods, summed by the database.</summary>
+    sealed record Counts(Guid? Key, bool Current, int Volume, int Answered, int OnTime, int Substance, int Ever, int Reopened, int Rated, int Positive,
+        int RatingSum, int OverdueOpen, int Registered, int RegisteredIn3Days);
+
+    /// <summary>What the ranking reads for a period and the one before it, in one pass each: the counts, the late ones' days, returns, reviews.</summary>
+    sealed record Read(List<Counts> Counts, ILookup<(Guid Key, bool Current), double> LateDays, ILookup<(Guid Key, bool Current), int> Returned,
+        ILookup<(Guid Key, bool Current), double> Reviews);
 
     public static async Task<RankingView> ComputeAsync(AppDbContext db, IQueryable<Appeal> visible, AnalyticsFilter f, bool byPerson, RankingWeights w,
         ListDirectory names, ISatisfactionSource? surveys, DateTime nowUtc, CancellationToken ct)
     {
         var length = f.To.DayNumber - f.From.DayNumber + 1;
         var previous = f with { From = f.From.AddDays(-length), To = f.From.AddDays(-1) };
-        var current = await RowsAsync(db, visible, f, byPerson, w, names, surveys, nowUtc, ct);
-        var before = await RowsAsync(db, visible, previous, byPerson, w, names, surveys, nowUtc, ct);
+        // Both periods in one pass over their appeals, split by the day the current one starts (a year's ranking at a
+        // million appeals read every row of both years into memory three times before: 7 s; ADR 0048's rule, counts in SQL).
+        var read = await ReadAsync(db, visible, f with { From = previous.From }, f.FromUtc, byPerson, nowUtc, ct);
+        var current = await RowsAsync(db, read, true, f, byPerson, w, names, surveys, nowUtc, ct);
+        var before = await RowsAsync(db, read, false, previous, byPerson, w, names, surveys, nowUtc, ct);
         var rows = current.Select(r => before.FirstOrDefault(b => b.Key == r.Key) is { } b ? r with { PreviousScore = b.Score, PreviousPlace = b.Place } : r).ToList();
-        var federal = await FederalAsync(db, visible, f, current, nowUtc, ct);
+        var federalCounts = byPerson ? (await ReadCountsAsync(f.Apply(visible.AsNoTracking()), f.FromUtc, false, nowUtc, ct)) : read.Counts;
+        var federal = await FederalAsync(db, federalCounts.Where(c => c.Current).ToList(), current, ct);
         return new RankingView(nowUtc, $"{f.From:dd.MM.yyyy} — {f.To:dd.MM.yyyy}", $"{previous.From:dd.MM.yyyy} — {previous.To:dd.MM.yyyy}",
             byPerson ? "person" : "organisation", w, rows, federal);
     }
 
-    static async Task<(List<Raw> Rows, ILookup<Guid, double> Reviews)> ReadAsync(AppDbContext db, IQueryable<Appeal> visible, AnalyticsFilter f, CancellationToken ct)
+    static Task<List<Counts>> ReadCountsAsync(IQueryable<Appeal> appeals, DateTime currentFromUtc, bool byPerson, DateTime nowUtc, CancellationToken ct)
     {
-        var appeals = f.Apply(visible.AsNoTracking()).Where(a => a.ExecutorOrganisationId != null);
-        var returned = db.AppealEvents.Where(e => e.Kind == EventKind.AnswerReturned).Select(e => e.AppealId);
-        // The sample reviews of these appeals (ADR 0036): few rows, read apart so the wide read stays one narrow row per appeal.
-        var reviews = (await db.AnswerReviews.AsNoTracking().Where(r => r.Score != null && appeals.Select(a => a.Id).Contains(r.AppealId))
-            .Select(r => new { r.AppealId, r.Score }).ToListAsync(ct)).ToLookup(r => r.AppealId, r => r.Score!.Value);
-        return (await appeals.Select(a => new Raw(a.Id, a.ExecutorOrganisationId, a.AssigneeId, a.Status, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.DueAtUtc, a.PausedAtUtc,
-            a.AnswerResult, a.Rating, a.ReconsiderationCount, returned.Contains(a.Id), a.ReceivedAtUtc, a.RegisteredAtUtc)).ToListAsync(ct), reviews);
+        var (sent, closed) = (AppealStatus.AnswerSent, AppealStatus.Closed);
+        var finished = DeadlineStates.Finished;
+        var (m1, m2, m3, m4) = (OnMerits[0], OnMerits[1], OnMerits[2], OnMerits[3]);
+        var grouped = byPerson
+            ? appeals.Where(a => a.ExecutorOrganisationId != null).GroupBy(a => new { Key = a.AssigneeId, Current = a.ReceivedAtUtc >= currentFromUtc })
+            : appeals.GroupBy(a => new { Key = a.ExecutorOrganisationId, Current = a.ReceivedAtUtc >= currentFromUtc });
+        return grouped.Select(g => new Counts(g.Key.Key, g.Key.Current,
+            g.Count(),
+            g.Count(a => a.AnsweredAtUtc != null && (a.Status == sent || a.Status == closed)),
+            g.Count(a => a.AnsweredAtUtc != null && (a.Status == sent || a.Status == closed) && a.AnswerDueAtUtc != null && a.AnsweredAtUtc <= a.AnswerDueAtUtc),
+            g.Count(a => a.AnsweredAtUtc != null && (a.Status == sent || a.Status == closed)
+                && (a.AnswerResult == m1 || a.AnswerResult == m2 || a.AnswerResult == m3 || a.AnswerResult == m4)),
+            g.Count(a => a.AnsweredAtUtc != null || a.ReconsiderationCount > 0),
+            g.Count(a => a.ReconsiderationCount > 0),
+            g.Count(a => a.Rating != null),
+            g.Count(a => a.Rating >= 4),
+            g.Sum(a => a.Rating ?? 0),
+            g.Count(a => !finished.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc),
+            g.Count(a => a.RegisteredAtUtc != null),
+            g.Count(a => a.RegisteredAtUtc != null && a.RegisteredAtUtc <= a.ReceivedAtUtc.AddDays(3)))).ToListAsync(ct);
     }
 
-    static async Task<List<RankingRow>> RowsAsync(AppDbContext db, IQueryable<Appeal> visible, AnalyticsFilter f, bool byPerson, RankingWeights w,
+    static async Task<Read> ReadAsync(AppDbContext db, IQueryable<Appeal> visible, AnalyticsFilter both, DateTime currentFromUtc, bool byPerson, DateTime nowUtc,
+        CancellationToken ct)
+    {
+        var all = both.Apply(visible.AsNoTracking());
+        var counts = await ReadCountsAsync(all, currentFromUtc, byPerson, nowUtc, ct);
+        var appeals = all.Where(a => a.ExecutorOrganisationId != null);
+        var (sent, closed) = (AppealStatus.AnswerSent, AppealStatus.Closed);
+        var finished = DeadlineStates.Finished;
+        // Only the late ones come back row by row: an answer after its deadline (days late), an open appeal past it (days so far).
+        var late = await appeals
+            .Where(a => (a.AnsweredAtUtc != null && (a.Status == sent || a.Status == closed) && (a.AnswerDueAtUtc == null || a.AnsweredAtUtc > a.AnswerDueAtUtc))
+                || (!finished.Contains(a.Status) && a.PausedAtUtc == null && a.DueAtUtc < nowUtc))
+            .Select(a => new
+            {
+                a.ExecutorOrganisationId, a.AssigneeId, Current = a.ReceivedAtUtc >= currentFromUtc,
+                Answered = a.AnsweredAtUtc != null && (a.Status == sent || a.Status == closed), a.AnsweredAtUtc, a.AnswerDueAtUtc, a.DueAtUtc,
+            })
+            .ToListAsync(ct);
+        // Returned for rework: the few appeals with such an event (a partial index on the events of that kind), joined to the period's.
+        var returned = await (from id in db.AppealEvents.Where(e => e.Kind == EventKind.AnswerReturned).Select(e => e.AppealId).Distinct()
+                              join a in appeals on id equals a.Id
+                              select new { a.ExecutorOrganisationId, a.AssigneeId, Current = a.ReceivedAtUtc >= currentFromUtc }).ToListAsync(ct);
+        // The sample reviews of these appeals (ADR 0036): few rows.
+        var reviews = await (from r in db.AnswerReviews.AsNoTracking().Where(r => r.Score != null)
+                             join a in appeals on r.AppealId equals a.Id
+                             select new { a.ExecutorOrganisationId, a.AssigneeId, Current = a.ReceivedAtUtc >= currentFromUtc, r.Score }).ToListAsync(ct);
+        Guid? Key(Guid? org, Guid? assignee) => byPerson ? assignee : org;
+        return new Read(counts,
+            late.Where(r => Key(r.ExecutorOrganisationId, r.AssigneeId) is not null).ToLookup(r => (Key(r.ExecutorOrganisationId, r.AssigneeId)!.Value, r.Current),
+                r => r.Answered ? (r.AnsweredAtUtc!.Value - (r.AnswerDueAtUtc ?? r.AnsweredAtUtc!.Value)).TotalDays : (nowUtc - r.DueAtUtc).TotalDays),
+            returned.Where(r => Key(r.ExecutorOrganisationId, r.AssigneeId) is not null).ToLookup(r => (Key(r.ExecutorOrganisationId, r.AssigneeId)!.Value, r.Current), _ => 1),
+            reviews.Where(r => Key(r.ExecutorOrganisationId, r.AssigneeId) is not null).ToLookup(r => (Key(r.ExecutorOrganisationId, r.AssigneeId)!.Value, r.Current),
+                r => r.Score!.Value));
+    }
+
+    static async Task<List<RankingRow>> RowsAsync(AppDbContext db, Read read, bool current, AnalyticsFilter f, bool byPerson, RankingWeights w,
         ListDirectory names, ISatisfactionSource? surveys, DateTime nowUtc, CancellationToken ct)
     {
-        var (raw, reviews) = await ReadAsync(db, visible, f, ct);
+        var counts = read.Counts.Where(c => c.Current == current && c.Key is not null).ToList();
         var survey = surveys is null || byPerson ? null : await surveys.IndexAsync(f.FromUtc, f.ToUtc, ct);
         Dictionary<Guid, string> people = [];
         if (byPerson)
         {
-            var ids = raw.Where(r => r.Assignee is not null).Select(r => r.Assignee!.Value).Distinct().ToList();
+            var ids = counts.Select(c => c.Key!.Value).Distinct().ToList();
             people = await db.Users.AsNoTracking().Where(p => ids.Contains(p.Id))
                 .ToDictionaryAsync(p => p.Id, p => $"{p.LastName} {p.FirstName}".Trim(), ct);
         }
         var rows = new List<RankingRow>();
-        foreach (var g in raw.GroupBy(r => byPerson ? r.Assignee : r.Org))
+        foreach (var c in counts)
         {
-            if (g.Key is not { } id) continue;
-            var list = g.ToList();
-            var answered = list.Where(r => r.AnsweredAtUtc is not null && r.Status is AppealStatus.AnswerSent or AppealStatus.Closed).ToList();
-            var onTime = answered.Count(r => r.AnswerDueAtUtc is { } due && r.AnsweredAtUtc <= due);
-            var lateAnswers = answered.Where(r => r.AnswerDueAtUtc is not { } due || r.AnsweredAtUtc > due).Select(r => (r.AnsweredAtUtc!.Value - (r.AnswerDueAtUtc ?? r.AnsweredAtUtc!.Value)).TotalDays);
-            var overdueOpen = list.Where(r => !DeadlineStates.Finished.Contains(r.Status) && r.PausedAtUtc is null && r.DueAtUtc < nowUtc).ToList();
-            var late = lateAnswers.Concat(overdueOpen.Select(r => (nowUtc - r.DueAtUtc).TotalDays)).ToList();
-            var substance = answered.Count(r => r.Result is { } res && OnMerits.Contains(res));
-            var ever = list.Count(r => r.AnsweredAtUtc is not null || r.Reconsiderations > 0);
-            var returnedCount = list.Count(r => r.Returned);
-            var reopened = list.Count(r => r.Reconsiderations > 0);
-            var rated = list.Where(r => r.Rating is not null).ToList();
+            var id = c.Key!.Value;
+            var late = read.LateDays[(id, current)].ToList();
+            var returnedCount = read.Returned[(id, current)].Count();
             double? Share(int part, int whole) => whole == 0 ? null : (double)part / whole;
             // The dashboard's and /stats' definition: an open overdue appeal counts as late, so not answering never raises it.
-            var onTimeShare = OnTimeShare.Share(onTime, answered.Count, overdueOpen.Count);
-            var substanceShare = Share(substance, answered.Count);
-            var returnedShare = Share(returnedCount, ever);
-            var reopenedShare = Share(reopened, ever);
-            var positive = Share(rated.Count(r => r.Rating >= 4), rated.Count);
+            var onTimeShare = OnTimeShare.Share(c.OnTime, c.Answered, c.OverdueOpen);
+            var substanceShare = Share(c.Substance, c.Answered);
+            var returnedShare = Share(returnedCount, c.Ever);
+            var reopenedShare = Share(c.Reopened, c.Ever);
+            var positive = Share(c.Positive, c.Rated);
             double? surveyIndex = survey is not null && survey.TryGetValue(id, out var s) ? s : null;
-            var reviewScores = list.SelectMany(r => reviews[r.Id]).ToList();
+            var reviewScores = read.Reviews[(id, current)].ToList();
             double? reviewScore = reviewScores.Count == 0 ? null : reviewScores.Average();
             var score = Score(w, onTimeShare, substanceShare, returnedShare, reopenedShare, surveyIndex ?? positive, reviewScore);
             var code = id.ToString();
             var param = byPerson ? "assigneeId" : "executorId";
             rows.Add(new RankingRow(code, byPerson ? people.GetValueOrDefault(id, "—") : names.OrganisationName(id) ?? "—",
-                list.Count, answered.Count, onTime, Round(onTimeShare), overdueOpen.Count, late.Count, late.Count == 0 ? null : Math.Round(late.Average(), 1),
-                substance, Round(substanceShare), ever, returnedCount, Round(returnedShare), reopened, Round(reopenedShare),
-                rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(r => r.Rating!.Value), 2), Round(positive), surveyIndex, reviewScores.Count, Round(reviewScore), score, null, null, null,
+                c.Volume, c.Answered, c.OnTime, Round(onTimeShare), c.OverdueOpen, late.Count, late.Count == 0 ? null : Math.Round(late.Average(), 1),
+                c.Substance, Round(substanceShare), c.Ever, returnedCount, Round(returnedShare), c.Reopened, Round(reopenedShare),
+                c.Rated, c.Rated == 0 ? null : Math.Round((double)c.RatingSum / c.Rated, 2), Round(positive), surveyIndex, reviewScores.Count, Round(reviewScore), score,
+                null, null, null,
                 f.Drill((param, code)), f.Drill((param, code), ("answered", "late")), f.Drill((param, code), ("reopened", "true"))));
         }
         var ordered = rows.OrderByDescending(r => r.Score ?? -1).ThenByDescending(r => r.Volume).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
@@ -174,37 +223,31 @@ public static class Ranking
     /// appeals), as far as the region's own data allow: connected organisations, appeals handled, timeliness, quality,
     /// satisfaction. The ministry's exact formulas are not published (rules-ru.md §6): these are the region's own readings.
     /// </summary>
-    static async Task<List<FederalIndicator>> FederalAsync(AppDbContext db, IQueryable<Appeal> visible, AnalyticsFilter f, List<RankingRow> rows,
-        DateTime nowUtc, CancellationToken ct)
+    static async Task<List<FederalIndicator>> FederalAsync(AppDbContext db, List<Counts> period, List<RankingRow> rows, CancellationToken ct)
     {
-        var raw = await f.Apply(visible.AsNoTracking())
-            .Select(a => new { a.Status, a.AnsweredAtUtc, a.AnswerDueAtUtc, a.ReceivedAtUtc, a.RegisteredAtUtc, a.AnswerResult, a.Rating, a.ExecutorOrganisationId, a.PausedAtUtc, a.DueAtUtc })
-            .ToListAsync(ct);
         var orgs = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.IsConnected }).ToListAsync(ct);
         var connected = orgs.Count(o => o.IsConnected);
-        var active = raw.Where(r => r.ExecutorOrganisationId is not null).Select(r => r.ExecutorOrganisationId).Distinct().Count();
-        var answered = raw.Where(r => r.AnsweredAtUtc is not null && r.Status is AppealStatus.AnswerSent or AppealStatus.Closed).ToList();
-        var registered = raw.Where(r => r.RegisteredAtUtc is not null).ToList();
-        var overdueOpen = raw.Count(r => !DeadlineStates.Finished.Contains(r.Status) && r.PausedAtUtc is null && r.DueAtUtc < nowUtc);
+        var active = period.Count(c => c.Key is not null && c.Volume > 0);
+        int Sum(Func<Counts, int> part) => period.Sum(part);
+        var (received, answered, overdueOpen, rated) = (Sum(c => c.Volume), Sum(c => c.Answered), Sum(c => c.OverdueOpen), Sum(c => c.Rated));
         var ic = CultureInfo.GetCultureInfo("ru-RU");
         string P(int part, int whole) => whole == 0 ? "—" : (100.0 * part / whole).ToString("0.0", ic) + " %";
-        var rated = raw.Where(r => r.Rating is not null).ToList();
         return
         [
             new("Подключение", "Организаций подключено к платформе", $"{connected} из {orgs.Count}", "организации с признаком «подключена»"),
             new("Подключение", "Организаций, работавших с обращениями за период", active.ToString(ic), "исполнители хотя бы одного поступившего обращения"),
-            new("Обработка", "Поступило обращений", raw.Count.ToString(ic), null),
-            new("Обработка", "Рассмотрено (дан ответ)", $"{answered.Count} ({P(answered.Count, raw.Count)})", "ответ направлен ÷ поступило"),
-            new("Своевременность", "Зарегистрировано в течение 3 дней", P(registered.Count(r => r.RegisteredAtUtc!.Value - r.ReceivedAtUtc <= TimeSpan.FromDays(3)), registered.Count),
+            new("Обработка", "Поступило обращений", received.ToString(ic), null),
+            new("Обработка", "Рассмотрено (дан ответ)", $"{answered} ({P(answered, received)})", "ответ направлен ÷ поступило"),
+            new("Своевременность", "Зарегистрировано в течение 3 дней", P(Sum(c => c.RegisteredIn3Days), Sum(c => c.Registered)),
                 "регистрация не позже 3 суток после поступления ÷ зарегистрировано"),
-            new("Своевременность", "Ответов в срок", P(answered.Count(r => r.AnswerDueAtUtc is { } d && r.AnsweredAtUtc <= d), answered.Count + overdueOpen),
+            new("Своевременность", "Ответов в срок", P(Sum(c => c.OnTime), answered + overdueOpen),
                 "ответ не позже срока ÷ (ответов + открытых просроченных)"),
-            new("Качество", "Ответов по существу", P(answered.Count(r => r.AnswerResult is { } res && OnMerits.Contains(res)), answered.Count),
+            new("Качество", "Ответов по существу", P(Sum(c => c.Substance), answered),
                 "разъяснено, поддержано, меры приняты, не поддержано ÷ ответов"),
             new("Качество", "Возвращено на доработку", P(rows.Sum(r => r.Returned), rows.Sum(r => r.EverAnswered)), "возвращённые контролёром ÷ получившие ответ"),
             new("Качество", "Повторно рассмотрено после низкой оценки", P(rows.Sum(r => r.Reopened), rows.Sum(r => r.EverAnswered)), "оценка 1–2 ÷ получившие ответ"),
-            new("Удовлетворённость", "Оценок 4–5", P(rated.Count(r => r.Rating >= 4), rated.Count), "оценки 4–5 ÷ оценённые ответы"),
-            new("Удовлетворённость", "Средняя оценка", rated.Count == 0 ? "—" : rated.Average(r => r.Rating!.Value).ToString("0.00", ic), null),
+            new("Удовлетворённость", "Оценок 4–5", P(Sum(c => c.Positive), rated), "оценки 4–5 ÷ оценённые ответы"),
+            new("Удовлетворённость", "Средняя оценка", rated == 0 ? "—" : ((double)Sum(c => c.RatingSum) / rated).ToString("0.00", ic), null),
         ];
     }
 }

@@ -46,25 +46,39 @@ public static class Spikes
         if (week >= weekThreshold && week >= MinCount) yield return (SpikeWindow.Week, week, weekBaseline, weekThreshold, Tail(weekBaseline, week));
     }
 
-    /// <summary>The smallest k with P(X ≥ k) ≤ α for X ~ Poisson(λ).</summary>
+    /// <summary>
+    /// The smallest k with P(X ≥ k) ≤ α for X ~ Poisson(λ): one walk up the distribution, adding P(X = k − 1) as k grows
+    /// (it once called <see cref="Tail"/> for every k — k² steps — and, with e^−λ underflowing to 0 past λ ≈ 745, never
+    /// stopped for a topic of a thousand appeals a week).
+    /// </summary>
     public static int Threshold(double lambda)
     {
+        if (lambda <= 0) return 1;
+        double below = 0, logTerm = -lambda, logLambda = Math.Log(lambda);
         var k = 0;
-        while (Tail(lambda, k) > Alpha) k++;
+        // The bound only guards the loop: P(X ≥ λ + 40√λ + 100) is far below any α used.
+        var limit = (int)Math.Min(int.MaxValue - 1, lambda + 40 * Math.Sqrt(lambda) + 100);
+        while (1 - below > Alpha && k < limit)
+        {
+            below += Math.Exp(logTerm);
+            logTerm += logLambda - Math.Log(k + 1);
+            k++;
+        }
         return k;
     }
 
-    /// <summary>P(X ≥ k) for X ~ Poisson(λ), summed in logs so large λ do not underflow.</summary>
+    /// <summary>P(X ≥ k) for X ~ Poisson(λ): each term e^−λ·λ^i/i! from its logarithm, so large λ do not underflow.</summary>
     public static double Tail(double lambda, int k)
     {
         if (k <= 0) return 1;
-        double below = 0, term = Math.Exp(-lambda);
+        if (lambda <= 0) return 0;
+        double below = 0, logTerm = -lambda, logLambda = Math.Log(lambda);
         for (var i = 0; i < k; i++)
         {
-            below += term;
-            term *= lambda / (i + 1);
+            below += Math.Exp(logTerm);
+            logTerm += logLambda - Math.Log(i + 1);
         }
-        return Math.Max(0, 1 - below);
+        return Math.Clamp(1 - below, 0, 1);
     }
 
     /// <summary>The topic of a series key («topic:…» or «topic:…|territory:…»); null for a territory alone.</summary>

@@ -89,6 +89,9 @@ sealed class AppealEventConfiguration : IEntityTypeConfiguration<AppealEvent>
         b.Property(e => e.Id).ValueGeneratedNever();
         b.Property(e => e.Note).HasMaxLength(4000);
         b.HasIndex(e => new { e.AppealId, e.Sequence }).IsUnique();
+        // The few answers returned for rework, found without reading the millions of other events (the ranking's c(rework)).
+        // A partial index: written only for events of that kind, so intake and transitions pay nothing for it.
+        b.HasIndex(e => e.AppealId, "IX_AppealEvents_Returned").HasFilter($"\"Kind\" = '{nameof(EventKind.AnswerReturned)}'");
     }
 }
 

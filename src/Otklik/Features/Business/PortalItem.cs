@@ -27,6 +27,9 @@ public sealed class PortalItem
     public DateTime UpdatedAtUtc { get; private set; }
     public DateTime CheckedAtUtc { get; private set; }
     public int PeriodDays { get; private set; }
+    /// <summary>How far the watch has gone for this item since it was last confirmed (a lasting item past its period).</summary>
+    public FreshnessLevel StaleLevel { get; private set; }
+    public DateTime? StaleSinceUtc { get; private set; }
     // An event
     public DateTime? StartsAtUtc { get; private set; }
     public DateTime? EndsAtUtc { get; private set; }
@@ -79,6 +82,28 @@ public sealed class PortalItem
     public void MarkChecked(DateTime nowUtc)
     {
         CheckedAtUtc = nowUtc;
+        (StaleLevel, StaleSinceUtc) = (FreshnessLevel.Fresh, null);
+        Version++;
+    }
+
+    public DateTime DueAtUtc => CheckedAtUtc.AddDays(PeriodDays);
+
+    /// <summary>
+    /// The watch's decision for this item, as for a section's clock: a published lasting item past its period — its owner
+    /// told at once, the portal's administrator when it stays unconfirmed <paramref name="grace"/> more; null when nothing
+    /// is due. Recorded with <see cref="RecordTold"/>.
+    /// </summary>
+    public FreshnessLevel? NextLevel(DateTime nowUtc, TimeSpan grace) => !IsPublished || !IsStale(nowUtc) ? null : StaleLevel switch
+    {
+        FreshnessLevel.Fresh or FreshnessLevel.Stale => FreshnessLevel.OwnerTold,
+        FreshnessLevel.OwnerTold when nowUtc >= (StaleSinceUtc ?? DueAtUtc) + grace => FreshnessLevel.AdministratorTold,
+        _ => null,
+    };
+
+    public void RecordTold(FreshnessLevel level)
+    {
+        if (level == FreshnessLevel.OwnerTold) StaleSinceUtc ??= DueAtUtc;
+        StaleLevel = level;
         Version++;
     }
 
@@ -104,6 +129,7 @@ public sealed class PortalItem
         Hours = Blank(c.Hours);
         PeriodDays = SectionClock.DefaultPeriod(c.Section);
         UpdatedAtUtc = CheckedAtUtc = nowUtc;
+        (StaleLevel, StaleSinceUtc) = (FreshnessLevel.Fresh, null);
         Version++;
     }
 

@@ -87,6 +87,43 @@ public sealed class SectionWatch(IServiceScopeFactory scopes, TimeProvider clock
                 return told;
             }
         }
+        return told + await ItemsAsync(db, nowUtc, ct);
+    }
+
+    /// <summary>
+    /// The lasting items (an institution, an incubator, a business site) each have their own period too: one left
+    /// unconfirmed past it is told to its owner, then to the administrator, naming the item and linking to it.
+    /// </summary>
+    static async Task<int> ItemsAsync(AppDbContext db, DateTime nowUtc, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var lasting = PortalItem.Sections.Where(PortalItem.IsLasting).ToList();
+        var candidates = await db.PortalItems.Where(i => i.IsPublished && lasting.Contains(i.Section) && i.StaleLevel != FreshnessLevel.AdministratorTold)
+            .OrderBy(i => i.CheckedAtUtc).Take(500).ToListAsync(ct);
+        var told = 0;
+        foreach (var item in candidates)
+        {
+            if (item.NextLevel(nowUtc, Grace) is not { } next) continue;
+            var name = await db.Organisations.AsNoTracking().Where(o => o.Id == item.OrganisationId).Select(o => o.ShortName).SingleAsync(ct);
+            var title = $"«{item.Title}» ({SectionClock.Name(item.Section)}, {name}) не подтверждалась с {item.CheckedAtUtc:dd.MM.yyyy}: срок — раз в {item.PeriodDays} дн.";
+            var link = $"/office/business/items/{item.Id}";
+            var text = "Проверьте сведения и нажмите «Сведения актуальны» или исправьте запись.";
+            db.Outbox.Add(next == FreshnessLevel.OwnerTold
+                ? OutboxMessage.Create(MessageTypes.SectionStale, new { section = item.Section, organisationId = item.OrganisationId, title, text, link }, null, nowUtc)
+                : OutboxMessage.Create(MessageTypes.SectionEscalated,
+                    new { section = item.Section, organisationId = item.OrganisationId, title = "Владелец не подтвердил запись: " + title, text, link }, null, nowUtc));
+            item.RecordTold(next);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                told++;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return told;
+            }
+        }
         return told;
     }
 }

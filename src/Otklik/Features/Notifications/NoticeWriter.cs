@@ -108,7 +108,7 @@ public static partial class NoticeWriter
 
     static async Task<List<Draft>> DraftsAsync(AppDbContext db, string type, JsonElement p, Appeal? appeal, string? n, CancellationToken ct)
     {
-        List<Draft> To(IEnumerable<Guid> people, string title, string? text = null) => [.. people.Distinct().Select(id => new Draft(id, title, text))];
+        List<Draft> To(IEnumerable<Guid> people, string title, string? text = null, string? link = null) => [.. people.Distinct().Select(id => new Draft(id, title, text, link))];
         if (type.StartsWith("team.", StringComparison.Ordinal))
             return [.. (await Teamwork.TeamNotices.DraftsAsync(db, type, p, ct)).Select(d => new Draft(d.PersonId, d.Title, d.Text, d.Link))];
         switch (type)
@@ -220,11 +220,13 @@ public static partial class NoticeWriter
             case "business.section_stale":
                 // The owner organisation's own people who keep its pages: its dispatchers (a fund's specialists) and content editors.
                 return To([.. await HoldersAsync(db, Guid(p, "organisationId"), Role.Dispatcher, ct), .. await HoldersAsync(db, Guid(p, "organisationId"), Role.ContentEditor, ct)],
-                    Text(p, "title") ?? "Раздел портала пора обновить", "Обновите раздел или отметьте его проверенным: «Портал МСБ» → «Свежесть разделов».");
+                    Text(p, "title") ?? "Раздел портала пора обновить", Text(p, "text") ?? "Обновите раздел или отметьте его проверенным: «Портал МСБ» → «Свежесть разделов».",
+                    Text(p, "link"));
 
             case "business.section_escalated":
                 // The portal's administrator: the nearest administrator up from the owner organisation.
-                return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.Administrator, ct), Text(p, "title") ?? "Владелец не обновил раздел портала");
+                return To(await HoldersAsync(db, Guid(p, "organisationId"), Role.Administrator, ct), Text(p, "title") ?? "Владелец не обновил раздел портала",
+                    Text(p, "text"), Text(p, "link"));
 
             default: // the deadline watches: a named person, or whoever holds the role at the organisation
             {

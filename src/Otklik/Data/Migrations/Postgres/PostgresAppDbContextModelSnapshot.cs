@@ -1152,6 +1152,9 @@ namespace Otklik.Data.Migrations.Postgres
                     b.HasIndex("AppealId", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "AppealId" }, "IX_AppealEvents_Returned")
+                        .HasFilter("\"Kind\" = 'AnswerReturned'");
+
                     b.ToTable("AppealEvents");
                 });
 
@@ -1487,6 +1490,14 @@ namespace Otklik.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("StaleLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("StaleSinceUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("StartsAtUtc")
                         .HasColumnType("timestamp with time zone");

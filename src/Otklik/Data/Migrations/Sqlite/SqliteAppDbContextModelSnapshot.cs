@@ -1141,6 +1141,9 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.HasIndex("AppealId", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "AppealId" }, "IX_AppealEvents_Returned")
+                        .HasFilter("\"Kind\" = 'AnswerReturned'");
+
                     b.ToTable("AppealEvents");
                 });
 
@@ -1473,6 +1476,14 @@ namespace Otklik.Data.Migrations.Sqlite
                     b.Property<string>("Section")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StaleLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StaleSinceUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartsAtUtc")
