@@ -13,7 +13,8 @@
 #   3. Telegram: whole conversations through the webhook at concurrency 8 and 32, the Bot API served by the harness;
 #   4. the portal's POST /api/v1/appeals at concurrency 1, 8 and 32: the baseline each door is divided by.
 # Environment: ENGINES ("postgres sqlite"), APPEALS (2000), DURATION (20 s a load step), WARMUP (3 s), POLL_SECONDS (5),
-# LATENCY_LETTERS (50), PACE_MS (2000), BIN (a folder with an already built Otklik.Load; APP an already published app).
+# LATENCY_LETTERS (50), PACE_MS (2000), NOTE (a line under the section's heading), BIN (a folder with an already built
+# Otklik.Load; APP an already published app's Otklik.dll).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 letters=${1:-10000}
@@ -63,7 +64,9 @@ load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, .NET $(dotnet --version), PostgreSQL $($PGBIN/postgres --version | awk '{print $3}') (fsync on), SQLite (bundled), $(dovecot --version | awk '{print "dovecot " $1}'), postfix $(postconf -h mail_version)"
 section=$(cat <<MD
 ## The doors (issue 18)
-
+${NOTE:+
+$NOTE
+}
 Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $machine; load average at the end: $load_avg (other work on the same machine
 makes these a floor) — by \`bench/doors.sh $letters\` (\`Otklik.Load doors\`, bench/Otklik.Load/Doors.cs). One published
 app (Release, Production settings, the background workers on as a production node runs them) per engine, on a fresh
