@@ -6,6 +6,7 @@ using Otklik.Features.Attachments;
 using Otklik.Features.Channels;
 using Otklik.Features.Deadlines;
 using Otklik.Features.Directory;
+using Otklik.Infrastructure;
 using Otklik.Load;
 using Otklik.Tests.Channels;
 using Otklik.Tests.Infrastructure;
