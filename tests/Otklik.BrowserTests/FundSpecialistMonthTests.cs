@@ -35,7 +35,7 @@ public sealed class FundSpecialistMonthTests(Browser browser) : IClassFixture<Br
             db.DeadlineRules.Add(new DeadlineRule { Id = Guid.NewGuid(), Stage = DeadlineStage.Answer, TopicId = topic, Policy = "working-days:2" });
             // A small fund's consultations go out without the head's approval (an organisation's setting; by default an
             // answer waits for approval, and AnsweredAtUtc is then set only when the head approves it).
-            (await db.Organisations.SingleAsync(o => o.Id == r.Fund)).AnswersNeedApproval = false;
+            (await db.Organisations.SingleAsync(o => o.Id == r.Fund)).SetAnswersNeedApproval(false);
             await db.SaveChangesAsync();
         });
         app.Services.GetRequiredService<DeadlineClocks>().Invalidate();
