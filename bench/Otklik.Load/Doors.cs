@@ -127,7 +127,7 @@ public static class Doors
             string Rate(double v) => v.ToString("N1", CultureInfo.InvariantCulture);
             string Ratio(double door, double baseline) => baseline > 0 ? (door / baseline).ToString("F2", CultureInfo.InvariantCulture) : "—";
             rows.Add($"| {label} | e-mail: a mailbox of {letters:N0} letters ({withFiles:N0} with a JPEG or PDF) into appeals, one reader | 1 | " +
-                $"**{Rate(mail.Rate)} letters/s** ({mail.Seconds:F1} s; first letter taken {mail.FirstAfterStart:F1} s after the app's start) | {Rate(portal[1].Rate)} appeals/s | {Ratio(mail.Rate, portal[1].Rate)} |");
+                $"**{Rate(mail.Rate)} letters/s** ({mail.Seconds:F1} s; the first tenth {Rate(mail.FirstTenth)}/s, the last {Rate(mail.LastTenth)}/s; first letter taken {mail.FirstAfterStart:F1} s after the app's start) | {Rate(portal[1].Rate)} appeals/s | {Ratio(mail.Rate, portal[1].Rate)} |");
             foreach (var (r, made) in telegram)
                 rows.Add($"| {label} | Telegram: webhook, whole conversations ({UpdatesPerConversation} updates an appeal), a new chat each | {r.Concurrency} | " +
                     $"**{Rate(r.Rate * UpdatesPerConversation)} updates/s** = {Rate(r.Rate)} appeals/s (p50 {r.P50:F0} ms, p95 {r.P95:F0} ms a conversation; {made:N0} appeals) | " +
@@ -235,7 +235,7 @@ public static class Doors
         return withFiles;
     }
 
-    sealed record Backlog(double Rate, double Seconds, double FirstAfterStart);
+    sealed record Backlog(double Rate, double Seconds, double FirstAfterStart, double FirstTenth, double LastTenth);
 
     /// <summary>
     /// Waits until the app has taken every letter of the backlog (the letters' rows, by the (Mailbox, Outcome) index),
@@ -284,11 +284,16 @@ public static class Doors
             if (count != run.Letters || distinct != run.Letters)
                 throw new InvalidOperationException($"{run.Letters} letters made {count} appeals ({distinct} distinct letters): lost or doubled");
             if (files != withFiles) throw new InvalidOperationException($"{withFiles} letters carried a file, their appeals hold {files}");
-            var first = await letters.MinAsync(l => l.TakenAtUtc);
+            var taken = await letters.OrderBy(l => l.TakenAtUtc).Select(l => l.TakenAtUtc).ToListAsync();
+            var first = taken[0];
             var seconds = (end - first).TotalSeconds;
+            // Whether the pass slows as it goes: the rate over its first tenth of letters and over its last.
+            var tenth = Math.Max(1, taken.Count / 10);
+            var early = tenth / Math.Max(0.001, (taken[tenth] - taken[0]).TotalSeconds);
+            var late = tenth / Math.Max(0.001, (taken[^1] - taken[^(tenth + 1)]).TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   e-mail: {run.Letters} letters → {count} appeals ({moderation} in moderation), {files} files, in {seconds:F1} s = {run.Letters / seconds:F1} letters/s"));
-            return new Backlog(run.Letters / seconds, seconds, (first - appStarted).TotalSeconds);
+                $"   e-mail: {run.Letters} letters → {count} appeals ({moderation} in moderation), {files} files, in {seconds:F1} s = {run.Letters / seconds:F1} letters/s; first tenth {early:F1}/s, last tenth {late:F1}/s"));
+            return new Backlog(run.Letters / seconds, seconds, (first - appStarted).TotalSeconds, early, late);
         });
     }
 
