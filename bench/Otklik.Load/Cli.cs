@@ -19,6 +19,9 @@ namespace Otklik.Load;
 ///   fill   --engine sqlite|postgres --connection CS --appeals N    only the data (to look at plans, or to time the fill)
 ///   echo   --port P                   the prebuilt-response limit: GET /r/{bytes} answers that many prebuilt bytes
 ///   report --results a.json,b.json [--pgbench file] [--redmine file [--redmine-measured "when, where"]] --out docs/performance.md --command "…"
+///   centre --engine E --connection CS --fill N    the centre's dashboard, ranking and spike pass in process (bench/centre.sh)
+///   doors  --engine E --connection CS --app path/Otklik.dll --letters N --imap-port P --smtp-port P --rows FILE --latency-rows FILE
+///          e-mail, Telegram and the portal's intake in one run of the app (bench/doors.sh, issue 18)
 /// </code>
 /// bench/run.sh drives them; see docs/performance.md for what the figures mean.
 /// </summary>
@@ -34,6 +37,7 @@ public static class Cli
             case "echo": await EchoAsync(a.Int("--port", 0)); return 0;
             case "report": Report.Write(a); return 0;
             case "centre": await Centre.RunAsync(a); return 0;
+            case "doors": await Doors.RunAsync(a); return 0;
             default:
                 Console.Error.WriteLine("usage: Otklik.Load run|echo|report …  (see bench/run.sh)");
                 return 2;
@@ -220,8 +224,11 @@ public static class Cli
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The published app as production runs it: Release, no demo data, no background workers (stable figures).</summary>
-    static Process StartApp(string dll, string engine, string connection, int port)
+    /// <summary>
+    /// The published app as production runs it: Release, no demo data, no background workers (stable figures).
+    /// <paramref name="settings"/> (configuration keys in environment form, "Otklik__Workers") are set last, over these.
+    /// </summary>
+    internal static Process StartApp(string dll, string engine, string connection, int port, IReadOnlyDictionary<string, string>? settings = null)
     {
         // --urls: appsettings.json names a port of its own, which ASPNETCORE_URLS would not override.
         var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll), "--urls", $"http://127.0.0.1:{port}"])
@@ -239,6 +246,7 @@ public static class Cli
         info.Environment["Otklik__RateLimits__PublicReadPerMinute"] = "1000000000";
         info.Environment["Otklik__Files"] = Path.Combine(Path.GetTempPath(), $"otklik-bench-files-{port}");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
         // Drained so a chatty server never blocks on a full pipe; the tail is shown if it dies.
         var tail = new Queue<string>();
@@ -254,7 +262,10 @@ public static class Cli
     /// <summary>The last lines each started process wrote, shown when it dies before it answers.</summary>
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, Queue<string>> Tails = new();
 
-    static async Task WaitForAsync(Uri baseAddress, string path, Process process)
+    /// <summary>The last lines a process started by <see cref="StartApp"/> wrote (its log at Warning and above).</summary>
+    internal static string Tail(Process process) => Tails.TryGetValue(process, out var tail) ? string.Join('\n', tail) : "";
+
+    internal static async Task WaitForAsync(Uri baseAddress, string path, Process process)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var watch = Stopwatch.StartNew();
@@ -277,7 +288,7 @@ public static class Cli
         throw new TimeoutException($"{baseAddress}{path} did not answer in 3 minutes");
     }
 
-    static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -47,14 +47,17 @@ public sealed class Worker(HttpClient http, int index, int concurrency)
     public Task<string> GetAsync(string url, string? key = null, HttpStatusCode expect = HttpStatusCode.OK) =>
         SendAsync(HttpMethod.Get, url, key, null, null, expect);
 
-    public Task<string> PostAsync(string url, string? key, string json, HttpStatusCode expect = HttpStatusCode.OK, string? idempotencyKey = null) =>
-        SendAsync(HttpMethod.Post, url, key, json, idempotencyKey, expect);
+    public Task<string> PostAsync(string url, string? key, string json, HttpStatusCode expect = HttpStatusCode.OK, string? idempotencyKey = null,
+        (string Name, string Value)? header = null) =>
+        SendAsync(HttpMethod.Post, url, key, json, idempotencyKey, expect, header);
 
-    async Task<string> SendAsync(HttpMethod method, string url, string? key, string? json, string? idempotencyKey, HttpStatusCode expect)
+    async Task<string> SendAsync(HttpMethod method, string url, string? key, string? json, string? idempotencyKey, HttpStatusCode expect,
+        (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (header is { } h) request.Headers.Add(h.Name, h.Value);
         if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

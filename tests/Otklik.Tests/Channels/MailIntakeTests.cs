@@ -274,4 +274,40 @@ public sealed class MailIntakeTests(AppPool pool) : IClassFixture<AppPool>
         var appeal = Assert.Single(await AppealsOfAsync(app, sender));
         Assert.Equal(1, await app.WithDbAsync(db => db.Attachments.CountAsync(a => a.AppealId == appeal.Id)));
     }
+
+    /// <summary>
+    /// A backlog read in one pass (bench/doors.sh: 10,000 letters): the reader's context lets go of each letter once it is
+    /// written. Holding them all made every save re-check every earlier letter and its files, slower with each letter.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_backlog_is_taken_in_one_pass_and_the_reader_holds_none_of_the_letters_it_wrote(Engine engine)
+    {
+        var app = await pool.For(engine);
+        var box = MailServer.NewMailbox();
+        var senders = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var sender = MailServer.NewAddress("backlog");
+            senders.Add(sender);
+            var letter = new MimeMessage();
+            letter.From.Add(new MailboxAddress("Ольга Смирнова", sender));
+            letter.To.Add(MailboxAddress.Parse(box.User));
+            letter.Subject = $"Не вывезен мусор у дома {i}";
+            var body = new BodyBuilder { TextBody = $"Контейнерная площадка у дома {i} по улице Мира переполнена третий день." };
+            if (i % 3 == 0) body.Attachments.Add("мусор.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46, 0, 1], ContentType.Parse("image/jpeg"));
+            letter.Body = body.ToMessageBody();
+            await MailServer.AppendAsync(box, letter);
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var pass = await scope.ServiceProvider.GetRequiredService<MailboxReader>().PollAsync(box, CancellationToken.None);
+
+        Assert.Equal((30, 0, (string?)null), (pass.Appeals, pass.Quarantined, pass.Error));
+        var held = scope.ServiceProvider.GetRequiredService<Otklik.Data.AppDbContext>().ChangeTracker.Entries().Select(e => e.Metadata.ClrType.Name).ToList();
+        Assert.True(held.Count <= 1, $"the reader's context still holds {held.Count} entities: {string.Join(", ", held.GroupBy(n => n).Select(g => $"{g.Key} ×{g.Count()}"))}");
+        var appeals = await app.WithDbAsync(db => db.Appeals.Where(a => senders.Contains(a.Applicant.Email!)).Select(a => a.Id).ToListAsync());
+        Assert.Equal(30, appeals.Count);
+        Assert.Equal(10, await app.WithDbAsync(db => db.Attachments.CountAsync(f => appeals.Contains(f.AppealId!.Value))));
+        Assert.Equal(30, (await LettersOfAsync(app, box)).Count(l => l.Outcome == LetterOutcome.Appeal));
+    }
 }

@@ -85,6 +85,10 @@ public sealed class MailboxReader(AppDbContext db, SubmitAppeal intake, MailInta
                     state.LastUid = summary.UniqueId.Id;
                     state.LastLetterAtUtc = Now;
                     await db.SaveChangesAsync(ct);
+                    // The letter is written (its row, its files): the context lets go of it. A pass over a backlog of
+                    // thousands of letters would otherwise hold every one, and each save re-checks all it holds.
+                    db.ChangeTracker.Clear();
+                    db.MailboxStates.Attach(state);
                 }
             }
             await imap.DisconnectAsync(true, ct);
